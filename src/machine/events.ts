@@ -1,0 +1,72 @@
+/**
+ * The events the engine applies, one per step. The scenario compiler (src/scenario) turns a
+ * validated scenario into this list; the engine never parses text. Addresses are bytes, sizes are
+ * bytes (4096, 2 MiB, 1 GiB or any multiple of 4096).
+ */
+
+export type KernelDesign =
+  | 'rfc-2021'
+  | 'hugetlb-ban-2022'
+  | 'sequester'
+  | 'unmap-2023'
+  | 'upstream-2024'
+  | 'gmem-thp-rfc'
+  | 'gmem-1g-rfc'
+  | 'no-snp';
+
+export const KERNEL_DESIGNS: readonly KernelDesign[] = [
+  'rfc-2021',
+  'hugetlb-ban-2022',
+  'sequester',
+  'unmap-2023',
+  'upstream-2024',
+  'gmem-thp-rfc',
+  'gmem-1g-rfc',
+  'no-snp',
+];
+
+export type Backing = '4k' | 'thp' | 'hugetlbfs-2m' | 'hugetlbfs-1g';
+export const BACKINGS: readonly Backing[] = ['4k', 'thp', 'hugetlbfs-2m', 'hugetlbfs-1g'];
+
+export type Allocator = 'buddy' | 'packed' | 'random';
+
+export interface HostSpec {
+  /** Usable physical ranges [start, end) in bytes (an e820 "usable" list). */
+  ranges: { start: number; end: number }[];
+  gbpages: boolean;
+  allocator: Allocator;
+  /** Bytes the host kernel has allocated at boot (taken from the allocator before step 1). */
+  kernelBytes: number;
+  /** Seed for the "random" allocator; the engine takes no other randomness. */
+  seed: number;
+}
+
+export interface GuestSpec {
+  name: string;
+  memoryBytes: number;
+  vcpus: number;
+  backing: Backing;
+  snp: boolean;
+}
+
+export type EventOp = 'launch' | 'accept' | 'share' | 'unshare' | 'hv-write' | 'host-write' | 'exit';
+
+/**
+ * One step. `guest` indexes MachineSpec.guests. GPA-based ops use `gpa`; host-write uses `pfn`
+ * (a host frame number). `via` only matters for hv-write: through the VMM's user mapping or the
+ * kernel's direct map.
+ */
+export interface EngineEvent {
+  op: EventOp;
+  guest: number;
+  gpa: number;
+  pfn: number;
+  sizeBytes: number;
+  via: 'user' | 'direct-map';
+}
+
+export interface MachineSpec {
+  host: HostSpec;
+  kernel: KernelDesign;
+  guests: GuestSpec[];
+}
