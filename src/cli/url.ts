@@ -1,0 +1,74 @@
+/**
+ * `sim url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B]`: print the
+ * share-URL fragment for a scenario. A preset name prints the short preset form.
+ */
+import {
+  type DecodedShare,
+  decodeShareFragment,
+  encodeShareFragment,
+  resolveScenarioArg,
+  type ShareView,
+} from '../scenario/index';
+
+export interface UrlIo {
+  readFile(path: string): string;
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const USAGE =
+  'usage: sim url <scenario.json | preset name | share URL> [--step N] [--kernel DESIGN] [--backing BACKING]';
+
+export async function runUrl(args: string[], io: UrlIo): Promise<number> {
+  const positional: string[] = [];
+  const viewParams: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const m = /^--(step|kernel|backing|zoom|layer|sel)(?:=(.*))?$/.exec(a);
+    if (m) {
+      const value = m[2] ?? args[++i];
+      if (value === undefined) {
+        io.err(`sim url: ${a} needs a value\n${USAGE}`);
+        return 2;
+      }
+      viewParams.push(`${m[1]}=${encodeURIComponent(value)}`);
+    } else if (a === '--help' || a === '-h') {
+      io.out(USAGE);
+      return 0;
+    } else if (a.startsWith('--')) {
+      io.err(`sim url: unknown option ${a}\n${USAGE}`);
+      return 2;
+    } else positional.push(a);
+  }
+  const arg = positional[0];
+  if (arg === undefined || positional.length > 1) {
+    io.err(`sim url: expected one scenario\n${USAGE}`);
+    return 2;
+  }
+  const view = readViewOptions(viewParams, io);
+  if (view === null) return 2;
+  const r = resolveScenarioArg(arg, io.readFile);
+  if (!r.ok) {
+    for (const e of r.errors) io.err(`sim url: ${e}`);
+    return 1;
+  }
+  for (const w of r.warnings) io.err(`sim url: warning: ${w}`);
+  const merged: ShareView = { ...r.view, ...view };
+  const fragment =
+    r.preset !== undefined
+      ? encodeShareFragment({ preset: r.preset }, merged)
+      : encodeShareFragment(r.scenario, merged);
+  io.out(fragment);
+  return 0;
+}
+
+/** Validate --step/--kernel/... with the same rules as the URL's own parameters. */
+function readViewOptions(params: string[], io: UrlIo): ShareView | null {
+  if (params.length === 0) return {};
+  const d: DecodedShare = decodeShareFragment(`#${params.join('&')}`);
+  if (d.repairs.length > 0) {
+    for (const r of d.repairs) io.err(`sim url: ${r.replace(/, ignored$/, '')}`);
+    return null;
+  }
+  return d.view;
+}

@@ -1,0 +1,66 @@
+/**
+ * scenarioDigest(): a stable fingerprint of what a scenario makes the engine do — the compiled
+ * MachineSpec, every event and the captions — as FNV-1a over canonical text. Two lanes of 32-bit
+ * FNV-1a with different offset bases give 64 bits, enough to tell golden fixtures apart; this is
+ * a change detector, not a cryptographic hash. (The engine's own state digest is separate.)
+ */
+import type { EngineEvent } from '../machine/events';
+import { generateEvents, scenarioSpec } from './compile';
+import type { Scenario } from './types';
+
+const FNV_PRIME = 16777619;
+
+export class Fnv1a64 {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x84222325; // low half of the 64-bit FNV offset basis, as a second lane
+
+  update(text: string): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // Both bytes of each UTF-16 unit, so non-ASCII text hashes the same on every engine.
+      h1 = Math.imul(h1 ^ (c & 0xff), FNV_PRIME);
+      h1 = Math.imul(h1 ^ (c >>> 8), FNV_PRIME);
+      h2 = Math.imul(h2 ^ (c >>> 8), FNV_PRIME);
+      h2 = Math.imul(h2 ^ (c & 0xff), FNV_PRIME);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+
+  hex(): string {
+    const part = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+    return part(this.h1) + part(this.h2);
+  }
+}
+
+/** JSON with object keys sorted and no whitespace; undefined fields are left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+export function eventText(e: EngineEvent): string {
+  return `${e.op},${e.guest},${e.gpa},${e.pfn},${e.sizeBytes},${e.via};`;
+}
+
+/** "fnv1a64:" + 16 hex digits over spec, events and captions. */
+export function scenarioDigest(s: Scenario): string {
+  const spec = scenarioSpec(s);
+  const h = new Fnv1a64();
+  h.update(canonicalJson({ spec, captions: s.captions }));
+  let n = 0;
+  for (const e of generateEvents(s, spec)) {
+    h.update(eventText(e));
+    n++;
+  }
+  h.update(`#${n}`);
+  return `fnv1a64:${h.hex()}`;
+}
