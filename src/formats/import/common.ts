@@ -69,8 +69,14 @@ function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
+/** Lines without their terminators; CRLF and lone CR (old Mac) endings too. */
 export function splitLines(text: string): string[] {
-  return text.split(/\r?\n|\r/);
+  const lines = text.split(text.includes('\n') ? '\n' : '\r');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
+  }
+  return lines;
 }
 
 const SYSLOG_LEVEL = /^<\d{1,3}>/;
@@ -81,6 +87,9 @@ const KERNEL_TAG = 'kernel: ';
 
 /** Remove the prefixes a kernel message gains on its way to the user's clipboard. */
 export function stripKernelPrefix(line: string): string {
+  // Fast path for the common case: a bare line of kernel output.
+  const c = line.charCodeAt(0);
+  if (c !== 0x5b && c !== 0x3c && !line.includes(KERNEL_TAG) && !line.includes(ESC)) return line;
   let s = line.includes(ESC) ? stripAnsi(line) : line;
   const tag = s.indexOf(KERNEL_TAG);
   if (tag >= 0 && tag < 100) s = s.slice(tag + KERNEL_TAG.length);

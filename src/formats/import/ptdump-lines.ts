@@ -44,7 +44,20 @@ const RANGE_START = /^0x[0-9a-fA-F]+-/;
 const MARKER = /^---\[ (.{1,80}) \]---\s*$/;
 const SKIPPED = /^\.\.\. (\d{1,20}) entr(?:y|ies) skipped \.\.\.\s*$/;
 const LEVELS: readonly string[] = ['cr3', 'pgd', 'p4d', 'pud', 'pmd', 'pte'];
-const FLAGS: readonly string[] = ['USR', 'RW', 'ro', 'PWT', 'PCD', 'PSE', 'PAT', 'GLB', 'NX', 'x'];
+/** printk_prot() words, as bits of a small mask (not page-table bits). */
+const F = {
+  USR: 1,
+  RW: 2,
+  ro: 4,
+  PWT: 8,
+  PCD: 16,
+  PSE: 32,
+  PAT: 64,
+  GLB: 128,
+  NX: 256,
+  x: 512,
+} as const;
+const FLAG_BITS = new Map<string, number>(Object.entries(F));
 const UNIT_SHIFT: Record<string, bigint> = {
   B: 0n,
   K: 10n,
@@ -66,6 +79,7 @@ export function readPtdumpLines(text: string): Parsed<PtLines> {
   let marker: string | null = null;
   let skipped = false;
   let prevEnd: bigint | null = null;
+  const lastHex: HexCache = { text: '', value: 0n };
   for (let i = 0; i < raw.length && errors.length < 20; i++) {
     const s = raw[i]!.trim();
     const lineNo = i + 1;
@@ -81,7 +95,7 @@ export function readPtdumpLines(text: string): Parsed<PtLines> {
       continue;
     }
     if (!RANGE_START.test(s)) continue; // other dmesg messages between the lines
-    const parsed = parseRangeLine(s, lineNo, marker);
+    const parsed = parseRangeLine(s, lineNo, marker, lastHex);
     if ('message' in parsed) {
       errors.push(parsed);
       continue;
@@ -108,7 +122,18 @@ export function readPtdumpLines(text: string): Parsed<PtLines> {
   return { ok: true, value: out, warnings: [] };
 }
 
-function parseRangeLine(s: string, line: number, marker: string | null): PtLine | ImportError {
+/** The last address converted to BigInt, by its hex text. */
+interface HexCache {
+  text: string;
+  value: bigint;
+}
+
+function parseRangeLine(
+  s: string,
+  line: number,
+  marker: string | null,
+  lastHex: HexCache,
+): PtLine | ImportError {
   const m = RANGE.exec(s);
   if (!m) {
     return {
@@ -125,25 +150,35 @@ function parseRangeLine(s: string, line: number, marker: string | null): PtLine 
       expected: 'a dump from a 64-bit x86 kernel (16-digit addresses)',
     };
   }
-  const start = parseHex(a);
+  // Consecutive lines share an address (end of one = start of the next): convert it once.
+  const start = a === lastHex.text ? lastHex.value : parseHex(a);
   let end = parseHex(b);
+  if (end !== null) {
+    lastHex.text = b;
+    lastHex.value = end;
+  }
   // The final flush, note_page(st, 0, -1, 0), ends at address 0: the range wraps past 2^64.
   if (end === 0n && start !== null && start > 0n) end = 1n << 64n;
   if (start === null || end === null || a.length !== 16 || b.length !== 16) {
     return { line, message: `addresses "${clip(s)}" are not 64-bit`, expected: EXPECT_LINE };
   }
-  if (ARM64_WORDS.test(rest)) {
+  const words = rest.split(/\s+/);
+  let level = words.pop();
+  if (level === '' && words.length > 0) level = words.pop();
+  let flags = 0;
+  let unknown: string | undefined;
+  for (const w of words) {
+    const bit = FLAG_BITS.get(w);
+    if (bit !== undefined) flags |= bit;
+    else if (w !== '') unknown ??= w;
+  }
+  if ((unknown !== undefined || !LEVELS.includes(level ?? '')) && ARM64_WORDS.test(rest)) {
     return {
       line,
       message: 'this is an arm64 page-table dump; Fracture models the x86-64 direct map',
       expected: 'an x86-64 dump (/sys/kernel/debug/page_tables/kernel)',
     };
   }
-  const words = rest
-    .trim()
-    .split(/\s+/)
-    .filter((w) => w !== '');
-  const level = words.pop();
   if (level === undefined || !LEVELS.includes(level)) {
     return {
       line,
@@ -151,12 +186,11 @@ function parseRangeLine(s: string, line: number, marker: string | null): PtLine 
       expected: 'pgd, p4d, pud, pmd or pte at the end of the line',
     };
   }
-  const unknown = words.find((w) => !FLAGS.includes(w));
   if (unknown !== undefined) {
     return {
       line,
       message: `unknown flag "${clip(unknown)}"`,
-      expected: `flags among ${FLAGS.join(' ')} (printk_prot)`,
+      expected: `flags among ${Object.keys(F).join(' ')} (printk_prot)`,
     };
   }
   const size = BigInt(num) << (UNIT_SHIFT[unit] ?? 0n);
@@ -167,8 +201,8 @@ function parseRangeLine(s: string, line: number, marker: string | null): PtLine 
       expected: 'the size column equal to end - start',
     };
   }
-  const present = words.includes('RW') || words.includes('ro');
-  if (!present && words.length > 0) {
+  const present = (flags & (F.RW | F.ro)) !== 0;
+  if (!present && flags !== 0) {
     return { line, message: 'flags without RW or ro', expected: 'RW or ro on every present line' };
   }
   return {
@@ -176,10 +210,10 @@ function parseRangeLine(s: string, line: number, marker: string | null): PtLine 
     start,
     end,
     present,
-    rw: words.includes('RW'),
-    nx: words.includes('NX'),
-    glb: words.includes('GLB'),
-    pse: words.includes('PSE'),
+    rw: (flags & F.RW) !== 0,
+    nx: (flags & F.NX) !== 0,
+    glb: (flags & F.GLB) !== 0,
+    pse: (flags & F.PSE) !== 0,
     level: level as PtLevelName,
     marker,
   };
