@@ -1,0 +1,84 @@
+/**
+ * Which kind of kernel or QEMU text was pasted. One linear pass counts the lines that only one
+ * format prints; when several are present (a whole dmesg holds e820 lines and maybe an oops), the
+ * most specific wins: SNP messages, then QEMU trace, ptdump, meminfo, vmstat, e820.
+ */
+import { checkInput, kernelLines } from './common';
+
+export type ImportFormat =
+  | 'ptdump'
+  | 'meminfo'
+  | 'vmstat'
+  | 'e820'
+  | 'snp-rmp'
+  | 'qemu-trace'
+  | 'unknown';
+
+export interface Detection {
+  format: ImportFormat;
+  reason: string;
+  /** Other formats seen in the same text, in priority order. */
+  also: ImportFormat[];
+}
+
+const SIGNS: { format: Exclude<ImportFormat, 'unknown'>; re: RegExp; what: string }[] = [
+  {
+    format: 'snp-rmp',
+    re: /^(?:#PF: error_code\(0x[0-9a-fA-F]+\) - RMP violation|SEV-SNP: (?:PFN|RMPUPDATE failed|Failed to split direct map))/,
+    what: 'SEV-SNP RMP messages',
+  },
+  {
+    format: 'qemu-trace',
+    re: /kvm_convert_memory\s+start 0x/,
+    what: 'kvm_convert_memory trace lines',
+  },
+  {
+    format: 'ptdump',
+    re: /^(?:0x[0-9a-fA-F]{8,16}-0x[0-9a-fA-F]{8,16}\s+\d+[BKMGTPE]\s|---\[ [^\]]{1,80} \]---)/,
+    what: 'page-table dump lines (note_page format)',
+  },
+  { format: 'meminfo', re: /^(?:DirectMap\d+[kMG]:|MemTotal:\s)/, what: '/proc/meminfo lines' },
+  {
+    format: 'vmstat',
+    re: /^(?:direct_map_level[23]_splits|nr_free_pages)\s+\d/,
+    what: '/proc/vmstat lines',
+  },
+  {
+    format: 'e820',
+    re: /^(?:BIOS-e820|user): \[mem 0x|^node\s+\d+: \[mem 0x/,
+    what: 'e820 / node memory ranges',
+  },
+];
+
+export function detectFormat(text: string): Detection {
+  const bad = checkInput(text);
+  if (bad) return { format: 'unknown', reason: bad.message, also: [] };
+  const { lines } = kernelLines(text);
+  const counts = new Map<ImportFormat, number>();
+  for (const raw of lines) {
+    const s = raw.trim();
+    if (s === '') continue;
+    for (const sign of SIGNS) {
+      if (sign.re.test(s)) {
+        counts.set(sign.format, (counts.get(sign.format) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  const seen = SIGNS.filter((s) => (counts.get(s.format) ?? 0) > 0);
+  const first = seen[0];
+  if (!first) {
+    return {
+      format: 'unknown',
+      reason:
+        'no line looks like ptdump, /proc/meminfo, /proc/vmstat, e820, SEV-SNP or QEMU trace output',
+      also: [],
+    };
+  }
+  const n = counts.get(first.format) ?? 0;
+  return {
+    format: first.format,
+    reason: `${n} line${n === 1 ? '' : 's'} of ${first.what}`,
+    also: seen.slice(1).map((s) => s.format),
+  };
+}
