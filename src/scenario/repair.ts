@@ -215,11 +215,15 @@ class Fixer {
     const keep = (list: unknown, drop: Set<number> | undefined) =>
       Array.isArray(list) && drop ? list.filter((_, k) => !drop.has(k)) : list;
     const droppedGuests = this.drops.get('guests');
-    if (droppedGuests && Array.isArray(s.events)) {
-      const remap = (ref: number) => ref - [...droppedGuests].filter((d) => d < ref).length;
+    const droppedEvents = this.drops.get('events');
+    if ((droppedGuests || droppedEvents) && Array.isArray(s.events)) {
+      // One pass over the original indices, so messages and drop sets agree.
+      const gone = droppedGuests ?? new Set<number>();
+      const remap = (ref: number) => ref - [...gone].filter((d) => d < ref).length;
       s.events = s.events.filter((e, k) => {
+        if (droppedEvents?.has(k)) return false;
         if (!isObject(e) || typeof e.guest !== 'number') return true;
-        if (droppedGuests.has(e.guest)) {
+        if (gone.has(e.guest)) {
           this.repairs.push(`events[${k}]: its guest ${e.guest} was dropped → event dropped`);
           return false;
         }
@@ -227,7 +231,7 @@ class Fixer {
         return true;
       });
     }
-    for (const key of ['guests', 'events', 'captions']) s[key] = keep(s[key], this.drops.get(key));
+    for (const key of ['guests', 'captions']) s[key] = keep(s[key], this.drops.get(key));
     const host = s.host;
     const ranges = this.drops.get('ranges');
     if (isObject(host) && ranges) {

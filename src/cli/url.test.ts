@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { decodeShareFragment } from '../scenario/url';
+import { runUrl } from './url';
+
+function harness(files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    readFile(path: string): string {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return text;
+    },
+    out: (s: string) => out.push(s),
+    err: (s: string) => err.push(s),
+  };
+  return { io, out, err };
+}
+
+describe('sim url', () => {
+  it('prints the share fragment of a scenario file, which decodes back to it', async () => {
+    const scenario = {
+      version: 1,
+      host: { ram: '8G' },
+      guests: [{ name: 'vm', memory: '1G', vcpus: 1, backing: 'thp' }],
+    };
+    const h = harness({ 's.json': JSON.stringify(scenario) });
+    expect(await runUrl(['s.json', '--step', '2'], h.io)).toBe(0);
+    const fragment = h.out[0] ?? '';
+    expect(fragment).toMatch(/^#v=1&s=[A-Za-z0-9_-]+&step=2$/);
+    const d = decodeShareFragment(fragment);
+    expect(d.scenario?.guests[0]?.name).toBe('vm');
+    expect(d.view.step).toBe(2);
+  });
+
+  it('prints the short form for a preset', async () => {
+    const h = harness();
+    expect(
+      await runUrl(['thread-2021', '--kernel=rfc-2021', '--backing', 'hugetlbfs-2m'], h.io),
+    ).toBe(0);
+    expect(h.out).toEqual(['#preset=thread-2021&kernel=rfc-2021&backing=hugetlbfs-2m']);
+  });
+
+  it('exits non-zero naming the field for an invalid scenario', async () => {
+    const h = harness({ 'bad.json': '{"version":1,"host":{"ram":"4G"},"kernel":"rfc"}' });
+    expect(await runUrl(['bad.json'], h.io)).toBe(1);
+    expect(h.err.join('\n')).toMatch(/bad.json: kernel: found "rfc"; allowed: one of "rfc-2021"/);
+  });
+
+  it('exits non-zero on unreadable files, bad JSON, bad options and missing arguments', async () => {
+    const h = harness({ 'x.json': '{nope' });
+    expect(await runUrl(['missing.json'], h.io)).toBe(1);
+    expect(await runUrl(['x.json'], h.io)).toBe(1);
+    expect(await runUrl(['thread-2021', '--kernel', 'bogus'], h.io)).toBe(2);
+    expect(await runUrl([], h.io)).toBe(2);
+    expect(h.err.join('\n')).toMatch(
+      /cannot read "missing.json"[\s\S]*not valid JSON[\s\S]*kernel="bogus"[\s\S]*usage/,
+    );
+  });
+});
