@@ -106,3 +106,10 @@ export function resolveScenarioText(text: string, source = 'scenario'): Resolved
 }
 
 export const DEFAULT_SCENARIO_NAME = DEFAULT_PRESET;
+
+/** Usable ranges in bytes (e.g. from the e820 importer) → a scenario's `host.ranges`. */
+export function scenarioRanges(
+  ranges: readonly { start: number; end: number }[],
+): [string, string][] {
+  return ranges.map((r) => [`0x${r.start.toString(16)}`, `0x${r.end.toString(16)}`]);
+}
