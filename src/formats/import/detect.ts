@@ -30,18 +30,18 @@ const SIGNS: { format: Exclude<ImportFormat, 'unknown'>; re: RegExp; what: strin
   {
     format: 'qemu-trace',
     re: /kvm_convert_memory\s+start 0x/,
-    what: 'kvm_convert_memory trace lines',
+    what: 'QEMU kvm_convert_memory trace',
   },
   {
     format: 'ptdump',
     re: /^(?:0x[0-9a-fA-F]{8,16}-0x[0-9a-fA-F]{8,16}\s+\d+[BKMGTPE]\s|---\[ [^\]]{1,80} \]---)/,
-    what: 'page-table dump lines (note_page format)',
+    what: 'page-table dump (note_page format)',
   },
-  { format: 'meminfo', re: /^(?:DirectMap\d+[kMG]:|MemTotal:\s)/, what: '/proc/meminfo lines' },
+  { format: 'meminfo', re: /^(?:DirectMap\d+[kMG]:|MemTotal:\s)/, what: '/proc/meminfo' },
   {
     format: 'vmstat',
     re: /^(?:direct_map_level[23]_splits|nr_free_pages)\s+\d/,
-    what: '/proc/vmstat lines',
+    what: '/proc/vmstat',
   },
   {
     format: 'e820',

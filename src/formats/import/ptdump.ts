@@ -16,6 +16,10 @@
  * With a base found by 1, 3 or 4 the region ends at the next marker or at the first run of holes of
  * 1 TiB or more (KASLR pads at least 10 TiB after RAM); with a known base it spans the layout's
  * direct-map size (64 TiB, or 32 PiB with 5-level paging).
+ *
+ * Totals count present leaves only. An entry removed with set_direct_map_invalid_noflush() prints
+ * the same blank columns as an empty one, so it cannot be told apart; /proc/meminfo still counts it
+ * (direct_pages_count changes on splits, not on removal), which is where the two can differ.
  */
 import { countPieces, type MapPiece } from '../../machine/boot-layout';
 import type { PageLevel } from '../../machine/units';

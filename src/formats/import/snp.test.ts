@@ -108,7 +108,9 @@ describe('SEV-SNP host messages', () => {
       },
     ]);
     expect(s.regions).toEqual([{ pfnStart: 0x1a3c00, pfnEnd: 0x1a3e00 }]);
-    expect(s.explanation.join(' ')).toMatch(/2 page\(s\) of its 2 MiB region .* not split to 4K/);
+    expect(s.explanation.join(' ')).toMatch(
+      /2 page\(s\) of its 2 MiB region .* not been split to 4K/,
+    );
   });
 
   it('reads an RMPUPDATE failure and names the return code', () => {

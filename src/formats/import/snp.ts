@@ -266,15 +266,7 @@ function explain(s: SnpImport): string[] {
     if (!f.user)
       out.push('A kernel-mode RMP fault is an oops: the host kernel crashes or kills the task.');
   }
-  if (s.unassigned) {
-    const others = s.entries.filter((e) => e.assigned);
-    const region = `[${hexN(s.unassigned.regionStart)} - ${hexN(s.unassigned.regionEnd)})`;
-    out.push(
-      others.length > 0
-        ? `PFN ${hexN(s.unassigned.pfn)} itself belongs to the host, but ${others.length} page(s) of its 2 MiB region ${region} are assigned to a guest. A write through a 2M or 1G mapping is checked against the whole 2 MiB region, so the direct map was not split to 4K here.`
-        : `PFN ${hexN(s.unassigned.pfn)} belongs to the host and no entry of its 2 MiB region ${region} is set; the entry may have changed after the fault.`,
-    );
-  }
+  if (s.unassigned) out.push(explainUnassigned(s, s.unassigned));
   for (const e of s.entries) out.push(describeEntry(e));
   for (const r of s.rmpupdateFailures) {
     out.push(
@@ -287,4 +279,20 @@ function explain(s: SnpImport): string[] {
     );
   }
   return out;
+}
+
+function explainUnassigned(s: SnpImport, u: NonNullable<SnpImport['unassigned']>): string {
+  const others = s.entries.filter((e) => e.assigned).length;
+  const region = `[${hexN(u.regionStart)} - ${hexN(u.regionEnd)})`;
+  if (others === 0) {
+    return `PFN ${hexN(u.pfn)} belongs to the host and no entry of its 2 MiB region ${region} is set; the entry may have changed since.`;
+  }
+  const head = `PFN ${hexN(u.pfn)} itself belongs to the host, but ${others} page(s) of its 2 MiB region ${region} are assigned to a guest.`;
+  if (s.fault && s.fault.mapping !== '4K') {
+    return `${head} A host write through a 2M or 1G mapping is checked against the whole 2 MiB region, so the direct map had not been split to 4K here.`;
+  }
+  if (s.rmpupdateFailures.some((f) => f.pgLevel === 2)) {
+    return `${head} A 2M RMP entry can only be made when all 512 entries of the region are unassigned.`;
+  }
+  return head;
 }
