@@ -49,7 +49,14 @@ export interface GuestSpec {
   snp: boolean;
 }
 
-export type EventOp = 'launch' | 'accept' | 'share' | 'unshare' | 'hv-write' | 'host-write' | 'exit';
+export type EventOp =
+  | 'launch'
+  | 'accept'
+  | 'share'
+  | 'unshare'
+  | 'hv-write'
+  | 'host-write'
+  | 'exit';
 
 /**
  * One step. `guest` indexes MachineSpec.guests. GPA-based ops use `gpa`; host-write uses `pfn`

@@ -1,0 +1,224 @@
+/**
+ * The kernel's direct map (physmap) page tables: one PUD entry per 1 GiB, one PMD entry per
+ * 2 MiB, PTE pages only where a 2 MiB mapping was split — exactly as sparse as the kernel's.
+ *
+ * Rules (ids cited by outcomes):
+ * - [dm.boot] the boot layout from boot-layout.ts (split_mem_range, init_memory_mapping).
+ * - [dm.split.pud] split_large_page() on a 1G leaf: 512 x 2M, one page-table page, DirectMap1G
+ *   -= 1 GiB, DirectMap2M += 1 GiB, direct_map_level3_splits++, flush_tlb_all().
+ * - [dm.split.pmd] split_large_page() on a 2M leaf: 512 x 4K, one page-table page, DirectMap2M
+ *   -= 2 MiB, DirectMap4k += 2 MiB, direct_map_level2_splits++, flush_tlb_all().
+ *   (arch/x86/mm/pat/set_memory.c: __split_large_page, update_page_count, split_page_count)
+ * - [dm.no-collapse] pages split by set_memory_4k() never collapse (CPA_COLLAPSE is only for
+ *   set_memory_rox, v6.15 41d88484c71c): nothing here merges.
+ * Counters count mappings by level exactly like direct_pages_count[]: clearing _PAGE_PRESENT on
+ * a 4K PTE does not change them.
+ *
+ * Invariant: count4k*4K + count2m*2M + count1g*1G is the mapped RAM from boot and never changes.
+ */
+import type { MapPiece } from './boot-layout';
+import { PAGES_PER_1G, PAGES_PER_2M, type PageLevel } from './units';
+
+/** Per-1G state. */
+export const PUD_NONE = 0;
+export const PUD_LEAF = 1;
+export const PUD_TABLE = 2;
+/** Per-2M state (meaningful when the PUD is a table). */
+export const PMD_NONE = 0;
+export const PMD_LEAF = 2;
+export const PMD_TABLE = 3;
+
+export interface SplitRecord {
+  /** 'pud' = 1G→2M (level3), 'pmd' = 2M→4K (level2). */
+  kind: 'pud' | 'pmd';
+  /** Index of the 1 GiB block or 2 MiB region split. */
+  index: number;
+}
+
+export class DirectMap {
+  readonly pud: Uint8Array;
+  readonly pmd: Uint8Array;
+  /** Present 4K PTEs in each split 2 MiB region (boot holes and edges have fewer than 512). */
+  readonly ptesInRegion: Uint16Array;
+  count4k = 0;
+  count2m = 0;
+  count1g = 0;
+  level2Splits = 0;
+  level3Splits = 0;
+  tlbFlushes = 0;
+  /** Page-table pages allocated by splits after boot (one per split). */
+  splitTablePages = 0;
+  readonly mappedBytes: number;
+
+  constructor(
+    readonly totalPages: number,
+    pieces: readonly MapPiece[],
+    readonly gbpages: boolean,
+  ) {
+    const regions = Math.ceil(totalPages / PAGES_PER_2M);
+    this.pud = new Uint8Array(Math.ceil(totalPages / PAGES_PER_1G));
+    this.pmd = new Uint8Array(regions);
+    this.ptesInRegion = new Uint16Array(regions);
+    let mapped = 0;
+    for (const p of pieces) {
+      const first = p.start / 4096;
+      const last = p.end / 4096;
+      mapped += p.end - p.start;
+      if (p.level === '1G') {
+        for (let g = first / PAGES_PER_1G; g < last / PAGES_PER_1G; g++) this.pud[g] = PUD_LEAF;
+        this.count1g += (last - first) / PAGES_PER_1G;
+      } else if (p.level === '2M') {
+        for (let r = first / PAGES_PER_2M; r < last / PAGES_PER_2M; r++) {
+          this.pmd[r] = PMD_LEAF;
+          this.pud[Math.floor(r / 512)] = PUD_TABLE;
+        }
+        this.count2m += (last - first) / PAGES_PER_2M;
+      } else {
+        for (let pfn = first; pfn < last; ) {
+          const r = Math.floor(pfn / PAGES_PER_2M);
+          const end = Math.min(last, (r + 1) * PAGES_PER_2M);
+          this.pmd[r] = PMD_TABLE;
+          this.pud[Math.floor(r / 512)] = PUD_TABLE;
+          this.ptesInRegion[r]! += end - pfn;
+          pfn = end;
+        }
+        this.count4k += last - first;
+      }
+    }
+    this.mappedBytes = mapped;
+  }
+
+  /** The mapping level that translates this frame, or null when the frame is not direct-mapped. */
+  levelOf(pfn: number): PageLevel | null {
+    const g = Math.floor(pfn / PAGES_PER_1G);
+    const pud = this.pud[g];
+    if (pud === PUD_LEAF) return '1G';
+    if (pud !== PUD_TABLE) return null;
+    const pmd = this.pmd[Math.floor(pfn / PAGES_PER_2M)];
+    if (pmd === PMD_LEAF) return '2M';
+    return pmd === PMD_TABLE ? '4K' : null;
+  }
+
+  regionLevel(region: number): PageLevel | null {
+    return this.levelOf(region * PAGES_PER_2M);
+  }
+
+  /**
+   * set_memory_4k() on [pfn, pfn + n): split every large mapping that covers part of the range,
+   * 1G first. Appends what was split to `out` and returns the number of splits.
+   */
+  split4k(pfn: number, n: number, out: SplitRecord[] | null): number {
+    let splits = 0;
+    const lastRegion = Math.floor((pfn + n - 1) / PAGES_PER_2M);
+    for (let r = Math.floor(pfn / PAGES_PER_2M); r <= lastRegion; r++) {
+      const g = Math.floor(r / 512);
+      if (this.pud[g] === PUD_LEAF) {
+        this.splitPud(g);
+        out?.push({ kind: 'pud', index: g });
+        splits++;
+      }
+      if (this.pmd[r] === PMD_LEAF) {
+        this.splitPmd(r);
+        out?.push({ kind: 'pmd', index: r });
+        splits++;
+      }
+    }
+    return splits;
+  }
+
+  /** [dm.split.pud] */
+  splitPud(g: number): void {
+    this.pud[g] = PUD_TABLE;
+    this.pmd.fill(PMD_LEAF, g * 512, Math.min((g + 1) * 512, this.pmd.length));
+    this.count1g--;
+    this.count2m += 512;
+    this.level3Splits++;
+    this.tlbFlushes++;
+    this.splitTablePages++;
+  }
+
+  /** [dm.split.pmd] */
+  splitPmd(r: number): void {
+    this.pmd[r] = PMD_TABLE;
+    this.ptesInRegion[r] = PAGES_PER_2M;
+    this.count2m--;
+    this.count4k += PAGES_PER_2M;
+    this.level2Splits++;
+    this.tlbFlushes++;
+    this.splitTablePages++;
+  }
+
+  /** Runs of equal level in address order, for ptdump and the reconciler. */
+  pieces(): MapPiece[] {
+    const out: MapPiece[] = [];
+    const add = (startPfn: number, endPfn: number, level: PageLevel) => {
+      const last = out[out.length - 1];
+      const start = startPfn * 4096;
+      if (last && last.level === level && last.end === start) last.end = endPfn * 4096;
+      else out.push({ start, end: endPfn * 4096, level });
+    };
+    for (let g = 0; g < this.pud.length; g++) {
+      if (this.pud[g] === PUD_LEAF) add(g * PAGES_PER_1G, (g + 1) * PAGES_PER_1G, '1G');
+      else if (this.pud[g] === PUD_TABLE) {
+        for (let r = g * 512; r < Math.min((g + 1) * 512, this.pmd.length); r++) {
+          if (this.pmd[r] === PMD_LEAF) add(r * PAGES_PER_2M, (r + 1) * PAGES_PER_2M, '2M');
+          else if (this.pmd[r] === PMD_TABLE) this.addPtes(r, add);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Boot leaves partial PTE tables only at range edges; present PTEs are the first ones mapped. */
+  private ptePresent: ((pfn: number) => boolean) | null = null;
+  setPtePresence(fn: (pfn: number) => boolean): void {
+    this.ptePresent = fn;
+  }
+
+  private addPtes(r: number, add: (s: number, e: number, l: PageLevel) => void): void {
+    const base = r * PAGES_PER_2M;
+    if (this.ptesInRegion[r] === PAGES_PER_2M || !this.ptePresent) {
+      add(base, base + PAGES_PER_2M, '4K');
+      return;
+    }
+    let runStart = -1;
+    for (let i = 0; i <= PAGES_PER_2M; i++) {
+      const present = i < PAGES_PER_2M && this.ptePresent(base + i);
+      if (present && runStart < 0) runStart = i;
+      if (!present && runStart >= 0) {
+        add(base + runStart, base + i, '4K');
+        runStart = -1;
+      }
+    }
+  }
+
+  clone(): DirectMap {
+    const c = Object.create(DirectMap.prototype) as DirectMap;
+    Object.assign(c, this, {
+      pud: this.pud.slice(),
+      pmd: this.pmd.slice(),
+      ptesInRegion: this.ptesInRegion.slice(),
+    });
+    return c;
+  }
+
+  /** Recount every level from the tables: must equal the running counters. */
+  checkInvariants(): string | null {
+    let c1 = 0;
+    let c2 = 0;
+    let c4 = 0;
+    for (let g = 0; g < this.pud.length; g++) {
+      if (this.pud[g] === PUD_LEAF) c1++;
+      else if (this.pud[g] === PUD_TABLE)
+        for (let r = g * 512; r < Math.min((g + 1) * 512, this.pmd.length); r++) {
+          if (this.pmd[r] === PMD_LEAF) c2++;
+          else if (this.pmd[r] === PMD_TABLE) c4 += this.ptesInRegion[r]!;
+        }
+    }
+    if (c1 !== this.count1g || c2 !== this.count2m || c4 !== this.count4k)
+      return `walk finds 4k=${c4} 2m=${c2} 1g=${c1}, counters say 4k=${this.count4k} 2m=${this.count2m} 1g=${this.count1g}`;
+    const sum = c4 * 4096 + c2 * 2 ** 21 + c1 * 2 ** 30;
+    if (sum !== this.mappedBytes) return `DirectMap sum ${sum} != mapped ${this.mappedBytes}`;
+    return null;
+  }
+}

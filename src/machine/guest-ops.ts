@@ -1,0 +1,312 @@
+/**
+ * Guest events on the machine: launch (register memory), accept, share, unshare, hypervisor
+ * writes, exit. Each works on runs (a 2 MiB chunk at a time when it is uniform) rather than page
+ * by page, so a 960 GiB guest accepting memory in 2 MiB requests costs O(1) per request.
+ *
+ * Modes per guest: 'backing' (private pages are the VMM's own, converted in place: 2021–22
+ * designs and sequester), 'gmem' (private pages from guest_memfd), 'plain' (no SNP: no RMP).
+ */
+import type { Backing } from './events';
+import {
+  frameWord,
+  G_BACKED,
+  G_GMEM,
+  MAP_4K,
+  MAP_HUGETLB_1G,
+  MAP_HUGETLB_2M,
+  MAP_NONE,
+  MAP_THP,
+  RMP_ASSIGNED,
+  USE_GMEM,
+  USE_VMM,
+} from './frame-bits';
+import type { Guest } from './guest';
+import type { LinearMap } from './linear-map';
+import type { Machine } from './machine';
+
+const CHUNK = 512;
+const GIG = 512 * 512;
+
+export type GuestMode = 'backing' | 'gmem' | 'plain';
+
+export function modeOf(m: Machine, g: Guest): GuestMode {
+  if (!m.design.snp || !g.spec.snp) return 'plain';
+  return m.design.privateMemory;
+}
+
+/** Calls fn for maximal runs of pages in [gfn, gfn + n) with one state word. */
+export function stateRuns(
+  g: Guest,
+  gfn: number,
+  n: number,
+  fn: (gfn: number, count: number, word: number) => void,
+): void {
+  const end = Math.min(gfn + n, g.pages);
+  let p = gfn;
+  while (p < end) {
+    const c = Math.floor(p / CHUNK);
+    const ce = Math.min((c + 1) * CHUNK, end);
+    const u = g.state.uniformWord(c);
+    if (u >= 0) {
+      fn(p, ce - p, u);
+      p = ce;
+      continue;
+    }
+    while (p < ce) {
+      const w = g.state.get(p);
+      let q = p + 1;
+      while (q < ce && g.state.get(q) === w) q++;
+      fn(p, q - p, w);
+      p = q;
+    }
+  }
+}
+
+/** Calls fn for maximal runs of [gfn, gfn + n) that map to consecutive host frames. */
+export function hostRuns(
+  map: LinearMap,
+  gfn: number,
+  n: number,
+  fn: (gfn: number, pfn: number, count: number) => void,
+): void {
+  let p = gfn;
+  const end = gfn + n;
+  while (p < end) {
+    const c = Math.floor(p / CHUNK);
+    const ce = Math.min((c + 1) * CHUNK, end);
+    const base = map.linearBase(c);
+    if (!Number.isNaN(base)) {
+      fn(p, base + (p - c * CHUNK), ce - p);
+      p = ce;
+      continue;
+    }
+    while (p < ce) {
+      const pfn = map.get(p);
+      let q = p + 1;
+      while (q < ce && map.get(q) === pfn + (q - p)) q++;
+      fn(p, pfn, q - p);
+      p = q;
+    }
+  }
+}
+
+/**
+ * RMPUPDATE a host run for pages of one guest, with 2M entries wherever a whole aligned region
+ * maps a whole aligned 2 MiB GPA chunk (the only case KVM uses a 2M entry), else 4K entries.
+ */
+function rmpUpdateRun(
+  m: Machine,
+  gfn: number,
+  pfn: number,
+  count: number,
+  assigned: boolean,
+  allow2m: boolean,
+): void {
+  let done = 0;
+  while (done < count) {
+    const p = pfn + done;
+    const left = count - done;
+    const whole = p % CHUNK === 0 && (gfn + done) % CHUNK === 0 && left >= CHUNK;
+    if (allow2m && whole) {
+      let n = CHUNK;
+      while (n + CHUNK <= left) n += CHUNK;
+      m.rmpUpdate(p, n, assigned, '2M', true);
+      done += n;
+      continue;
+    }
+    const n = Math.min(left, CHUNK - (p % CHUNK));
+    const r = Math.floor(p / CHUNK);
+    if (m.rmp2m[r] === 1) {
+      if (!assigned && n === CHUNK) {
+        m.rmpUpdate(p, n, false, '2M', false);
+        done += n;
+        continue;
+      }
+      m.psmash(r);
+    }
+    m.rmpUpdate(p, n, assigned, '4K', true);
+    done += n;
+  }
+}
+
+// ---- backing allocation ---------------------------------------------------------------
+
+function mapKind(backing: Backing): number {
+  if (backing === 'thp') return MAP_THP;
+  if (backing === 'hugetlbfs-2m') return MAP_HUGETLB_2M;
+  if (backing === 'hugetlbfs-1g') return MAP_HUGETLB_1G;
+  return MAP_4K;
+}
+
+/**
+ * Give pages [gfn, gfn + n) frames in the VMM's backing, by backing type: hugetlbfs takes whole
+ * huge pages (2M, or 1G gigantic), THP takes an order-9 page for an untouched chunk and falls back
+ * to 4K, 4K takes order-0 pages. Returns false when the host runs out of memory.
+ */
+export function allocBacking(
+  m: Machine,
+  g: Guest,
+  gfn: number,
+  n: number,
+  wholeChunks: boolean,
+): boolean {
+  const word = frameWord(USE_VMM, g.index);
+  const kind = mapKind(g.spec.backing);
+  let ok = true;
+  stateRuns(g, gfn, n, (start, count, w) => {
+    if (!ok || w & G_BACKED) return;
+    let p = start;
+    const end = start + count;
+    while (p < end && ok) {
+      const c = Math.floor(p / CHUNK);
+      const cs = c * CHUNK;
+      const ce = Math.min(cs + CHUNK, g.pages);
+      const untouched = g.userMap[c] === MAP_NONE;
+      if (kind === MAP_HUGETLB_1G && untouched) {
+        const gs = Math.floor(p / GIG) * GIG;
+        const pfn = m.allocBlock(18, word);
+        if (pfn < 0) {
+          ok = false;
+          return;
+        }
+        const ge = Math.min(gs + GIG, g.pages);
+        g.backingMap.set(gs, ge - gs, pfn);
+        g.state.update(gs, ge - gs, 0, G_BACKED);
+        g.userMap.fill(MAP_HUGETLB_1G, gs / CHUNK, Math.ceil(ge / CHUNK));
+        p = ge;
+        continue;
+      }
+      const huge =
+        (kind === MAP_HUGETLB_2M || kind === MAP_THP || (m.design.sequester && wholeChunks)) &&
+        untouched;
+      if (huge) {
+        const pfn = m.allocBlock(9, word);
+        if (pfn >= 0) {
+          g.backingMap.set(cs, ce - cs, pfn);
+          g.state.update(cs, ce - cs, 0, G_BACKED);
+          g.userMap[c] =
+            kind === MAP_HUGETLB_2M ? MAP_HUGETLB_2M : kind === MAP_THP ? MAP_THP : MAP_4K;
+          p = ce;
+          continue;
+        }
+        if (kind === MAP_HUGETLB_2M) {
+          ok = false;
+          return;
+        }
+      }
+      const q = wholeChunks ? Math.min(end, ce) : Math.min(end, ce);
+      const runs = m.allocFrames(q - p, word);
+      if (!runs) {
+        ok = false;
+        return;
+      }
+      let at = p;
+      for (const r of runs) {
+        g.backingMap.set(at, r.count, r.pfn);
+        at += r.count;
+      }
+      g.state.update(p, q - p, 0, G_BACKED);
+      if (g.userMap[c] === MAP_NONE) g.userMap[c] = MAP_4K;
+      p = q;
+    }
+  });
+  return ok;
+}
+
+/** guest_memfd frames for [gfn, gfn + n) by folio policy; returns false when out of memory. */
+function allocGmem(m: Machine, g: Guest, gfn: number, n: number): boolean {
+  const word = frameWord(USE_GMEM, g.index);
+  const folio = m.design.gmemFolio;
+  let p = gfn;
+  const end = gfn + n;
+  while (p < end) {
+    if (folio === '1g') {
+      const gs = Math.floor(p / GIG) * GIG;
+      const ge = Math.min(gs + GIG, g.pages);
+      if (!g.gigaFolio.has(gs)) {
+        const pfn = m.allocBlock(18, frameWord(USE_GMEM, g.index));
+        if (pfn >= 0) {
+          g.gigaFolio.set(gs, pfn);
+          g.gmemMap.set(gs, ge - gs, pfn);
+        }
+      }
+      if (g.gigaFolio.has(gs)) {
+        const q = Math.min(end, ge);
+        g.state.update(p, q - p, 0, G_GMEM);
+        p = q;
+        continue;
+      }
+    }
+    const chunkEnd = Math.min((Math.floor(p / CHUNK) + 1) * CHUNK, end);
+    if (folio !== '4k' && p % CHUNK === 0 && chunkEnd - p === CHUNK) {
+      const pfn = m.allocBlock(9, word);
+      if (pfn >= 0) {
+        g.gmemMap.set(p, CHUNK, pfn);
+        g.state.update(p, CHUNK, 0, G_GMEM);
+        p = chunkEnd;
+        continue;
+      }
+    }
+    // Order-0 folios (upstream kvm_gmem_get_folio): the rest of this request in one bulk call.
+    const q = folio === '4k' ? end : chunkEnd;
+    const runs = m.allocFrames(q - p, word);
+    if (!runs) return false;
+    let at = p;
+    for (const r of runs) {
+      g.gmemMap.set(at, r.count, r.pfn);
+      at += r.count;
+    }
+    g.state.update(p, q - p, 0, G_GMEM);
+    p = q;
+  }
+  return true;
+}
+
+/** Frees a guest's frames of one map over [gfn, gfn + n), reclaiming RMP entries first. */
+function releaseFrames(
+  m: Machine,
+  g: Guest,
+  map: LinearMap,
+  gfn: number,
+  n: number,
+  mask: number,
+): void {
+  stateRuns(g, gfn, n, (start, count, w) => {
+    if (!(w & mask)) return;
+    hostRuns(map, start, count, (_gfn, pfn, cnt) => {
+      reclaimRmp(m, pfn, cnt);
+      m.freeFrames(pfn, cnt);
+    });
+  });
+}
+
+/** RMPUPDATE back to hypervisor-owned for the assigned frames of a host run. */
+function reclaimRmp(m: Machine, pfn: number, count: number): void {
+  let p = pfn;
+  const end = pfn + count;
+  const words = reclaimScratch;
+  while (p < end) {
+    const r = Math.floor(p / CHUNK);
+    const q = Math.min((r + 1) * CHUNK, end);
+    if (m.rmp2m[r] === 1 && q - p === CHUNK) m.rmpUpdate(p, CHUNK, false, '2M', false);
+    else if (m.frames.counts[r]! > 0) {
+      if (m.rmp2m[r] === 1) m.psmash(r);
+      // Only the assigned sub-runs need an RMPUPDATE (a 4K update of an unassigned frame would
+      // still make adjust_direct_map split).
+      m.frames.readRegion(r, words);
+      const base = r * CHUNK;
+      let s = p;
+      while (s < q) {
+        const a = (words[s - base]! & RMP_ASSIGNED) !== 0;
+        let e = s + 1;
+        while (e < q && ((words[e - base]! & RMP_ASSIGNED) !== 0) === a) e++;
+        if (a) m.rmpUpdate(s, e - s, false, '4K', false);
+        s = e;
+      }
+    }
+    p = q;
+  }
+}
+const reclaimScratch = new Uint32Array(CHUNK);
+
+export { allocGmem, reclaimRmp, releaseFrames, rmpUpdateRun };

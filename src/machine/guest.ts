@@ -1,0 +1,73 @@
+/**
+ * One guest's memory as the host sees it: the GPA space in 4K pages, its page state (KVM's
+ * private/shared attribute, validated by PVALIDATE, which backings hold a frame), the VMM's
+ * backing of guest RAM with its user mapping page size per 2 MiB GPA chunk (4K, THP, hugetlbfs
+ * 2M/1G), and — for guest_memfd designs — the private frames. All sparse per 2 MiB.
+ */
+import type { GuestSpec } from './events';
+import { G_PRIVATE } from './frame-bits';
+import { LinearMap } from './linear-map';
+import { RegionWords } from './region-words';
+
+export type GuestStatus = 'created' | 'running' | 'refused' | 'killed' | 'exited' | 'failed';
+
+export class Guest {
+  readonly pages: number;
+  readonly chunks: number;
+  /** SEV ASIDs start at 1. */
+  readonly asid: number;
+  status: GuestStatus = 'created';
+  /** Why it stopped (refused/killed/failed), for the UI. */
+  reason = '';
+  state: RegionWords;
+  /** GPA page → host frame in the VMM's backing (meaningful where G_BACKED). */
+  backingMap: LinearMap;
+  /** GPA page → guest_memfd frame, or the sequestered shared frame (meaningful where G_GMEM). */
+  gmemMap: LinearMap;
+  /** VMM user mapping per 2 MiB GPA chunk (MAP_*). */
+  userMap: Uint8Array;
+  /** Pages backed twice (a private frame and a shared copy). */
+  doubleBacked = 0;
+  /** gmem-1g: first GPA page of each 1 GiB block → its gigantic folio's first host frame. */
+  gigaFolio = new Map<number, number>();
+  /** gmem-1g: 1 GiB blocks whose folio has been split to 4K by a conversion. */
+  gigaSplit = new Set<number>();
+
+  constructor(
+    readonly index: number,
+    readonly spec: GuestSpec,
+    initialPrivate: boolean,
+  ) {
+    this.pages = Math.floor(spec.memoryBytes / 4096);
+    this.chunks = Math.ceil(this.pages / 512);
+    this.asid = index + 1;
+    this.state = new RegionWords(this.pages, initialPrivate ? G_PRIVATE : 0, G_PRIVATE);
+    this.backingMap = new LinearMap(this.pages);
+    this.gmemMap = new LinearMap(this.pages);
+    this.userMap = new Uint8Array(this.chunks);
+  }
+
+  /** Is this host frame inside one of the guest's gigantic guest_memfd folios? */
+  isInGiga(pfn: number): boolean {
+    for (const base of this.gigaFolio.values())
+      if (pfn >= base && pfn < base + 512 * 512) return true;
+    return false;
+  }
+
+  get running(): boolean {
+    return this.status === 'running';
+  }
+
+  clone(): Guest {
+    const c = Object.create(Guest.prototype) as Guest;
+    Object.assign(c, this, {
+      state: this.state.clone(),
+      backingMap: this.backingMap.clone(),
+      gmemMap: this.gmemMap.clone(),
+      userMap: this.userMap.slice(),
+      gigaFolio: new Map(this.gigaFolio),
+      gigaSplit: new Set(this.gigaSplit),
+    });
+    return c;
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * The host: RAM, the buddy allocator, the direct map, the RMP and the guests, wired to one
+ * kernel design. Mechanics that every design shares live here (RMPUPDATE with its 2M and
+ * overlap rules, PSMASH, the RMP write check, allocation); the guest operations are in
+ * guest-ops.ts; what differs between designs is in kernels/.
+ *
+ * Host frame state lives in `frames` (see frame-bits.ts) and the per-region `rmp2m` flag: the
+ * hardware takes a PFN's RMP page size from the entry at the 2M-aligned PFN, so one flag per
+ * 2 MiB region is exact. For a 2M entry all 512 frames carry RMP_ASSIGNED too, so
+ * frames.counts[region] > 0 answers "is any page of this region assigned?" in O(1).
+ */
+import { bootDirectMap, normalizeRanges } from './boot-layout';
+import { BuddyAllocator, type PfnRun } from './buddy';
+import { DirectMap, PMD_TABLE, PUD_TABLE } from './direct-map';
+import type { MachineSpec } from './events';
+import {
+  DM_UNMAPPED,
+  frameUse,
+  frameWord,
+  RMP_ASSIGNED,
+  RMP_VALIDATED,
+  USE_FREE,
+  USE_HOLE,
+  USE_KERNEL,
+  USE_PAGETABLE,
+} from './frame-bits';
+import { Guest } from './guest';
+import { DESIGNS } from './kernels';
+import type { Design, DesignContext } from './kernels/design';
+import { type OutcomeKind, OutcomeLog } from './outcomes';
+import { RegionWords } from './region-words';
+import { ruleIndex } from './rules';
+import { ISA_END_ADDRESS, MiB, PAGES_PER_1G, PAGES_PER_2M, type PageLevel, roundUp } from './units';
+
+/** Where the kernel image sits (CONFIG_PHYSICAL_START) and how much of the boot memory it is. */
+const KERNEL_IMAGE_START = 16 * MiB;
+const KERNEL_IMAGE_MAX = 48 * MiB;
+
+export class Machine {
+  readonly design: Design;
+  readonly totalPages: number;
+  frames: RegionWords;
+  rmp2m: Uint8Array;
+  dm: DirectMap;
+  alloc: BuddyAllocator;
+  guests: Guest[];
+  log = new OutcomeLog();
+  /** The step being applied (1-based); 0 while booting. */
+  step = 0;
+  /** Free pages of the sequestered shared area. */
+  seqFree: number[] = [];
+  seqPages = 0;
+  unmapFlushes = 0;
+  private lastUnmapStep = -1;
+  /** Page-table pages of the direct map right after boot. */
+  readonly bootTablePages: number;
+  readonly ramPages: number;
+  readonly ctx: DesignContext;
+
+  constructor(readonly spec: MachineSpec) {
+    this.design = DESIGNS[spec.kernel];
+    const ranges = normalizeRanges(spec.host.ranges);
+    const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
+    this.totalPages = roundUp(end / 4096, PAGES_PER_2M);
+    this.frames = new RegionWords(this.totalPages, frameWord(USE_HOLE), RMP_ASSIGNED);
+    this.rmp2m = new Uint8Array(this.totalPages / PAGES_PER_2M);
+    const pieces = bootDirectMap(ranges, spec.host.gbpages);
+    this.dm = new DirectMap(this.totalPages, pieces, spec.host.gbpages);
+    this.dm.setPtePresence((pfn) => {
+      const w = this.frames.get(pfn);
+      return (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
+    });
+    this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
+    this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
+    this.bootHostMemory(ranges);
+    this.bootTablePages = this.countTablePages();
+    this.guests = spec.guests.map((g, i) => new Guest(i, g, false));
+    this.ctx = {
+      split4k: (pfn, n, rule) => this.split4k(pfn, n, rule),
+      setDirectMapPresent: (pfn, n, present, rule) =>
+        this.setDirectMapPresent(pfn, n, present, rule),
+    };
+  }
+
+  /** [buddy.boot] RAM to the allocator, minus the first 1 MiB and the host kernel's memory. */
+  private bootHostMemory(ranges: { start: number; end: number }[]): void {
+    this.frames.set(0, ISA_END_ADDRESS / 4096, frameWord(USE_KERNEL));
+    const reserved: PfnRun[] = [{ pfn: 0, count: ISA_END_ADDRESS / 4096 }];
+    let kernel = roundUp(this.spec.host.kernelBytes, 4096) / 4096;
+    // The image at CONFIG_PHYSICAL_START; the rest (memmap, slab) top-down as memblock does.
+    const image = Math.min(kernel, KERNEL_IMAGE_MAX / 4096);
+    const free: PfnRun[] = [];
+    for (const r of ranges) {
+      const s = Math.max(r.start, ISA_END_ADDRESS) / 4096;
+      const e = r.end / 4096;
+      if (e > s) free.push({ pfn: s, count: e - s });
+      if (r.start < ISA_END_ADDRESS || e <= s) continue;
+      this.frames.set(s, e - s, frameWord(USE_FREE));
+    }
+    const carve = (pfn: number, count: number) => {
+      this.frames.set(pfn, count, frameWord(USE_KERNEL));
+      reserved.push({ pfn, count });
+    };
+    const imgStart = KERNEL_IMAGE_START / 4096;
+    for (const r of free) {
+      const s = Math.max(r.pfn, imgStart);
+      const e = Math.min(r.pfn + r.count, imgStart + image);
+      if (e > s) {
+        carve(s, e - s);
+        kernel -= e - s;
+      }
+    }
+    for (let i = free.length - 1; i >= 0 && kernel > 0; i--) {
+      const r = free[i]!;
+      let top = r.pfn + r.count;
+      while (kernel > 0 && top > r.pfn) {
+        const isReserved = reserved.some((x) => top - 1 >= x.pfn && top - 1 < x.pfn + x.count);
+        if (isReserved) break;
+        const n = Math.min(kernel, top - r.pfn);
+        carve(top - n, n);
+        kernel -= n;
+        top -= n;
+      }
+    }
+    this.alloc.boot(subtractRuns(free, reserved));
+  }
+
+  private countTablePages(): number {
+    let n = Math.ceil(this.dm.pud.length / 512);
+    for (const p of this.dm.pud) if (p === PUD_TABLE) n++;
+    for (const p of this.dm.pmd) if (p === PMD_TABLE) n++;
+    return n;
+  }
+
+  // ---- outcomes -------------------------------------------------------------------------
+
+  /** The guest whose event is being applied, for outcomes that do not name one. */
+  curGuest = -1;
+
+  emit(
+    kind: OutcomeKind,
+    rule: string,
+    pfn: number,
+    detail: number,
+    gpa = -1,
+    guest = this.curGuest,
+  ): void {
+    this.log.push(this.step, kind, ruleIndex(rule), guest, pfn, detail, gpa);
+  }
+
+  // ---- direct map -----------------------------------------------------------------------
+
+  private readonly splitScratch: { kind: 'pud' | 'pmd'; index: number }[] = [];
+
+  /** set_memory_4k(): split and account, allocating one page-table page per split. */
+  split4k(pfn: number, n: number, rule: string): void {
+    const recs = this.splitScratch;
+    recs.length = 0;
+    if (this.dm.split4k(pfn, n, recs) === 0) return;
+    for (const r of recs) {
+      const first = r.kind === 'pud' ? r.index * PAGES_PER_1G : r.index * PAGES_PER_2M;
+      this.emit('dm-split', rule, first, r.kind === 'pud' ? 1 : 0);
+      const pt = this.alloc.alloc(0);
+      if (pt >= 0) this.frames.set(pt, 1, frameWord(USE_PAGETABLE));
+    }
+  }
+
+  private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: string): void {
+    if (!present) {
+      this.split4k(pfn, n, rule);
+      this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
+      // One outcome per event, not per RMPUPDATE: a 2 MiB accept is 512 of them.
+      if (this.lastUnmapStep !== this.step) this.emit('dm-unmap', rule, pfn, n);
+      this.lastUnmapStep = this.step;
+    } else this.frames.update(pfn, n, DM_UNMAPPED, 0);
+    this.unmapFlushes++;
+  }
+
+  // ---- RMP ------------------------------------------------------------------------------
+
+  /**
+   * [rmp.rmpupdate] RMPUPDATE of [pfn, pfn + n): 4K entries, or 2M entries for whole aligned
+   * regions. Assigning a 2M entry over any assigned 4K entry fails (FAIL_OVERLAP); so does a 4K
+   * update inside a 2M entry (PSMASH first). Returns false, changing nothing, on failure.
+   */
+  rmpUpdate(
+    pfn: number,
+    n: number,
+    assigned: boolean,
+    size: '4K' | '2M',
+    validated: boolean,
+  ): boolean {
+    const r0 = Math.floor(pfn / PAGES_PER_2M);
+    const r1 = Math.floor((pfn + n - 1) / PAGES_PER_2M);
+    for (let r = r0; r <= r1; r++) {
+      const overlap =
+        size === '2M'
+          ? assigned && (this.frames.counts[r]! > 0 || this.rmp2m[r] === 1)
+          : this.rmp2m[r] === 1;
+      if (overlap || (size === '2M' && (pfn % PAGES_PER_2M !== 0 || n % PAGES_PER_2M !== 0))) {
+        this.emit('rmpupdate-fail', 'rmp.rmpupdate', r * PAGES_PER_2M, size === '2M' ? 2 : 1);
+        return false;
+      }
+    }
+    this.design.beforeRmpUpdate(this.ctx, pfn, n, size, assigned);
+    const bits = assigned ? RMP_ASSIGNED + (validated ? RMP_VALIDATED : 0) : 0;
+    this.frames.update(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
+    if (size === '2M') this.rmp2m.fill(assigned ? 1 : 0, r0, r1 + 1);
+    this.design.afterRmpUpdate(this.ctx, pfn, n, size, assigned);
+    return true;
+  }
+
+  /** [rmp.psmash] Split the 2M RMP entry of a region into 512 4K entries (validated kept). */
+  psmash(region: number, rule = 'rmp.psmash'): void {
+    if (this.rmp2m[region] !== 1) return;
+    this.rmp2m[region] = 0;
+    this.emit('psmash', rule, region * PAGES_PER_2M, region);
+  }
+
+  /** [rmp.check.write] Does a host write to this frame through a mapping of this size fault? */
+  writeFaults(pfn: number, level: PageLevel): boolean {
+    if (!this.design.snp) return false;
+    const r = Math.floor(pfn / PAGES_PER_2M);
+    if (this.rmp2m[r] === 1) return true;
+    if (level === '4K') return (this.frames.get(pfn) & RMP_ASSIGNED) !== 0;
+    // 2M, and 1G checked like a 2M access to the 2 MiB sub-region hit.
+    return this.frames.counts[r]! > 0;
+  }
+
+  // ---- allocation -----------------------------------------------------------------------
+
+  /** n order-0 pages marked with a frame word; null when the host is out of memory. */
+  allocFrames(n: number, word: number): PfnRun[] | null {
+    const runs = this.alloc.allocPages(n);
+    if (!runs) return null;
+    for (const r of runs) this.frames.set(r.pfn, r.count, word);
+    return runs;
+  }
+
+  allocBlock(order: number, word: number): number {
+    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+    if (pfn >= 0) this.frames.set(pfn, 2 ** order, word);
+    return pfn;
+  }
+
+  freeFrames(pfn: number, n: number): void {
+    this.frames.set(pfn, n, frameWord(USE_FREE));
+    this.alloc.freeRun({ pfn, count: n });
+  }
+
+  // ---- metrics --------------------------------------------------------------------------
+
+  get tablePages(): number {
+    return this.bootTablePages + this.dm.splitTablePages;
+  }
+
+  get tlbFlushes(): number {
+    return this.dm.tlbFlushes + this.unmapFlushes;
+  }
+
+  get doubleBackedPages(): number {
+    return this.guests.reduce((s, g) => s + g.doubleBacked, 0);
+  }
+
+  /** RMP: 16 bytes per 4K page of system memory plus 16 KiB of CPU bookkeeping. */
+  get rmpTableBytes(): number {
+    return this.totalPages * 16 + 16 * 1024;
+  }
+
+  count(kind: OutcomeKind): number {
+    return this.log.count(kind);
+  }
+
+  privatePages(guest: Guest): number {
+    let n = 0;
+    for (let r = 0; r < guest.state.regions; r++) n += guest.state.counts[r]!;
+    return n;
+  }
+
+  clone(): Machine {
+    const c = Object.create(Machine.prototype) as Machine;
+    Object.assign(c, this, {
+      frames: this.frames.clone(),
+      rmp2m: this.rmp2m.slice(),
+      dm: this.dm.clone(),
+      alloc: this.alloc.clone(),
+      guests: this.guests.map((g) => g.clone()),
+      seqFree: this.seqFree.slice(),
+      splitScratch: [],
+    });
+    c.dm.setPtePresence((pfn) => {
+      const w = c.frames.get(pfn);
+      return (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
+    });
+    (c as { ctx: DesignContext }).ctx = {
+      split4k: (pfn, n, rule) => c.split4k(pfn, n, rule),
+      setDirectMapPresent: (pfn, n, present, rule) => c.setDirectMapPresent(pfn, n, present, rule),
+    };
+    return c;
+  }
+
+  checkInvariants(): string | null {
+    return (
+      this.dm.checkInvariants() ??
+      this.frames.checkInvariants() ??
+      this.alloc.checkInvariants() ??
+      this.guests.map((g) => g.state.checkInvariants()).find((x) => x !== null) ??
+      null
+    );
+  }
+}
+
+/** Runs minus reserved runs, ascending. */
+function subtractRuns(runs: PfnRun[], minus: PfnRun[]): PfnRun[] {
+  const cuts = [...minus].sort((a, b) => a.pfn - b.pfn);
+  const out: PfnRun[] = [];
+  for (const r of runs) {
+    let s = r.pfn;
+    const e = r.pfn + r.count;
+    for (const c of cuts) {
+      const cs = c.pfn;
+      const ce = c.pfn + c.count;
+      if (ce <= s || cs >= e) continue;
+      if (cs > s) out.push({ pfn: s, count: cs - s });
+      s = Math.max(s, ce);
+    }
+    if (e > s) out.push({ pfn: s, count: e - s });
+  }
+  return out;
+}
