@@ -4,7 +4,7 @@ import { formatMeminfo, meminfoFromCounts } from '../formats/meminfo';
 import { bootDirectMap, countPieces } from '../machine/boot-layout';
 import { type BootSummary, type EngineApi, PROTOCOL_VERSION } from './protocol';
 
-export class EngineHost implements EngineApi {
+export class EngineHost implements Pick<EngineApi, 'protocolVersion' | 'bootSummary'> {
   protocolVersion(): number {
     return PROTOCOL_VERSION;
   }

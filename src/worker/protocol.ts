@@ -214,8 +214,15 @@ export interface FrameInfo {
   history: OutcomeRow[];
 }
 
+/** Boot-time counters for a plain host (the first vertical thread; kept for the smoke test). */
+export interface BootSummary {
+  meminfo: Meminfo;
+  meminfoText: string;
+}
+
 export interface EngineApi {
   protocolVersion(): number;
+  bootSummary(ramBytes: number, gbpages: boolean): BootSummary;
   /** Load and run a scenario; replaces the current run. */
   load(source: LoadSource): Promise<LoadResult>;
   /** Map snapshot at a step (transferred). */
