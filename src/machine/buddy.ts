@@ -10,7 +10,11 @@
  *   So successive order-0 allocations from a fresh block ascend.
  * - [buddy.free] __free_one_page(): merge with the buddy (pfn ^ (1 << order)) while it is free at
  *   the same order; the result goes to the head of its list.
- * Not modelled: per-cpu page lists, migratetypes, zones and watermarks, page shuffling.
+ * - [buddy.pcp] Order-0 pages go through a per-cpu list (one CPU modelled): frees are pushed on
+ *   it without merging; allocations pop the most recently freed page; an empty list is refilled
+ *   with PCP_BATCH pages from the buddy (rmqueue_bulk), and past PCP_HIGH the oldest PCP_BATCH
+ *   pages go back to the buddy (free_pcppages_bulk). Bulk allocations drain the list first.
+ * Not modelled: migratetypes, zones and watermarks, page shuffling, several CPUs.
  *
  * Alternatives for comparison: "packed" (always the lowest free pages: first fit by address) and
  * "random" (a random free block, and a random half at every split: maximal scattering).
@@ -18,9 +22,14 @@
  * Bulk allocation (allocPages) returns exactly what n successive order-0 allocations would, as
  * runs, in O(blocks) rather than O(pages): a 960 GiB guest is 251 M pages.
  */
+import { FreeHeads } from './free-heads';
+import { PerCpuPages } from './pcp';
 import { Rng } from './rng';
 
 export const MAX_ORDER = 10;
+/** pcp->batch and pcp->high for a large zone (mm/page_alloc.c zone_batchsize, zone_highsize). */
+export const PCP_BATCH = 63;
+export const PCP_HIGH = 6 * PCP_BATCH;
 
 /** A run of consecutive host frames [pfn, pfn + count). */
 export interface PfnRun {
@@ -31,13 +40,19 @@ export interface PfnRun {
 export type AllocatorKind = 'buddy' | 'packed' | 'random';
 
 export class BuddyAllocator {
-  /** Free block heads: pfn → tag (generation * 16 + order). A stack entry is live iff it matches. */
-  private freeTag = new Map<number, number>();
+  /**
+   * Free block heads (pfn → order). A list entry is live iff its pfn still heads a free block of
+   * that order: entries of blocks merged away stay behind and are skipped (lazy deletion); a
+   * block freed again is pushed again, so the newest entry is always nearest the head.
+   */
+  private freeTag = new FreeHeads(MAX_ORDER);
   private stacks: { pfn: number[]; tag: number[] }[] = [];
   /** "packed" keeps each order's free blocks in a min-heap by address instead of a LIFO list. */
   private heaps: MinHeap[] = [];
   private generation = 0;
   freePages = 0;
+  /** The per-cpu list of free order-0 pages: the end of the array is its head. */
+  private pcp = new PerCpuPages();
   private readonly rng: Rng | null;
 
   constructor(
@@ -65,7 +80,7 @@ export class BuddyAllocator {
   }
 
   private push(pfn: number, order: number): void {
-    const tag = ++this.generation * 16 + order;
+    const tag = order;
     this.freeTag.set(pfn, tag);
     if (this.kind === 'packed') {
       this.heaps[order]!.push(pfn, tag);
@@ -139,6 +154,36 @@ export class BuddyAllocator {
 
   /** [buddy.alloc] One block of 2^order pages; its first pfn, or -1 when nothing fits. */
   alloc(order: number): number {
+    if (order === 0 && this.kind !== 'packed') {
+      if (this.pcp.length === 0) this.refillPcp();
+      const pfn = this.pcp.pop();
+      if (pfn === undefined) return -1;
+      this.freePages--;
+      return pfn;
+    }
+    return this.allocBuddy(order);
+  }
+
+  /** rmqueue_bulk(): PCP_BATCH order-0 pages from the buddy, lowest popped first. */
+  private refillPcp(): void {
+    if (this.kind === 'buddy') {
+      const runs = this.bulkFromBuddy(Math.min(PCP_BATCH, this.freePages));
+      // The first page taken must pop first: push runs in reverse.
+      for (let i = runs.length - 1; i >= 0; i--) this.pcp.pushRun(runs[i]!.pfn, runs[i]!.count);
+      this.freePages += runs.reduce((s, r) => s + r.count, 0);
+      return;
+    }
+    const got: number[] = [];
+    for (let i = 0; i < PCP_BATCH; i++) {
+      const pfn = this.allocBuddy(0);
+      if (pfn < 0) break;
+      got.push(pfn);
+    }
+    this.freePages += got.length;
+    for (let i = got.length - 1; i >= 0; i--) this.pcp.push(got[i]!);
+  }
+
+  private allocBuddy(order: number): number {
     if (this.kind === 'packed') return this.allocPacked(order);
     const o = this.smallestNonEmpty(order);
     if (o < 0) return -1;
@@ -193,36 +238,44 @@ export class BuddyAllocator {
   allocPages(n: number): PfnRun[] | null {
     if (n > this.freePages) return null;
     const runs: PfnRun[] = [];
-    const emit = (pfn: number, count: number) => {
-      const last = runs[runs.length - 1];
-      if (last && last.pfn + last.count === pfn) last.count += count;
-      else runs.push({ pfn, count });
-    };
+    let left = n;
+    if (this.kind !== 'packed' && this.pcp.length > 0) {
+      const got = this.pcp.popRun(left, (pfn, count) => emitRun(runs, pfn, count));
+      this.freePages -= got;
+      left -= got;
+    }
+    if (this.kind === 'random') {
+      for (; left > 0; left--) emitRun(runs, this.allocBuddy(0), 1);
+      return runs;
+    }
+    if (left > 0) for (const r of this.bulkFromBuddy(left)) emitRun(runs, r.pfn, r.count);
+    return runs;
+  }
+
+  /** n order-0 pages straight from the buddy lists, as n successive __rmqueue_smallest(0). */
+  private bulkFromBuddy(n: number): PfnRun[] {
+    const runs: PfnRun[] = [];
     let left = n;
     while (left > 0) {
-      if (this.kind === 'random') {
-        emit(this.alloc(0), 1);
-        left--;
-        continue;
-      }
       const o = this.kind === 'packed' ? this.lowestBlockOrder(0) : this.smallestNonEmpty(0);
+      if (o < 0) break;
       const pfn = this.kind === 'packed' ? this.takeHeap(o) : this.take(o);
       const size = 2 ** o;
       if (size <= left) {
-        emit(pfn, size);
+        emitRun(runs, pfn, size);
         left -= size;
         this.freePages -= size;
       } else {
-        emit(pfn, left);
+        emitRun(runs, pfn, left);
         this.freePages -= left;
         // What expand() leaves after `left` ascending allocations: the aligned pieces above.
         let p = pfn + left;
         const end = pfn + size;
         while (p < end) {
-          let o = 0;
-          while (o < MAX_ORDER && p % (2 * 2 ** o) === 0 && p + 2 * 2 ** o <= end) o++;
-          this.pushLive(p, o);
-          p += 2 ** o;
+          let k = 0;
+          while (k < MAX_ORDER && p % (2 * 2 ** k) === 0 && p + 2 * 2 ** k <= end) k++;
+          this.pushLive(p, k);
+          p += 2 ** k;
         }
         left = 0;
       }
@@ -237,16 +290,29 @@ export class BuddyAllocator {
     return pfn;
   }
 
-  /** [buddy.free] Free one block, merging with free buddies. */
+  /** [buddy.free] Free one block, merging with free buddies (order 0 via the per-cpu list). */
   free(pfn: number, order: number): void {
+    if (order === 0 && this.kind !== 'packed') {
+      this.pcp.push(pfn);
+      this.freePages++;
+      if (this.pcp.length > PCP_HIGH) {
+        // free_pcppages_bulk(): the oldest batch goes back to the buddy.
+        this.freePages -= PCP_BATCH;
+        this.pcp.drainOldest(PCP_BATCH, (p) => this.freeBuddy(p, 0));
+      }
+      return;
+    }
+    this.freeBuddy(pfn, order);
+  }
+
+  private freeBuddy(pfn: number, order: number): void {
     this.freePages += 2 ** order;
     let p = pfn;
     let o = order;
     while (o < MAX_ORDER) {
       const size = 2 ** o;
       const buddy = Math.floor(p / size) % 2 === 0 ? p + size : p - size;
-      const tag = this.freeTag.get(buddy);
-      if (tag === undefined || tag % 16 !== o) break;
+      if (this.freeTag.get(buddy) !== o) break;
       this.freeTag.delete(buddy);
       this.liveCount[o]!--;
       p = Math.min(p, buddy);
@@ -262,8 +328,7 @@ export class BuddyAllocator {
 
   /** Is the whole aligned block [pfn, pfn + 2^order) free? (for gigantic allocations) */
   largestFreeOrderAt(pfn: number): number {
-    const tag = this.freeTag.get(pfn);
-    return tag === undefined ? -1 : tag % 16;
+    return this.freeTag.get(pfn);
   }
 
   /**
@@ -275,8 +340,8 @@ export class BuddyAllocator {
     const size = 2 ** order;
     const step = 2 ** MAX_ORDER;
     const candidates = new Set<number>();
-    for (const [pfn, tag] of this.freeTag)
-      if (tag % 16 === MAX_ORDER) candidates.add(Math.floor(pfn / size) * size);
+    for (const [pfn, order] of this.freeTag.entries())
+      if (order === MAX_ORDER) candidates.add(Math.floor(pfn / size) * size);
     const sorted = [...candidates].sort((a, b) => a - b);
     for (const start of sorted) {
       let ok = true;
@@ -295,12 +360,13 @@ export class BuddyAllocator {
 
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
-    c.freeTag = new Map(this.freeTag);
+    c.freeTag = this.freeTag.clone();
     c.stacks = this.stacks.map((s) => ({ pfn: s.pfn.slice(), tag: s.tag.slice() }));
     c.heaps = this.heaps.map((h) => h.clone());
     c.generation = this.generation;
     c.freePages = this.freePages;
     c.liveCount = this.liveCount.slice();
+    c.pcp = this.pcp.clone();
     if (this.rng && c.rng) c.rng.state = this.rng.state;
     return c;
   }
@@ -308,17 +374,18 @@ export class BuddyAllocator {
   /** Free blocks per order, as /proc/buddyinfo prints them (one zone). */
   buddyinfo(): number[] {
     const counts = new Array<number>(MAX_ORDER + 1).fill(0);
-    for (const tag of this.freeTag.values()) counts[tag % 16]!++;
+    for (const [, order] of this.freeTag.entries()) counts[order]!++;
+    counts[0]! += this.pcp.length;
     return counts;
   }
 
   checkInvariants(): string | null {
     let pages = 0;
-    for (const [pfn, tag] of this.freeTag) {
-      const o = tag % 16;
+    for (const [pfn, o] of this.freeTag.entries()) {
       if (pfn % 2 ** o !== 0) return `free block ${pfn} not aligned to order ${o}`;
       pages += 2 ** o;
     }
+    pages += this.pcp.length;
     if (pages !== this.freePages) return `freePages ${this.freePages} but lists hold ${pages}`;
     return null;
   }
@@ -384,7 +451,7 @@ class MinHeap {
   }
 
   /** Lowest live pfn, or -1. */
-  peek(live: Map<number, number>): number {
+  peek(live: FreeHeads): number {
     while (this.pfn.length > 0) {
       if (live.get(this.pfn[0]!) === this.tag[0]) return this.pfn[0]!;
       this.popRoot();
@@ -392,7 +459,7 @@ class MinHeap {
     return -1;
   }
 
-  pop(live: Map<number, number>): number {
+  pop(live: FreeHeads): number {
     const p = this.peek(live);
     if (p >= 0) this.popRoot();
     return p;
@@ -404,4 +471,10 @@ class MinHeap {
     h.tag = this.tag.slice();
     return h;
   }
+}
+
+function emitRun(runs: PfnRun[], pfn: number, count: number): void {
+  const last = runs[runs.length - 1];
+  if (last && last.pfn + last.count === pfn) last.count += count;
+  else runs.push({ pfn, count });
 }

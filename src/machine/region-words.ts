@@ -309,6 +309,40 @@ export class RegionWords {
       );
   }
 
+  /**
+   * The region as runs of equal words (read-only; renderers and the inspector): writes run starts
+   * and words into outStart/outWord (each at least 512 long) and returns the run count. O(runs)
+   * for uniform and sparse regions, one 512-word pass for dense ones.
+   */
+  runsOf(r: number, outStart: Uint16Array, outWord: Uint32Array): number {
+    const slot = this.slotOf[r]!;
+    if (slot === -1) {
+      outStart[0] = 0;
+      outWord[0] = this.uniform[r]!;
+      return 1;
+    }
+    if (slot <= -2) {
+      const s = -slot - 2;
+      const off = s * SPARSE_MAX;
+      const n = this.rCount[s]!;
+      for (let j = 0; j < n; j++) {
+        outStart[j] = this.rStart[off + j]!;
+        outWord[j] = this.rWord[off + j]!;
+      }
+      return n;
+    }
+    const base = slot * REGION;
+    let k = 0;
+    for (let i = 0; i < REGION; i++) {
+      const w = this.pool[base + i]!;
+      if (k > 0 && outWord[k - 1] === w) continue;
+      outStart[k] = i;
+      outWord[k] = w;
+      k++;
+    }
+    return k;
+  }
+
   /** A deep copy, for timeline checkpoints. */
   clone(): RegionWords {
     const c = Object.create(RegionWords.prototype) as RegionWords;
