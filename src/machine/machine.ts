@@ -94,7 +94,7 @@ export class Machine {
       const s = Math.max(r.start, ISA_END_ADDRESS) / 4096;
       const e = r.end / 4096;
       if (e > s) free.push({ pfn: s, count: e - s });
-      if (r.start < ISA_END_ADDRESS || e <= s) continue;
+      if (e <= s) continue;
       this.frames.set(s, e - s, frameWord(USE_FREE));
     }
     const carve = (pfn: number, count: number) => {
