@@ -1,12 +1,68 @@
-/** The UI's one handle on the engine worker. */
-import { wrap } from 'comlink';
-import type { EngineApi } from '../src/worker/protocol';
+/**
+ * The UI's one handle on the engine worker (comlink). Answers arrive with their typed arrays
+ * transferred (worker.ts marks them), so nothing large is copied.
+ *
+ * The client also remembers the current run: every successful load() bumps a generation and
+ * notifies subscribers, so components that cache per-run data (the memory map) refresh without
+ * being told by their parents.
+ */
+import { type Remote, wrap } from 'comlink';
+import type {
+  EngineApi,
+  LoadResult,
+  LoadSource,
+  MapSnapshot,
+  RunInfo,
+} from '../src/worker/protocol';
 
-let engine: ReturnType<typeof wrap<EngineApi>> | null = null;
+/** Calls the worker has beyond EngineApi (the map asks only for what it shows). */
+export interface EngineExtras {
+  /** 512 cell codes for each listed host region (at most 4096). */
+  cellsAt(step: number, regions: number[]): Promise<Uint8Array>;
+  /** 512 cell codes for each listed GPA chunk of one guest (at most 4096). */
+  guestCellsAt(step: number, guest: number, chunks: number[]): Promise<Uint8Array>;
+  /** A guest's GPA space summarised per 2 MiB chunk, in MapSnapshot form. */
+  guestSnapshot(step: number, guest: number): Promise<MapSnapshot>;
+}
 
-export function getEngine() {
-  engine ??= wrap<EngineApi>(
-    new Worker(new URL('../src/worker/worker.ts', import.meta.url), { type: 'module' }),
-  );
+export type Engine = Remote<EngineApi & EngineExtras>;
+
+export interface RunState {
+  generation: number;
+  info: RunInfo | null;
+}
+
+let engine: Engine | null = null;
+let run: RunState = { generation: 0, info: null };
+const listeners = new Set<(r: RunState) => void>();
+
+export function getEngine(): Engine {
+  if (engine) return engine;
+  const worker = new Worker(new URL('../src/worker/worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const remote = wrap<EngineApi & EngineExtras>(worker);
+  const load = async (source: LoadSource): Promise<LoadResult> => {
+    const r = await remote.load(source);
+    if (r.ok && r.info) {
+      run = { generation: run.generation + 1, info: r.info };
+      for (const l of listeners) l(run);
+    }
+    return r;
+  };
+  engine = new Proxy(remote, {
+    get: (target, prop, receiver) => (prop === 'load' ? load : Reflect.get(target, prop, receiver)),
+  }) as Engine;
   return engine;
+}
+
+/** The run loaded last (null before the first successful load). */
+export function currentRun(): RunState {
+  return run;
+}
+
+/** Called after every successful load; returns the unsubscribe function. */
+export function onRunChange(fn: (r: RunState) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
 }

@@ -1,10 +1,224 @@
 import { describe, expect, it } from 'vitest';
-import { EngineHost } from './host';
+import { encodeShareFragment, loadPreset } from '../scenario/index';
+import { EngineHost, ptdumpLineOf } from './host';
+import {
+  CELL_FREE,
+  CELL_KERNEL,
+  CELL_PRIVATE,
+  CELL_PRIVATE_2M,
+  CELL_SHARED,
+  cellState,
+  LEVEL_2M,
+  LEVEL_4K,
+  RF_ASSIGNED,
+  RF_MIXED,
+  RF_RMP2M,
+  RF_SPLIT_AFTER_BOOT,
+} from './protocol';
 
-describe('EngineHost', () => {
-  it('answers a boot summary in /proc/meminfo format', () => {
-    const s = new EngineHost().bootSummary(64 * 2 ** 30, true);
-    expect(s.meminfoText).toContain('DirectMap4k:        2048 kB');
-    expect(s.meminfoText).toContain('DirectMap1G:    66060288 kB');
+/** thread-2021: 1 GiB host, guest "vm" on THP; its first 2 MiB of GPA lands in region 1. */
+function thread2021(): EngineHost {
+  const h = new EngineHost();
+  const r = h.load({ kind: 'preset', preset: 'thread-2021' });
+  expect(r.ok).toBe(true);
+  return h;
+}
+
+describe('EngineHost.load', () => {
+  it('loads a preset and describes the run', () => {
+    const h = new EngineHost();
+    const r = h.load({ kind: 'preset', preset: 'thread-2021' });
+    expect(r).toMatchObject({ ok: true, errors: [], repairs: [] });
+    expect(r.info).toMatchObject({
+      steps: 9,
+      regions: 512,
+      totalPages: 512 * 512,
+      kernel: 'rfc-2021',
+    });
+    expect(r.info?.guests.map((g) => g.name)).toEqual(['vm']);
+    expect(r.info?.designs.length).toBe(8);
+    expect(r.info?.series.steps.length).toBe(10);
+    expect(Array.from(r.info?.marks.steps ?? [])).toEqual([2, 3, 4, 4]);
+  });
+
+  it('applies kernel and backing overrides to a preset and keeps them in the share link', () => {
+    const h = new EngineHost();
+    const r = h.load({ kind: 'preset', preset: 'thread-2021', backing: 'hugetlbfs-2m' });
+    expect(r.ok).toBe(true);
+    expect(h.findOutcome(0, 'guest-killed', 1)).toBe(4);
+    expect(h.shareFragment({ step: 4 })).toBe('#preset=thread-2021&backing=hugetlbfs-2m&step=4');
+  });
+
+  it('rejects a bad scenario with the schema errors and keeps nothing half-loaded', () => {
+    const h = new EngineHost();
+    const r = h.load({ kind: 'scenario', scenario: { version: 1, host: { ram: 'lots' } } });
+    expect(r.ok).toBe(false);
+    expect(r.info).toBeNull();
+    expect(r.errors.join('\n')).toContain('host.ram: found "lots"');
+    expect(h.load({ kind: 'preset', preset: 'nope' }).errors[0]).toContain('preset');
+  });
+
+  it('opens the default preset for a broken share link and says why', () => {
+    const r = new EngineHost().load({ kind: 'fragment', fragment: '#v=1&s=AAAA&step=3' });
+    expect(r.ok).toBe(true);
+    expect(r.info?.title).toContain('2021');
+    expect(r.repairs.some((x) => x.includes('deflate data'))).toBe(true);
+    expect(r.repairs.at(-1)).toContain('default preset "thread-2021"');
+    expect(r.view).toEqual({});
+  });
+
+  it('repairs a share link whose scenario is invalid, listing the repairs', () => {
+    const p = loadPreset('thread-2021');
+    if (!p.ok) throw new Error('preset');
+    const broken = { ...p.scenario, guests: [{ ...p.scenario.guests[0]!, backing: 'hugetlb' }] };
+    const frag = encodeShareFragment(broken as never, { step: 4 });
+    const r = new EngineHost().load({ kind: 'fragment', fragment: frag });
+    expect(r.ok).toBe(true);
+    expect(r.repairs.length).toBeGreaterThan(0);
+    expect(r.repairs.join('\n')).toContain('backing');
+    expect(r.view.step).toBe(4);
+  });
+
+  it('refuses a run too large for the browser with a clear message', () => {
+    const p = loadPreset('thread-2021');
+    if (!p.ok) throw new Error('preset');
+    const huge = {
+      ...p.scenario,
+      workload: { seed: 1, steps: 3_000_000, profiles: [{ profile: 'uniform', weight: 1 }] },
+    };
+    const r = new EngineHost().load({
+      kind: 'scenario',
+      scenario: { ...huge, events: [...p.scenario.events, ...p.scenario.events] },
+    });
+    expect(r.ok).toBe(false);
+    expect(r.errors[0]).toMatch(/3,000,0\d\d events; the browser runs at most 2,000,000.*CLI/);
+  });
+});
+
+describe('EngineHost map snapshots', () => {
+  it('summarises each 2 MiB region: code, direct-map level, flags, VMM level', () => {
+    const h = thread2021();
+    const boot = h.snapshot(0);
+    expect(boot.regions).toBe(512);
+    expect(boot.regionLevel[0]).toBe(LEVEL_4K);
+    expect(boot.regionLevel[1]).toBe(LEVEL_2M);
+    expect(cellState(boot.regionCode[0]!)).toBe(CELL_KERNEL);
+    expect(cellState(boot.regionCode[511]!)).toBe(CELL_KERNEL);
+    expect(cellState(boot.regionCode[300]!)).toBe(CELL_FREE);
+
+    // Step 2: the guest accepts GPA 0-2M: a 2M RMP entry, the RFC pre-split the direct map.
+    const s2 = h.snapshot(2);
+    expect(cellState(s2.regionCode[1]!)).toBe(CELL_PRIVATE_2M);
+    expect(s2.regionLevel[1]).toBe(LEVEL_4K);
+    expect(s2.regionFlags[1]! & (RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT)).toBe(
+      RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT,
+    );
+    expect(s2.regionUserLevel[1]).toBe(LEVEL_2M);
+    expect(h.snapshot(1).regionFlags[1]! & RF_SPLIT_AFTER_BOOT).toBe(0);
+
+    // Step 4: one shared page next to private ones; the THP mapping was split to 4K.
+    const s4 = h.snapshot(4);
+    expect(cellState(s4.regionCode[1]!)).toBe(CELL_PRIVATE);
+    expect(s4.regionFlags[1]! & RF_MIXED).toBe(RF_MIXED);
+    expect(s4.regionUserLevel[1]).toBe(LEVEL_4K);
+  });
+
+  it('gives 512 cell codes per region, exact to the frame', () => {
+    const h = thread2021();
+    const cells = h.cells(4, 1, 2);
+    expect(cells.length).toBe(1024);
+    expect(cellState(cells[0x1e]!)).toBe(CELL_PRIVATE);
+    expect(cellState(cells[0x1f]!)).toBe(CELL_SHARED);
+    expect(cellState(cells[0x20]!)).toBe(CELL_PRIVATE);
+    expect(cellState(cells[512]!)).toBe(CELL_SHARED);
+    expect(Array.from(h.cellsAt(4, [1]))).toEqual(Array.from(cells.subarray(0, 512)));
+  });
+
+  it('shows a guest in GPA order', () => {
+    const h = thread2021();
+    const g = h.guestCells(4, 0, 0, 1);
+    expect(cellState(g[0x1f]!)).toBe(CELL_SHARED);
+    expect(cellState(g[0]!)).toBe(CELL_PRIVATE);
+    const gs = h.guestSnapshot(4, 0);
+    expect(gs.regions).toBe(128);
+    expect(gs.regionLevel[0]).toBe(LEVEL_4K);
+    expect(gs.regionLevel[1]).toBe(LEVEL_2M);
+  });
+});
+
+describe('EngineHost inspector and log', () => {
+  it('inspects a frame: addresses, level, ptdump line, RMP, owner, backing, history', () => {
+    const h = thread2021();
+    const f = h.inspect(4, 0x21f);
+    expect(f).toMatchObject({
+      physAddr: '0x21f000',
+      directMapVa: '0xffff88800021f000',
+      dmLevel: '4K',
+      use: 'vmm',
+      guest: 'vm',
+      gpa: '0x1f000',
+      vmmBacking: '4K user mapping (thp)',
+    });
+    expect(f.ptdumpLine).toMatch(/^0xffff888000000000-0xffff888000400000 +4M .*pte$/);
+    expect(f.rmp.assigned).toBe(false);
+    expect(f.history.map((r) => r.kind)).toEqual(['dm-split', 'psmash', 'rmp-fault', 'thp-split']);
+    const priv = h.inspect(4, 0x21e);
+    expect(priv.rmp).toMatchObject({
+      assigned: true,
+      asid: 1,
+      gpa: '0x1e000',
+      pagesize: '4K',
+      validated: true,
+    });
+    expect(h.inspect(0, 0x21f).history).toEqual([]);
+  });
+
+  it('pages through outcomes, filtered and cut at a step, with dmesg lines', () => {
+    const h = thread2021();
+    const all = h.outcomes({ from: 0, count: 100 });
+    expect(all.total).toBe(6);
+    expect(all.rows[1]!.message).toBe(
+      '[     2] x86/mm: direct map split 2M→4K at 0x200000 (set_memory_4k)',
+    );
+    expect(all.rows[3]!.message).toContain('error_code(0x80000007)');
+    const page = h.outcomes({ from: 2, count: 2 });
+    expect(page.rows.map((r) => r.index)).toEqual([2, 3]);
+    const cut = h.outcomes({ from: 0, count: 100, maxStep: 3 });
+    expect(cut.total).toBe(3);
+    const splits = h.outcomes({ from: 0, count: 10, kinds: ['thp-split', 'psmash'] });
+    expect(splits.total).toBe(2);
+    expect(splits.rows.map((r) => r.index)).toEqual([2, 4]);
+    expect(h.outcomeIndexAt(4)).toBe(3);
+  });
+
+  it('finds the next and previous outcome of a kind', () => {
+    const h = thread2021();
+    expect(h.findOutcome(0, 'rmp-fault', 1)).toBe(4);
+    expect(h.findOutcome(4, 'rmp-fault', 1)).toBe(-1);
+    expect(h.findOutcome(9, 'dm-split', -1)).toBe(2);
+    expect(h.findOutcome(2, 'dm-split', -1)).toBe(-1);
+    expect(h.findOutcome(2, 'any', 1)).toBe(3);
+  });
+
+  it('explains rules and exports texts', () => {
+    const h = thread2021();
+    expect(h.rule('rfc.thp_split')?.source).toContain('split_huge_pmd');
+    expect(h.rule('nope')).toBeNull();
+    const t = h.texts(2);
+    expect(t.meminfo).toContain('DirectMap4k:        4096 kB');
+    expect(t.vmstat).toContain('direct_map_level2_splits 1');
+    expect(t.ptdump.split('\n')[0]).toBe('---[ Low Kernel Mapping ]---');
+  });
+
+  it('finds the ptdump line by address', () => {
+    const lines = [
+      '---[ Low Kernel Mapping ]---',
+      '0xffff888000000000-0xffff888000200000           2M     RW                 GLB NX pte',
+      '0xffff888000200000-0xffff888040000000        1022M     RW         PSE     GLB NX pmd',
+      '---[ vmalloc() Area ]---',
+    ];
+    expect(ptdumpLineOf(lines, 0)).toBe(lines[1]);
+    expect(ptdumpLineOf(lines, 0x1ff)).toBe(lines[1]);
+    expect(ptdumpLineOf(lines, 0x200)).toBe(lines[2]);
   });
 });

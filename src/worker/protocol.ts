@@ -12,7 +12,16 @@ import type { SeriesColumn } from '../sim/timeline';
 
 export const PROTOCOL_VERSION = 2;
 
-export type { Backing, KernelDesign, Meminfo, Metrics, OutcomeCounts, SeriesColumn, VmstatSplits, ZenGeneration };
+export type {
+  Backing,
+  KernelDesign,
+  Meminfo,
+  Metrics,
+  OutcomeCounts,
+  SeriesColumn,
+  VmstatSplits,
+  ZenGeneration,
+};
 
 /** What to load: a share-URL fragment, a scenario object (parsed JSON), or a preset name. */
 export type LoadSource =
@@ -59,7 +68,15 @@ export interface OutcomeMarks {
   kinds: Uint8Array;
 }
 
-export const MARK_KINDS = ['dm-split', 'rmp-fault', 'thp-split', 'guest-killed', 'launch-refused', 'host-oops', 'psmash'] as const;
+export const MARK_KINDS = [
+  'dm-split',
+  'rmp-fault',
+  'thp-split',
+  'guest-killed',
+  'launch-refused',
+  'host-oops',
+  'psmash',
+] as const;
 export type MarkKind = (typeof MARK_KINDS)[number];
 
 export interface RunInfo {
@@ -170,7 +187,13 @@ export interface StepView {
   metrics: Metrics;
   meminfoText: string;
   vmstatText: string;
-  guests: { name: string; status: string; reason: string; privatePages: number; doubleBackedBytes: number }[];
+  guests: {
+    name: string;
+    status: string;
+    reason: string;
+    privatePages: number;
+    doubleBackedBytes: number;
+  }[];
   /** Caption at this step (exact match), if any. */
   caption: string | null;
 }
@@ -206,7 +229,15 @@ export interface FrameInfo {
   /** The ptdump line that covers this frame. */
   ptdumpLine: string;
   use: string;
-  rmp: { assigned: boolean; pagesize: '4K' | '2M'; immutable: boolean; asid: number; gpa: string | null; validated: boolean; vmsa: boolean };
+  rmp: {
+    assigned: boolean;
+    pagesize: '4K' | '2M';
+    immutable: boolean;
+    asid: number;
+    gpa: string | null;
+    validated: boolean;
+    vmsa: boolean;
+  };
   guest: string | null;
   gpa: string | null;
   vmmBacking: string | null;
@@ -214,15 +245,8 @@ export interface FrameInfo {
   history: OutcomeRow[];
 }
 
-/** Boot-time counters for a plain host (the first vertical thread; kept for the smoke test). */
-export interface BootSummary {
-  meminfo: Meminfo;
-  meminfoText: string;
-}
-
 export interface EngineApi {
   protocolVersion(): number;
-  bootSummary(ramBytes: number, gbpages: boolean): BootSummary;
   /** Load and run a scenario; replaces the current run. */
   load(source: LoadSource): Promise<LoadResult>;
   /** Map snapshot at a step (transferred). */
@@ -233,7 +257,12 @@ export interface EngineApi {
   guestCells(step: number, guest: number, firstChunk: number, count: number): Promise<Uint8Array>;
   stepView(step: number): Promise<StepView>;
   /** Outcomes with index in [from, from + count), optionally only kinds in `kinds`, up to `maxStep`. */
-  outcomes(query: { from: number; count: number; kinds?: string[]; maxStep?: number }): Promise<{ rows: OutcomeRow[]; total: number }>;
+  outcomes(query: {
+    from: number;
+    count: number;
+    kinds?: string[];
+    maxStep?: number;
+  }): Promise<{ rows: OutcomeRow[]; total: number }>;
   /** Index of the first outcome at or after a step (to scroll the log). */
   outcomeIndexAt(step: number): Promise<number>;
   /** Step of the next (dir 1) or previous (dir -1) outcome of a kind after/before `step`, or -1. */

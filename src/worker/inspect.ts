@@ -1,0 +1,135 @@
+/**
+ * The inspector's answer for one host frame: addresses, the direct-map level and the ptdump
+ * line that covers it, the RMP entry as struct rmpentry holds it, the owner guest and GPA, the
+ * VMM's backing page size, and the outcomes that touched the frame or its 2 MiB region.
+ */
+import {
+  frameUse,
+  G_BACKED,
+  G_GMEM,
+  MAP_NAMES,
+  ownerOf,
+  RMP_ASSIGNED,
+  RMP_IMMUTABLE,
+  RMP_VALIDATED,
+  RMP_VMSA,
+  USE_GMEM,
+  USE_NAMES,
+  USE_SEQ,
+  USE_VMM,
+} from '../machine/frame-bits';
+import type { Guest } from '../machine/guest';
+import type { LinearMap } from '../machine/linear-map';
+import type { Machine } from '../machine/machine';
+import type { OutcomeLog } from '../machine/outcomes';
+import { directMapVa, hex, outcomeRow } from './messages';
+import type { FrameInfo, OutcomeRow } from './protocol';
+import { frameLevel } from './snapshot';
+
+const REGION = 512;
+const GIG = 512 * 512;
+/** The inspector shows the newest outcomes; a frame hammered a million times needs no more. */
+const MAX_HISTORY = 64;
+
+/** GPA page of host frame `pfn` in one of a guest's maps, or -1: a forward walk per chunk. */
+function gfnOf(g: Guest, map: LinearMap, bit: number, pfn: number): number {
+  for (let c = 0; c < g.chunks; c++) {
+    const first = c * REGION;
+    const last = Math.min(first + REGION, g.pages);
+    const base = map.linearBase(c);
+    if (!Number.isNaN(base)) {
+      if (pfn < base || pfn >= base + (last - first)) continue;
+      const p = first + (pfn - base);
+      if (g.state.get(p) & bit) return p;
+      continue;
+    }
+    for (let p = first; p < last; p++) if (map.get(p) === pfn && g.state.get(p) & bit) return p;
+  }
+  return -1;
+}
+
+interface Owner {
+  guest: Guest;
+  gfn: number;
+  via: 'backing' | 'gmem';
+}
+
+function findOwner(m: Machine, pfn: number, w: number): Owner | null {
+  const use = frameUse(w);
+  if (use !== USE_VMM && use !== USE_GMEM && use !== USE_SEQ) return null;
+  const g = m.guests[ownerOf(w)];
+  if (!g) return null;
+  if (use === USE_VMM) {
+    const gfn = gfnOf(g, g.backingMap, G_BACKED, pfn);
+    return gfn >= 0 ? { guest: g, gfn, via: 'backing' } : null;
+  }
+  const gfn = gfnOf(g, g.gmemMap, G_GMEM, pfn);
+  return gfn >= 0 ? { guest: g, gfn, via: 'gmem' } : null;
+}
+
+function backingText(m: Machine, o: Owner): string {
+  if (o.via === 'gmem') {
+    if (m.design.sequester) return 'sequestered shared area (4K)';
+    const folio = { '4k': '4K', '2m': '2M', '1g': '1G' }[m.design.gmemFolio];
+    return `guest_memfd (${folio} folios)`;
+  }
+  const kind = o.guest.userMap[Math.floor(o.gfn / REGION)] ?? 0;
+  return `${MAP_NAMES[kind]} user mapping (${o.guest.spec.backing})`;
+}
+
+/** Does outcome i cover this frame: its 4K frame, its 2 MiB region, or its 1 GiB block? */
+function touches(log: OutcomeLog, i: number, pfn: number): boolean {
+  const o = log.get(i);
+  if (o.pfn < 0) return false;
+  if (o.pfn === pfn) return true;
+  const wide =
+    (o.kind === 'dm-split' && o.detail === 1) || (o.kind === 'folio-split' && o.detail === 18);
+  if (wide) return Math.floor(o.pfn / GIG) === Math.floor(pfn / GIG);
+  return Math.floor(o.pfn / REGION) === Math.floor(pfn / REGION);
+}
+
+export function frameHistory(m: Machine, log: OutcomeLog, pfn: number, step: number): OutcomeRow[] {
+  const end = log.lowerBound(step + 1);
+  const rows: OutcomeRow[] = [];
+  for (let i = end - 1; i >= 0 && rows.length < MAX_HISTORY; i--) {
+    if (log.kindAt(i) === 'ignored' || !touches(log, i, pfn)) continue;
+    rows.push(outcomeRow(m, i, log.get(i)));
+  }
+  return rows.reverse();
+}
+
+export function inspectFrame(
+  m: Machine,
+  log: OutcomeLog,
+  pfn: number,
+  step: number,
+  ptdumpLine: string,
+): FrameInfo {
+  const inRange = pfn >= 0 && pfn < m.totalPages && Number.isInteger(pfn);
+  const w = inRange ? m.frames.get(pfn) : 0;
+  const assigned = (w & RMP_ASSIGNED) !== 0;
+  const owner = inRange ? findOwner(m, pfn, w) : null;
+  const gpa = owner ? hex(owner.gfn * 4096) : null;
+  const rmp2m = inRange && m.rmp2m[Math.floor(pfn / REGION)] === 1;
+  return {
+    pfn,
+    physAddr: hex(pfn * 4096),
+    directMapVa: directMapVa(pfn * 4096),
+    dmLevel: inRange ? frameLevel(m, pfn) : null,
+    ptdumpLine,
+    use: USE_NAMES[frameUse(w)] ?? 'hole',
+    rmp: {
+      assigned,
+      pagesize: rmp2m ? '2M' : '4K',
+      immutable: (w & RMP_IMMUTABLE) !== 0,
+      asid: assigned ? ownerOf(w) + 1 : 0,
+      gpa: assigned ? gpa : null,
+      validated: (w & RMP_VALIDATED) !== 0,
+      vmsa: (w & RMP_VMSA) !== 0,
+    },
+    guest: owner ? owner.guest.spec.name : null,
+    gpa,
+    vmmBacking: owner ? backingText(m, owner) : null,
+    history: inRange ? frameHistory(m, log, pfn, step) : [],
+  };
+}
