@@ -358,6 +358,13 @@ export class BuddyAllocator {
     return -1;
   }
 
+  estimateBytes(): number {
+    let n = this.freeTag.bytes;
+    for (const st of this.stacks) n += st.pfn.length * 16;
+    for (const h of this.heaps) n += h.pfn.length * 16;
+    return n;
+  }
+
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
     c.freeTag = this.freeTag.clone();

@@ -18,6 +18,12 @@ export class FreeHeads {
   private usedSlots = 0;
   size = 0;
 
+  get bytes(): number {
+    return (
+      this.state.byteLength + this.slotOf.byteLength + this.pool.byteLength + this.heads.byteLength
+    );
+  }
+
   constructor(private readonly maxOrder: number) {}
 
   private ensure(block: number): void {

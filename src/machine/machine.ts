@@ -277,6 +277,18 @@ export class Machine {
     return n;
   }
 
+  /** Rough bytes a clone of this machine holds (for the timeline's checkpoint budget). */
+  estimateBytes(): number {
+    let n =
+      this.frames.bytes +
+      this.dm.pmd.byteLength * 4 +
+      this.rmp2m.byteLength +
+      this.alloc.estimateBytes();
+    for (const g of this.guests)
+      n += g.state.bytes + g.backingMap.bytes + g.gmemMap.bytes + g.userMap.byteLength;
+    return n;
+  }
+
   clone(): Machine {
     const c = Object.create(Machine.prototype) as Machine;
     Object.assign(c, this, {

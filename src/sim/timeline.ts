@@ -35,6 +35,8 @@ export interface Series {
 }
 
 const MAX_SAMPLES = 4096;
+/** Memory all checkpoints of one run may hold. */
+const CHECKPOINT_BUDGET_BYTES = 384 * 2 ** 20;
 
 interface Checkpoint {
   step: number;
@@ -48,7 +50,7 @@ export class Timeline {
   readonly final: Machine;
   private readonly checkpoints: Checkpoint[] = [];
   readonly series: Series;
-  private readonly interval: number;
+  private interval: number;
   private cursor: Machine | null = null;
 
   constructor(
@@ -73,12 +75,32 @@ export class Timeline {
     sample();
     for (let i = 0; i < events.length; i++) {
       applyEvent(m, events[i]!);
-      if (m.step % this.interval === 0 && m.step < this.steps) this.checkpoint(m);
+      if (m.step % this.interval === 0 && m.step < this.steps) {
+        this.checkpoint(m);
+        this.keepWithinBudget(m);
+      }
       if (m.step % stride === 0 || m.step === this.steps) sample();
     }
     if (steps[k - 1] !== m.step) sample();
     this.series = { steps: steps.subarray(0, k), columns: trim(columns, k) };
     this.final = m;
+  }
+
+  /**
+   * Checkpoints cost a copy of the machine each; on a terabyte host that is tens of MiB. Past
+   * the budget, double the interval and keep every other checkpoint (seeking then replays more).
+   */
+  private keepWithinBudget(m: Machine): void {
+    const bytes = m.estimateBytes();
+    while (
+      this.checkpoints.length * bytes > CHECKPOINT_BUDGET_BYTES &&
+      this.checkpoints.length > 2
+    ) {
+      this.interval *= 2;
+      const kept = this.checkpoints.filter((c) => c.step % this.interval === 0);
+      this.checkpoints.length = 0;
+      this.checkpoints.push(...kept);
+    }
   }
 
   private checkpoint(m: Machine): void {
