@@ -27,6 +27,8 @@ import { PerCpuPages } from './pcp';
 import { Rng } from './rng';
 
 export const MAX_ORDER = 10;
+/** 2^order for every order the allocator handles (gigantic pages included). */
+const POW2 = Array.from({ length: 40 }, (_, i) => 2 ** i);
 /** pcp->batch and pcp->high for a large zone (mm/page_alloc.c zone_batchsize, zone_highsize). */
 export const PCP_BATCH = 63;
 export const PCP_HIGH = 6 * PCP_BATCH;
@@ -75,7 +77,7 @@ export class BuddyAllocator {
     for (let i = blocks.length - 1; i >= 0; i--) {
       const b = blocks[i]!;
       this.pushLive(b.pfn, b.order);
-      this.freePages += 2 ** b.order;
+      this.freePages += POW2[b.order]!;
     }
   }
 
@@ -189,14 +191,14 @@ export class BuddyAllocator {
     if (o < 0) return -1;
     let pfn = this.take(o);
     for (let high = o; high > order; high--) {
-      const half = 2 ** (high - 1);
+      const half = POW2[high - 1]!;
       // expand(): keep the lower half, free the upper; "random" picks a random half to keep.
       if (this.rng && this.rng.int(2) === 1) {
         this.pushLive(pfn, high - 1);
         pfn += half;
       } else this.pushLive(pfn + half, high - 1);
     }
-    this.freePages -= 2 ** order;
+    this.freePages -= POW2[order]!;
     return pfn;
   }
 
@@ -212,8 +214,8 @@ export class BuddyAllocator {
     const pfn = this.heaps[o]!.pop(this.freeTag);
     this.freeTag.delete(pfn);
     this.liveCount[o]!--;
-    for (let high = o; high > order; high--) this.pushLive(pfn + 2 ** (high - 1), high - 1);
-    this.freePages -= 2 ** order;
+    for (let high = o; high > order; high--) this.pushLive(pfn + POW2[high - 1]!, high - 1);
+    this.freePages -= POW2[order]!;
     return pfn;
   }
 
@@ -260,7 +262,7 @@ export class BuddyAllocator {
       const o = this.kind === 'packed' ? this.lowestBlockOrder(0) : this.smallestNonEmpty(0);
       if (o < 0) break;
       const pfn = this.kind === 'packed' ? this.takeHeap(o) : this.take(o);
-      const size = 2 ** o;
+      const size = POW2[o]!;
       if (size <= left) {
         emitRun(runs, pfn, size);
         left -= size;
@@ -273,9 +275,13 @@ export class BuddyAllocator {
         const end = pfn + size;
         while (p < end) {
           let k = 0;
-          while (k < MAX_ORDER && p % (2 * 2 ** k) === 0 && p + 2 * 2 ** k <= end) k++;
+          let sz = 1;
+          while (k < MAX_ORDER && p % (2 * sz) === 0 && p + 2 * sz <= end) {
+            k++;
+            sz *= 2;
+          }
           this.pushLive(p, k);
-          p += 2 ** k;
+          p += sz;
         }
         left = 0;
       }
@@ -306,11 +312,11 @@ export class BuddyAllocator {
   }
 
   private freeBuddy(pfn: number, order: number): void {
-    this.freePages += 2 ** order;
+    this.freePages += POW2[order]!;
     let p = pfn;
     let o = order;
     while (o < MAX_ORDER) {
-      const size = 2 ** o;
+      const size = POW2[o]!;
       const buddy = Math.floor(p / size) % 2 === 0 ? p + size : p - size;
       if (this.freeTag.get(buddy) !== o) break;
       this.freeTag.delete(buddy);
@@ -336,8 +342,8 @@ export class BuddyAllocator {
    * alloc_contig_pages / the boot-time gigantic pool): only from wholly free max-order blocks.
    */
   allocGigantic(order: number): number {
-    const blocks = 2 ** (order - MAX_ORDER);
-    const size = 2 ** order;
+    const blocks = POW2[order - MAX_ORDER]!;
+    const size = POW2[order]!;
     const step = 2 ** MAX_ORDER;
     const candidates = new Set<number>();
     for (const [pfn, order] of this.freeTag.entries())
@@ -389,8 +395,8 @@ export class BuddyAllocator {
   checkInvariants(): string | null {
     let pages = 0;
     for (const [pfn, o] of this.freeTag.entries()) {
-      if (pfn % 2 ** o !== 0) return `free block ${pfn} not aligned to order ${o}`;
-      pages += 2 ** o;
+      if (pfn % POW2[o]! !== 0) return `free block ${pfn} not aligned to order ${o}`;
+      pages += POW2[o]!;
     }
     pages += this.pcp.length;
     if (pages !== this.freePages) return `freePages ${this.freePages} but lists hold ${pages}`;
@@ -408,9 +414,9 @@ export function decompose(
   const end = pfn + count;
   while (p < end) {
     let o = MAX_ORDER;
-    while (o > 0 && (p % 2 ** o !== 0 || p + 2 ** o > end)) o--;
+    while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
     out(p, o);
-    p += 2 ** o;
+    p += POW2[o]!;
   }
 }
 
