@@ -1,0 +1,264 @@
+/**
+ * The embed's contract with the page around it (a slide deck): postMessage types, the URL options
+ * of an embed, and which keys an embed may take from the presenter. Pure: the app wires these to
+ * window.postMessage, location.search and keydown.
+ *
+ * Every message is an object whose `type` starts with "fracture:" so it never collides with a
+ * deck's own messages (reveal.js, for one, posts its own JSON strings). Messages from outside are
+ * validated here and only the documented commands are accepted; anything else is a value saying
+ * why, never an exception.
+ */
+import * as v from 'valibot';
+
+export const MESSAGE_PREFIX = 'fracture:';
+
+// ---- outgoing (embed → deck) -------------------------------------------------------------
+
+export interface ReadyMessage {
+  type: 'fracture:ready';
+  step: number;
+  steps: number;
+}
+export interface StepChangedMessage {
+  type: 'fracture:stepchanged';
+  step: number;
+}
+export type OutgoingMessage = ReadyMessage | StepChangedMessage;
+
+export const readyMessage = (step: number, steps: number): ReadyMessage => ({
+  type: 'fracture:ready',
+  step,
+  steps,
+});
+export const stepChangedMessage = (step: number): StepChangedMessage => ({
+  type: 'fracture:stepchanged',
+  step,
+});
+
+// ---- incoming (deck → embed) -------------------------------------------------------------
+
+const Step = v.pipe(
+  v.number('step must be a number'),
+  v.integer('step must be an integer'),
+  v.minValue(0, 'step must be 0 or more'),
+);
+const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+export const LAYERS = ['direct-map', 'vmm', 'rmp', 'guest'] as const;
+export const THEMES = ['light', 'dark'] as const;
+
+const Zoom = v.pipe(
+  v.strictObject({ start: Bytes, end: Bytes }),
+  v.check((z) => z.start < z.end, 'zoom.start must be below zoom.end'),
+);
+
+/** strictObject: a misspelt field is reported, not silently dropped. */
+export const IncomingSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('fracture:goto'), step: Step }),
+  v.strictObject({ type: v.literal('fracture:next') }),
+  v.strictObject({ type: v.literal('fracture:prev') }),
+  v.strictObject({ type: v.literal('fracture:play') }),
+  v.strictObject({ type: v.literal('fracture:pause') }),
+  v.strictObject({
+    type: v.literal('fracture:setView'),
+    layer: v.optional(v.picklist(LAYERS, `layer must be one of ${LAYERS.join(', ')}`)),
+    zoom: v.optional(Zoom),
+    sel: v.optional(Bytes),
+    theme: v.optional(v.picklist(THEMES, 'theme must be light or dark')),
+  }),
+]);
+
+export type IncomingMessage = v.InferOutput<typeof IncomingSchema>;
+export type IncomingType = IncomingMessage['type'];
+export const INCOMING_TYPES: readonly IncomingType[] = [
+  'fracture:goto',
+  'fracture:next',
+  'fracture:prev',
+  'fracture:play',
+  'fracture:pause',
+  'fracture:setView',
+];
+
+export type ParseIncoming =
+  | { ok: true; msg: IncomingMessage }
+  | { ok: false; reason: 'not-fracture' }
+  | { ok: false; reason: string };
+
+/**
+ * Validate a MessageEvent's data. Anything that is not an object with a "fracture:" type is
+ * 'not-fracture' (the caller ignores it silently: decks post their own messages); a fracture
+ * message that is unknown or malformed gets a reason worth logging.
+ */
+export function parseIncoming(data: unknown): ParseIncoming {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, reason: 'not-fracture' };
+  }
+  let type: unknown;
+  try {
+    // A hostile object can throw from a getter; that is still just "not ours".
+    type = (data as { type?: unknown }).type;
+  } catch {
+    return { ok: false, reason: 'not-fracture' };
+  }
+  if (typeof type !== 'string' || !type.startsWith(MESSAGE_PREFIX)) {
+    return { ok: false, reason: 'not-fracture' };
+  }
+  if (!(INCOMING_TYPES as readonly string[]).includes(type)) {
+    return {
+      ok: false,
+      reason: `unknown message type ${JSON.stringify(type.slice(0, 60))}; accepted: ${INCOMING_TYPES.join(', ')}`,
+    };
+  }
+  try {
+    const r = v.safeParse(IncomingSchema, data);
+    if (r.success) return { ok: true, msg: r.output };
+    const issue = r.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return { ok: false, reason: `${type}: ${path ? `${path}: ` : ''}${issue.message}` };
+  } catch {
+    return { ok: false, reason: `${type}: the message could not be read` };
+  }
+}
+
+// ---- URL options -------------------------------------------------------------------------
+
+export const CONTROLS = ['none', 'mini', 'full'] as const;
+export type Controls = (typeof CONTROLS)[number];
+export type Theme = (typeof THEMES)[number];
+
+export interface EmbedOptions {
+  /** embed=1: no chrome except the step bar, fixed aspect, "open in Fracture" link. */
+  embed: boolean;
+  controls: Controls;
+  /** null: follow the viewer's colour scheme. */
+  theme: Theme | null;
+  autoplay: boolean;
+  caption: boolean;
+  /** No editing, no navigation away from the scenario. */
+  readonly: boolean;
+}
+
+export const DEFAULT_EMBED_OPTIONS: EmbedOptions = {
+  embed: false,
+  controls: 'mini',
+  theme: null,
+  autoplay: false,
+  caption: true,
+  readonly: false,
+};
+
+export interface EmbedOptionsResult {
+  options: EmbedOptions;
+  /** One message per bad value; that option keeps its default. */
+  errors: string[];
+}
+
+/** "?a=1&b" → [["a","1"],["b",""]]: URLSearchParams' rules, without the DOM lib. */
+export function parseQuery(search: string): [string, string][] {
+  const q = search.startsWith('?') ? search.slice(1) : search;
+  const out: [string, string][] = [];
+  for (const part of q.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    out.push([decode(key), decode(value)]);
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  const plus = s.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+const TRUE = ['', '1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+
+/**
+ * The embed's URL options: `embed=1`, `controls=none|mini|full` (default mini),
+ * `theme=light|dark`, `autoplay` (a flag or =1), `caption=on|off` (default on), `readonly`.
+ * Unknown parameters belong to someone else and are ignored; a bad value is reported and the
+ * option keeps its default, so a typo in a slide never blanks the embed.
+ */
+export function parseEmbedOptions(
+  search: string | Readonly<Record<string, string>>,
+): EmbedOptionsResult {
+  const pairs = typeof search === 'string' ? parseQuery(search) : Object.entries(search);
+  const options: EmbedOptions = { ...DEFAULT_EMBED_OPTIONS };
+  const errors: string[] = [];
+  const flag = (key: string, value: string): boolean | null => {
+    const x = value.toLowerCase();
+    if (TRUE.includes(x)) return true;
+    if (FALSE.includes(x)) return false;
+    errors.push(`${key}=${value}: expected ${key} or ${key}=1 (or 0 to turn it off)`);
+    return null;
+  };
+  for (const [key, value] of pairs) {
+    switch (key) {
+      case 'embed':
+      case 'autoplay':
+      case 'readonly': {
+        const b = flag(key, value);
+        if (b !== null) options[key] = b;
+        break;
+      }
+      case 'caption':
+      case 'captions': {
+        const b = flag(key, value);
+        if (b !== null) options.caption = b;
+        break;
+      }
+      case 'controls':
+        if ((CONTROLS as readonly string[]).includes(value)) options.controls = value as Controls;
+        else errors.push(`controls=${value}: expected none, mini or full`);
+        break;
+      case 'theme':
+        if ((THEMES as readonly string[]).includes(value)) options.theme = value as Theme;
+        else errors.push(`theme=${value}: expected light or dark`);
+        break;
+    }
+  }
+  return { options, errors };
+}
+
+// ---- keys --------------------------------------------------------------------------------
+
+/**
+ * KeyboardEvent.key values a presenter's clicker or a deck uses: slide navigation
+ * (PageUp/PageDown from clickers, arrows, Space, Home/End, reveal.js N/P), blank screen
+ * (B and period on PowerPoint, Keynote and reveal.js), and F5/Escape (start/stop the show).
+ */
+export const PRESENTER_KEYS: ReadonlySet<string> = new Set([
+  'PageUp',
+  'PageDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'ArrowUp',
+  'ArrowDown',
+  ' ',
+  'Spacebar',
+  'Home',
+  'End',
+  'b',
+  'B',
+  '.',
+  'n',
+  'N',
+  'p',
+  'P',
+  'F5',
+  'Escape',
+]);
+
+/**
+ * Should the embed handle (and preventDefault) this key? Never a presenter key unless the
+ * audience clicked into the embed; other keys are the embed's own.
+ */
+export function shouldCaptureKey(key: string, audienceFocused: boolean): boolean {
+  return audienceFocused || !PRESENTER_KEYS.has(key);
+}
