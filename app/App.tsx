@@ -1,20 +1,174 @@
-import { useEffect, useState } from 'react';
-import type { BootSummary } from '../src/worker/protocol';
+/**
+ * The explorer: header with the scenario's questions, the memory map between the counters and
+ * the outcome log, charts and the narration under the map, the timeline at the bottom.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MapLayer } from '../src/worker/protocol';
+import { Header } from './controls/Header';
+import { ScenarioPanel } from './controls/ScenarioPanel';
+import { TimelineBar } from './controls/TimelineBar';
+import { useKeyboard } from './controls/useKeyboard';
+import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
+import { CaptionStrip } from './panels/CaptionStrip';
+import { Charts } from './panels/Charts';
+import { CountersPanel } from './panels/CountersPanel';
+import { ExplanationPanel } from './panels/ExplanationPanel';
+import { GuestList } from './panels/GuestList';
+import { HelpOverlay } from './panels/HelpOverlay';
+import { kindMeta } from './panels/kinds';
+import { MapSlot } from './panels/MapSlot';
+import { NoticeBanner } from './panels/NoticeBanner';
+import { OutcomeLog } from './panels/OutcomeLog';
+import { useRun } from './run/session';
+import { useStepView } from './run/useStepView';
+import { useUrlSync } from './run/useUrlSync';
+import { useUi } from './store';
+
+const LAYER_LABELS: Record<MapLayer, string> = {
+  'direct-map': 'Direct map',
+  vmm: 'VMM mapping',
+  rmp: 'RMP',
+  guest: 'Guest view',
+};
+
+function useReducedMotion(): boolean {
+  const [reduced, setReduced] = useState(
+    () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
+  );
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-reduced-motion: reduce)');
+    if (!mq) return;
+    const on = () => setReduced(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return reduced;
+}
+
+function LayerPicker(props: { guests: string[] }) {
+  const layer = useUi((s) => s.layer);
+  const guestIndex = useUi((s) => s.guestIndex);
+  const ui = useUi.getState();
+  return (
+    <div className="layer-bar">
+      <div className="segments" role="radiogroup" aria-label="Map layer">
+        {(Object.keys(LAYER_LABELS) as MapLayer[]).map((l) => (
+          <label key={l} className={layer === l ? 'checked' : ''}>
+            <input
+              type="radio"
+              name="layer"
+              value={l}
+              checked={layer === l}
+              onChange={() => ui.setLayer(l)}
+            />
+            {LAYER_LABELS[l]}
+          </label>
+        ))}
+      </div>
+      {layer === 'guest' && props.guests.length > 1 && (
+        <select
+          aria-label="Guest"
+          value={guestIndex}
+          onChange={(e) => ui.setGuestIndex(Number(e.currentTarget.value))}
+        >
+          {props.guests.map((g, i) => (
+            <option key={g} value={i}>
+              {g}
+            </option>
+          ))}
+        </select>
+      )}
+    </div>
+  );
+}
 
 export function App() {
-  const [summary, setSummary] = useState<BootSummary | null>(null);
+  const run = useRun();
+  const { info, generation } = run;
+  const step = useUi((s) => s.step);
+  const theme = useUi((s) => s.theme);
+  const layer = useUi((s) => s.layer);
+  const playing = useUi((s) => s.playing);
+  const selectedPfn = useUi((s) => s.selectedPfn);
+  const zoom = useUi((s) => s.zoom);
+  const guestIndex = useUi((s) => s.guestIndex);
+  const panels = useUi((s) => s.panels);
+  const { view, prev } = useStepView(step, generation);
+  const reducedMotion = useReducedMotion();
+  const [status, setStatus] = useState('');
+  const statusTimer = useRef(0);
+
   useEffect(() => {
-    void getEngine()
-      .bootSummary(64 * 2 ** 30, true)
-      .then(setSummary);
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
+
+  useUrlSync();
+  usePlayback();
+
+  const jump = useCallback(async (kind: string, dir: 1 | -1) => {
+    const ui = useUi.getState();
+    ui.setPlaying(false);
+    const to = await getEngine().findOutcome(ui.step, kind, dir);
+    const label = kindMeta(kind).label;
+    window.clearTimeout(statusTimer.current);
+    if (to >= 0) {
+      useUi.getState().seek(to);
+      setStatus(`${dir > 0 ? 'Next' : 'Previous'} ${label}: step ${to}`);
+    } else {
+      setStatus(`No ${dir > 0 ? 'later' : 'earlier'} ${label}`);
+    }
+    statusTimer.current = window.setTimeout(() => setStatus(''), 2500);
   }, []);
+  useKeyboard(jump);
+
+  const ui = useUi.getState();
+  const mapProps = {
+    snapshotStep: step,
+    layer,
+    selectedPfn,
+    onSelect: (pfn: number | null) => ui.selectPfn(pfn),
+    onZoomChange: (z: { start: number; end: number }) => ui.setZoom(z),
+    guestIndex,
+    theme,
+    animate: !reducedMotion && !playing,
+    ...(zoom ? { zoom } : {}),
+  };
+
+  const columns = `app-main${panels.counters ? '' : ' no-left'}${panels.log ? '' : ' no-right'}`;
   return (
-    <main>
-      <h1>Fracture</h1>
-      <section aria-label="Direct map counters">
-        <pre>{summary ? summary.meminfoText : 'Booting…'}</pre>
-      </section>
-    </main>
+    <div className="app">
+      <Header info={info} source={run.source} loading={run.loading} />
+      <NoticeBanner notices={run.notices} />
+      <main className={columns}>
+        {panels.counters && (
+          <aside className="column left" aria-label="Counters and guests">
+            <CountersPanel view={view} prev={prev} gbpages={info?.gbpages ?? true} />
+            {info && <GuestList info={info} view={view} />}
+            <ScenarioPanel info={info} />
+          </aside>
+        )}
+        <div className="center">
+          <div className="center-top">
+            <h1 className="scenario-title" title={info?.description ?? ''}>
+              {info?.title ?? 'Loading…'}
+            </h1>
+            <LayerPicker guests={info?.guests.map((g) => g.name) ?? []} />
+          </div>
+          <div className="map-area">{info && <MapSlot {...mapProps} />}</div>
+          {info && <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />}
+          {info && panels.charts && <Charts series={info.series} gbpages={info.gbpages} />}
+        </div>
+        {panels.log && (
+          <aside className="column right" aria-label="Outcomes">
+            <OutcomeLog generation={generation} />
+            <ExplanationPanel generation={generation} />
+          </aside>
+        )}
+      </main>
+      <TimelineBar info={info} jump={jump} status={status} />
+      <HelpOverlay />
+    </div>
   );
 }

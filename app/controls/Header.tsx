@@ -1,0 +1,153 @@
+/**
+ * The header: the scenario's title and the questions people ask first — which preset, which
+ * kernel design, which guest memory backing — plus share, theme and panel toggles.
+ */
+import { useState } from 'react';
+import { BACKINGS } from '../../src/machine/events';
+import { PRESET_NAMES } from '../../src/scenario/presets';
+import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
+import { useUi } from '../store';
+import type { RunSource } from '../url';
+import { changeBacking, changeKernel, changePreset } from './change';
+import { asScenario, BACKING_LABELS, commonBacking } from './scenario-edit';
+
+export function Header(props: {
+  info: RunInfo | null;
+  source: RunSource | null;
+  loading: boolean;
+}) {
+  const { info, source, loading } = props;
+  const theme = useUi((s) => s.theme);
+  const panels = useUi((s) => s.panels);
+  const ui = useUi.getState();
+  const scenario = info ? asScenario(info.scenario) : null;
+  const backing = scenario ? commonBacking(scenario) : null;
+  const preset = source?.kind === 'preset' ? source.preset : '';
+  const [copied, setCopied] = useState(false);
+
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="logo" aria-hidden="true">
+          ▦
+        </span>
+        <span className="app-name">Fracture</span>
+      </div>
+      <div className="header-controls">
+        <label className="field">
+          <span>Preset</span>
+          <select
+            value={preset}
+            disabled={loading && !info}
+            onChange={(e) => changePreset(e.currentTarget.value)}
+          >
+            {preset === '' && (
+              <option value="" disabled>
+                custom scenario
+              </option>
+            )}
+            {PRESET_NAMES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Kernel design</span>
+          <select
+            value={info?.kernel ?? ''}
+            disabled={!info || !source}
+            onChange={(e) => {
+              if (info && source) changeKernel(source, info, e.currentTarget.value as KernelDesign);
+            }}
+          >
+            {info?.designs.map((d) => (
+              <option key={d.id} value={d.id} title={d.summary}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field segmented">
+          <span id="backing-label">Guest memory backing</span>
+          <div className="segments" role="radiogroup" aria-labelledby="backing-label">
+            {BACKINGS.map((b: Backing) => (
+              <label key={b} className={backing === b ? 'checked' : ''}>
+                <input
+                  type="radio"
+                  name="backing"
+                  value={b}
+                  checked={backing === b}
+                  disabled={!info || !source}
+                  onChange={() => {
+                    if (info && source) changeBacking(source, info, b);
+                  }}
+                />
+                {BACKING_LABELS[b]}
+              </label>
+            ))}
+          </div>
+        </div>
+      </div>
+      <div className="header-actions">
+        {loading && (
+          <span className="busy" role="status">
+            Running…
+          </span>
+        )}
+        <button
+          type="button"
+          className="text-button"
+          aria-pressed={panels.counters}
+          onClick={() => ui.togglePanel('counters')}
+          title="Show or hide the counters column"
+        >
+          Counters
+        </button>
+        <button
+          type="button"
+          className="text-button"
+          aria-pressed={panels.log}
+          onClick={() => ui.togglePanel('log')}
+          title="Show or hide the outcome log column"
+        >
+          Log
+        </button>
+        <button
+          type="button"
+          className="text-button"
+          onClick={() => ui.setTheme(theme === 'dark' ? 'light' : 'dark')}
+          title="Switch between light and dark themes"
+        >
+          {theme === 'dark' ? 'Light' : 'Dark'}
+        </button>
+        <button
+          type="button"
+          className="text-button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={() => ui.togglePanel('help', true)}
+        >
+          ?
+        </button>
+        <button
+          type="button"
+          className="primary-button"
+          onClick={() => {
+            void navigator.clipboard?.writeText(window.location.href).then(
+              () => {
+                setCopied(true);
+                window.setTimeout(() => setCopied(false), 1500);
+              },
+              () => setCopied(false),
+            );
+          }}
+          title="Copy a link to this scenario and step"
+        >
+          {copied ? 'Link copied' : 'Share'}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The bottom bar: play/pause, previous/next step, jumps to the next outcome of a kind, speed,
+ * the scrubber with outcome marks, and the step counter.
+ */
+import type { RunInfo } from '../../src/worker/protocol';
+import { JUMP_KINDS, kindMeta } from '../panels/kinds';
+import { SPEEDS, type Speed, useUi } from '../store';
+import { NextIcon, PauseIcon, PlayIcon, PrevIcon } from './icons';
+import { Scrubber } from './Scrubber';
+
+export function TimelineBar(props: {
+  info: RunInfo | null;
+  jump(kind: string, dir: 1 | -1): void;
+  status: string;
+}) {
+  const { info, jump, status } = props;
+  const step = useUi((s) => s.step);
+  const maxStep = useUi((s) => s.maxStep);
+  const playing = useUi((s) => s.playing);
+  const speed = useUi((s) => s.speed);
+  const ui = useUi.getState();
+  const disabled = info === null;
+
+  return (
+    <section className="timeline" aria-label="Timeline">
+      <div className="timeline-buttons">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Previous step"
+          title="Previous step (←)"
+          disabled={disabled || step <= 0}
+          onClick={() => ui.stepBy(-1)}
+        >
+          <PrevIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button play"
+          aria-label={playing ? 'Pause' : 'Play'}
+          title={playing ? 'Pause (Space)' : 'Play (Space)'}
+          disabled={disabled}
+          onClick={() => ui.togglePlaying()}
+        >
+          {playing ? <PauseIcon /> : <PlayIcon />}
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Next step"
+          title="Next step (→)"
+          disabled={disabled || step >= maxStep}
+          onClick={() => ui.stepBy(1)}
+        >
+          <NextIcon />
+        </button>
+      </div>
+      <div className="timeline-jumps">
+        {JUMP_KINDS.map((j) => (
+          <button
+            key={j.kind}
+            type="button"
+            className="jump"
+            title={`Next ${j.label} (${j.key}; Shift+${j.key} for the previous one)`}
+            disabled={disabled}
+            onClick={(e) => jump(j.kind, e.shiftKey ? -1 : 1)}
+          >
+            <span className="swatch" style={{ background: kindMeta(j.kind).color }} />
+            Next {j.label}
+          </button>
+        ))}
+      </div>
+      <Scrubber
+        step={step}
+        steps={maxStep}
+        marks={info?.marks ?? null}
+        onSeek={(s) => {
+          ui.setPlaying(false);
+          ui.seek(s);
+        }}
+      />
+      <output className="step-counter" aria-live="off">
+        step <b>{step.toLocaleString('en-US')}</b> / {maxStep.toLocaleString('en-US')}
+      </output>
+      <label className="speed">
+        <span className="visually-hidden">Speed</span>
+        <select
+          aria-label="Speed"
+          value={speed}
+          onChange={(e) => ui.setSpeed(Number(e.currentTarget.value) as Speed)}
+        >
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s} step{s === 1 ? '' : 's'}/s
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="timeline-status" role="status">
+        {status}
+      </span>
+    </section>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * The counters a kernel developer checks: /proc/meminfo and /proc/vmstat exactly as the kernel
+ * prints them, then outcome counts and costs, each with its change since the previous step.
+ */
+import type { Metrics, StepView, ZenGeneration } from '../../src/worker/protocol';
+import { useUi } from '../store';
+import { formatBytes, formatCount, formatDelta } from './format';
+
+const ZENS: readonly ZenGeneration[] = ['zen2', 'zen3', 'zen4', 'zen5'];
+const ZEN_LABELS: Record<ZenGeneration, string> = {
+  zen2: 'Zen 2',
+  zen3: 'Zen 3 (unconfirmed)',
+  zen4: 'Zen 4',
+  zen5: 'Zen 5',
+};
+
+interface Row {
+  label: string;
+  value: (m: Metrics) => number;
+  fmt?: (n: number) => string;
+  /** Changes that are bad news get the alarm colour. */
+  alarm?: boolean;
+  title?: string;
+}
+
+const ROWS: readonly Row[] = [
+  { label: 'RMP faults', value: (m) => m.outcomes.rmp_faults, alarm: true },
+  { label: 'THP splits', value: (m) => m.outcomes.thp_splits },
+  { label: 'Guests killed', value: (m) => m.outcomes.guests_killed, alarm: true },
+  { label: 'Launches refused', value: (m) => m.outcomes.launches_refused, alarm: true },
+  { label: 'Host oopses', value: (m) => m.outcomes.host_oops, alarm: true },
+  { label: 'PSMASH', value: (m) => m.outcomes.psmash },
+  {
+    label: 'TLB flushes',
+    value: (m) => m.outcomes.tlb_flushes,
+    title: 'Each split is a global TLB flush (flush_tlb_all)',
+  },
+  {
+    label: 'Page-table memory',
+    value: (m) => m.pageTableBytes,
+    fmt: formatBytes,
+    title: 'Direct-map page-table pages: boot tables plus one 4 KiB page per split',
+  },
+  {
+    label: 'RMP table',
+    value: (m) => m.rmpTableBytes,
+    fmt: formatBytes,
+    title: '16 bytes per 4 KiB page plus 16 KiB bookkeeping (≈0.39% of RAM)',
+  },
+  {
+    label: 'Double-backed',
+    value: (m) => m.doubleBackedBytes,
+    fmt: formatBytes,
+    title: 'Guest pages backed both by guest_memfd and by the VMM’s shared copy',
+  },
+];
+
+function KernelText(props: { text: string; prev: string | null }) {
+  const lines = props.text.replace(/\n$/, '').split('\n');
+  const prevLines = props.prev?.replace(/\n$/, '').split('\n') ?? [];
+  return (
+    <pre className="kernel-text">
+      {lines.map((line, i) => {
+        const changed = props.prev !== null && prevLines[i] !== line;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional, as in the file
+          <span key={i} className={changed ? 'line changed' : 'line'}>
+            {line}
+            {'\n'}
+          </span>
+        );
+      })}
+    </pre>
+  );
+}
+
+/** Deltas beside the kernel's lines, kept out of the copied text. */
+function KernelDeltas(props: { values: number[]; prev: number[] | null; unit: string }) {
+  return (
+    <div className="kernel-deltas" title="Change since the previous step">
+      {props.values.map((v, i) => {
+        const d = props.prev ? v - (props.prev[i] ?? v) : 0;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one per kernel line
+          <span key={i} className={d === 0 ? 'delta' : d > 0 ? 'delta up' : 'delta down'}>
+            {formatDelta(d)}
+            {d !== 0 && props.unit}
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
+export function CountersPanel(props: {
+  view: StepView | null;
+  prev: StepView | null;
+  gbpages: boolean;
+}) {
+  const { view, prev, gbpages } = props;
+  const zen = useUi((s) => s.zen);
+  const setZen = useUi((s) => s.setZen);
+  const m = view?.metrics;
+  const p = prev?.metrics ?? null;
+  const mi = (x: Metrics) => {
+    const v = [x.meminfo.DirectMap4k, x.meminfo.DirectMap2M];
+    if (gbpages) v.push(x.meminfo.DirectMap1G);
+    return v;
+  };
+  const vs = (x: Metrics) => [x.vmstat.direct_map_level2_splits, x.vmstat.direct_map_level3_splits];
+
+  return (
+    <section className="panel counters" aria-label="Direct map counters">
+      <h2 className="panel-title">
+        Direct map <span className="panel-sub">step {view?.step ?? '…'}</span>
+      </h2>
+      {view && m ? (
+        <>
+          <div className="kernel-file">
+            <div className="file-name">/proc/meminfo</div>
+            <div className="kernel-row">
+              <KernelText text={view.meminfoText} prev={prev?.meminfoText ?? null} />
+              <KernelDeltas values={mi(m)} prev={p ? mi(p) : null} unit=" kB" />
+            </div>
+          </div>
+          <div className="kernel-file">
+            <div className="file-name">/proc/vmstat</div>
+            <div className="kernel-row">
+              <KernelText text={view.vmstatText} prev={prev?.vmstatText ?? null} />
+              <KernelDeltas values={vs(m)} prev={p ? vs(p) : null} unit="" />
+            </div>
+          </div>
+          <table className="metrics">
+            <tbody>
+              {ROWS.map((r) => {
+                const v = r.value(m);
+                const d = p ? v - r.value(p) : 0;
+                const fmt = r.fmt ?? formatCount;
+                return (
+                  <tr
+                    key={r.label}
+                    className={d !== 0 ? (r.alarm ? 'changed alarm' : 'changed') : ''}
+                  >
+                    <th scope="row" title={r.title}>
+                      {r.label}
+                    </th>
+                    <td className="num">{fmt(v)}</td>
+                    <td className="num delta">{formatDelta(d, fmt)}</td>
+                  </tr>
+                );
+              })}
+              <TlbRows m={m} p={p} zen={zen} />
+            </tbody>
+          </table>
+          <label className="zen-select">
+            <span>Data-TLB reach for</span>
+            <select value={zen} onChange={(e) => setZen(e.currentTarget.value as ZenGeneration)}>
+              {ZENS.map((z) => (
+                <option key={z} value={z}>
+                  {ZEN_LABELS[z]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : (
+        <p className="placeholder">Running the scenario…</p>
+      )}
+    </section>
+  );
+}
+
+function TlbRows(props: { m: Metrics; p: Metrics | null; zen: ZenGeneration }) {
+  const { m, p, zen } = props;
+  const levels = ['l1', 'l2'] as const;
+  return (
+    <>
+      {levels.map((l) => {
+        const v = m.tlbReach[zen][l];
+        const d = p ? v - p.tlbReach[zen][l] : 0;
+        return (
+          <tr key={l} className={d !== 0 ? 'changed' : ''}>
+            <th
+              scope="row"
+              title="Entries × expected page size of a direct-map translation (domain.md §6)"
+            >
+              {l.toUpperCase()} dTLB reach
+            </th>
+            <td className="num">{formatBytes(v)}</td>
+            <td className="num delta">{formatDelta(d, formatBytes)}</td>
+          </tr>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+/** The `?` overlay: every key the app answers to. A modal <dialog>, so focus and Esc are native. */
+import { useEffect, useRef } from 'react';
+import { useUi } from '../store';
+
+const KEYS: [string, string][] = [
+  ['Space', 'Play / pause'],
+  ['← / →', 'Previous / next step'],
+  ['Home / End', 'First / last step'],
+  ['s / Shift+s', 'Next / previous direct-map split'],
+  ['f / Shift+f', 'Next / previous RMP fault'],
+  ['k / Shift+k', 'Next / previous killed guest'],
+  ['?', 'Show or hide this list'],
+  ['Esc', 'Close this list'],
+];
+
+export function HelpOverlay() {
+  const open = useUi((s) => s.panels.help);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="help"
+      aria-labelledby="help-title"
+      onClose={() => useUi.getState().togglePanel('help', false)}
+    >
+      <h2 id="help-title">Keyboard</h2>
+      <table>
+        <tbody>
+          {KEYS.map(([k, what]) => (
+            <tr key={k}>
+              <th scope="row">
+                <kbd>{k}</kbd>
+              </th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Keys do nothing while you type in a field; the slider and radio buttons keep their arrows.
+      </p>
+      <form method="dialog">
+        <button type="submit" className="primary-button">
+          Close
+        </button>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,29 @@
+/** Number formatting for panels: binary units as kernel people write them, tabular-friendly. */
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '—';
+  let v = Math.abs(bytes);
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const digits = v >= 100 || Number.isInteger(v) ? 0 : v >= 10 ? 1 : 2;
+  return `${bytes < 0 ? '−' : ''}${v.toFixed(digits)} ${UNITS[u]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "+3", "−2048 kB" style delta; '' when unchanged. */
+export function formatDelta(delta: number, fmt: (n: number) => string = formatCount): string {
+  if (delta === 0 || !Number.isFinite(delta)) return '';
+  return `${delta > 0 ? '+' : '−'}${fmt(Math.abs(delta))}`;
+}
+
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

@@ -1,0 +1,145 @@
+/**
+ * The loaded run: which source it came from, the worker's RunInfo, and the notices a load left
+ * (repairs, errors). Engine data, so it lives here and not in the UI store. One load at a time:
+ * a newer load makes an older one's answer stale, and stale answers are dropped.
+ */
+import { useSyncExternalStore } from 'react';
+import { DEFAULT_PRESET } from '../../src/scenario/presets';
+import type { LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
+import { getEngine } from '../engine-client';
+import { useUi } from '../store';
+import { loadSourceOf, type RunSource, sourceOfFragment } from '../url';
+
+export interface Notice {
+  id: number;
+  tone: 'error' | 'warning';
+  title: string;
+  messages: string[];
+}
+
+export interface RunState {
+  source: RunSource | null;
+  info: RunInfo | null;
+  loading: boolean;
+  notices: Notice[];
+  /** Bumped on every completed load; hooks key their caches on it. */
+  generation: number;
+}
+
+let state: RunState = { source: null, info: null, loading: false, notices: [], generation: 0 };
+const listeners = new Set<() => void>();
+let loadSeq = 0;
+let noticeSeq = 0;
+
+function setState(patch: Partial<RunState>): void {
+  state = { ...state, ...patch };
+  for (const l of listeners) l();
+}
+
+export function useRun(): RunState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+  );
+}
+
+export function getRun(): RunState {
+  return state;
+}
+
+function notice(tone: Notice['tone'], title: string, messages: string[]): Notice {
+  return { id: ++noticeSeq, tone, title, messages };
+}
+
+export function dismissNotice(id: number): void {
+  setState({ notices: state.notices.filter((n) => n.id !== id) });
+}
+
+function applyView(view: ViewState, steps: number): void {
+  const ui = useUi.getState();
+  ui.setMaxStep(steps);
+  if (view.step !== undefined) ui.seek(view.step);
+  if (view.layer !== undefined) ui.setLayer(view.layer);
+  ui.setZoom(view.zoom ?? null);
+  ui.selectPfn(view.sel ?? null);
+}
+
+function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice[]): void {
+  const ui = useUi.getState();
+  ui.setPlaying(false);
+  ui.selectOutcome(null);
+  if (ui.guestIndex >= info.guests.length) ui.setGuestIndex(0);
+  applyView(r.view, info.steps);
+  setState({
+    source,
+    info,
+    loading: false,
+    notices: [...state.notices, ...notices],
+    generation: state.generation + 1,
+  });
+}
+
+/** Startup and hand-edited links: a fragment, or the default preset when there is none. */
+export async function loadFragment(fragment: string): Promise<void> {
+  if (fragment === '') {
+    await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
+    return;
+  }
+  const seq = ++loadSeq;
+  setState({ loading: true });
+  const r = await getEngine().load({ kind: 'fragment', fragment });
+  if (seq !== loadSeq) return;
+  const notices: Notice[] = [];
+  if (r.repairs.length > 0 || (r.ok && r.errors.length > 0)) {
+    const all = [...r.errors, ...r.repairs];
+    const unusable = all.some((m) => m.includes('could not be used'));
+    const title = unusable
+      ? 'This link could not be loaded, so the default scenario is shown'
+      : 'This link needed repairs to load';
+    notices.push(notice(unusable ? 'error' : 'warning', title, all));
+  }
+  if (r.ok && r.info) {
+    accept(r, r.info, sourceOfFragment(fragment, r.info.scenario), notices);
+    return;
+  }
+  const why = r.errors.length > 0 ? r.errors : ['the link holds no scenario'];
+  notices.push(
+    notice('error', `The link could not be loaded; showing the ${DEFAULT_PRESET} preset`, why),
+  );
+  setState({ notices: [...state.notices, ...notices] });
+  await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
+}
+
+/**
+ * Load a source the controls built. The view keeps the user's place (step, layer, zoom) unless
+ * one is given. On failure the previous run is reloaded, so the app keeps working.
+ */
+export async function loadSource(source: RunSource, view?: ViewState): Promise<boolean> {
+  const seq = ++loadSeq;
+  const previous = state.source;
+  setState({ loading: true });
+  const r = await getEngine().load(loadSourceOf(source));
+  if (seq !== loadSeq) return false;
+  const notices: Notice[] = [];
+  if (r.repairs.length > 0) notices.push(notice('warning', 'The scenario was repaired', r.repairs));
+  if (r.ok && r.info) {
+    const ui = useUi.getState();
+    const keep: ViewState = { step: ui.step, layer: ui.layer };
+    if (ui.zoom) keep.zoom = ui.zoom;
+    accept({ ...r, view: view ?? keep }, r.info, source, notices);
+    return true;
+  }
+  notices.push(notice('error', 'That change cannot run; the previous scenario is kept', r.errors));
+  setState({ notices: [...state.notices, ...notices], loading: false });
+  if (previous) {
+    // The worker replaced its run with the failed one; put the previous one back.
+    const again = await getEngine().load(loadSourceOf(previous));
+    if (seq === loadSeq && again.ok && again.info) {
+      setState({ info: again.info, source: previous, generation: state.generation + 1 });
+    }
+  }
+  return false;
+}

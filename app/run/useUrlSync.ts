@@ -1,0 +1,63 @@
+/**
+ * Keeps the address bar's fragment equal to what the user sees (source, step, layer, zoom,
+ * selection), debounced so playing does not rewrite it 30 times a second; and loads a fragment
+ * the user edits by hand or pastes (hashchange).
+ */
+import { useEffect } from 'react';
+import type { ViewState } from '../../src/worker/protocol';
+import { useUi } from '../store';
+import { fragmentOf, writeFragment } from '../url';
+import { getRun, loadFragment, useRun } from './session';
+
+const DEBOUNCE_MS = 250;
+let lastWritten = '';
+
+function currentView(): ViewState {
+  const ui = useUi.getState();
+  const view: ViewState = { step: ui.step, layer: ui.layer };
+  if (ui.zoom) view.zoom = ui.zoom;
+  if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
+  return view;
+}
+
+function write(): void {
+  const { source, info } = getRun();
+  if (!source || !info) return;
+  const fragment = fragmentOf(source, currentView());
+  lastWritten = fragment;
+  writeFragment(fragment);
+}
+
+export function useUrlSync(): void {
+  const { generation } = useRun();
+
+  useEffect(() => {
+    if (generation === 0) return;
+    write();
+    let timer = 0;
+    const unsubscribe = useUi.subscribe((s, p) => {
+      if (
+        s.step === p.step &&
+        s.layer === p.layer &&
+        s.zoom === p.zoom &&
+        s.selectedPfn === p.selectedPfn
+      )
+        return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(write, DEBOUNCE_MS);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [generation]);
+
+  useEffect(() => {
+    const onHash = () => {
+      const h = window.location.hash;
+      if (h !== lastWritten && h.length > 1) void loadFragment(h);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}

@@ -1,0 +1,118 @@
+/**
+ * UI state only (zustand): where the user is in the run and what they are looking at. Engine data
+ * (RunInfo, StepView, outcome rows) never lives here; it comes from the worker on demand.
+ */
+import { create } from 'zustand';
+import type { MapLayer, ZenGeneration } from '../src/worker/protocol';
+
+export type Theme = 'light' | 'dark';
+
+/** Steps per second while playing. */
+export const SPEEDS = [1, 2, 5, 10, 30, 100, 1000] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+export interface Zoom {
+  start: number;
+  end: number;
+}
+
+export interface Panels {
+  /** Left column: counters and guests. */
+  counters: boolean;
+  /** Right column: outcome log and explanation. */
+  log: boolean;
+  charts: boolean;
+  /** The `?` overlay. */
+  help: boolean;
+}
+
+export interface UiState {
+  step: number;
+  /** Last step of the loaded run (0 before a run is loaded); bounds every seek. */
+  maxStep: number;
+  playing: boolean;
+  speed: Speed;
+  layer: MapLayer;
+  guestIndex: number;
+  selectedPfn: number | null;
+  /** Index (OutcomeRow.index) of the outcome the explanation panel shows. */
+  selectedOutcome: number | null;
+  zoom: Zoom | null;
+  theme: Theme;
+  zen: ZenGeneration;
+  /** Outcome kinds hidden from the log. */
+  hiddenKinds: readonly string[];
+  panels: Panels;
+}
+
+export interface UiActions {
+  seek(step: number): void;
+  stepBy(delta: number): void;
+  setMaxStep(maxStep: number): void;
+  setPlaying(playing: boolean): void;
+  togglePlaying(): void;
+  setSpeed(speed: Speed): void;
+  setLayer(layer: MapLayer): void;
+  setGuestIndex(i: number): void;
+  selectPfn(pfn: number | null): void;
+  selectOutcome(index: number | null): void;
+  setZoom(zoom: Zoom | null): void;
+  setTheme(theme: Theme): void;
+  setZen(zen: ZenGeneration): void;
+  toggleKind(kind: string): void;
+  setHiddenKinds(kinds: readonly string[]): void;
+  togglePanel(panel: keyof Panels, open?: boolean): void;
+}
+
+const clamp = (step: number, max: number) => Math.max(0, Math.min(max, Math.round(step) || 0));
+
+function initialTheme(): Theme {
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return 'light';
+  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export const useUi = create<UiState & UiActions>()((set, get) => ({
+  step: 0,
+  maxStep: 0,
+  playing: false,
+  speed: 2,
+  layer: 'direct-map',
+  guestIndex: 0,
+  selectedPfn: null,
+  selectedOutcome: null,
+  zoom: null,
+  theme: initialTheme(),
+  zen: 'zen4',
+  hiddenKinds: [],
+  panels: { counters: true, log: true, charts: true, help: false },
+
+  seek: (step) => set({ step: clamp(step, get().maxStep) }),
+  stepBy: (delta) => set({ step: clamp(get().step + delta, get().maxStep), playing: false }),
+  setMaxStep: (maxStep) => set({ maxStep, step: clamp(get().step, maxStep) }),
+  setPlaying: (playing) => set({ playing }),
+  togglePlaying: () => {
+    const { playing, step, maxStep } = get();
+    // Play from the end starts over, as a video player does.
+    if (!playing && step >= maxStep) set({ step: 0, playing: maxStep > 0 });
+    else set({ playing: !playing });
+  },
+  setSpeed: (speed) => set({ speed }),
+  setLayer: (layer) => set({ layer }),
+  setGuestIndex: (guestIndex) => set({ guestIndex }),
+  selectPfn: (selectedPfn) => set({ selectedPfn }),
+  selectOutcome: (selectedOutcome) => set({ selectedOutcome }),
+  setZoom: (zoom) => set({ zoom }),
+  setTheme: (theme) => set({ theme }),
+  setZen: (zen) => set({ zen }),
+  toggleKind: (kind) => {
+    const hidden = get().hiddenKinds;
+    set({
+      hiddenKinds: hidden.includes(kind) ? hidden.filter((k) => k !== kind) : [...hidden, kind],
+    });
+  },
+  setHiddenKinds: (hiddenKinds) => set({ hiddenKinds }),
+  togglePanel: (panel, open) => {
+    const panels = get().panels;
+    set({ panels: { ...panels, [panel]: open ?? !panels[panel] } });
+  },
+}));
