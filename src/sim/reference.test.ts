@@ -26,8 +26,9 @@ const SPLITTING = new Set<string>(
 const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
 const RUNS = Number(process.env.FC_RUNS ?? 20);
 
-/** e820-like: low RAM below 640K, RAM from 1 MiB, and on bigger hosts a PCI hole at 3–4 GiB. */
-function hostRanges(gib: number, pciHole: boolean): { start: number; end: number }[] {
+/** One range from 0, or e820-like: RAM below 640K, RAM from 1 MiB, maybe a PCI hole at 3–4 GiB. */
+function hostRanges(gib: number, pciHole: boolean, flat = false): { start: number; end: number }[] {
+  if (flat) return [{ start: 0, end: gib * GiB }];
   const low = { start: 0, end: 0x9f000 };
   if (!pciHole || gib < 4) return [low, { start: MiB, end: gib * GiB }];
   return [low, { start: MiB, end: 3 * GiB }, { start: 4 * GiB, end: (gib + 1) * GiB }];
@@ -37,6 +38,7 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
   .record({
     gib: fc.integer({ min: 2, max: 8 }),
     pciHole: fc.boolean(),
+    flat: fc.boolean(),
     gbpages: fc.boolean(),
     allocator: fc.constantFrom('buddy', 'buddy', 'packed', 'random' as const),
     kernelMiB: fc.integer({ min: 0, max: 200 }),
@@ -53,7 +55,7 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
   })
   .map((h) => ({
     host: {
-      ranges: hostRanges(h.gib, h.pciHole),
+      ranges: hostRanges(h.gib, h.pciHole, h.flat),
       gbpages: h.gbpages,
       allocator: h.allocator,
       kernelBytes: h.kernelMiB * MiB,

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { BuddyAllocator, decompose, type PfnRun } from './buddy';
+
+function booted(
+  kind: 'buddy' | 'packed' | 'random' = 'buddy',
+  runs: PfnRun[] = [{ pfn: 1024, count: 4096 }],
+) {
+  const a = new BuddyAllocator(kind, 7);
+  a.boot(runs);
+  return a;
+}
+
+const pages = (runs: PfnRun[]) =>
+  runs.flatMap((r) => Array.from({ length: r.count }, (_, i) => r.pfn + i));
+
+describe('buddy allocator (mm/page_alloc.c)', () => {
+  it('successive order-0 allocations from a fresh block ascend', () => {
+    const a = booted();
+    const got = Array.from({ length: 100 }, () => a.alloc(0));
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => 1024 + i));
+  });
+
+  it('boot hands ranges over as maximal naturally aligned blocks', () => {
+    const blocks: [number, number][] = [];
+    decompose(3, 13, (pfn, order) => blocks.push([pfn, order]));
+    expect(blocks).toEqual([
+      [3, 0],
+      [4, 2],
+      [8, 3],
+    ]);
+  });
+
+  it('freeing merges buddies: two order-1 halves become one order-2 block', () => {
+    const a = booted('buddy', [{ pfn: 0, count: 4 }]);
+    const x = a.alloc(1);
+    const y = a.alloc(1);
+    expect(a.buddyinfo()[2]).toBe(0);
+    a.free(x, 1);
+    a.free(y, 1);
+    expect(a.buddyinfo().slice(0, 3)).toEqual([0, 0, 1]);
+    expect(a.checkInvariants()).toBeNull();
+  });
+
+  it('freeing a whole run restores the boot free lists', () => {
+    const a = booted();
+    const before = a.buddyinfo();
+    const pfn = a.alloc(9);
+    a.freeRun({ pfn, count: 512 });
+    expect(a.buddyinfo()).toEqual(before);
+  });
+
+  it.each(['buddy', 'packed', 'random'] as const)(
+    '%s: allocPages(n) returns exactly what n successive alloc(0) calls return',
+    (kind) => {
+      for (const n of [1, 5, 63, 64, 100, 700]) {
+        const a = booted(kind);
+        const b = booted(kind);
+        a.alloc(3);
+        b.alloc(3);
+        const bulk = a.allocPages(n);
+        const single = Array.from({ length: n }, () => b.alloc(0));
+        expect(pages(bulk ?? []), `n=${n}`).toEqual(single);
+      }
+    },
+  );
+
+  // Engine bug (reported): with the per-cpu list, alloc(0) refills PCP_BATCH pages from the
+  // buddy and keeps the rest on the pcp list; allocPages() takes only n pages from the buddy.
+  // The pages returned agree, but the state left behind does not: after 10 pages from a fresh
+  // block, alloc(1) gets PFN 1034 after allocPages(10) but 1088 after ten alloc(0) (the pcp list
+  // holds 1034..1086). So placement depends on whether the engine batched its calls.
+  it.fails('buddy: allocPages(n) leaves the allocator as n successive alloc(0) calls do', () => {
+    const a = booted('buddy');
+    const b = booted('buddy');
+    a.allocPages(10);
+    for (let i = 0; i < 10; i++) b.alloc(0);
+    expect(a.freePages).toBe(b.freePages);
+    expect(a.alloc(1)).toBe(b.alloc(1));
+  });
+
+  it('allocPages refuses, taking nothing, when fewer pages are free than asked', () => {
+    const a = booted('buddy', [{ pfn: 0, count: 8 }]);
+    expect(a.allocPages(9)).toBeNull();
+    expect(a.freePages).toBe(8);
+  });
+
+  it('packed placement always takes the lowest free pages', () => {
+    const a = booted('packed', [{ pfn: 0, count: 4096 }]);
+    const big = a.alloc(9);
+    const small = a.alloc(0);
+    expect([big, small]).toEqual([0, 512]);
+  });
+});
