@@ -1,0 +1,129 @@
+/**
+ * Golden scenarios: the 2021 thread's example (one shared page in a 2 MiB region, the hypervisor
+ * writes it) under every kernel design with THP and hugetlbfs backing, dumped as readable text
+ * (meminfo, vmstat, every outcome, guest statuses, digest) and compared exactly with
+ * src/sim/fixtures/golden/*.txt; and the final digest of every preset. UPDATE_GOLDEN=1 rewrites
+ * the fixtures; review the diff like code.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatMeminfo, formatVmstat } from '../formats/meminfo';
+import { applyEvent } from '../machine/apply';
+import { type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
+import { Machine } from '../machine/machine';
+import {
+  compileScenario,
+  loadPreset,
+  PRESET_NAMES,
+  parseScenario,
+  type Scenario,
+} from '../scenario/index';
+import { machineDigest } from './digest';
+import { metricsOf } from './metrics';
+import { guestLine, lastOutcomeLines } from './report';
+
+const DIR = join(import.meta.dirname, 'fixtures', 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function golden(name: string, text: string): void {
+  const path = join(DIR, `${name}.txt`);
+  if (UPDATE) {
+    mkdirSync(DIR, { recursive: true });
+    writeFileSync(path, text);
+    return;
+  }
+  let want: string;
+  try {
+    want = readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`missing golden ${path}: run with UPDATE_GOLDEN=1 and review it`);
+  }
+  expect(text).toBe(want);
+}
+
+function preset(name: string): Scenario {
+  const r = loadPreset(name);
+  if (!r.ok) throw new Error(`preset ${name}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.scenario;
+}
+
+function override(s: Scenario, kernel: KernelDesign, backing: Backing): Scenario {
+  const r = parseScenario({ ...s, kernel, guests: s.guests.map((g) => ({ ...g, backing })) });
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+  return r.scenario;
+}
+
+function run(s: Scenario, steps = Number.POSITIVE_INFINITY): Machine {
+  const { spec, events } = compileScenario(s);
+  const m = new Machine(spec);
+  for (let i = 0; i < Math.min(steps, events.length); i++) applyEvent(m, events[i]!);
+  return m;
+}
+
+/** The readable dump a reviewer checks: what /proc says, what happened, who survived. */
+function dump(title: string, s: Scenario, m: Machine): string {
+  const metrics = metricsOf(m);
+  return [
+    `# ${title}`,
+    `kernel: ${m.spec.kernel}; backing: ${s.guests.map((g) => g.backing).join(', ')}; steps: ${m.step}`,
+    '',
+    '## /proc/meminfo',
+    formatMeminfo(metrics.meminfo, m.spec.host.gbpages).trimEnd(),
+    '',
+    '## /proc/vmstat',
+    formatVmstat(metrics.vmstat).trimEnd(),
+    '',
+    '## outcomes',
+    ...lastOutcomeLines(m, Number.POSITIVE_INFINITY),
+    '',
+    '## guests',
+    ...m.guests.map((_, i) => guestLine(m, i)),
+    '',
+    `## counts: ${JSON.stringify(metrics.outcomes)}`,
+    `## digest: ${machineDigest(m)}`,
+    '',
+  ].join('\n');
+}
+
+describe("golden: the 2021 thread's example", () => {
+  const variants = PRESET_NAMES.filter((n) => n.startsWith('thread-2021'));
+  it.each(variants)('preset %s', (name) => {
+    const s = preset(name);
+    golden(name, dump(`preset ${name}: ${s.title ?? ''}`, s, run(s)));
+  });
+
+  const cases = KERNEL_DESIGNS.flatMap((k) =>
+    (['thp', 'hugetlbfs-2m'] as const).map((b) => [k, b] as const),
+  );
+  it.each(cases)('thread-2021 under %s with %s backing', (kernel, backing) => {
+    const s = override(preset('thread-2021'), kernel, backing);
+    golden(
+      `thread-2021--${kernel}--${backing}`,
+      dump(`thread-2021, ${kernel}, ${backing}`, s, run(s)),
+    );
+  });
+
+  it('tells the thread story: THP survives, hugetlbfs dies (rfc-2021), is refused (2022)', () => {
+    const base = preset('thread-2021');
+    const status = (k: KernelDesign, b: Backing) => run(override(base, k, b)).guests[0]!.status;
+    expect(status('rfc-2021', 'thp')).toBe('exited');
+    expect(status('rfc-2021', 'hugetlbfs-2m')).toBe('killed');
+    expect(status('hugetlb-ban-2022', 'hugetlbfs-2m')).toBe('refused');
+    expect(status('upstream-2024', 'hugetlbfs-2m')).toBe('exited');
+  });
+});
+
+/** Presets that take longer than a few seconds in full are checked at a prefix of their steps. */
+const PREFIX: Record<string, number> = { 'virtio-churn-1h': 50_000, 'many-guests-1t': 200 };
+
+describe('golden: every preset runs and keeps its digest', () => {
+  it.each(PRESET_NAMES)('%s', (name) => {
+    const s = preset(name);
+    const steps = PREFIX[name];
+    const m = run(s, steps);
+    const total = compileScenario(s).events.length;
+    const line = `${name} step ${m.step} of ${total}: digest ${machineDigest(m)} ${JSON.stringify(metricsOf(m).outcomes)}\n`;
+    golden(`preset-${name}`, line);
+  });
+});
