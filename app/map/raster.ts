@@ -1,0 +1,147 @@
+/**
+ * Pixel buffers for the map (toolchain.md: one pixel per cell through a palette costs ~1 ms per
+ * 262,144 cells; one fillRect per cell costs 200×). Two rasters:
+ *
+ * - the region raster: the whole host, 1 × 2 px per 2 MiB tile. The bottom pixel of a split
+ *   tile is a darker shade, so fractured memory reads as stripes even at 1 px per tile;
+ * - the detail raster: one px per 4 KiB cell for the tiles around the viewport, built when the
+ *   view is close enough to see cells; split tiles get a checkered cell texture.
+ */
+import {
+  CELL_PRIVATE,
+  CELL_PRIVATE_2M,
+  CELL_UNMAPPED,
+  LEVEL_4K,
+  LEVEL_NONE,
+  type MapLayer,
+  type MapSnapshot,
+  RF_ASSIGNED,
+  RF_RMP2M,
+} from '../../src/worker/protocol';
+import {
+  CELLS_PER_REGION,
+  type Layout,
+  REGIONS_PER_BLOCK,
+  regionXY,
+  TILE_H,
+  TILE_W,
+  TILES_X,
+  TILES_Y,
+} from './geometry';
+import type { Palette } from './palette';
+
+/** How a layer shows a region: textured (split to 4K in that layer's sense) and dimmed. */
+export function regionStyle(
+  snap: MapSnapshot,
+  layer: MapLayer,
+  r: number,
+): { textured: boolean; dimmed: boolean } {
+  const flags = snap.regionFlags[r]!;
+  if (layer === 'vmm') {
+    const u = snap.regionUserLevel[r]!;
+    return { textured: u === LEVEL_4K, dimmed: u === LEVEL_NONE };
+  }
+  if (layer === 'rmp') {
+    const assigned = (flags & RF_ASSIGNED) !== 0;
+    return { textured: assigned && !(flags & RF_RMP2M), dimmed: !assigned };
+  }
+  return { textured: snap.regionLevel[r] === LEVEL_4K, dimmed: false };
+}
+
+const isAssignedCode = (code: number) => {
+  const s = code & 15;
+  return s === CELL_PRIVATE || s === CELL_PRIVATE_2M || s === CELL_UNMAPPED;
+};
+
+/** Raster pixels a region raster may hold: 8 Mi px is 32 MiB and ~20 ms to fill. */
+const MAX_RASTER_PX = 8 * 2 ** 20;
+
+/**
+ * Pixels per tile column in the region raster (a tile is s × 2s px): as fine as the budget allows,
+ * up to 8 (half a pixel per cell), so split tiles can carry a visible hatch at mid zoom.
+ */
+export function rasterPxPerTile(l: Layout): number {
+  let s = 8;
+  while (s > 1 && l.blocks * REGIONS_PER_BLOCK * 2 * s * s > MAX_RASTER_PX) s /= 2;
+  return s;
+}
+
+/**
+ * The whole map with s × 2s px per region (s from rasterPxPerTile). Split (textured) tiles get a
+ * diagonal hatch in a darker shade; at s = 1 their lower pixel is the shade (stripes from afar).
+ */
+export function buildRegionRaster(
+  l: Layout,
+  snap: MapSnapshot,
+  layer: MapLayer,
+  p: Palette,
+): { image: ImageData; worldPerPx: number } {
+  const s = rasterPxPerTile(l);
+  const width = l.cols * TILES_X * s;
+  const height = l.rows * TILES_Y * 2 * s;
+  const img = new ImageData(width, height);
+  const px = new Uint32Array(img.data.buffer);
+  const n = Math.min(snap.regions, l.regions);
+  const period = Math.max(2, s / 2);
+  for (let r = 0; r < n; r++) {
+    const b = Math.floor(r / REGIONS_PER_BLOCK);
+    const t = r - b * REGIONS_PER_BLOCK;
+    const x0 = ((b % l.cols) * TILES_X + (t % TILES_X)) * s;
+    const y0 = (Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X)) * 2 * s;
+    const code = snap.regionCode[r]!;
+    const st = regionStyle(snap, layer, r);
+    const c = (st.dimmed ? p.dim : p.plain)[code]!;
+    const hatch = st.textured && !st.dimmed ? p.shade[code]! : c;
+    for (let y = 0; y < 2 * s; y++) {
+      const row = (y0 + y) * width + x0;
+      for (let x = 0; x < s; x++) {
+        const textured = s === 1 ? y === 1 : (x + y) % period === 0;
+        px[row + x] = textured ? hatch : c;
+      }
+    }
+  }
+  return { image: img, worldPerPx: TILE_W / s };
+}
+
+export interface DetailRect {
+  /** World rectangle in cells, aligned to tiles. */
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** One px per 4 KiB cell over a tile-aligned world rectangle. */
+export function buildDetailRaster(
+  l: Layout,
+  snap: MapSnapshot,
+  layer: MapLayer,
+  p: Palette,
+  rect: DetailRect,
+  regions: readonly number[],
+  cells: ReadonlyMap<number, Uint8Array>,
+): ImageData {
+  const w = rect.x1 - rect.x0;
+  const h = rect.y1 - rect.y0;
+  const img = new ImageData(w, h);
+  const px = new Uint32Array(img.data.buffer);
+  px.fill(p.plain[0]!);
+  for (const r of regions) {
+    const [rx, ry] = regionXY(l, r);
+    const ox = rx - rect.x0;
+    const oy = ry - rect.y0;
+    if (ox < 0 || oy < 0 || ox + TILE_W > w || oy + TILE_H > h) continue;
+    const s = regionStyle(snap, layer, r);
+    const c = cells.get(r);
+    const regionCode = snap.regionCode[r]!;
+    for (let i = 0; i < CELLS_PER_REGION; i++) {
+      const cx = i % TILE_W;
+      const cy = (i - cx) / TILE_W;
+      const code = c ? c[i]! : regionCode;
+      const dim = layer === 'rmp' ? !isAssignedCode(code) : s.dimmed;
+      const checker = s.textured && ((cx + cy) & 1) === 1;
+      px[(oy + cy) * w + ox + cx] = dim ? p.dim[code]! : checker ? p.soft[code]! : p.plain[code]!;
+    }
+  }
+  return img;
+}
