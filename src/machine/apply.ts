@@ -140,8 +140,12 @@ function toPrivate(m: Machine, g: Guest, start: number, count: number, w: number
   const inPlace = m.design.inPlaceShared && w & G_GMEM;
   if (!inPlace && !allocGmem(m, g, start, count))
     return m.emit('oom', 'host.oom', -1, count, start * 4096);
-  hostRuns(g.gmemMap, start, count, (gs, pfn, cnt) => rmpUpdateRun(m, gs, pfn, cnt, true, false));
+  // gmem-thp-rfc: a whole 2 MiB chunk made private again gets a 2M folio and a 2M entry.
+  const allow2m = m.design.gmemFolio !== '4k' && !inPlace;
+  hostRuns(g.gmemMap, start, count, (gs, pfn, cnt) => rmpUpdateRun(m, gs, pfn, cnt, true, allow2m));
   g.state.update(start, count, 0, G_PRIVATE | G_VALIDATED | G_GMEM);
+  // A new private frame next to the shared copy: backed twice until the copy is discarded.
+  if (!inPlace && w & G_BACKED) g.doubleBacked += count;
   if (w & G_BACKED && !m.design.inPlaceShared) discardShared(m, g, start, count);
 }
 
@@ -152,7 +156,6 @@ function discardShared(m: Machine, g: Guest, start: number, count: number): void
     const c = Math.floor(s / CHUNK);
     const kind = g.userMap[c];
     if (kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G) {
-      g.doubleBacked += cnt;
       return m.emit('double-backed', 'qemu.double_backing', g.backingMap.get(s), cnt, s * 4096);
     }
     if (kind === MAP_THP) {

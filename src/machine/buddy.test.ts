@@ -69,7 +69,7 @@ describe('buddy allocator (mm/page_alloc.c)', () => {
   // The pages returned agree, but the state left behind does not: after 10 pages from a fresh
   // block, alloc(1) gets PFN 1034 after allocPages(10) but 1088 after ten alloc(0) (the pcp list
   // holds 1034..1086). So placement depends on whether the engine batched its calls.
-  it.fails('buddy: allocPages(n) leaves the allocator as n successive alloc(0) calls do', () => {
+  it('buddy: allocPages(n) leaves the allocator as n successive alloc(0) calls do', () => {
     const a = booted('buddy');
     const b = booted('buddy');
     a.allocPages(10);

@@ -250,7 +250,18 @@ export class BuddyAllocator {
       for (; left > 0; left--) emitRun(runs, this.allocBuddy(0), 1);
       return runs;
     }
-    if (left > 0) for (const r of this.bulkFromBuddy(left)) emitRun(runs, r.pfn, r.count);
+    // As n successive alloc(0): whole refills of PCP_BATCH are consumed entirely (successive
+    // __rmqueue_smallest calls, however grouped); the last refill leaves its rest on the list.
+    const whole = Math.floor(left / PCP_BATCH) * PCP_BATCH;
+    if (whole > 0) {
+      for (const r of this.bulkFromBuddy(whole)) emitRun(runs, r.pfn, r.count);
+      left -= whole;
+    }
+    if (left > 0) {
+      this.refillPcp();
+      const got = this.pcp.popRun(left, (pfn, count) => emitRun(runs, pfn, count));
+      this.freePages -= got;
+    }
     return runs;
   }
 

@@ -162,39 +162,39 @@ export function allocBacking(
       const cs = c * CHUNK;
       const ce = Math.min(cs + CHUNK, g.pages);
       const untouched = g.userMap[c] === MAP_NONE;
-      if (kind === MAP_HUGETLB_1G && untouched) {
-        const gs = Math.floor(p / GIG) * GIG;
+      const gs = Math.floor(p / GIG) * GIG;
+      // Huge pages only where the guest covers the whole page: a partial one would be pinned
+      // by the VMM but never freed by the model (QEMU rounds RAM to the page size instead).
+      if (kind === MAP_HUGETLB_1G && untouched && gs + GIG <= g.pages) {
         const pfn = m.allocBlock(18, word);
         if (pfn < 0) {
           ok = false;
           return;
         }
-        const ge = Math.min(gs + GIG, g.pages);
-        g.backingMap.set(gs, ge - gs, pfn);
-        g.state.update(gs, ge - gs, 0, G_BACKED);
-        g.userMap.fill(MAP_HUGETLB_1G, gs / CHUNK, Math.ceil(ge / CHUNK));
-        p = ge;
+        g.backingMap.set(gs, GIG, pfn);
+        markBacked(g, gs, GIG);
+        g.userMap.fill(MAP_HUGETLB_1G, gs / CHUNK, (gs + GIG) / CHUNK);
+        p = gs + GIG;
         continue;
       }
+      const hugetlb = kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G;
       const huge =
-        (kind === MAP_HUGETLB_2M || kind === MAP_THP || (m.design.sequester && wholeChunks)) &&
-        untouched;
-      if (huge) {
+        (hugetlb || kind === MAP_THP || (m.design.sequester && wholeChunks)) && untouched;
+      if (huge && ce - cs === CHUNK) {
         const pfn = m.allocBlock(9, word);
         if (pfn >= 0) {
-          g.backingMap.set(cs, ce - cs, pfn);
-          g.state.update(cs, ce - cs, 0, G_BACKED);
-          g.userMap[c] =
-            kind === MAP_HUGETLB_2M ? MAP_HUGETLB_2M : kind === MAP_THP ? MAP_THP : MAP_4K;
+          g.backingMap.set(cs, CHUNK, pfn);
+          markBacked(g, cs, CHUNK);
+          g.userMap[c] = hugetlb ? MAP_HUGETLB_2M : kind === MAP_THP ? MAP_THP : MAP_4K;
           p = ce;
           continue;
         }
-        if (kind === MAP_HUGETLB_2M) {
+        if (hugetlb) {
           ok = false;
           return;
         }
       }
-      const q = wholeChunks ? Math.min(end, ce) : Math.min(end, ce);
+      const q = Math.min(end, ce);
       const runs = m.allocFrames(q - p, word);
       if (!runs) {
         ok = false;
@@ -205,12 +205,20 @@ export function allocBacking(
         g.backingMap.set(at, r.count, r.pfn);
         at += r.count;
       }
-      g.state.update(p, q - p, 0, G_BACKED);
+      markBacked(g, p, q - p);
       if (g.userMap[c] === MAP_NONE) g.userMap[c] = MAP_4K;
       p = q;
     }
   });
   return ok;
+}
+
+/** Set G_BACKED on [gfn, gfn + n), counting pages that already hold a private frame. */
+function markBacked(g: Guest, gfn: number, n: number): void {
+  stateRuns(g, gfn, n, (_s, count, w) => {
+    if (w & G_GMEM && !(w & G_BACKED)) g.doubleBacked += count;
+  });
+  g.state.update(gfn, n, 0, G_BACKED);
 }
 
 /** guest_memfd frames for [gfn, gfn + n) by folio policy; returns false when out of memory. */

@@ -1,6 +1,6 @@
 /**
  * Whole-lifecycle specifications: boot state, launch → accept → share → unshare → exit, and what
- * must hold afterwards. Cases marked `it.fails` are engine bugs reported to the lead: each is the
+ * must hold afterwards. (Leaks and negative double backing found here were fixed in the engine;) each case is the
  * specification the engine should meet, expected to fail until it is fixed.
  */
 import { describe, expect, it } from 'vitest';
@@ -68,30 +68,14 @@ describe('boot', () => {
 });
 
 describe('exit returns every frame the guest took', () => {
-  // Engine bug (reported): allocBacking() takes a whole huge page (order 9, or a 1 GiB gigantic
-  // page) for a 2 MiB chunk or 1 GiB block the guest only partly covers, but maps and later frees
-  // only the guest's pages (backingMap is set for [gs, min(gs + size, pages))), so the rest of
-  // the huge page stays allocated as USE_VMM forever after exit. Sequester backs every chunk
-  // with an order-9 page whatever the backing, so it leaks the same way.
-  // Designs that back all guest RAM at launch (the rest back shared pages on demand, here only
-  // whole chunks; gmem-1g-rfc shares in place and never backs).
-  const atLaunch = ['rfc-2021', 'hugetlb-ban-2022', 'sequester', 'no-snp'];
-  const leaks = (kernel: KernelDesign, backing: Backing, bytes: number) =>
-    (backing === 'hugetlbfs-1g' && bytes % GiB !== 0 && kernel !== 'gmem-1g-rfc') ||
-    ((backing === 'thp' || backing === 'hugetlbfs-2m' || kernel === 'sequester') &&
-      bytes % (2 * MiB) !== 0 &&
-      atLaunch.includes(kernel));
+  // allocBacking() takes a huge page (order 9, or a 1 GiB gigantic page) only where the guest
+  // covers all of it; a partly covered one would stay allocated after exit (this was a bug).
   const cases = KERNEL_DESIGNS.flatMap((k) =>
     BACKINGS.flatMap((b) => [64 * MiB, 6 * MiB + 48 * 1024].map((bytes) => [k, b, bytes] as const)),
   );
   for (const [kernel, backing, bytes] of cases) {
     const name = `${kernel}, ${backing}, ${bytes / 1024} KiB guest: free pages after exit = before launch - page tables`;
-    const t =
-      kernel === 'hugetlb-ban-2022' && backing.startsWith('hugetlbfs')
-        ? it.skip
-        : leaks(kernel, backing, bytes)
-          ? it.fails
-          : it;
+    const t = kernel === 'hugetlb-ban-2022' && backing.startsWith('hugetlbfs') ? it.skip : it;
     t(name, () => {
       const m = new Machine(spec(kernel, backing, bytes));
       const free0 = m.alloc.freePages;
@@ -116,7 +100,7 @@ describe('double backing', () => {
   // counted as double-backed), and unshare → toPrivate → discardShared() then subtracts one per
   // discarded page (`g.doubleBacked -= w & G_GMEM ? cnt : 0`) that was never added: after one
   // share + unshare the guest's doubleBacked is -1 (virtio-churn-1h ends near -74,000 pages).
-  it.fails.each(['thp', '4k'] as const)(
+  it.each(['thp', '4k'] as const)(
     'the double-backed count never goes negative (upstream-2024, %s: share then unshare)',
     (backing) => {
       const m = new Machine(spec('upstream-2024', backing, 64 * MiB));

@@ -16,11 +16,9 @@ class Fnv {
     this.u32(lo >>> 0);
     if (hi !== 0) this.u32(hi >>> 0);
   }
+  /** FNV-1a over the 32-bit word at once (FNV-1a-32 "per word"), four times fewer steps. */
   u32(x: number): void {
-    for (let i = 0; i < 4; i++) {
-      this.h ^= (x >>> (i * 8)) & 0xff;
-      this.h = Math.imul(this.h, FNV_PRIME) >>> 0;
-    }
+    this.h = Math.imul(this.h ^ x, FNV_PRIME) >>> 0;
   }
   bytes(a: Uint8Array): void {
     for (let i = 0; i < a.length; i++) {
@@ -38,15 +36,21 @@ export function machineDigest(m: Machine): string {
   f.bytes(m.dm.pud);
   f.bytes(m.dm.pmd);
   f.bytes(m.rmp2m);
-  const words = new Uint32Array(512);
-  for (let r = 0; r < m.frames.regions; r++) {
-    const u = m.frames.uniformWord(r);
-    if (u >= 0) f.u32(u);
-    else {
-      m.frames.readRegion(r, words);
-      for (const w of words) f.u32(w);
+  const starts = new Uint16Array(513);
+  const words = new Uint32Array(513);
+  const runs = (rw: {
+    regions: number;
+    runsOf(r: number, s: Uint16Array, w: Uint32Array): number;
+  }) => {
+    for (let r = 0; r < rw.regions; r++) {
+      const n = rw.runsOf(r, starts, words);
+      for (let j = 0; j < n; j++) {
+        f.u32(starts[j]!);
+        f.u32(words[j]!);
+      }
     }
-  }
+  };
+  runs(m.frames);
   for (const x of [
     m.dm.count4k,
     m.dm.count2m,
@@ -60,14 +64,7 @@ export function machineDigest(m: Machine): string {
   for (const x of m.log.counts) f.word(x);
   for (const g of m.guests) {
     f.u32(['created', 'running', 'refused', 'killed', 'exited', 'failed'].indexOf(g.status));
-    for (let r = 0; r < g.state.regions; r++) {
-      const u = g.state.uniformWord(r);
-      if (u >= 0) f.u32(u);
-      else {
-        g.state.readRegion(r, words);
-        for (const w of words) f.u32(w);
-      }
-    }
+    runs(g.state);
     f.bytes(g.userMap);
   }
   return f.hex();

@@ -142,31 +142,31 @@ export function allocBacking(m: M, g: G, gfn: number, n: number, whole: boolean)
       const cs = c * C;
       const ce = Math.min(cs + C, g.pages);
       const untouched = um(g, c) === MAP_NONE;
-      if (kind === MAP_HUGETLB_1G && untouched) {
-        const gs = Math.floor(p / GIG) * GIG;
+      const gs = Math.floor(p / GIG) * GIG;
+      if (kind === MAP_HUGETLB_1G && untouched && gs + GIG <= g.pages) {
         const pfn = m.allocBlock(18, word);
         if (pfn < 0) {
           ok = false;
           return;
         }
-        const ge = Math.min(gs + GIG, g.pages);
-        setMap(g.backing, gs, ge - gs, pfn);
-        upd(g, gs, ge - gs, 0, G_BACKED);
-        for (let k = gs / C; k < Math.ceil(ge / C); k++) g.userMap.set(k, MAP_HUGETLB_1G);
-        p = ge;
+        setMap(g.backing, gs, GIG, pfn);
+        backed(g, gs, GIG);
+        for (let k = gs / C; k < (gs + GIG) / C; k++) g.userMap.set(k, MAP_HUGETLB_1G);
+        p = gs + GIG;
         continue;
       }
-      const huge = kind === MAP_HUGETLB_2M || kind === MAP_THP || (m.rules.sequester && whole);
-      if (huge && untouched) {
+      const hugetlb = kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G;
+      const huge = hugetlb || kind === MAP_THP || (m.rules.sequester && whole);
+      if (huge && untouched && ce - cs === C) {
         const pfn = m.allocBlock(9, word);
         if (pfn >= 0) {
-          setMap(g.backing, cs, ce - cs, pfn);
-          upd(g, cs, ce - cs, 0, G_BACKED);
-          g.userMap.set(c, kind === MAP_HUGETLB_2M || kind === MAP_THP ? kind : MAP_4K);
+          setMap(g.backing, cs, C, pfn);
+          backed(g, cs, C);
+          g.userMap.set(c, hugetlb ? MAP_HUGETLB_2M : kind === MAP_THP ? MAP_THP : MAP_4K);
           p = ce;
           continue;
         }
-        if (kind === MAP_HUGETLB_2M) {
+        if (hugetlb) {
           ok = false;
           return;
         }
@@ -182,12 +182,20 @@ export function allocBacking(m: M, g: G, gfn: number, n: number, whole: boolean)
         setMap(g.backing, at, r.count, r.pfn);
         at += r.count;
       }
-      upd(g, p, q - p, 0, G_BACKED);
+      backed(g, p, q - p);
       if (um(g, c) === MAP_NONE) g.userMap.set(c, MAP_4K);
       p = q;
     }
   });
   return ok;
+}
+
+/** G_BACKED on [gfn, gfn + n); a page that already has a private frame is now backed twice. */
+function backed(g: G, gfn: number, n: number): void {
+  runs(g, gfn, n, (_s, count, w) => {
+    if (w & G_GMEM && !(w & G_BACKED)) g.doubleBacked += count;
+  });
+  upd(g, gfn, n, 0, G_BACKED);
 }
 
 export function allocGmem(m: M, g: G, gfn: number, n: number): boolean {

@@ -162,8 +162,10 @@ function toPrivate(m: M, g: G, start: number, count: number, w: number): void {
   }
   const inPlace = m.rules.inPlaceShared && w & G_GMEM;
   if (!inPlace && !allocGmem(m, g, start, count)) return m.emit('oom');
-  hruns(g.gmem, start, count, (gs, pfn, cnt) => rmpRun(m, gs, pfn, cnt, true, false));
+  const allow2m = m.rules.gmemFolio !== '4k' && !inPlace;
+  hruns(g.gmem, start, count, (gs, pfn, cnt) => rmpRun(m, gs, pfn, cnt, true, allow2m));
   upd(g, start, count, 0, G_PRIVATE | G_VALIDATED | G_GMEM);
+  if (!inPlace && w & G_BACKED) g.doubleBacked += count;
   if (w & G_BACKED && !m.rules.inPlaceShared) discardShared(m, g, start, count);
 }
 
@@ -173,7 +175,6 @@ function discardShared(m: M, g: G, start: number, count: number): void {
     const c = Math.floor(s / C);
     const kind = um(g, c);
     if (kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G) {
-      g.doubleBacked += cnt;
       return m.emit('double-backed');
     }
     if (kind === MAP_THP) {
