@@ -2,7 +2,7 @@
  * The explorer: header with the scenario's questions, the memory map between the counters and
  * the outcome log, charts and the narration under the map, the timeline at the bottom.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MapLayer } from '../src/worker/protocol';
 import { Header } from './controls/Header';
 import { ScenarioPanel } from './controls/ScenarioPanel';
@@ -10,6 +10,8 @@ import { TimelineBar } from './controls/TimelineBar';
 import { useKeyboard } from './controls/useKeyboard';
 import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
+import { Inspector } from './map/Inspector';
+import { MemoryMap } from './map/MemoryMap';
 import { CaptionStrip } from './panels/CaptionStrip';
 import { Charts } from './panels/Charts';
 import { CountersPanel } from './panels/CountersPanel';
@@ -17,7 +19,6 @@ import { ExplanationPanel } from './panels/ExplanationPanel';
 import { GuestList } from './panels/GuestList';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { kindMeta } from './panels/kinds';
-import { MapSlot } from './panels/MapSlot';
 import { NoticeBanner } from './panels/NoticeBanner';
 import { OutcomeLog } from './panels/OutcomeLog';
 import { useRun } from './run/session';
@@ -46,7 +47,7 @@ function useReducedMotion(): boolean {
   return reduced;
 }
 
-function LayerPicker(props: { guests: string[] }) {
+const LayerPicker = memo(function LayerPicker(props: { guests: string[] }) {
   const layer = useUi((s) => s.layer);
   const guestIndex = useUi((s) => s.guestIndex);
   const ui = useUi.getState();
@@ -81,7 +82,7 @@ function LayerPicker(props: { guests: string[] }) {
       )}
     </div>
   );
-}
+});
 
 export function App() {
   const run = useRun();
@@ -123,6 +124,7 @@ export function App() {
   }, []);
   useKeyboard(jump);
 
+  const guestNames = useMemo(() => info?.guests.map((g) => g.name) ?? [], [info]);
   const ui = useUi.getState();
   const mapProps = {
     snapshotStep: step,
@@ -154,9 +156,16 @@ export function App() {
             <h1 className="scenario-title" title={info?.description ?? ''}>
               {info?.title ?? 'Loading…'}
             </h1>
-            <LayerPicker guests={info?.guests.map((g) => g.name) ?? []} />
+            <LayerPicker guests={guestNames} />
           </div>
-          <div className="map-area">{info && <MapSlot {...mapProps} />}</div>
+          <div className="map-area">
+            {info && <MemoryMap {...mapProps} />}
+            {info && selectedPfn !== null && (
+              <div className="inspector-slot">
+                <Inspector step={step} pfn={selectedPfn} onClose={() => ui.selectPfn(null)} />
+              </div>
+            )}
+          </div>
           {info && <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />}
           {info && panels.charts && <Charts series={info.series} gbpages={info.gbpages} />}
         </div>

@@ -2,7 +2,7 @@
  * The header: the scenario's title and the questions people ask first — which preset, which
  * kernel design, which guest memory backing — plus share, theme and panel toggles.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { BACKINGS } from '../../src/machine/events';
 import { PRESET_NAMES } from '../../src/scenario/presets';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
@@ -11,7 +11,7 @@ import type { RunSource } from '../url';
 import { changeBacking, changeKernel, changePreset } from './change';
 import { asScenario, BACKING_LABELS, commonBacking } from './scenario-edit';
 
-export function Header(props: {
+export const Header = memo(function Header(props: {
   info: RunInfo | null;
   source: RunSource | null;
   loading: boolean;
@@ -150,4 +150,4 @@ export function Header(props: {
       </div>
     </header>
   );
-}
+});

@@ -2,7 +2,7 @@
  * The rest of the questions: host RAM and gbpages, how many guests and how big, and the generated
  * workload (profile, length, seed). Each change reruns the scenario deterministically.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { PROFILE_NAMES, type ProfileName } from '../../src/scenario/types';
 import type { RunInfo } from '../../src/worker/protocol';
 import { editScenario } from './change';
@@ -28,7 +28,7 @@ function withCurrent<T extends string | number>(
   return current === undefined || choices.includes(current) ? [...choices] : [current, ...choices];
 }
 
-export function ScenarioPanel(props: { info: RunInfo | null }) {
+export const ScenarioPanel = memo(function ScenarioPanel(props: { info: RunInfo | null }) {
   const { info } = props;
   const s = info ? asScenario(info.scenario) : null;
   const workload = s?.workload;
@@ -169,4 +169,4 @@ export function ScenarioPanel(props: { info: RunInfo | null }) {
       </p>
     </section>
   );
-}
+});

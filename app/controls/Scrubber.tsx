@@ -48,8 +48,13 @@ export function Scrubber(props: {
   useEffect(() => {
     const c = canvas.current;
     if (!c || !marks) return;
+    let width = c.clientWidth;
     drawMarks(c, marks, steps);
-    const ro = new ResizeObserver(() => drawMarks(c, marks, steps));
+    const ro = new ResizeObserver(() => {
+      if (c.clientWidth === width) return;
+      width = c.clientWidth;
+      drawMarks(c, marks, steps);
+    });
     ro.observe(c);
     return () => ro.disconnect();
   }, [marks, steps]);

@@ -2,13 +2,15 @@
  * The bottom bar: play/pause, previous/next step, jumps to the next outcome of a kind, speed,
  * the scrubber with outcome marks, and the step counter.
  */
+import { memo } from 'react';
 import type { RunInfo } from '../../src/worker/protocol';
+import { formatCount } from '../panels/format';
 import { JUMP_KINDS, kindMeta } from '../panels/kinds';
 import { SPEEDS, type Speed, useUi } from '../store';
 import { NextIcon, PauseIcon, PlayIcon, PrevIcon } from './icons';
 import { Scrubber } from './Scrubber';
 
-export function TimelineBar(props: {
+export const TimelineBar = memo(function TimelineBar(props: {
   info: RunInfo | null;
   jump(kind: string, dir: 1 | -1): void;
   status: string;
@@ -80,7 +82,7 @@ export function TimelineBar(props: {
         }}
       />
       <output className="step-counter" aria-live="off">
-        step <b>{step.toLocaleString('en-US')}</b> / {maxStep.toLocaleString('en-US')}
+        step <b>{formatCount(step)}</b> / {formatCount(maxStep)}
       </output>
       <label className="speed">
         <span className="visually-hidden">Speed</span>
@@ -101,4 +103,4 @@ export function TimelineBar(props: {
       </span>
     </section>
   );
-}
+});

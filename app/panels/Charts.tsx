@@ -7,7 +7,7 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { type ScaleLinear, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { area, curveStepAfter, line } from 'd3-shape';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { SeriesColumn, SeriesData } from '../../src/worker/protocol';
 import { useUi } from '../store';
 import { kindMeta } from './kinds';
@@ -189,7 +189,7 @@ const colGiB = (s: SeriesData, c: SeriesColumn) => (i: number) =>
   (s.columns[c][i] ?? 0) / KB_PER_GIB;
 const count = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
 
-export function Charts(props: { series: SeriesData; gbpages: boolean }) {
+export const Charts = memo(function Charts(props: { series: SeriesData; gbpages: boolean }) {
   const { series, gbpages } = props;
   const mapLayers = useMemo<Layer[]>(() => {
     const l: Layer[] = [
@@ -250,4 +250,4 @@ export function Charts(props: { series: SeriesData; gbpages: boolean }) {
       />
     </div>
   );
-}
+});

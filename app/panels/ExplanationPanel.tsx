@@ -2,14 +2,14 @@
  * The selected outcome in plain words: what happened, which rule fired, which kernel function or
  * AMD instruction that rule models, and a link to its source.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { OutcomeRow, RuleInfo } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { useUi } from '../store';
 import { hex } from './format';
 import { kindMeta } from './kinds';
 
-export function ExplanationPanel(props: { generation: number }) {
+export const ExplanationPanel = memo(function ExplanationPanel(props: { generation: number }) {
   const index = useUi((s) => s.selectedOutcome);
   const [row, setRow] = useState<OutcomeRow | null>(null);
   const [rule, setRule] = useState<RuleInfo | null>(null);
@@ -94,4 +94,4 @@ export function ExplanationPanel(props: { generation: number }) {
       )}
     </section>
   );
-}
+});

@@ -1,9 +1,10 @@
 /** The guests: size, backing and what has become of them at this step. */
+import { memo } from 'react';
 import type { RunInfo, StepView } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
 import { formatBytes, formatCount } from './format';
 
-export function GuestList(props: { info: RunInfo; view: StepView | null }) {
+export const GuestList = memo(function GuestList(props: { info: RunInfo; view: StepView | null }) {
   const { info, view } = props;
   if (info.guests.length === 0) return null;
   const shown = info.guests.slice(0, 64);
@@ -15,8 +16,7 @@ export function GuestList(props: { info: RunInfo; view: StepView | null }) {
       <table className="guest-table">
         <thead>
           <tr>
-            <th scope="col">name</th>
-            <th scope="col">RAM</th>
+            <th scope="col">guest</th>
             <th scope="col">backing</th>
             <th scope="col">status</th>
             <th scope="col" className="num">
@@ -29,8 +29,9 @@ export function GuestList(props: { info: RunInfo; view: StepView | null }) {
             const s = view?.guests[i];
             return (
               <tr key={g.name} className={`status-${s?.status ?? 'unknown'}`}>
-                <th scope="row">{g.name}</th>
-                <td>{formatBytes(g.memoryBytes)}</td>
+                <th scope="row">
+                  {g.name} <span className="guest-ram">{formatBytes(g.memoryBytes)}</span>
+                </th>
                 <td>
                   {BACKING_LABELS[g.backing]}
                   {!g.snp && ' (no SNP)'}
@@ -49,4 +50,4 @@ export function GuestList(props: { info: RunInfo; view: StepView | null }) {
       )}
     </section>
   );
-}
+});

@@ -1,7 +1,8 @@
 /** Repairs and errors from a load, named one by one and dismissible — never a silent fix. */
+import { memo } from 'react';
 import { dismissNotice, type Notice } from '../run/session';
 
-export function NoticeBanner(props: { notices: Notice[] }) {
+export const NoticeBanner = memo(function NoticeBanner(props: { notices: Notice[] }) {
   // Always rendered: the app's grid keeps a row for it.
   return (
     <div className="notices">
@@ -33,4 +34,4 @@ export function NoticeBanner(props: { notices: Notice[] }) {
       ))}
     </div>
   );
-}
+});

@@ -3,10 +3,11 @@
  * following the tail while playing. Virtualized: a run can hold 500k outcomes, so only the rows
  * in view are fetched, in pages, and only the rows in view are in the DOM.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EngineApi, OutcomeRow } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { useUi } from '../store';
+import { formatCount } from './format';
 import { kindMeta, OUTCOME_KINDS } from './kinds';
 
 type OutcomeQuery = Parameters<EngineApi['outcomes']>[0];
@@ -45,8 +46,8 @@ function useTotal(step: number, kinds: string[] | undefined, generation: number)
         if (w.kinds) q.kinds = w.kinds;
         try {
           const r = await getEngine().outcomes(q);
-          // A newer question is waiting: this answer is already stale.
-          if (!pending.current) setTotal(r.total);
+          // One question at a time, so answers arrive in order: each is newer than the last.
+          setTotal(r.total);
         } catch {
           // The run was replaced mid-request; a newer question follows.
         }
@@ -95,7 +96,7 @@ function usePages(kinds: string[] | undefined, generation: number) {
   return { pages, ensure };
 }
 
-export function OutcomeLog(props: { generation: number }) {
+export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }) {
   const { generation } = props;
   const step = useUi((s) => s.step);
   const hidden = useUi((s) => s.hiddenKinds);
@@ -122,13 +123,18 @@ export function OutcomeLog(props: { generation: number }) {
     return () => ro.disconnect();
   }, []);
 
-  // Follow the tail, as `dmesg -w` does, unless the user scrolled up.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || !follow.current) return;
-    el.scrollTop = Math.max(0, total * ROW_PX - el.clientHeight);
-    setScrollTop(el.scrollTop);
-  }, [total]);
+  // Follow the tail, as `dmesg -w` does, unless the user scrolled up. Once per frame, in
+  // rAF: setting scrollTop forces a layout, and while playing the total changes every tick.
+  useEffect(() => {
+    if (!follow.current) return;
+    const tail = Math.max(0, total * ROW_PX - viewPx);
+    setScrollTop(tail);
+    const raf = requestAnimationFrame(() => {
+      const el = scroller.current;
+      if (el && follow.current && el.scrollTop !== tail) el.scrollTop = tail;
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [total, viewPx]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN);
   const last = Math.min(total, Math.ceil((scrollTop + viewPx) / ROW_PX) + OVERSCAN);
@@ -155,7 +161,7 @@ export function OutcomeLog(props: { generation: number }) {
       <h2 className="panel-title">
         Outcome log{' '}
         <span className="panel-sub">
-          {total.toLocaleString('en-US')} up to step {step.toLocaleString('en-US')}
+          {formatCount(total)} up to step {formatCount(step)}
         </span>
       </h2>
       <fieldset className="kind-filters">
@@ -191,7 +197,7 @@ export function OutcomeLog(props: { generation: number }) {
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);
-          follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_PX;
+          follow.current = el.scrollTop + viewPx >= total * ROW_PX - ROW_PX;
         }}
       >
         <div className="log-body" style={{ height: total * ROW_PX }}>
@@ -219,4 +225,4 @@ export function OutcomeLog(props: { generation: number }) {
       </div>
     </section>
   );
-}
+});

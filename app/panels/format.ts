@@ -14,8 +14,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes < 0 ? '−' : ''}${v.toFixed(digits)} ${UNITS[u]}`;
 }
 
+/** One formatter: toLocaleString() builds a new one per call, which shows up while playing. */
+const COUNT = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 /** "+3", "−2048 kB" style delta; '' when unchanged. */

@@ -1,7 +1,7 @@
 /**
  * Step-dependent panel data from the worker, latest-only: while one request is in flight, newer
- * steps overwrite a single pending slot, so playing fast never queues work in the worker and a
- * slow answer for an old step is never shown after a newer one.
+ * steps overwrite a single pending slot, so playing fast never queues work in the worker, and an
+ * answer is never shown after a newer one (there is only ever one in flight).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StepView } from '../../src/worker/protocol';
@@ -16,11 +16,11 @@ export interface StepViews {
 
 async function fetchPair(step: number): Promise<StepViews> {
   const engine = getEngine();
-  const [view, prev] = await Promise.all([
-    engine.stepView(step),
-    step > 0 ? engine.stepView(step - 1) : Promise.resolve(null),
-  ]);
-  return { view, prev };
+  // The worker answers in order and seeks forward cheaply from where it last was (a seek
+  // backwards restores a checkpoint and replays), so ask for step − 1 before step.
+  const prev = step > 0 ? engine.stepView(step - 1) : Promise.resolve(null);
+  const view = engine.stepView(step);
+  return { prev: await prev, view: await view };
 }
 
 export function useStepView(step: number, generation: number): StepViews {
@@ -49,10 +49,9 @@ export function useStepView(step: number, generation: number): StepViews {
         pending.current = null;
         try {
           const got = await fetchPair(want.step);
-          const now = latest.current;
-          // Drop an answer that a newer step or a newer run has overtaken.
-          if (alive.current && want.step === now.step && want.generation === now.generation)
-            setViews(got);
+          // Answers arrive in order (one request at a time), so each is newer than the one shown:
+          // while playing, show it even if the slider has moved on; drop only a replaced run's.
+          if (alive.current && want.generation === latest.current.generation) setViews(got);
         } catch {
           // A load replaced the run mid-request; the next pending step asks again.
         }

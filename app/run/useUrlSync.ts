@@ -12,10 +12,12 @@ import { getRun, loadFragment, useRun } from './session';
 const DEBOUNCE_MS = 250;
 let lastWritten = '';
 
-function currentView(): ViewState {
+function currentView(hostBytes: number): ViewState {
   const ui = useUi.getState();
   const view: ViewState = { step: ui.step, layer: ui.layer };
-  if (ui.zoom) view.zoom = ui.zoom;
+  // The whole host is the default view: a link needs no zoom for it.
+  const whole = ui.zoom !== null && ui.zoom.start <= 0 && ui.zoom.end >= hostBytes;
+  if (ui.zoom && !whole) view.zoom = ui.zoom;
   if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
   return view;
 }
@@ -23,7 +25,7 @@ function currentView(): ViewState {
 function write(): void {
   const { source, info } = getRun();
   if (!source || !info) return;
-  const fragment = fragmentOf(source, currentView());
+  const fragment = fragmentOf(source, currentView(info.totalPages * 4096));
   lastWritten = fragment;
   writeFragment(fragment);
 }
