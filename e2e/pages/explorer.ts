@@ -71,8 +71,10 @@ export class Explorer {
     return this.page.evaluate(() => window.location.hash);
   }
 
+  /** A screenshot kept in the test's output folder (test-results/…) and attached to the report. */
   async shot(info: TestInfo, name: string): Promise<void> {
-    const body = await this.page.screenshot();
-    await info.attach(name, { body, contentType: 'image/png' });
+    const path = info.outputPath(`${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    await this.page.screenshot({ path });
+    await info.attach(name, { path, contentType: 'image/png' });
   }
 }

@@ -1,0 +1,102 @@
+import { expect, type Page, test } from '@playwright/test';
+import { Explorer } from './pages/explorer';
+
+/**
+ * The map's geometry (app/map/geometry.ts): a 2 MiB tile is 16 × 32 cells of 4 KiB, tiles sit
+ * 32 to a row inside a 1 GiB block; world units are cells. The map exposes its d3-zoom transform
+ * as window.__fractureMap for tests and benchmarks.
+ */
+const TILE_W = 16;
+const TILE_H = 32;
+
+function worldOfPfn(pfn: number): { x: number; y: number } {
+  const region = Math.floor(pfn / 512);
+  const i = pfn % 512;
+  return {
+    x: (region % 32) * TILE_W + (i % TILE_W),
+    y: Math.floor(region / 32) * TILE_H + Math.floor(i / TILE_W),
+  };
+}
+
+interface Transform {
+  k: number;
+  x: number;
+  y: number;
+}
+
+async function transform(page: Page): Promise<Transform> {
+  return page.evaluate(() => {
+    const m = (window as unknown as { __fractureMap?: { transform(): Transform } }).__fractureMap;
+    if (!m) throw new Error('the map exposes no window.__fractureMap');
+    return m.transform();
+  });
+}
+
+async function mapReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const m = (window as unknown as { __fractureMap?: { ready(): boolean } }).__fractureMap;
+    return m?.ready() === true;
+  });
+}
+
+/** Screen position (page px) of the centre of a world cell. */
+async function screenOf(page: Page, app: Explorer, cell: { x: number; y: number }) {
+  const t = await transform(page);
+  const box = await app.map.boundingBox();
+  if (!box) throw new Error('map not laid out');
+  return { x: box.x + t.x + (cell.x + 0.5) * t.k, y: box.y + t.y + (cell.y + 0.5) * t.k };
+}
+
+test('zooming into a split tile shows its 4K cells, and one of them can be picked', async ({
+  page,
+}, info) => {
+  const app = await new Explorer(page).open('#preset=thread-2021&step=4');
+  await mapReady(page);
+  await app.shot(info, 'whole host');
+  const sharedPfn = 0x21f; // GPA 0x1f000: the page the guest shared (thread-2021 step 3)
+  const privatePfn = 0x21e;
+  const shared = worldOfPfn(sharedPfn);
+  const before = (await transform(page)).k;
+
+  // Wheel-zoom around the shared page, as a user would.
+  for (let i = 0; i < 30 && (await transform(page)).k < 24; i++) {
+    const at = await screenOf(page, app, shared);
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(60);
+  }
+  const k = (await transform(page)).k;
+  expect(k).toBeGreaterThan(before * 4);
+  expect(k).toBeGreaterThanOrEqual(8); // a 4K cell is at least 8 × 8 px
+  await page.waitForTimeout(400); // the detail raster is built once the view is still
+  await mapReady(page);
+  await app.shot(info, 'zoomed into the split tile');
+
+  // The shared cell and its private neighbour are drawn differently: the tile shows 4K cells.
+  const a = await screenOf(page, app, shared);
+  const b = await screenOf(page, app, worldOfPfn(privatePfn));
+  const png = await page.screenshot({
+    clip: { x: Math.min(a.x, b.x) - 2, y: a.y - 2, width: Math.abs(a.x - b.x) + 5, height: 5 },
+  });
+  const colours = await page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const px = (x: number) => Array.from(ctx.getImageData(x, 2, 1, 1).data.slice(0, 3)).join(',');
+    return { left: px(2), right: px(img.width - 3) };
+  }, png.toString('base64'));
+  expect(colours.left).not.toBe(colours.right);
+
+  // Clicking the shared cell pins the inspector on exactly that 4K frame.
+  await page.mouse.click(a.x, a.y);
+  const inspector = page.getByRole('region', { name: 'Frame inspector' });
+  await expect(inspector).toContainText('0x21f');
+  await expect(inspector).toContainText('4K');
+  await app.shot(info, 'shared 4K frame inspected');
+  await expect.poll(() => app.hash()).toContain('sel=0x21f');
+});
