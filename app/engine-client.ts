@@ -66,3 +66,7 @@ export function onRunChange(fn: (r: RunState) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
+
+// Start the worker as soon as the app's modules load, so it is parsed and waiting by the time
+// the first load() arrives (part of the 1.5 s first-frame budget for share links).
+if (typeof Worker !== 'undefined') getEngine();

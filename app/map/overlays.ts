@@ -239,8 +239,12 @@ export function drawLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Vi
   }
 }
 
+/** Width of one character of the 11 px monospace label font (measured once: measureText is slow). */
+let charPx = 0;
+
 function tag(ctx: CanvasRenderingContext2D, s: OverlayState, text: string, x: number, y: number) {
-  const w = ctx.measureText(text).width;
+  if (charPx === 0) charPx = ctx.measureText('0123456789').width / 10;
+  const w = text.length * charPx;
   ctx.fillStyle = s.palette.theme === 'dark' ? 'rgba(14,17,22,0.78)' : 'rgba(255,255,255,0.82)';
   ctx.fillRect(x, y, w + 6, 15);
   ctx.fillStyle = s.palette.ink;

@@ -19,7 +19,6 @@ import {
   RF_RMP2M,
 } from '../../src/worker/protocol';
 import {
-  CELLS_PER_REGION,
   type Layout,
   REGIONS_PER_BLOCK,
   regionXY,
@@ -53,8 +52,11 @@ const isAssignedCode = (code: number) => {
   return s === CELL_PRIVATE || s === CELL_PRIVATE_2M || s === CELL_UNMAPPED;
 };
 
-/** Raster pixels a region raster may hold: 8 Mi px is 32 MiB and ~20 ms to fill. */
-const MAX_RASTER_PX = 8 * 2 ** 20;
+/**
+ * Raster pixels a region raster may hold: 4 Mi px is 16 MiB, ~20 ms to fill and cheap to blit;
+ * a 1 TiB host (1 Mi tiles) gets 1 × 2 px a tile, 256 GiB 2 × 4, 64 GiB 4 × 8.
+ */
+const MAX_RASTER_PX = 4 * 2 ** 20;
 
 /**
  * Pixels per tile column in the region raster (a tile is s × 2s px): as fine as the budget allows,
@@ -62,7 +64,7 @@ const MAX_RASTER_PX = 8 * 2 ** 20;
  */
 export function rasterPxPerTile(l: Layout): number {
   let s = 8;
-  while (s > 1 && l.blocks * REGIONS_PER_BLOCK * 2 * s * s > MAX_RASTER_PX) s /= 2;
+  while (s > 1 && l.blocks * REGIONS_PER_BLOCK * 2 * s * s >= MAX_RASTER_PX) s /= 2;
   return s;
 }
 
@@ -83,21 +85,35 @@ export function buildRegionRaster(
   const px = new Uint32Array(img.data.buffer);
   const n = Math.min(snap.regions, l.regions);
   const period = Math.max(2, s / 2);
+  const levels = layer === 'vmm' ? snap.regionUserLevel : layer === 'rmp' ? null : snap.regionLevel;
+  const flags = snap.regionFlags;
   for (let r = 0; r < n; r++) {
     const b = Math.floor(r / REGIONS_PER_BLOCK);
     const t = r - b * REGIONS_PER_BLOCK;
     const x0 = ((b % l.cols) * TILES_X + (t % TILES_X)) * s;
     const y0 = (Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X)) * 2 * s;
     const code = snap.regionCode[r]!;
-    const st = regionStyle(snap, layer, r);
-    const c = (st.dimmed ? p.dim : p.plain)[code]!;
-    const hatch = st.textured && !st.dimmed ? p.shade[code]! : c;
+    // regionStyle(), inlined: this loop runs once per tile of a multi-TiB host.
+    let textured: boolean;
+    let dimmed: boolean;
+    if (levels === null) {
+      const f = flags[r]!;
+      dimmed = !(f & RF_ASSIGNED);
+      textured = !dimmed && !(f & RF_RMP2M);
+    } else {
+      textured = levels[r] === LEVEL_4K;
+      dimmed = layer === 'vmm' && levels[r] === LEVEL_NONE;
+    }
+    const c = (dimmed ? p.dim : p.plain)[code]!;
+    if (s === 1) {
+      px[y0 * width + x0] = c;
+      px[(y0 + 1) * width + x0] = textured && !dimmed ? p.shade[code]! : c;
+      continue;
+    }
+    const hatch = textured && !dimmed ? p.shade[code]! : c;
     for (let y = 0; y < 2 * s; y++) {
       const row = (y0 + y) * width + x0;
-      for (let x = 0; x < s; x++) {
-        const textured = s === 1 ? y === 1 : (x + y) % period === 0;
-        px[row + x] = textured ? hatch : c;
-      }
+      for (let x = 0; x < s; x++) px[row + x] = (x + y) % period === 0 ? hatch : c;
     }
   }
   return { image: img, worldPerPx: TILE_W / s };
@@ -134,13 +150,23 @@ export function buildDetailRaster(
     const s = regionStyle(snap, layer, r);
     const c = cells.get(r);
     const regionCode = snap.regionCode[r]!;
-    for (let i = 0; i < CELLS_PER_REGION; i++) {
-      const cx = i % TILE_W;
-      const cy = (i - cx) / TILE_W;
-      const code = c ? c[i]! : regionCode;
-      const dim = layer === 'rmp' ? !isAssignedCode(code) : s.dimmed;
-      const checker = s.textured && ((cx + cy) & 1) === 1;
-      px[(oy + cy) * w + ox + cx] = dim ? p.dim[code]! : checker ? p.soft[code]! : p.plain[code]!;
+    if (!c && !s.textured) {
+      // A uniform, unsplit tile: 32 row fills instead of 512 cell writes.
+      const colour = (s.dimmed ? p.dim : p.plain)[regionCode]!;
+      for (let cy = 0; cy < TILE_H; cy++) {
+        const at = (oy + cy) * w + ox;
+        px.fill(colour, at, at + TILE_W);
+      }
+      continue;
+    }
+    for (let cy = 0; cy < TILE_H; cy++) {
+      const row = (oy + cy) * w + ox;
+      for (let cx = 0; cx < TILE_W; cx++) {
+        const code = c ? c[cy * TILE_W + cx]! : regionCode;
+        const dim = layer === 'rmp' ? !isAssignedCode(code) : s.dimmed;
+        const checker = s.textured && ((cx + cy) & 1) === 1;
+        px[row + cx] = dim ? p.dim[code]! : checker ? p.soft[code]! : p.plain[code]!;
+      }
     }
   }
   return img;

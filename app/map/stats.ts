@@ -14,8 +14,15 @@ export class FrameStats {
     if (this.firstDataFrameAt === null) this.dataPending = true;
   }
 
-  frame(ms: number): void {
+  /** Phase timings of draws over 16 ms (the most recent 50), to see what made them slow. */
+  readonly slow: Record<string, number>[] = [];
+
+  frame(ms: number, phases: Record<string, number>): void {
     this.draws++;
+    if (ms > 16) {
+      this.slow.push({ ms, ...phases });
+      if (this.slow.length > 50) this.slow.shift();
+    }
     this.drawMs.push(ms);
     if (this.drawMs.length > 10_000) this.drawMs.splice(0, 5_000);
     if (this.dataPending) {

@@ -61,7 +61,9 @@ export interface MapElements {
 }
 
 /** From this many screen px per 4 KiB cell the detail raster (1 px a cell) is drawn. */
-const DETAIL_K = 1;
+const DETAIL_K = 2;
+/** The detail raster is rebuilt once the view has been still this long (not during a gesture). */
+const DETAIL_SETTLE_MS = 90;
 const FLASH_MS = 320;
 const MAX_FLASH = 3000;
 const MAX_CACHED_REGIONS = 24_000;
@@ -140,6 +142,8 @@ export class MapView {
 
   destroy(): void {
     cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.hoverFrame);
+    clearTimeout(this.detailTimer);
     this.resize.disconnect();
     this.unsub();
     select(this.el.canvas).on('.zoom', null);
@@ -260,6 +264,13 @@ export class MapView {
     this.detail = null;
   }
 
+  private detailTimer = 0;
+
+  private scheduleDetail(): void {
+    clearTimeout(this.detailTimer);
+    this.detailTimer = window.setTimeout(() => void this.buildDetail(), DETAIL_SETTLE_MS);
+  }
+
   /** Build the detail raster around the view (async: fetches the mixed regions' cells). */
   private async buildDetail(): Promise<void> {
     const d = this.loaded;
@@ -268,8 +279,8 @@ export class MapView {
     try {
       const key = this.rasterKey;
       const w = visibleWorld(this.viewport());
-      const mx = (w.x1 - w.x0) * 0.25;
-      const my = (w.y1 - w.y0) * 0.25;
+      const mx = (w.x1 - w.x0) * 0.2;
+      const my = (w.y1 - w.y0) * 0.2;
       const rect: DetailRect = {
         x0: Math.max(0, Math.floor((w.x0 - mx) / TILE_W) * TILE_W),
         y0: Math.max(0, Math.floor((w.y0 - my) / TILE_H) * TILE_H),
@@ -410,6 +421,7 @@ export class MapView {
     const v = this.viewport();
     ctx.imageSmoothingEnabled = false;
     this.blit(this.raster, 0, 0, this.rasterScale, v);
+    const tRaster = performance.now();
     if (v.k >= DETAIL_K) {
       const det = this.detail;
       const w = visibleWorld(v);
@@ -422,8 +434,9 @@ export class MapView {
         det.rect.y1 >= Math.min(d.layout.height, w.y1);
       const tooBig = det !== null && (det.rect.x1 - det.rect.x0) * v.k > this.cssW * 4;
       if (det && det.key === this.rasterKey) this.blit(det.canvas, det.rect.x0, det.rect.y0, 1, v);
-      if (!covers || tooBig) void this.buildDetail();
+      if (!covers || tooBig) this.scheduleDetail();
     }
+    const tDetail = performance.now();
     const s: OverlayState = {
       layout: d.layout,
       snap: d.snap,
@@ -433,7 +446,9 @@ export class MapView {
       addressLabel: (r) => `0x${(r * 2 ** 21).toString(16)}`,
     };
     drawGrids(ctx, s, v);
+    const tGrids = performance.now();
     drawLabels(ctx, s, v);
+    const tLabels = performance.now();
     if (this.flash) {
       const p = (now - this.flash.t0) / FLASH_MS;
       if (p >= 1) this.flash = null;
@@ -450,7 +465,15 @@ export class MapView {
       if (c >= 0) drawFrameMark(ctx, s, v, c, 'cursor');
     }
     this.drawMinimap(v);
-    this.stats.frame(performance.now() - t0);
+    const t1 = performance.now();
+    this.stats.frame(t1 - t0, {
+      k: v.k,
+      raster: tRaster - t0,
+      detail: tDetail - tRaster,
+      grids: tGrids - tDetail,
+      labels: tLabels - tGrids,
+      rest: t1 - tLabels,
+    });
   };
 
   /** Draw the visible part of a raster whose pixel (0,0) is world (wx, wy), `scale` world/px. */
@@ -510,19 +533,33 @@ export class MapView {
     return this.pfnAtScreen(this.cssW / 2, this.cssH / 2);
   }
 
+  /** Hover is handled once per frame at most, and never reads layout (no forced reflow). */
+  private hover: { x: number; y: number } | null = null;
+  private hoverFrame = 0;
+  private tipText = '';
+
   private readonly onHover = (e: PointerEvent): void => {
+    this.hover = { x: e.offsetX, y: e.offsetY };
+    if (this.hoverFrame === 0) this.hoverFrame = requestAnimationFrame(this.updateTip);
+  };
+
+  private readonly updateTip = (): void => {
+    this.hoverFrame = 0;
     const d = this.loaded;
+    const h = this.hover;
     const tip = this.el.tooltip;
-    const pfn = this.pfnAtScreen(e.offsetX, e.offsetY);
-    if (!d || pfn < 0) return this.hideTip();
-    tip.textContent = this.describe(d, pfn);
+    const pfn = h ? this.pfnAtScreen(h.x, h.y) : -1;
+    if (!d || !h || pfn < 0) return this.hideTip();
+    const text = this.describe(d, pfn);
+    if (text !== this.tipText) {
+      tip.textContent = text;
+      this.tipText = text;
+    }
     tip.hidden = false;
-    const x = Math.min(e.offsetX + 14, this.cssW - tip.offsetWidth - 4);
-    const y =
-      e.offsetY + 16 + tip.offsetHeight > this.cssH
-        ? e.offsetY - tip.offsetHeight - 8
-        : e.offsetY + 16;
-    tip.style.transform = `translate(${Math.max(0, x)}px, ${Math.max(0, y)}px)`;
+    // Flip to the pointer's other side near the right and bottom edges.
+    const fx = h.x > this.cssW - 380 ? 'calc(-100% - 14px)' : '14px';
+    const fy = h.y > this.cssH - 80 ? 'calc(-100% - 10px)' : '16px';
+    tip.style.transform = `translate(${h.x}px, ${h.y}px) translate(${fx}, ${fy})`;
   };
 
   private describe(d: Loaded, pfn: number): string {
@@ -545,6 +582,7 @@ export class MapView {
   }
 
   private readonly hideTip = (): void => {
+    this.hover = null;
     this.el.tooltip.hidden = true;
   };
 

@@ -1,0 +1,154 @@
+/**
+ * Map benchmark (npm run bench): frame times while zooming and panning a 1 TiB host at 1920×1080,
+ * long tasks, time to first map frame from a share URL, and the gzip size of the JavaScript.
+ * Prints one table. Numbers, not assertions: the issue's targets are in the last column.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Page, test } from '@playwright/test';
+
+interface MapHandle {
+  stats: {
+    drawMs: number[];
+    slow: Record<string, number>[];
+    draws: number;
+    firstDataFrameAt: number | null;
+    reset(): void;
+  };
+  zoomBy(f: number): void;
+  panBy(dx: number, dy: number): void;
+  fit(): void;
+  ready(): boolean;
+}
+
+declare global {
+  interface Window {
+    __fractureMap?: MapHandle;
+    __longTasks?: { start: number; duration: number }[];
+    __rafGaps?: number[];
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+
+async function observeLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        window.__longTasks?.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+async function waitForMap(page: Page, timeout: number): Promise<void> {
+  await page.getByRole('img', { name: 'Host memory map' }).waitFor({ timeout });
+  await page.waitForFunction(() => window.__fractureMap?.ready() === true, null, { timeout });
+  await page.waitForFunction(() => window.__fractureMap?.stats.firstDataFrameAt != null, null, {
+    timeout,
+  });
+}
+
+function bundleGzipKiB(): { js: number; files: number } {
+  const dir = join(process.cwd(), 'dist', 'assets');
+  let js = 0;
+  let files = 0;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.js')) continue;
+    js += gzipSync(readFileSync(join(dir, f)), { level: 9 }).length;
+    files++;
+  }
+  return { js: js / 1024, files };
+}
+
+test('memory map: frame times, long tasks, first frame, bundle size', async ({ page }) => {
+  const rows: [string, string, string][] = [];
+
+  // 1. First frame from a share link of the default scenario.
+  await observeLongTasks(page);
+  await page.goto('/#preset=thread-2021&step=4');
+  await waitForMap(page, 30_000);
+  const first = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  rows.push(['first map frame, share URL (thread-2021)', ms(first), '< 1500 ms']);
+
+  // 2. The 1 TiB preset: run time in the worker, then zoom and pan for ~3 s.
+  // A hash-only change would navigate within the same document: load a blank page first.
+  await page.goto('about:blank');
+  const t0 = Date.now();
+  await page.goto('/#preset=many-guests-1t');
+  await waitForMap(page, 240_000);
+  const firstBig = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  rows.push(['first map frame, share URL (many-guests-1t)', ms(firstBig), 'engine run included']);
+  rows.push(['  (wall time to ready)', ms(Date.now() - t0), '']);
+  await page.waitForTimeout(500);
+
+  await page.evaluate(() => {
+    window.__fractureMap!.stats.reset();
+    window.__longTasks = [];
+    window.__rafGaps = [];
+    let last = performance.now();
+    const loop = (now: number) => {
+      window.__rafGaps?.push(now - last);
+      last = now;
+      if (window.__rafGaps) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+  const canvas = page.getByRole('img', { name: 'Host memory map' });
+  const box = (await canvas.boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  const end = Date.now() + 3_000;
+  let phase = 0;
+  while (Date.now() < end) {
+    // Wheel in to 4K cells, drag around, wheel back out: what a presenter does.
+    const inward = phase % 2 === 0;
+    for (let i = 0; i < 14 && Date.now() < end; i++) {
+      await page.mouse.wheel(0, inward ? -240 : 240);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.down();
+    for (let i = 0; i < 12 && Date.now() < end; i++) {
+      await page.mouse.move(cx + 25 * i, cy + 12 * i * (inward ? 1 : -1));
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up();
+    phase++;
+  }
+  const r = await page.evaluate(() => {
+    const gaps = window.__rafGaps ?? [];
+    delete window.__rafGaps;
+    return {
+      draws: [...window.__fractureMap!.stats.drawMs],
+      slow: window.__fractureMap!.stats.slow,
+      gaps,
+      long: window.__longTasks ?? [],
+    };
+  });
+  rows.push(['map draws during 3 s zoom/pan', String(r.draws.length), '']);
+  if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(r.slow), JSON.stringify(r.long));
+  rows.push(['draw time p50', ms(pct(r.draws, 50)), '']);
+  rows.push(['draw time p95', ms(pct(r.draws, 95)), '< 16.7 ms']);
+  rows.push(['frame interval (rAF) p50', ms(pct(r.gaps.slice(1), 50)), '']);
+  rows.push(['frame interval (rAF) p95', ms(pct(r.gaps.slice(1), 95)), '< 16.7 ms ideal']);
+  const longMax = r.long.reduce((m, t) => Math.max(m, t.duration), 0);
+  rows.push(['long tasks (> 50 ms) during zoom/pan', `${r.long.length} (max ${ms(longMax)})`, '0']);
+
+  // 3. JavaScript shipped.
+  const b = bundleGzipKiB();
+  rows.push([`JS gzip (${b.files} files in dist/assets)`, `${b.js.toFixed(1)} kB`, '< 300 kB']);
+
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  const line = (a: string, c: string, d: string) => `${a.padEnd(w0)}  ${c.padStart(w1)}  ${d}`;
+  console.log(
+    ['', line('map benchmark', 'value', 'target'), ...rows.map((x) => line(...x))].join('\n'),
+  );
+});
