@@ -207,3 +207,30 @@ describe('sim as a process (npx tsx src/cli/main.ts)', () => {
     expect(p.stdout).toBe('');
   });
 });
+
+describe('sim sweep', () => {
+  it('prints one row per design × backing and a JSON cell per combination', async () => {
+    const out: string[] = [];
+    const io = { readFile: () => '', out: (s: string) => out.push(s), err: () => {} };
+    expect(await main(['sweep', 'thread-2021', '--json'], io)).toBe(0);
+    const json = JSON.parse(out.join('')) as {
+      cells: { kernel: string; backing: string; outcomes: { guests_killed: number } }[];
+    };
+    expect(json.cells).toHaveLength(32);
+    const killed = json.cells.find((c) => c.kernel === 'rfc-2021' && c.backing === 'hugetlbfs-2m');
+    expect(killed?.outcomes.guests_killed).toBe(1);
+  });
+
+  it('exits 1 naming the problem for an unknown preset', async () => {
+    const err: string[] = [];
+    const io = {
+      readFile: () => {
+        throw new Error('ENOENT');
+      },
+      out: () => {},
+      err: (s: string) => err.push(s),
+    };
+    expect(await main(['sweep', 'no-such-preset'], io)).toBe(1);
+    expect(err.join('')).toMatch(/no-such-preset/);
+  });
+});

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { loadPreset, PRESET_NAMES } from '../scenario/index';
 import { runImport } from './import';
 import { RUN_USAGE, runRun } from './run';
+import { runSweep } from './sweep';
 import { runUrl } from './url';
 
 export interface CliIo {
@@ -28,6 +29,8 @@ commands:
                   print the share-URL fragment
   import <file> [<file2>] [--json] [--format F] [--page-offset-base 0x...]
                   read ptdump, meminfo, vmstat, e820, SEV-SNP messages or QEMU traces
+  sweep <scenario.json | share URL | preset> [--json]
+                  the same workload under every kernel design × backing, final counters
   presets         list the curated scenarios
   help            this text
 `;
@@ -62,6 +65,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       return runUrl(rest, lineIo(io));
     case 'import':
       return runImport(rest, io);
+    case 'sweep':
+      return runSweep(rest, io);
     case 'presets':
       return presets(io);
     case 'help':
@@ -73,7 +78,9 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       io.err(USAGE);
       return 2;
     default:
-      io.err(`sim: unknown command "${cmd}"; expected one of run, url, import, presets, help\n`);
+      io.err(
+        `sim: unknown command "${cmd}"; expected one of run, url, import, sweep, presets, help\n`,
+      );
       return 2;
   }
 }
