@@ -25,6 +25,7 @@ import { useRun } from './run/session';
 import { useStepView } from './run/useStepView';
 import { useUrlSync } from './run/useUrlSync';
 import { useUi } from './store';
+import type { RunSource } from './url';
 
 const LAYER_LABELS: Record<MapLayer, string> = {
   'direct-map': 'Direct map',
@@ -84,6 +85,21 @@ const LayerPicker = memo(function LayerPicker(props: { guests: string[] }) {
   );
 });
 
+/**
+ * A preset's title and captions describe the preset as written; say so when the link overrides
+ * its kernel or backing, so a slide never shows "THP" over a hugetlbfs run without a word.
+ */
+function OverrideNote(props: { source: RunSource | null }) {
+  const s = props.source;
+  if (s?.kind !== 'preset' || (s.kernel === undefined && s.backing === undefined)) return null;
+  const parts = [s.kernel && `kernel ${s.kernel}`, s.backing && `backing ${s.backing}`];
+  return (
+    <span className="override-note">
+      with {parts.filter(Boolean).join(', ')} · title and captions are the preset's
+    </span>
+  );
+}
+
 export function App() {
   const run = useRun();
   const { info, generation } = run;
@@ -141,7 +157,7 @@ export function App() {
   const columns = `app-main${panels.counters ? '' : ' no-left'}${panels.log ? '' : ' no-right'}`;
   return (
     <div className="app">
-      <Header info={info} source={run.source} loading={run.loading} />
+      <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
       <NoticeBanner notices={run.notices} />
       <main className={columns}>
         {panels.counters && (
@@ -156,10 +172,16 @@ export function App() {
             <h1 className="scenario-title" title={info?.description ?? ''}>
               {info?.title ?? 'Loading…'}
             </h1>
+            <OverrideNote source={run.source} />
             <LayerPicker guests={guestNames} />
           </div>
           <div className="map-area">
             {info && <MemoryMap {...mapProps} />}
+            {run.loading && (
+              <div className="map-busy" role="status">
+                Running the scenario in the engine worker…
+              </div>
+            )}
             {info && selectedPfn !== null && (
               <div className="inspector-slot">
                 <Inspector step={step} pfn={selectedPfn} onClose={() => ui.selectPfn(null)} />

@@ -14,15 +14,21 @@ import { asScenario, BACKING_LABELS, commonBacking } from './scenario-edit';
 export const Header = memo(function Header(props: {
   info: RunInfo | null;
   source: RunSource | null;
+  pending: RunSource | null;
   loading: boolean;
 }) {
-  const { info, source, loading } = props;
+  const { info, source, pending, loading } = props;
   const theme = useUi((s) => s.theme);
   const panels = useUi((s) => s.panels);
   const ui = useUi.getState();
-  const scenario = info ? asScenario(info.scenario) : null;
-  const backing = scenario ? commonBacking(scenario) : null;
-  const preset = source?.kind === 'preset' ? source.preset : '';
+  // Show the user's choice at once, not only when the worker has rerun the scenario.
+  const pendingScenario = pending?.kind === 'scenario' ? asScenario(pending.scenario) : null;
+  const scenario = pendingScenario ?? (info ? asScenario(info.scenario) : null);
+  const pendingPreset = pending?.kind === 'preset' ? pending : null;
+  const backing = pendingPreset?.backing ?? (scenario ? commonBacking(scenario) : null);
+  const kernel = pendingPreset?.kernel ?? scenario?.kernel ?? info?.kernel ?? '';
+  const shown = pending ?? source;
+  const preset = shown?.kind === 'preset' ? shown.preset : '';
   const [copied, setCopied] = useState(false);
 
   return (
@@ -56,7 +62,7 @@ export const Header = memo(function Header(props: {
         <label className="field">
           <span>Kernel design</span>
           <select
-            value={info?.kernel ?? ''}
+            value={kernel}
             disabled={!info || !source}
             onChange={(e) => {
               if (info && source) changeKernel(source, info, e.currentTarget.value as KernelDesign);

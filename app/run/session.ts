@@ -19,6 +19,8 @@ export interface Notice {
 
 export interface RunState {
   source: RunSource | null;
+  /** What is being loaded right now (shown by the controls until it lands). */
+  pending: RunSource | null;
   info: RunInfo | null;
   loading: boolean;
   notices: Notice[];
@@ -26,7 +28,14 @@ export interface RunState {
   generation: number;
 }
 
-let state: RunState = { source: null, info: null, loading: false, notices: [], generation: 0 };
+let state: RunState = {
+  source: null,
+  pending: null,
+  info: null,
+  loading: false,
+  notices: [],
+  generation: 0,
+};
 const listeners = new Set<() => void>();
 let loadSeq = 0;
 let noticeSeq = 0;
@@ -75,6 +84,7 @@ function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice
   applyView(r.view, info.steps);
   setState({
     source,
+    pending: null,
     info,
     loading: false,
     notices: [...state.notices, ...notices],
@@ -89,7 +99,8 @@ export async function loadFragment(fragment: string): Promise<void> {
     return;
   }
   const seq = ++loadSeq;
-  setState({ loading: true });
+  const guess = sourceOfFragment(fragment, null);
+  setState({ loading: true, pending: guess.kind === 'preset' ? guess : null });
   const r = await getEngine().load({ kind: 'fragment', fragment });
   if (seq !== loadSeq) return;
   const notices: Notice[] = [];
@@ -120,7 +131,7 @@ export async function loadFragment(fragment: string): Promise<void> {
 export async function loadSource(source: RunSource, view?: ViewState): Promise<boolean> {
   const seq = ++loadSeq;
   const previous = state.source;
-  setState({ loading: true });
+  setState({ loading: true, pending: source });
   const r = await getEngine().load(loadSourceOf(source));
   if (seq !== loadSeq) return false;
   const notices: Notice[] = [];
@@ -133,7 +144,7 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
     return true;
   }
   notices.push(notice('error', 'That change cannot run; the previous scenario is kept', r.errors));
-  setState({ notices: [...state.notices, ...notices], loading: false });
+  setState({ notices: [...state.notices, ...notices], loading: false, pending: null });
   if (previous) {
     // The worker replaced its run with the failed one; put the previous one back.
     const again = await getEngine().load(loadSourceOf(previous));
