@@ -2,7 +2,7 @@
  * The explorer: header with the scenario's questions, the memory map between the counters and
  * the outcome log, charts and the narration under the map, the timeline at the bottom.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MapLayer } from '../src/worker/protocol';
 import { Header } from './controls/Header';
 import { ScenarioPanel } from './controls/ScenarioPanel';
@@ -26,6 +26,9 @@ import { useStepView } from './run/useStepView';
 import { useUrlSync } from './run/useUrlSync';
 import { useUi } from './store';
 import type { RunSource } from './url';
+
+// Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
+const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
 
 const LAYER_LABELS: Record<MapLayer, string> = {
   'direct-map': 'Direct map',
@@ -111,6 +114,7 @@ export function App() {
   const zoom = useUi((s) => s.zoom);
   const guestIndex = useUi((s) => s.guestIndex);
   const panels = useUi((s) => s.panels);
+  const tool = useUi((s) => s.tool);
   const { view, prev } = useStepView(step, generation);
   const reducedMotion = useReducedMotion();
   const [status, setStatus] = useState('');
@@ -200,6 +204,11 @@ export function App() {
       </main>
       <TimelineBar info={info} jump={jump} status={status} />
       <HelpOverlay />
+      {tool && (
+        <Suspense fallback={<div className="tools-loading">Loading…</div>}>
+          <ToolsOverlay tool={tool} info={info} source={run.source} />
+        </Suspense>
+      )}
     </div>
   );
 }

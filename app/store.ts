@@ -26,6 +26,9 @@ export interface Panels {
   help: boolean;
 }
 
+/** The tools opened over the explorer (lazy-loaded: app/compare, app/import). */
+export type Tool = 'compare' | 'sweep' | 'import';
+
 export interface UiState {
   step: number;
   /** Last step of the loaded run (0 before a run is loaded); bounds every seek. */
@@ -43,6 +46,7 @@ export interface UiState {
   /** Outcome kinds hidden from the log. */
   hiddenKinds: readonly string[];
   panels: Panels;
+  tool: Tool | null;
 }
 
 export interface UiActions {
@@ -62,6 +66,7 @@ export interface UiActions {
   toggleKind(kind: string): void;
   setHiddenKinds(kinds: readonly string[]): void;
   togglePanel(panel: keyof Panels, open?: boolean): void;
+  setTool(tool: Tool | null): void;
 }
 
 const clamp = (step: number, max: number) => Math.max(0, Math.min(max, Math.round(step) || 0));
@@ -85,6 +90,7 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   zen: 'zen4',
   hiddenKinds: [],
   panels: { counters: true, log: true, charts: true, help: false },
+  tool: null,
 
   seek: (step) => set({ step: clamp(step, get().maxStep) }),
   stepBy: (delta) => set({ step: clamp(get().step + delta, get().maxStep), playing: false }),
@@ -115,4 +121,5 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
     const panels = get().panels;
     set({ panels: { ...panels, [panel]: open ?? !panels[panel] } });
   },
+  setTool: (tool) => set({ tool, playing: false }),
 }));

@@ -6,10 +6,20 @@ import { memo, useState } from 'react';
 import { BACKINGS } from '../../src/machine/events';
 import { PRESET_NAMES } from '../../src/scenario/presets';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
-import { useUi } from '../store';
+import { type Tool, useUi } from '../store';
 import type { RunSource } from '../url';
 import { changeBacking, changeKernel, changePreset } from './change';
 import { asScenario, BACKING_LABELS, commonBacking } from './scenario-edit';
+
+const TOOLS: [Tool, string, string][] = [
+  ['compare', 'Compare', 'Run this scenario next to another kernel design or backing (A/B)'],
+  ['sweep', 'Sweep', 'This workload under every kernel design × backing'],
+  [
+    'import',
+    'Import',
+    'Paste or drop ptdump, meminfo, e820, SEV-SNP or QEMU text from a real machine',
+  ],
+];
 
 export const Header = memo(function Header(props: {
   info: RunInfo | null;
@@ -20,6 +30,7 @@ export const Header = memo(function Header(props: {
   const { info, source, pending, loading } = props;
   const theme = useUi((s) => s.theme);
   const panels = useUi((s) => s.panels);
+  const openTool = useUi((s) => s.tool);
   const ui = useUi.getState();
   // Show the user's choice at once, not only when the worker has rerun the scenario.
   const pendingScenario = pending?.kind === 'scenario' ? asScenario(pending.scenario) : null;
@@ -102,6 +113,18 @@ export const Header = memo(function Header(props: {
             Running…
           </span>
         )}
+        {TOOLS.map(([tool, label, title]) => (
+          <button
+            key={tool}
+            type="button"
+            className="text-button"
+            aria-pressed={openTool === tool}
+            onClick={() => ui.setTool(openTool === tool ? null : tool)}
+            title={title}
+          >
+            {label}
+          </button>
+        ))}
         <button
           type="button"
           className="text-button"

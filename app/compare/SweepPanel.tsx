@@ -1,0 +1,275 @@
+/**
+ * The sweep table: the current workload under every kernel design × backing, run in the tools
+ * worker; final counters in a sortable table and a bar chart of the sorted column. Each row opens
+ * that combination in the explorer.
+ */
+import { proxy } from 'comlink';
+import { scaleBand, scaleLinear } from 'd3-scale';
+import { useEffect, useMemo, useState } from 'react';
+import type { RunInfo } from '../../src/worker/protocol';
+import type { SweepRow } from '../../src/worker/tools-host';
+import { BACKING_LABELS } from '../controls/scenario-edit';
+import { getTools } from '../tools-client';
+import type { RunSource } from '../url';
+import { openCombination } from './open';
+
+interface Column {
+  id: string;
+  label: string;
+  title: string;
+  value: (r: SweepRow) => number | string;
+  numeric: boolean;
+}
+
+const kb = (n: number) => `${n.toLocaleString('en-US')} kB`;
+
+export const SWEEP_COLUMNS: Column[] = [
+  { id: 'kernel', label: 'Kernel', title: 'Kernel design', value: (r) => r.kernel, numeric: false },
+  {
+    id: 'backing',
+    label: 'Backing',
+    title: 'Guest memory backing',
+    value: (r) => BACKING_LABELS[r.backing],
+    numeric: false,
+  },
+  num('dm4k', 'DirectMap4k', 'kB mapped with 4K pages', (r) => r.metrics.meminfo.DirectMap4k),
+  num('dm2m', 'DirectMap2M', 'kB mapped with 2M pages', (r) => r.metrics.meminfo.DirectMap2M),
+  num('dm1g', 'DirectMap1G', 'kB mapped with 1G pages', (r) => r.metrics.meminfo.DirectMap1G),
+  num(
+    'l2',
+    '2M→4K splits',
+    'direct_map_level2_splits',
+    (r) => r.metrics.vmstat.direct_map_level2_splits,
+  ),
+  num(
+    'l3',
+    '1G→2M splits',
+    'direct_map_level3_splits',
+    (r) => r.metrics.vmstat.direct_map_level3_splits,
+  ),
+  num('faults', 'RMP faults', 'RMP violations taken', (r) => r.metrics.outcomes.rmp_faults),
+  num('thp', 'THP splits', 'VMM huge PMDs split', (r) => r.metrics.outcomes.thp_splits),
+  num('killed', 'Killed', 'Guests killed (SIGBUS)', (r) => r.metrics.outcomes.guests_killed),
+  num('refused', 'Refused', 'Launches refused', (r) => r.metrics.outcomes.launches_refused),
+  num(
+    'pt',
+    'PT memory',
+    'Direct-map page-table memory, kB',
+    (r) => r.metrics.pageTableBytes / 1024,
+  ),
+  num('flush', 'TLB flushes', 'TLB flushes', (r) => r.metrics.outcomes.tlb_flushes),
+];
+
+function num(id: string, label: string, title: string, value: (r: SweepRow) => number): Column {
+  return { id, label, title, value, numeric: true };
+}
+
+function fmt(c: Column, r: SweepRow): string {
+  const v = c.value(r);
+  if (typeof v === 'string') return v;
+  return c.id.startsWith('dm') || c.id === 'pt' ? kb(v) : v.toLocaleString('en-US');
+}
+
+type State =
+  | { kind: 'running'; done: number; total: number; label: string }
+  | { kind: 'done'; rows: SweepRow[]; ms: number }
+  | { kind: 'error'; errors: string[] };
+
+export function SweepPanel(props: { info: RunInfo; source: RunSource }) {
+  const { info, source } = props;
+  const [state, setState] = useState<State>({ kind: 'running', done: 0, total: 0, label: '' });
+  const [sort, setSort] = useState<{ id: string; dir: 1 | -1 }>({ id: 'l2', dir: -1 });
+
+  useEffect(() => {
+    let live = true;
+    const t0 = performance.now();
+    setState({ kind: 'running', done: 0, total: 0, label: '' });
+    const onProgress = proxy((done: number, total: number, label: string) => {
+      if (live) setState({ kind: 'running', done, total, label });
+    });
+    getTools()
+      .sweep({ kind: 'scenario', scenario: info.scenario }, onProgress)
+      .then(
+        (r) => {
+          if (!live) return;
+          setState(
+            r.ok
+              ? { kind: 'done', rows: r.rows, ms: performance.now() - t0 }
+              : { kind: 'error', errors: r.errors },
+          );
+        },
+        (e: unknown) => live && setState({ kind: 'error', errors: [String(e)] }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [info.scenario]);
+
+  const column = SWEEP_COLUMNS.find((c) => c.id === sort.id) ?? SWEEP_COLUMNS[5]!;
+  const rows = useMemo(() => {
+    if (state.kind !== 'done') return [];
+    const out = state.rows.slice();
+    out.sort((a, b) => {
+      const x = column.value(a);
+      const y = column.value(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
+    });
+    return out;
+  }, [state, column, sort.dir]);
+
+  if (state.kind === 'error') {
+    return (
+      <div className="tools-error" role="alert">
+        <p>The sweep could not run:</p>
+        <ul>
+          {state.errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  if (state.kind === 'running') {
+    return (
+      <div className="sweep-busy" role="status" aria-live="polite">
+        <progress max={state.total || 1} value={state.done} aria-label="Sweep progress" />
+        <span>
+          Running the workload in the tools worker
+          {state.total > 0 ? `: ${state.done}/${state.total} ${state.label}` : '…'}
+        </span>
+      </div>
+    );
+  }
+  const current = (r: SweepRow) =>
+    r.kernel === info.kernel && info.guests.every((g) => g.backing === r.backing);
+  const chartColumn = column.numeric ? column : SWEEP_COLUMNS[5]!;
+  return (
+    <div className="sweep">
+      <p className="tools-note">
+        {info.title}: {state.rows.length} combinations, final step, in {Math.round(state.ms)} ms.
+        Click a header to sort, a row to open it in the explorer.
+      </p>
+      <SweepChart rows={rows} column={chartColumn} isCurrent={current} />
+      <div className="sweep-table-wrap">
+        <table className="sweep-table" aria-label="Sweep results">
+          <thead>
+            <tr>
+              {SWEEP_COLUMNS.map((c) => (
+                <th
+                  key={c.id}
+                  scope="col"
+                  title={c.title}
+                  aria-sort={
+                    c.id === sort.id ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none'
+                  }
+                >
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setSort((s) =>
+                        s.id === c.id
+                          ? { id: c.id, dir: s.dir > 0 ? -1 : 1 }
+                          : { id: c.id, dir: c.numeric ? -1 : 1 },
+                      )
+                    }
+                  >
+                    {c.label}
+                    {c.id === sort.id ? (sort.dir > 0 ? ' ▲' : ' ▼') : ''}
+                  </button>
+                </th>
+              ))}
+              <th scope="col">
+                <span className="sr-only">Open</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr
+                key={`${r.kernel}/${r.backing}`}
+                className={current(r) ? 'current' : ''}
+                onClick={() => openCombination(source, info, r.kernel, r.backing)}
+              >
+                {SWEEP_COLUMNS.map((c) => (
+                  <td key={c.id} className={c.numeric ? 'num' : ''}>
+                    {fmt(c, r)}
+                  </td>
+                ))}
+                <td>
+                  <button
+                    type="button"
+                    className="text-button"
+                    aria-label={`Open ${r.kernel} with ${BACKING_LABELS[r.backing]}`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      openCombination(source, info, r.kernel, r.backing);
+                    }}
+                  >
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+const CHART = { width: 900, height: 150, left: 48, bottom: 4, top: 16 };
+
+/** One bar per combination, in table order; d3 scales, React rects. */
+function SweepChart(props: {
+  rows: SweepRow[];
+  column: Column;
+  isCurrent: (r: SweepRow) => boolean;
+}) {
+  const { rows, column, isCurrent } = props;
+  const x = scaleBand<number>()
+    .domain(rows.map((_, i) => i))
+    .range([CHART.left, CHART.width])
+    .padding(0.15);
+  const max = Math.max(1, ...rows.map((r) => Number(column.value(r))));
+  const y = scaleLinear()
+    .domain([0, max])
+    .range([CHART.height - CHART.bottom, CHART.top])
+    .nice();
+  const ticks = y.ticks(3);
+  return (
+    <figure className="sweep-chart">
+      <svg
+        viewBox={`0 0 ${CHART.width} ${CHART.height}`}
+        role="img"
+        aria-label={`Bar chart: ${column.label} per combination`}
+      >
+        {ticks.map((t) => (
+          <g key={t} className="tick">
+            <line x1={CHART.left} x2={CHART.width} y1={y(t)} y2={y(t)} />
+            <text x={CHART.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
+              {t.toLocaleString('en-US')}
+            </text>
+          </g>
+        ))}
+        {rows.map((r, i) => {
+          const v = Number(column.value(r));
+          return (
+            <rect
+              key={`${r.kernel}/${r.backing}`}
+              className={`${isCurrent(r) ? 'current ' : ''}${r.metrics.outcomes.guests_killed > 0 ? 'killed' : ''}`}
+              x={x(i)}
+              width={x.bandwidth()}
+              y={y(v)}
+              height={Math.max(0, y(0) - y(v))}
+            >
+              <title>{`${r.kernel} × ${BACKING_LABELS[r.backing]}: ${fmt(column, r)}`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <figcaption>
+        {column.label} per combination, in table order (red: a guest was killed)
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The tools host: the heavy, one-shot jobs the explorer's panels ask for (sweep, import,
+ * reconcile), answered off the main thread by a second worker so the explorer's own engine run
+ * is never replaced or held up. Like EngineHost it is DOM-free and synchronous; tools-worker.ts
+ * exposes it through comlink.
+ *
+ * Every answer is a plain, structured-cloneable value; bad input is a value with messages that
+ * name the line and what was expected, never an exception.
+ */
+
+import { MAX_INPUT_CHARS } from '../formats/import/common';
+import {
+  type ConversionEvent,
+  type ImportOptions,
+  type ImportResult,
+  importPair,
+  importText,
+  type PairResult,
+} from '../formats/import/index';
+import {
+  type MeminfoComparison,
+  type RegionReconcile,
+  reconcileDirectMap,
+  reconcileMeminfo,
+} from '../formats/import/reconcile';
+import type { Meminfo } from '../formats/meminfo';
+import { applyEvent } from '../machine/apply';
+import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
+import { Machine } from '../machine/machine';
+import {
+  compilePacked,
+  loadPreset,
+  parseScenario,
+  type Scenario,
+  scenarioRanges,
+} from '../scenario/index';
+import type { ScenarioEvent } from '../scenario/types';
+import { metricsOf } from '../sim/metrics';
+import { type SweepCell, sweepCell } from '../sim/sweep';
+
+export const TOOLS_PROTOCOL_VERSION = 1;
+export { MAX_INPUT_CHARS };
+
+/** A scenario to work on: the explorer's current one (RunInfo.scenario) or a preset. */
+export type ToolsSource =
+  | { kind: 'scenario'; scenario: unknown }
+  | { kind: 'preset'; preset: string };
+
+export type SweepRow = SweepCell;
+
+export type SweepResult = { ok: true; rows: SweepRow[] } | { ok: false; errors: string[] };
+
+export type ReconcileResult =
+  | {
+      ok: true;
+      format: 'ptdump' | 'meminfo';
+      step: number;
+      /** Totals comparison (always present). */
+      meminfo: MeminfoComparison;
+      /** Region by region, when the import carries a layout (ptdump). */
+      regions: Omit<RegionReconcile, 'status' | 'meminfo'> | null;
+    }
+  | { ok: false; errors: string[] };
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** Structured-cloneable progress callback (comlink proxies it across the worker boundary). */
+export type Progress = (done: number, total: number, label: string) => void;
+
+export interface ToolsApi {
+  protocolVersion(): number;
+  sweep(source: ToolsSource, onProgress?: Progress): SweepResult;
+  importText(text: string, opts?: ImportOptions): ImportResult;
+  importPair(before: string, after: string, opts?: ImportOptions): PairResult;
+  reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
+  /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
+  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
+  /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
+  withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
+}
+
+function resolve(source: ToolsSource): ScenarioResult {
+  const r = source.kind === 'preset' ? loadPreset(source.preset) : parseScenario(source.scenario);
+  return r.ok
+    ? { ok: true, scenario: r.scenario }
+    : { ok: false, errors: r.errors.map((e) => e.message) };
+}
+
+function reparse(s: Scenario): ScenarioResult {
+  const r = parseScenario(s);
+  return r.ok
+    ? { ok: true, scenario: r.scenario }
+    : { ok: false, errors: r.errors.map((e) => e.message) };
+}
+
+/** The machine after `step` events (default: the last step). */
+function machineAt(s: Scenario, step?: number): Machine {
+  const { spec, events } = compilePacked(s);
+  const m = new Machine(spec);
+  const n = step === undefined ? events.length : Math.max(0, Math.min(events.length, step));
+  for (let i = 0; i < n; i++) applyEvent(m, events.at(i));
+  return m;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export class ToolsHost implements ToolsApi {
+  protocolVersion(): number {
+    return TOOLS_PROTOCOL_VERSION;
+  }
+
+  /** Every kernel design × backing, designs in KERNEL_DESIGNS order, backings in BACKINGS order. */
+  sweep(source: ToolsSource, onProgress?: Progress): SweepResult {
+    const r = resolve(source);
+    if (!r.ok) return r;
+    const pairs: [KernelDesign, Backing][] = [];
+    for (const k of KERNEL_DESIGNS) for (const b of BACKINGS) pairs.push([k, b]);
+    const rows: SweepRow[] = [];
+    for (const [k, b] of pairs) {
+      onProgress?.(rows.length, pairs.length, `${k} × ${b}`);
+      rows.push(sweepCell(r.scenario, k, b));
+    }
+    onProgress?.(rows.length, pairs.length, 'done');
+    return { ok: true, rows };
+  }
+
+  importText(text: string, opts: ImportOptions = {}): ImportResult {
+    return importText(text, opts);
+  }
+
+  importPair(before: string, after: string, opts: ImportOptions = {}): PairResult {
+    return importPair(before, after, opts);
+  }
+
+  reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult {
+    const r = resolve(source);
+    if (!r.ok) return r;
+    const imp = importText(text);
+    if (!imp.ok) {
+      return {
+        ok: false,
+        errors: imp.errors.map(
+          (e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`,
+        ),
+      };
+    }
+    const d = imp.data;
+    if (d.format !== 'ptdump' && d.format !== 'meminfo') {
+      return {
+        ok: false,
+        errors: [
+          `${d.format} carries no direct map to reconcile (expected a ptdump or /proc/meminfo)`,
+        ],
+      };
+    }
+    const m = machineAt(r.scenario, step);
+    const model: Meminfo = metricsOf(m).meminfo;
+    if (d.format === 'meminfo') {
+      return {
+        ok: true,
+        format: 'meminfo',
+        step: m.step,
+        meminfo: reconcileMeminfo(model, d.meminfo),
+        regions: null,
+      };
+    }
+    const { status: _status, meminfo, ...regions } = reconcileDirectMap(m.dm, d.ptdump.pieces);
+    return { ok: true, format: 'ptdump', step: m.step, meminfo, regions };
+  }
+
+  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult {
+    const r = resolve(source);
+    if (!r.ok) return r;
+    if (ranges.length === 0) return { ok: false, errors: ['the import has no usable RAM ranges'] };
+    const { ram: _ram, kernelMemory: _k, ...host } = r.scenario.host;
+    const last = ranges[ranges.length - 1]!;
+    return reparse({
+      ...r.scenario,
+      title: `${r.scenario.title ?? 'Scenario'} on an imported host layout`,
+      description: `Host RAM from an imported memory map: ${ranges.length} usable range(s) up to ${hex(last.end)}.`,
+      host: { ...host, ranges: scenarioRanges(ranges) },
+    });
+  }
+
+  withConversions(source: ToolsSource, events: ConversionEvent[], guest = 0): ScenarioResult {
+    const r = resolve(source);
+    if (!r.ok) return r;
+    const g = r.scenario.guests[guest];
+    if (!g) return { ok: false, errors: [`the scenario has no guest ${guest}`] };
+    const added: ScenarioEvent[] = events.map((e) => ({
+      op: e.op,
+      guest: g.name,
+      gpa: hex(e.gpa),
+      size: String(e.sizeBytes),
+    }));
+    return reparse({ ...r.scenario, events: [...r.scenario.events, ...added] });
+  }
+}

@@ -1,0 +1,6 @@
+/// <reference lib="webworker" />
+/** The tools worker entry: ToolsHost behind comlink (sweep, import, reconcile). */
+import { expose } from 'comlink';
+import { ToolsHost } from './tools-host';
+
+expose(new ToolsHost());
