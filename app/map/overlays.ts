@@ -114,12 +114,16 @@ export function drawGrids(ctx: CanvasRenderingContext2D, s: OverlayState, v: Vie
       }
       if (tilePx < 5) continue;
       anyTiles = true;
+      // The last block of a host (or guest) may hold only some rows of tiles.
+      const present = Math.min(REGIONS_PER_BLOCK, s.snap.regions - b * REGIONS_PER_BLOCK);
+      const rows = Math.ceil(present / TILES_X);
+      const bottom = oy + rows * TILE_H * k;
       for (let i = 1; i < TILES_X; i++) {
         const x = Math.round(ox + i * tilePx) + 0.5;
         tiles.moveTo(x, Math.max(0, oy));
-        tiles.lineTo(x, Math.min(v.height, oy + blockPx));
+        tiles.lineTo(x, Math.min(v.height, bottom));
       }
-      for (let j = 1; j < TILES_Y; j++) {
+      for (let j = 1; j <= Math.min(rows, TILES_Y - 1); j++) {
         const y = Math.round(oy + j * TILE_H * k) + 0.5;
         tiles.moveTo(Math.max(0, ox), y);
         tiles.lineTo(Math.min(v.width, ox + blockPx), y);

@@ -84,7 +84,6 @@ export function buildRegionRaster(
   const img = new ImageData(width, height);
   const px = new Uint32Array(img.data.buffer);
   const n = Math.min(snap.regions, l.regions);
-  const period = Math.max(2, s / 2);
   const levels = layer === 'vmm' ? snap.regionUserLevel : layer === 'rmp' ? null : snap.regionLevel;
   const flags = snap.regionFlags;
   for (let r = 0; r < n; r++) {
@@ -105,18 +104,63 @@ export function buildRegionRaster(
       dimmed = layer === 'vmm' && levels[r] === LEVEL_NONE;
     }
     const c = (dimmed ? p.dim : p.plain)[code]!;
-    if (s === 1) {
-      px[y0 * width + x0] = c;
-      px[(y0 + 1) * width + x0] = textured && !dimmed ? p.shade[code]! : c;
-      continue;
-    }
-    const hatch = textured && !dimmed ? p.shade[code]! : c;
-    for (let y = 0; y < 2 * s; y++) {
-      const row = (y0 + y) * width + x0;
-      for (let x = 0; x < s; x++) px[row + x] = (x + y) % period === 0 ? hatch : c;
-    }
+    paintTile(px, width, x0, y0, s, c, textured && !dimmed ? p.shade[code]! : c);
   }
   return { image: img, worldPerPx: TILE_W / s };
+}
+
+/** One tile of s × 2s px: plain, with a diagonal hatch (or, at s = 1, a shaded lower pixel). */
+function paintTile(
+  px: Uint32Array,
+  width: number,
+  x0: number,
+  y0: number,
+  s: number,
+  c: number,
+  hatch: number,
+): void {
+  if (s === 1) {
+    px[y0 * width + x0] = c;
+    px[(y0 + 1) * width + x0] = hatch;
+    return;
+  }
+  const period = Math.max(2, s / 2);
+  for (let y = 0; y < 2 * s; y++) {
+    const row = (y0 + y) * width + x0;
+    for (let x = 0; x < s; x++) px[row + x] = (x + y) % period === 0 ? hatch : c;
+  }
+}
+
+/**
+ * The tiles of a tile-aligned world rectangle at s × 2s px each (no cells): the hatch that marks
+ * split tiles stays crisp between the coarse region raster and the 1 px-per-cell detail.
+ */
+export function buildMidRaster(
+  l: Layout,
+  snap: MapSnapshot,
+  layer: MapLayer,
+  p: Palette,
+  rect: DetailRect,
+  regions: readonly number[],
+  s: number,
+): ImageData {
+  const per = TILE_W / s;
+  const w = (rect.x1 - rect.x0) / per;
+  const h = (rect.y1 - rect.y0) / per;
+  const img = new ImageData(w, h);
+  const px = new Uint32Array(img.data.buffer);
+  px.fill(p.plain[0]!);
+  for (const r of regions) {
+    const [rx, ry] = regionXY(l, r);
+    const x0 = (rx - rect.x0) / per;
+    const y0 = (ry - rect.y0) / per;
+    if (x0 < 0 || y0 < 0 || x0 + s > w || y0 + 2 * s > h) continue;
+    const st = regionStyle(snap, layer, r);
+    const code = snap.regionCode[r]!;
+    const c = (st.dimmed ? p.dim : p.plain)[code]!;
+    paintTile(px, w, x0, y0, s, c, st.textured && !st.dimmed ? p.shade[code]! : c);
+  }
+  return img;
 }
 
 export interface DetailRect {

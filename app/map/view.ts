@@ -39,7 +39,7 @@ import {
   visibleWorld,
 } from './overlays';
 import { paletteFor, type Theme } from './palette';
-import { buildDetailRaster, buildRegionRaster, type DetailRect } from './raster';
+import { buildDetailRaster, buildMidRaster, buildRegionRaster, type DetailRect } from './raster';
 import { FrameStats } from './stats';
 
 export interface MapViewProps {
@@ -62,6 +62,9 @@ export interface MapElements {
 
 /** From this many screen px per 4 KiB cell the detail raster (1 px a cell) is drawn. */
 const DETAIL_K = 2;
+/** Between the region raster and cells: tiles at 4 × 8 px, once a tile is this many px wide. */
+const MID_PX_PER_TILE = 4;
+const MID_TILE_SCREEN_PX = 6;
 /** The detail raster is rebuilt once the view has been still this long (not during a gesture). */
 const DETAIL_SETTLE_MS = 90;
 const FLASH_MS = 320;
@@ -96,7 +99,15 @@ export class MapView {
   private rasterKey = '';
   /** World units (cells) per region-raster pixel. */
   private rasterScale = 16;
-  private detail: { canvas: HTMLCanvasElement; rect: DetailRect; key: string } | null = null;
+  /** Px per tile column in the region raster. */
+  private rasterS = 1;
+  private detail: {
+    canvas: HTMLCanvasElement;
+    rect: DetailRect;
+    key: string;
+    /** Px per tile column: 16 (one per cell) or MID_PX_PER_TILE. */
+    q: number;
+  } | null = null;
   private detailBusy = false;
   private cells = new Map<number, Uint8Array>();
   private cellsKey = '';
@@ -106,6 +117,8 @@ export class MapView {
   private lastReported = '';
   private appliedZoom = '';
   private fitted = '';
+  /** Until the user zooms or pans, a resize refits the view (the layout settles after load). */
+  private userMoved = false;
   private readonly stats = new FrameStats();
   private readonly unsub: () => void;
   private readonly resize: ResizeObserver;
@@ -119,8 +132,9 @@ export class MapView {
     this.miniCtx = el.minimap.getContext('2d')!;
     this.zoomer = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([1e-3, 64])
-      .on('zoom', (e: { transform: ZoomTransform }) => {
+      .on('zoom', (e: { transform: ZoomTransform; sourceEvent: unknown }) => {
         this.t = e.transform;
+        if (e.sourceEvent) this.userMoved = true;
         this.flash = null;
         this.request();
       })
@@ -247,16 +261,11 @@ export class MapView {
       palette,
     );
     this.rasterScale = worldPerPx;
+    this.rasterS = TILE_W / worldPerPx;
     this.raster.width = img.width;
     this.raster.height = img.height;
     this.raster.getContext('2d')!.putImageData(img, 0, 0);
-    // The minimap keeps a downscaled copy so each frame blits ~150² px, not the whole host.
-    const { mw, mh } = this.miniSize();
-    this.miniBase.width = mw;
-    this.miniBase.height = mh;
-    const mctx = this.miniBase.getContext('2d')!;
-    mctx.imageSmoothingEnabled = true;
-    mctx.drawImage(this.raster, 0, 0, mw, mh);
+    this.rebuildMinimap();
     if (this.cellsKey !== d.key) {
       this.cells.clear();
       this.cellsKey = d.key;
@@ -266,13 +275,24 @@ export class MapView {
 
   private detailTimer = 0;
 
-  private scheduleDetail(): void {
+  private scheduleDetail(q: number): void {
     clearTimeout(this.detailTimer);
-    this.detailTimer = window.setTimeout(() => void this.buildDetail(), DETAIL_SETTLE_MS);
+    this.detailTimer = window.setTimeout(() => void this.buildDetail(q), DETAIL_SETTLE_MS);
+  }
+
+  /** The minimap keeps a downscaled copy so each frame blits ~150² px, not the whole host. */
+  private rebuildMinimap(): void {
+    if (!this.loaded) return;
+    const { mw, mh } = this.miniSize();
+    this.miniBase.width = mw;
+    this.miniBase.height = mh;
+    const mctx = this.miniBase.getContext('2d')!;
+    mctx.imageSmoothingEnabled = true;
+    mctx.drawImage(this.raster, 0, 0, mw, mh);
   }
 
   /** Build the detail raster around the view (async: fetches the mixed regions' cells). */
-  private async buildDetail(): Promise<void> {
+  private async buildDetail(q: number): Promise<void> {
     const d = this.loaded;
     if (!d || this.detailBusy) return;
     this.detailBusy = true;
@@ -289,6 +309,12 @@ export class MapView {
       };
       if (rect.x1 <= rect.x0 || rect.y1 <= rect.y0) return;
       const regions = regionsIn(d.layout, rect.x0, rect.y0, rect.x1, rect.y1, 12_000);
+      const palette = paletteFor(this.props.theme);
+      if (q !== TILE_W) {
+        const img = buildMidRaster(d.layout, d.snap, this.props.layer, palette, rect, regions, q);
+        this.putDetail(img, rect, key, q);
+        return;
+      }
       const need = regions.filter((r) => d.snap.regionFlags[r]! & RF_MIXED && !this.cells.has(r));
       if (this.cells.size + need.length > MAX_CACHED_REGIONS) this.cells.clear();
       for (let i = 0; i < need.length; i += 4096) {
@@ -303,7 +329,6 @@ export class MapView {
         });
       }
       if (this.rasterKey !== key) return;
-      const palette = paletteFor(this.props.theme);
       const img = buildDetailRaster(
         d.layout,
         d.snap,
@@ -313,15 +338,19 @@ export class MapView {
         regions,
         this.cells,
       );
-      const canvas = this.detail?.canvas ?? document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      canvas.getContext('2d')!.putImageData(img, 0, 0);
-      this.detail = { canvas, rect, key };
-      this.request();
+      this.putDetail(img, rect, key, q);
     } finally {
       this.detailBusy = false;
     }
+  }
+
+  private putDetail(img: ImageData, rect: DetailRect, key: string, q: number): void {
+    const canvas = this.detail?.canvas ?? document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    canvas.getContext('2d')!.putImageData(img, 0, 0);
+    this.detail = { canvas, rect, key, q };
+    this.request();
   }
 
   // ---- view ---------------------------------------------------------------------------------
@@ -341,13 +370,22 @@ export class MapView {
     this.el.minimap.height = Math.round(mh * this.dpr);
     this.el.minimap.style.width = `${mw}px`;
     this.el.minimap.style.height = `${mh}px`;
+    if (this.loaded && !this.userMoved) {
+      if (this.props.zoom && this.loaded.space === 'host') {
+        this.appliedZoom = '';
+        this.lastReported = '';
+        this.applyZoomProp();
+      } else this.fit();
+    }
+    this.rebuildMinimap();
     this.request();
   }
 
   private miniSize(): { mw: number; mh: number } {
     const l = this.loaded?.layout;
-    if (!l) return { mw: MINIMAP_PX, mh: MINIMAP_PX };
-    const s = MINIMAP_PX / Math.max(l.width, l.height);
+    const px = Math.max(60, Math.min(MINIMAP_PX, this.cssW * 0.2, this.cssH * 0.3));
+    if (!l) return { mw: px, mh: px };
+    const s = px / Math.max(l.width, l.height);
     return { mw: Math.max(8, Math.round(l.width * s)), mh: Math.max(8, Math.round(l.height * s)) };
   }
 
@@ -422,19 +460,27 @@ export class MapView {
     ctx.imageSmoothingEnabled = false;
     this.blit(this.raster, 0, 0, this.rasterScale, v);
     const tRaster = performance.now();
-    if (v.k >= DETAIL_K) {
+    const q =
+      v.k >= DETAIL_K
+        ? TILE_W
+        : v.k * TILE_W >= MID_TILE_SCREEN_PX && this.rasterS < MID_PX_PER_TILE
+          ? MID_PX_PER_TILE
+          : 0;
+    if (q > 0) {
       const det = this.detail;
       const w = visibleWorld(v);
+      const usable = det !== null && det.key === this.rasterKey && det.q === q;
       const covers =
-        det !== null &&
-        det.key === this.rasterKey &&
+        usable &&
         det.rect.x0 <= Math.max(0, w.x0) &&
         det.rect.y0 <= Math.max(0, w.y0) &&
         det.rect.x1 >= Math.min(d.layout.width, w.x1) &&
         det.rect.y1 >= Math.min(d.layout.height, w.y1);
-      const tooBig = det !== null && (det.rect.x1 - det.rect.x0) * v.k > this.cssW * 4;
-      if (det && det.key === this.rasterKey) this.blit(det.canvas, det.rect.x0, det.rect.y0, 1, v);
-      if (!covers || tooBig) this.scheduleDetail();
+      const tooBig = usable && (det.rect.x1 - det.rect.x0) * v.k > this.cssW * 4;
+      // A stale level still beats nothing while the right one is built.
+      if (det && det.key === this.rasterKey)
+        this.blit(det.canvas, det.rect.x0, det.rect.y0, TILE_W / det.q, v);
+      if (!covers || tooBig) this.scheduleDetail(q);
     }
     const tDetail = performance.now();
     const s: OverlayState = {
@@ -612,6 +658,7 @@ export class MapView {
     } else if (e.key === 'Escape') this.props.onSelect(null);
     else handled = false;
     if (handled) {
+      this.userMoved = true;
       e.preventDefault();
       e.stopPropagation();
       this.reportZoom();
@@ -635,6 +682,7 @@ export class MapView {
     const s = d.layout.width / mw;
     const wx = e.offsetX * s;
     const wy = e.offsetY * s;
+    this.userMoved = true;
     const k = Math.max(this.t.k, this.fitK() * 4);
     select(this.el.canvas).call(
       this.zoomer.transform,
@@ -648,8 +696,14 @@ export class MapView {
     const sel = select(this.el.canvas);
     return {
       stats: this.stats,
-      zoomBy: (f: number) => this.zoomer.scaleBy(sel, f),
-      panBy: (dx: number, dy: number) => this.zoomer.translateBy(sel, dx / this.t.k, dy / this.t.k),
+      zoomBy: (f: number) => {
+        this.userMoved = true;
+        this.zoomer.scaleBy(sel, f);
+      },
+      panBy: (dx: number, dy: number) => {
+        this.userMoved = true;
+        this.zoomer.translateBy(sel, dx / this.t.k, dy / this.t.k);
+      },
       fit: () => this.fit(),
       transform: () => ({ k: this.t.k, x: this.t.x, y: this.t.y }),
       ready: () => this.loaded !== null && this.fetching === null,

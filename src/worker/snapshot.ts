@@ -305,7 +305,8 @@ export function buildGuestSnapshot(m: Machine, g: Guest, step: number): MapSnaps
     regionCode[c] = code;
     regionFlags[c] = flags;
   }
-  return { step, regions: n, regionCode, regionLevel, regionFlags, regionUserLevel: regionLevel };
+  const regionUserLevel = regionLevel.slice();
+  return { step, regions: n, regionCode, regionLevel, regionFlags, regionUserLevel };
 }
 
 /** Direct-map level and its ptdump unit for one frame, or null when not present. */

@@ -9,13 +9,13 @@ import type { EngineApi, MapSnapshot } from './protocol';
 
 const host = new EngineHost();
 
-const moveSnapshot = (s: MapSnapshot) =>
-  transfer(s, [
-    s.regionCode.buffer,
-    s.regionLevel.buffer,
-    s.regionFlags.buffer,
-    s.regionUserLevel.buffer,
-  ]);
+const moveSnapshot = (s: MapSnapshot) => {
+  // Each buffer once: transferring one twice is a DataCloneError.
+  const buffers = new Set(
+    [s.regionCode, s.regionLevel, s.regionFlags, s.regionUserLevel].map((a) => a.buffer),
+  );
+  return transfer(s, [...buffers]);
+};
 const moveBytes = (a: Uint8Array) => transfer(a, [a.buffer]);
 
 const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnapshot'> = {
