@@ -1,6 +1,177 @@
+/**
+ * Import: paste text or drop a file copied from a real machine (ptdump, meminfo, vmstat, e820,
+ * SEV-SNP messages, QEMU conversion traces); a second snapshot gives the split decomposition.
+ * Parsing runs in the tools worker; bad input comes back as messages naming the line.
+ */
+import { type DragEvent, useState } from 'react';
+import type { ImportResult, PairResult } from '../../src/formats/import/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import type { RunSource } from '../url';
+import { ImportResultView, PairResultView } from './ImportResultView';
+import { isInput, parseOne, parsePair, readFile } from './read';
+import './import.css';
 
-export function ImportPanel(_props: { info: RunInfo; source: RunSource }) {
-  return <p>Import is coming.</p>;
+type Shown =
+  | { kind: 'none' }
+  | { kind: 'busy' }
+  | { kind: 'one'; result: ImportResult; text: string; name: string | null }
+  | { kind: 'pair'; result: PairResult };
+
+function Source(props: {
+  label: string;
+  value: string;
+  name: string | null;
+  onText: (text: string, name: string | null) => void;
+  onFile: (f: File) => void;
+}) {
+  return (
+    <div className="import-source">
+      <label>
+        <span>{props.label}</span>
+        <textarea
+          aria-label={props.label}
+          spellCheck={false}
+          value={props.value.length > 200_000 ? `${props.value.slice(0, 200_000)}\n…` : props.value}
+          placeholder="Paste /proc/meminfo, a ptdump, dmesg lines… or drop a file here"
+          onChange={(e) => props.onText(e.currentTarget.value, null)}
+        />
+      </label>
+      <label className="import-file">
+        <span>{props.name ? `File: ${props.name}` : 'or choose a file'}</span>
+        <input
+          type="file"
+          aria-label={`${props.label}: file`}
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            if (f) props.onFile(f);
+            e.currentTarget.value = '';
+          }}
+        />
+      </label>
+    </div>
+  );
+}
+
+export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
+  const [a, setA] = useState({ text: '', name: null as string | null });
+  const [b, setB] = useState({ text: '', name: null as string | null });
+  const [two, setTwo] = useState(false);
+  const [shown, setShown] = useState<Shown>({ kind: 'none' });
+  const [dragging, setDragging] = useState(false);
+
+  const run = async (ta: string, na: string | null, tb: string | null) => {
+    setShown({ kind: 'busy' });
+    try {
+      if (tb !== null) setShown({ kind: 'pair', result: await parsePair(ta, tb) });
+      else setShown({ kind: 'one', result: await parseOne(ta), text: ta, name: na });
+    } catch (e) {
+      setShown({
+        kind: 'one',
+        text: ta,
+        name: na,
+        result: {
+          ok: false,
+          detection: { format: 'unknown', reason: 'worker error', also: [] },
+          errors: [{ line: 0, message: String(e), expected: 'text the worker can parse' }],
+          warnings: [],
+        },
+      });
+    }
+  };
+
+  const takeFile = async (f: File, side: 'a' | 'b') => {
+    const r = await readFile(f);
+    if (!isInput(r)) {
+      setShown({ kind: 'one', result: r, text: '', name: f.name });
+      return;
+    }
+    if (side === 'a') setA(r);
+    else setB(r);
+    if (side === 'a' && !two) void run(r.text, r.name, null);
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const files = Array.from(e.dataTransfer.files);
+    const text = e.dataTransfer.getData('text/plain');
+    if (files.length >= 2) {
+      setTwo(true);
+      void Promise.all(files.slice(0, 2).map(readFile)).then(([ra, rb]) => {
+        if (!ra || !rb) return;
+        if (!isInput(ra)) return setShown({ kind: 'one', result: ra, text: '', name: null });
+        if (!isInput(rb)) return setShown({ kind: 'one', result: rb, text: '', name: null });
+        setA(ra);
+        setB(rb);
+        void run(ra.text, ra.name, rb.text);
+      });
+    } else if (files[0]) void takeFile(files[0], 'a');
+    else if (text) {
+      setA({ text, name: null });
+      if (!two) void run(text, null, null);
+    }
+  };
+
+  return (
+    <section
+      className={`import-panel${dragging ? ' dragging' : ''}`}
+      aria-label="Import drop zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <p className="tools-note">
+        Paste or drop text copied from a real machine:{' '}
+        <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
+        <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
+        <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
+        in this tab (at most 64 MiB).
+      </p>
+      <div className={`import-sources${two ? ' two' : ''}`}>
+        <Source
+          label={two ? 'Before' : 'Text to import'}
+          value={a.text}
+          name={a.name}
+          onText={(text, name) => setA({ text, name })}
+          onFile={(f) => void takeFile(f, 'a')}
+        />
+        {two && (
+          <Source
+            label="After"
+            value={b.text}
+            name={b.name}
+            onText={(text, name) => setB({ text, name })}
+            onFile={(f) => void takeFile(f, 'b')}
+          />
+        )}
+      </div>
+      <div className="import-actions">
+        <button
+          type="button"
+          className="primary-button"
+          disabled={a.text === '' || (two && b.text === '') || shown.kind === 'busy'}
+          onClick={() => void run(a.text, a.name, two ? b.text : null)}
+        >
+          {two ? 'Compare snapshots' : 'Import'}
+        </button>
+        <label className="import-two">
+          <input type="checkbox" checked={two} onChange={(e) => setTwo(e.currentTarget.checked)} />
+          Two snapshots (before / after)
+        </label>
+        {shown.kind === 'busy' && <span role="status">Parsing in the tools worker…</span>}
+      </div>
+      {shown.kind === 'one' && (
+        <ImportResultView
+          result={shown.result}
+          text={shown.text}
+          name={shown.name}
+          info={props.info}
+        />
+      )}
+      {shown.kind === 'pair' && <PairResultView result={shown.result} />}
+    </section>
+  );
 }

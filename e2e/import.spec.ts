@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+import { Explorer } from './pages/explorer';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../src/formats/import/fixtures/${name}`, import.meta.url), 'utf8');
+
+async function openImport(page: Page) {
+  const app = await new Explorer(page).open('#preset=thread-2021');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const sheet = page.getByRole('region', { name: 'Import data from a real machine' });
+  await expect(sheet).toBeVisible();
+  return { app, sheet };
+}
+
+test('paste a meminfo snapshot: its DirectMap totals and the reconcile with the model', async ({
+  page,
+}, info) => {
+  const { app, sheet } = await openImport(page);
+  await sheet.getByRole('textbox', { name: 'Text to import' }).fill(fixture('meminfo-x86.txt'));
+  await sheet.getByRole('button', { name: 'Import', exact: true }).click();
+  const result = sheet.getByRole('region', { name: 'Import result' });
+  await expect(result).toContainText('/proc/meminfo');
+  await expect(result).toContainText(/DirectMap1G:\s+61865984 kB/);
+  await expect(result.getByRole('region', { name: 'Reconcile with the model' })).toContainText(
+    'DirectMap4k',
+  );
+  await app.shot(info, 'import meminfo');
+});
+
+test('a model ptdump dropped as a file reconciles region by region', async ({ page }, info) => {
+  const { app, sheet } = await openImport(page);
+  const dump = fixture('kernel-4level.txt');
+  await page.evaluate(
+    ({ text }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'kernel.txt', { type: 'text/plain' }));
+      const zone = document.querySelector('[aria-label="Import drop zone"]');
+      zone?.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true }));
+      zone?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+    },
+    { text: dump },
+  );
+  const result = sheet.getByRole('region', { name: 'Import result' });
+  await expect(result).toContainText('ptdump');
+  await expect(result).toContainText(/\d+ agree/);
+  await expect(sheet).toContainText('File: kernel.txt');
+  await app.shot(info, 'import ptdump dropped');
+});
+
+test('the file input takes an e820 map and starts a scenario on that layout', async ({ page }) => {
+  const { app, sheet } = await openImport(page);
+  await sheet.getByLabel('Text to import: file').setInputFiles({
+    name: 'dmesg.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(fixture('dmesg-e820.txt')),
+  });
+  await expect(sheet.getByRole('region', { name: 'Import result' })).toContainText('e820');
+  await sheet.getByRole('button', { name: 'Start a scenario on this host layout' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(page.getByRole('heading', { name: /imported host layout/ })).toBeVisible();
+  await app.ready();
+});
+
+test('binary and foreign input get a message naming the line and what was expected', async ({
+  page,
+}) => {
+  const { sheet } = await openImport(page);
+  await sheet.getByLabel('Text to import: file').setInputFiles({
+    name: 'garbage.bin',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 10, 0, 0]),
+  });
+  await expect(sheet.getByRole('alert')).toContainText(/line 1: input looks like binary/);
+  await expect(sheet.getByRole('alert')).toContainText('expected plain text');
+  await sheet.getByRole('textbox', { name: 'Text to import' }).fill('hello\nworld\n');
+  await sheet.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(sheet.getByRole('alert')).toContainText('unrecognised input');
+  await expect(sheet.getByRole('alert')).toContainText('expected ptdump');
+});
+
+test('two meminfo snapshots decompose into splits', async ({ page }) => {
+  const { sheet } = await openImport(page);
+  await sheet.getByLabel('Two snapshots (before / after)').check();
+  await sheet.getByRole('textbox', { name: 'Before' }).fill(fixture('meminfo-x86.txt'));
+  await sheet.getByRole('textbox', { name: 'After' }).fill(fixture('meminfo-x86-after.txt'));
+  await sheet.getByRole('button', { name: 'Compare snapshots' }).click();
+  await expect(sheet.getByRole('region', { name: 'Split decomposition' })).toContainText(
+    'direct_map_level2_splits',
+  );
+});
