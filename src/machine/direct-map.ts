@@ -171,13 +171,22 @@ export class DirectMap {
 
   /** Boot leaves partial PTE tables only at range edges; present PTEs are the first ones mapped. */
   private ptePresent: ((pfn: number) => boolean) | null = null;
-  setPtePresence(fn: (pfn: number) => boolean): void {
+  private regionAllPresent: ((region: number) => boolean) | null = null;
+  /**
+   * Which PTEs of a split region are present: boot leaves partial tables at range edges, and
+   * unmap-2023 clears _PAGE_PRESENT on private pages. `all` answers for a whole region cheaply.
+   */
+  setPtePresence(fn: (pfn: number) => boolean, all: (region: number) => boolean): void {
     this.ptePresent = fn;
+    this.regionAllPresent = all;
   }
 
   private addPtes(r: number, add: (s: number, e: number, l: PageLevel) => void): void {
     const base = r * PAGES_PER_2M;
-    if (this.ptesInRegion[r] === PAGES_PER_2M || !this.ptePresent) {
+    if (
+      !this.ptePresent ||
+      (this.ptesInRegion[r] === PAGES_PER_2M && this.regionAllPresent?.(r) !== false)
+    ) {
       add(base, base + PAGES_PER_2M, '4K');
       return;
     }

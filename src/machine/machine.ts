@@ -66,10 +66,7 @@ export class Machine {
     this.rmp2m = new Uint8Array(this.totalPages / PAGES_PER_2M);
     const pieces = bootDirectMap(ranges, spec.host.gbpages);
     this.dm = new DirectMap(this.totalPages, pieces, spec.host.gbpages);
-    this.dm.setPtePresence((pfn) => {
-      const w = this.frames.get(pfn);
-      return (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
-    });
+    this.wirePtePresence();
     this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
     this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
     this.bootHostMemory(ranges);
@@ -80,6 +77,23 @@ export class Machine {
       setDirectMapPresent: (pfn, n, present, rule) =>
         this.setDirectMapPresent(pfn, n, present, rule),
     };
+  }
+
+  private readonly runStarts = new Uint16Array(513);
+  private readonly runWords = new Uint32Array(513);
+
+  private wirePtePresence(): void {
+    const present = (pfn: number, w: number) =>
+      (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
+    this.dm.setPtePresence(
+      (pfn) => present(pfn, this.frames.get(pfn)),
+      (r) => {
+        const n = this.frames.runsOf(r, this.runStarts, this.runWords);
+        for (let j = 0; j < n; j++)
+          if (!present(r * PAGES_PER_2M + this.runStarts[j]!, this.runWords[j]!)) return false;
+        return true;
+      },
+    );
   }
 
   /** [buddy.boot] RAM to the allocator, minus the first 1 MiB and the host kernel's memory. */
@@ -299,11 +313,10 @@ export class Machine {
       guests: this.guests.map((g) => g.clone()),
       seqFree: this.seqFree.slice(),
       splitScratch: [],
+      runStarts: new Uint16Array(513),
+      runWords: new Uint32Array(513),
     });
-    c.dm.setPtePresence((pfn) => {
-      const w = c.frames.get(pfn);
-      return (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
-    });
+    c.wirePtePresence();
     (c as { ctx: DesignContext }).ctx = {
       split4k: (pfn, n, rule) => c.split4k(pfn, n, rule),
       setDirectMapPresent: (pfn, n, present, rule) => c.setDirectMapPresent(pfn, n, present, rule),
