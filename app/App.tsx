@@ -21,14 +21,20 @@ import { HelpOverlay } from './panels/HelpOverlay';
 import { kindMeta } from './panels/kinds';
 import { NoticeBanner } from './panels/NoticeBanner';
 import { OutcomeLog } from './panels/OutcomeLog';
+import { LectureStrip } from './present/LectureStrip';
+import { useLectureKeys } from './present/useLectureKeys';
 import { useRun } from './run/session';
 import { useStepView } from './run/useStepView';
 import { useUrlSync } from './run/useUrlSync';
+import { ShareDialog } from './share/ShareDialog';
+import { SrcErrorBanner } from './share/SrcErrorBanner';
 import { useUi } from './store';
 import type { RunSource } from './url';
 
 // Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
 const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
+// Exports pull in the SVG writer, PNG metadata and zip: loaded when the dialog first opens.
+const ExportDialog = lazy(() => import('./export/ExportDialog'));
 
 const LAYER_LABELS: Record<MapLayer, string> = {
   'direct-map': 'Direct map',
@@ -143,6 +149,10 @@ export function App() {
     statusTimer.current = window.setTimeout(() => setStatus(''), 2500);
   }, []);
   useKeyboard(jump);
+  const dialog = useUi((s) => s.dialog);
+  const lecture = useUi((s) => s.lecture);
+  const noCaptions = useMemo(() => [], []);
+  useLectureKeys(info?.captions ?? noCaptions);
 
   const guestNames = useMemo(() => info?.guests.map((g) => g.name) ?? [], [info]);
   const ui = useUi.getState();
@@ -163,6 +173,7 @@ export function App() {
     <div className="app">
       <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
       <NoticeBanner notices={run.notices} />
+      <SrcErrorBanner />
       <main className={columns}>
         {panels.counters && (
           <aside className="column left" aria-label="Counters and guests">
@@ -192,7 +203,10 @@ export function App() {
               </div>
             )}
           </div>
-          {info && <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />}
+          {info && lecture && <LectureStrip info={info} step={step} />}
+          {info && !lecture && (
+            <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />
+          )}
           {info && panels.charts && <Charts series={info.series} gbpages={info.gbpages} />}
         </div>
         {panels.log && (
@@ -204,6 +218,14 @@ export function App() {
       </main>
       <TimelineBar info={info} jump={jump} status={status} />
       <HelpOverlay />
+      {info && dialog === 'share' && (
+        <ShareDialog info={info} step={step} onClose={() => ui.setDialog(null)} />
+      )}
+      {info && dialog === 'export' && (
+        <Suspense fallback={<div className="tools-loading">Loading…</div>}>
+          <ExportDialog info={info} step={step} onClose={() => ui.setDialog(null)} />
+        </Suspense>
+      )}
       {tool && (
         <Suspense fallback={<div className="tools-loading">Loading…</div>}>
           <ToolsOverlay tool={tool} info={info} source={run.source} />

@@ -47,7 +47,13 @@ export interface UiState {
   hiddenKinds: readonly string[];
   panels: Panels;
   tool: Tool | null;
+  /** The open modal dialog (share, export), if any. */
+  dialog: Dialog;
+  /** Lecture mode: the captions drive the keys (PageDown/PageUp, arrows) and the strip. */
+  lecture: boolean;
 }
+
+export type Dialog = 'share' | 'export' | null;
 
 export interface UiActions {
   seek(step: number): void;
@@ -67,6 +73,8 @@ export interface UiActions {
   setHiddenKinds(kinds: readonly string[]): void;
   togglePanel(panel: keyof Panels, open?: boolean): void;
   setTool(tool: Tool | null): void;
+  setDialog(dialog: Dialog): void;
+  setLecture(lecture: boolean): void;
 }
 
 const clamp = (step: number, max: number) => Math.max(0, Math.min(max, Math.round(step) || 0));
@@ -90,6 +98,8 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   zen: 'zen4',
   hiddenKinds: [],
   panels: { counters: true, log: true, charts: true, help: false },
+  dialog: null,
+  lecture: false,
   tool: null,
 
   seek: (step) => set({ step: clamp(step, get().maxStep) }),
@@ -122,4 +132,6 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
     set({ panels: { ...panels, [panel]: open ?? !panels[panel] } });
   },
   setTool: (tool) => set({ tool, playing: false }),
+  setDialog: (dialog) => set({ dialog }),
+  setLecture: (lecture) => set({ lecture }),
 }));

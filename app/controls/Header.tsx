@@ -2,7 +2,7 @@
  * The header: the scenario's title and the questions people ask first — which preset, which
  * kernel design, which guest memory backing — plus share, theme and panel toggles.
  */
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { BACKINGS } from '../../src/machine/events';
 import { PRESET_NAMES } from '../../src/scenario/presets';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
@@ -40,7 +40,7 @@ export const Header = memo(function Header(props: {
   const kernel = pendingPreset?.kernel ?? scenario?.kernel ?? info?.kernel ?? '';
   const shown = pending ?? source;
   const preset = shown?.kind === 'preset' ? shown.preset : '';
-  const [copied, setCopied] = useState(false);
+  const lecture = useUi((s) => s.lecture);
 
   return (
     <header className="app-header">
@@ -162,19 +162,31 @@ export const Header = memo(function Header(props: {
         </button>
         <button
           type="button"
-          className="primary-button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(window.location.href).then(
-              () => {
-                setCopied(true);
-                window.setTimeout(() => setCopied(false), 1500);
-              },
-              () => setCopied(false),
-            );
-          }}
-          title="Copy a link to this scenario and step"
+          className="text-button"
+          aria-pressed={lecture}
+          disabled={!info}
+          onClick={() => ui.setLecture(!lecture)}
+          title="Lecture mode: PageDown/PageUp or →/← move between captioned steps, Esc leaves"
         >
-          {copied ? 'Link copied' : 'Share'}
+          Lecture
+        </button>
+        <button
+          type="button"
+          className="text-button"
+          disabled={!info}
+          onClick={() => ui.setDialog('export')}
+          title="Export images, video and text"
+        >
+          Export
+        </button>
+        <button
+          type="button"
+          className="primary-button"
+          disabled={!info}
+          onClick={() => ui.setDialog('share')}
+          title="Share a link, an iframe snippet or the scenario file"
+        >
+          Share
         </button>
       </div>
     </header>

@@ -5,14 +5,18 @@
  */
 import { useEffect } from 'react';
 import type { ViewState } from '../../src/worker/protocol';
+import { isEmbed } from '../embed/options';
+import { fragmentFor } from '../share/links';
+import { isSrcFragment, loadSrcFragment } from '../share/src-link';
 import { useUi } from '../store';
-import { fragmentOf, writeFragment } from '../url';
+import { writeFragment } from '../url';
 import { getRun, loadFragment, useRun } from './session';
 
 const DEBOUNCE_MS = 250;
 let lastWritten = '';
 
-function currentView(hostBytes: number): ViewState {
+/** The view a link carries: step, layer, zoom (unless the whole host) and selection. */
+export function currentView(hostBytes: number): ViewState {
   const ui = useUi.getState();
   const view: ViewState = { step: ui.step, layer: ui.layer };
   // The whole host is the default view: a link needs no zoom for it.
@@ -24,8 +28,10 @@ function currentView(hostBytes: number): ViewState {
 
 function write(): void {
   const { source, info } = getRun();
-  if (!source || !info) return;
-  const fragment = fragmentOf(source, currentView(info.totalPages * 4096));
+  // An embed never rewrites its iframe's URL (the deck owns it).
+  if (!source || !info || isEmbed()) return;
+  const fragment = fragmentFor(currentView(info.totalPages * 4096));
+  if (fragment === '') return;
   lastWritten = fragment;
   writeFragment(fragment);
 }
@@ -57,7 +63,8 @@ export function useUrlSync(): void {
   useEffect(() => {
     const onHash = () => {
       const h = window.location.hash;
-      if (h !== lastWritten && h.length > 1) void loadFragment(h);
+      if (h === lastWritten || h.length <= 1) return;
+      void (isSrcFragment(h) ? loadSrcFragment(h) : loadFragment(h));
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);

@@ -1,0 +1,150 @@
+/**
+ * Embed mode (`?embed=1`): the memory map on a fixed 16:9 stage that scales to the iframe, large
+ * type, the caption strip, a minimal step bar and an "Open in Fracture" link carrying the state.
+ * No header, panels or dialogs; the iframe's URL is never rewritten; the deck drives it over
+ * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys).
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import { NextIcon, PauseIcon, PlayIcon, PrevIcon } from '../controls/icons';
+import { Scrubber } from '../controls/Scrubber';
+import { usePlayback } from '../controls/usePlayback';
+import { MemoryMap } from '../map/MemoryMap';
+import { CaptionStrip } from '../panels/CaptionStrip';
+import { formatCount } from '../panels/format';
+import { useRun } from '../run/session';
+import { useStepView } from '../run/useStepView';
+import { shareLink } from '../share/links';
+import { useUi } from '../store';
+import { embedOptions } from './options';
+import { useDeckMessages } from './useDeckMessages';
+import { useEmbedKeys } from './useEmbedKeys';
+import './embed.css';
+
+function StepBar(props: { full: boolean; hasInfo: boolean }) {
+  const step = useUi((s) => s.step);
+  const maxStep = useUi((s) => s.maxStep);
+  const playing = useUi((s) => s.playing);
+  const ui = useUi.getState();
+  const off = !props.hasInfo;
+  return (
+    <nav className="embed-bar" aria-label="Steps">
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Previous step"
+        disabled={off || step <= 0}
+        onClick={() => ui.stepBy(-1)}
+      >
+        <PrevIcon />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={playing ? 'Pause' : 'Play'}
+        disabled={off}
+        onClick={() => ui.togglePlaying()}
+      >
+        {playing ? <PauseIcon /> : <PlayIcon />}
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Next step"
+        disabled={off || step >= maxStep}
+        onClick={() => ui.stepBy(1)}
+      >
+        <NextIcon />
+      </button>
+      {props.full && (
+        <Scrubber
+          step={step}
+          steps={maxStep}
+          marks={null}
+          onSeek={(s) => {
+            ui.setPlaying(false);
+            ui.seek(s);
+          }}
+        />
+      )}
+      <output className="embed-step">
+        step <b>{formatCount(step)}</b> / {formatCount(maxStep)}
+      </output>
+    </nav>
+  );
+}
+
+export function EmbedApp() {
+  const opts = embedOptions();
+  const run = useRun();
+  const { info, generation } = run;
+  const step = useUi((s) => s.step);
+  const theme = useUi((s) => s.theme);
+  const layer = useUi((s) => s.layer);
+  const zoom = useUi((s) => s.zoom);
+  const selectedPfn = useUi((s) => s.selectedPfn);
+  const playing = useUi((s) => s.playing);
+  const { view } = useStepView(step, generation);
+  const autoplayed = useRef(false);
+
+  useEffect(() => {
+    if (opts.theme) useUi.getState().setTheme(opts.theme);
+  }, [opts.theme]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
+
+  const onReady = useCallback(() => {
+    if (opts.autoplay && !autoplayed.current) {
+      autoplayed.current = true;
+      useUi.getState().togglePlaying();
+    }
+  }, [opts.autoplay]);
+  useDeckMessages(onReady);
+  useEmbedKeys();
+  usePlayback();
+
+  const ui = useUi.getState();
+  const open = info ? shareLink({ step, layer, ...(zoom ? { zoom } : {}) }) : '';
+  return (
+    <div className={`embed-root${opts.readonly ? ' readonly' : ''}`}>
+      <div className="embed-stage">
+        <div className="embed-top">
+          <h1 className="embed-title">{info?.title ?? 'Loading…'}</h1>
+          {info && (
+            <a className="embed-open" href={open} target="_blank" rel="noopener">
+              Open in Fracture ↗
+            </a>
+          )}
+        </div>
+        <div className="embed-map">
+          {info && (
+            <MemoryMap
+              snapshotStep={step}
+              layer={layer}
+              selectedPfn={selectedPfn}
+              onSelect={(pfn) => {
+                if (!opts.readonly) ui.selectPfn(pfn);
+              }}
+              onZoomChange={(z) => ui.setZoom(z)}
+              theme={theme}
+              animate={!playing}
+              {...(zoom ? { zoom } : {})}
+            />
+          )}
+          {run.loading && (
+            <div className="map-busy" role="status">
+              Running the scenario…
+            </div>
+          )}
+        </div>
+        {info && opts.caption && (
+          <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />
+        )}
+        {opts.controls !== 'none' && (
+          <StepBar full={opts.controls === 'full'} hasInfo={info !== null} />
+        )}
+      </div>
+    </div>
+  );
+}

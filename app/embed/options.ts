@@ -1,0 +1,20 @@
+/**
+ * The embed's URL options, read once from the query string (they never change while the page
+ * lives: the embed never rewrites its own URL).
+ */
+import { type EmbedOptions, parseEmbedOptions } from '../../src/embed/messages';
+
+let cached: EmbedOptions | null = null;
+
+export function embedOptions(): EmbedOptions {
+  if (cached) return cached;
+  const r = parseEmbedOptions(window.location.search);
+  // A typo in a slide keeps that option's default; say so to whoever opens the console.
+  for (const e of r.errors) console.warn(`Fracture embed: ${e}`);
+  cached = r.options;
+  return cached;
+}
+
+export function isEmbed(): boolean {
+  return embedOptions().embed;
+}

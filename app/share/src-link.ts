@@ -1,0 +1,152 @@
+/**
+ * `#src=<url>` links: the scenario lives in a JSON file the user hosts, for scenarios too long for
+ * a link. The file is fetched only when such a link is opened — the one network request the app
+ * makes, and only to the URL in the link. Fetch, JSON and validation failures are shown, and the
+ * default preset opens so the app keeps working.
+ */
+import { useSyncExternalStore } from 'react';
+import { DEFAULT_PRESET } from '../../src/scenario/presets';
+import type { ViewState } from '../../src/worker/protocol';
+import { dismissNotice, getRun, loadSource } from '../run/session';
+import { MAP_LAYERS } from '../url';
+
+export interface SrcError {
+  url: string;
+  title: string;
+  messages: string[];
+}
+
+let srcLink: string | null = null;
+/** The run source the `#src=` file became; any other load (a preset, an edit) ends the link. */
+let srcSource: unknown = null;
+let error: SrcError | null = null;
+const listeners = new Set<() => void>();
+const emit = () => {
+  for (const l of listeners) l();
+};
+
+/** The URL the current run came from, when it came from a `#src=` link. */
+export function getSrcLink(): string | null {
+  return srcLink !== null && getRun().source === srcSource ? srcLink : null;
+}
+
+export function useSrcError(): SrcError | null {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => error,
+  );
+}
+
+export function dismissSrcError(): void {
+  error = null;
+  emit();
+}
+
+/** Is this fragment a `#src=` link? */
+export function isSrcFragment(fragment: string): boolean {
+  return /^#?src=/.test(fragment);
+}
+
+export function srcFragment(url: string, view: ViewState): string {
+  let f = `#src=${encodeURIComponent(url)}`;
+  if (view.step !== undefined && view.step > 0) f += `&step=${view.step}`;
+  if (view.layer !== undefined && view.layer !== 'direct-map') f += `&layer=${view.layer}`;
+  return f;
+}
+
+export function parseSrcFragment(fragment: string): { url: string; view: ViewState } | null {
+  const params = new URLSearchParams(fragment.replace(/^#/, ''));
+  const url = params.get('src');
+  if (!url) return null;
+  const view: ViewState = { step: 0 };
+  const step = Number(params.get('step'));
+  if (Number.isInteger(step) && step > 0) view.step = step;
+  const layer = params.get('layer');
+  const known = MAP_LAYERS.find((l) => l === layer);
+  if (known) view.layer = known;
+  return { url, view };
+}
+
+/** A URL the app may fetch: absolute http(s) or relative to the page. */
+export function checkSrcUrl(raw: string): { ok: true; url: string } | { ok: false; why: string } {
+  const text = raw.trim();
+  if (text === '') return { ok: false, why: 'enter the address of a scenario JSON file' };
+  let u: URL;
+  try {
+    u = new URL(text, window.location.href);
+  } catch {
+    return { ok: false, why: `"${text}" is not a URL` };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    return { ok: false, why: `only http: and https: addresses can be loaded, not ${u.protocol}` };
+  }
+  return { ok: true, url: text };
+}
+
+function fail(url: string, title: string, messages: string[]): void {
+  srcLink = null;
+  error = { url, title, messages };
+  emit();
+  // Keep whatever is loaded; open the default preset only when nothing is.
+  if (getRun().source === null)
+    void loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
+}
+
+/** Open a `#src=` link: fetch the file, parse it, and load it as a scenario. */
+export async function loadSrcFragment(fragment: string): Promise<void> {
+  const parsed = parseSrcFragment(fragment);
+  if (!parsed) {
+    fail('', 'The link names no scenario file', ['#src= needs the address of a JSON file']);
+    return;
+  }
+  const { url, view } = parsed;
+  const checked = checkSrcUrl(url);
+  if (!checked.ok) {
+    fail(url, 'The scenario file could not be loaded', [checked.why]);
+    return;
+  }
+  let text: string;
+  try {
+    const r = await fetch(new URL(url, window.location.href), {
+      credentials: 'omit',
+      cache: 'no-cache',
+    });
+    if (!r.ok) {
+      fail(url, 'The scenario file could not be loaded', [`the server answered ${r.status}`]);
+      return;
+    }
+    text = await r.text();
+  } catch (e) {
+    fail(url, 'The scenario file could not be loaded', [
+      `the request failed (${String(e)}); the server must allow cross-origin requests (CORS)`,
+    ]);
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    fail(url, 'The file is not valid JSON', [String(e instanceof Error ? e.message : e)]);
+    return;
+  }
+  srcLink = url;
+  error = null;
+  emit();
+  const before = getRun().notices.length;
+  const ok = await loadSource({ kind: 'scenario', scenario: json }, view);
+  if (ok) {
+    srcSource = getRun().source;
+    return;
+  }
+  // loadSource reported the schema errors as a generic notice; say where they come from.
+  const added = getRun().notices.slice(before);
+  for (const n of added) dismissNotice(n.id);
+  fail(
+    url,
+    'The file is not a valid Fracture scenario',
+    added.flatMap((n) => n.messages),
+  );
+}
