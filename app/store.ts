@@ -84,6 +84,13 @@ function initialTheme(): Theme {
   return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** A compare link (`?cmpKernel=…&cmpBacking=…`) opens compare on load. */
+function initialTool(): Tool | null {
+  if (typeof window === 'undefined') return null;
+  const q = new URLSearchParams(window.location.search);
+  return q.has('cmpKernel') || q.has('cmpBacking') || q.get('compare') === '1' ? 'compare' : null;
+}
+
 export const useUi = create<UiState & UiActions>()((set, get) => ({
   step: 0,
   maxStep: 0,
@@ -100,7 +107,7 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   panels: { counters: true, log: true, charts: true, help: false },
   dialog: null,
   lecture: false,
-  tool: null,
+  tool: initialTool(),
 
   seek: (step) => set({ step: clamp(step, get().maxStep) }),
   stepBy: (delta) => set({ step: clamp(get().step + delta, get().maxStep), playing: false }),

@@ -85,7 +85,9 @@ export function SweepPanel(props: { info: RunInfo; source: RunSource }) {
     const t0 = performance.now();
     setState({ kind: 'running', done: 0, total: 0, label: '' });
     const onProgress = proxy((done: number, total: number, label: string) => {
-      if (live) setState({ kind: 'running', done, total, label });
+      // Progress comes over its own port: it may land after the answer, which then wins.
+      if (live)
+        setState((s) => (s.kind === 'running' ? { kind: 'running', done, total, label } : s));
     });
     getTools()
       .sweep({ kind: 'scenario', scenario: info.scenario }, onProgress)

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { Explorer } from './pages/explorer';
+
+test('sweep: every design × backing in a sortable table; a row opens that combination', async ({
+  page,
+}, info) => {
+  const app = await new Explorer(page).open('#preset=thread-2021');
+  await page.getByRole('button', { name: 'Sweep', exact: true }).click();
+  const sheet = page.getByRole('region', { name: /Sweep/ });
+  const table = sheet.getByRole('table', { name: 'Sweep results' });
+  await expect(table.getByRole('row')).toHaveCount(33);
+  await expect(sheet.getByRole('img', { name: /Bar chart/ })).toBeVisible();
+  await table.getByRole('button', { name: /^Killed/ }).click();
+  // Sorted by kills, most first: the RFC's hugetlbfs rows lead.
+  await expect(table.getByRole('row').nth(1)).toContainText('rfc-2021');
+  await expect(table.getByRole('row').nth(1)).toContainText('hugetlbfs');
+  await expect(table.getByRole('columnheader', { name: /Killed/ })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  await app.shot(info, 'sweep sorted by kills');
+  await table.getByRole('button', { name: 'Open upstream-2024 with hugetlbfs 2M' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(app.kernel).toHaveValue('upstream-2024');
+  await expect(app.backing.getByRole('radio', { name: 'hugetlbfs 2M' })).toBeChecked();
+  await expect.poll(() => app.hash()).toContain('kernel=upstream-2024');
+});
