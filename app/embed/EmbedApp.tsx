@@ -105,7 +105,8 @@ export function EmbedApp() {
   usePlayback();
 
   const ui = useUi.getState();
-  const open = info ? shareLink({ step, layer, ...(zoom ? { zoom } : {}) }) : '';
+  // Re-rendered on every step, layer or zoom change (the selectors above), so the link follows.
+  const open = info ? shareLink() : '';
   return (
     <div className={`embed-root${opts.readonly ? ' readonly' : ''}`}>
       <div className="embed-stage">

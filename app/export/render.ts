@@ -31,7 +31,9 @@ export interface ExportView {
 export function linkOf(v: ExportView): string {
   const view: ViewState = { step: v.step };
   if (v.layer !== undefined) view.layer = v.layer;
-  if (v.zoom) view.zoom = v.zoom;
+  // The whole host is the default view: a link needs no zoom for it.
+  const whole = v.zoom !== null && v.zoom.start <= 0 && v.zoom.end >= v.info.totalPages * 4096;
+  if (v.zoom && !whole) view.zoom = v.zoom;
   return shareLink(view);
 }
 

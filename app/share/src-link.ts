@@ -136,11 +136,12 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
   error = null;
   emit();
   const before = getRun().notices.length;
-  const ok = await loadSource({ kind: 'scenario', scenario: json }, view);
-  if (ok) {
-    srcSource = getRun().source;
-    return;
-  }
+  // The session keeps this very object as its source; set before loading so the first URL
+  // write after the load already keeps the short `#src=` form.
+  const source = { kind: 'scenario' as const, scenario: json };
+  srcSource = source;
+  const ok = await loadSource(source, view);
+  if (ok) return;
   // loadSource reported the schema errors as a generic notice; say where they come from.
   const added = getRun().notices.slice(before);
   for (const n of added) dismissNotice(n.id);
