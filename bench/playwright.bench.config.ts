@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions, previewServer } from '../playwright.config';
 
 /** The map benchmark: same Chromium as the e2e tests, its own port, a 1080p viewport. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.BENCH_PORT ?? 4174);
 
 export default defineConfig({
@@ -14,24 +14,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1920, height: 1080 },
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
-  webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
-    cwd: '..',
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-  },
+  webServer: previewServer(port, '..'),
 });
