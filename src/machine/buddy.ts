@@ -70,14 +70,23 @@ export class BuddyAllocator {
 
   /** [buddy.boot] Hand free ranges to the allocator, ascending, lowest at the head of each list. */
   boot(ranges: readonly PfnRun[]): void {
-    const blocks: { pfn: number; order: number }[] = [];
-    for (const r of [...ranges].sort((a, b) => a.pfn - b.pfn))
-      decompose(r.pfn, r.count, (pfn, order) => blocks.push({ pfn, order }));
+    const pfns: number[] = [];
+    const orders: number[] = [];
+    for (const r of [...ranges].sort((a, b) => a.pfn - b.pfn)) {
+      let p = r.pfn;
+      const end = r.pfn + r.count;
+      while (p < end) {
+        let o = MAX_ORDER;
+        while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
+        pfns.push(p);
+        orders.push(o);
+        p += POW2[o]!;
+      }
+    }
     // Stacks pop from the end, so push highest first to leave the lowest at the head.
-    for (let i = blocks.length - 1; i >= 0; i--) {
-      const b = blocks[i]!;
-      this.pushLive(b.pfn, b.order);
-      this.freePages += POW2[b.order]!;
+    for (let i = pfns.length - 1; i >= 0; i--) {
+      this.pushLive(pfns[i]!, orders[i]!);
+      this.freePages += POW2[orders[i]!]!;
     }
   }
 

@@ -141,8 +141,9 @@ export class Machine {
 
   private countTablePages(): number {
     let n = Math.ceil(this.dm.pud.length / 512);
-    for (const p of this.dm.pud) if (p === PUD_TABLE) n++;
-    for (const p of this.dm.pmd) if (p === PMD_TABLE) n++;
+    const { pud, pmd } = this.dm;
+    for (let i = 0; i < pud.length; i++) if (pud[i] === PUD_TABLE) n++;
+    for (let i = 0; i < pmd.length; i++) if (pmd[i] === PMD_TABLE) n++;
     return n;
   }
 
