@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { readSvgLink } from '../app/export/svg';
 import { readPngLink } from '../src/formats/png-text';
-import { readSvgLink } from '../src/formats/svg-export';
 import { Explorer } from './pages/explorer';
 import { ExportDialog } from './pages/share-export';
 

@@ -2,7 +2,7 @@
  * The embed's URL options, read once from the query string (they never change while the page
  * lives: the embed never rewrites its own URL).
  */
-import { type EmbedOptions, parseEmbedOptions } from '../../src/embed/messages';
+import { type EmbedOptions, parseEmbedOptions } from './messages';
 
 let cached: EmbedOptions | null = null;
 

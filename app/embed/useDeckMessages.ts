@@ -1,18 +1,13 @@
 /**
- * The embed's side of the postMessage contract (src/embed/messages.ts): `fracture:ready` once a
+ * The embed's side of the postMessage contract (app/embed/messages.ts): `fracture:ready` once a
  * run is loaded, `fracture:stepchanged` after every step change, and the deck's validated
  * commands. Anything that is not a fracture message is ignored silently; a malformed fracture
  * message is logged once for the deck's author.
  */
 import { useEffect } from 'react';
-import {
-  type IncomingMessage,
-  parseIncoming,
-  readyMessage,
-  stepChangedMessage,
-} from '../../src/embed/messages';
 import { useRun } from '../run/session';
 import { useUi } from '../store';
+import { type IncomingMessage, parseIncoming, readyMessage, stepChangedMessage } from './messages';
 
 function post(msg: object): void {
   if (window.parent === window) return;

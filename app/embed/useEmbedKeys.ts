@@ -4,8 +4,8 @@
  * Leaving the frame (blur) gives the keys back.
  */
 import { useEffect } from 'react';
-import { shouldCaptureKey } from '../../src/embed/messages';
 import { useUi } from '../store';
+import { shouldCaptureKey } from './messages';
 
 export function useEmbedKeys(): void {
   useEffect(() => {

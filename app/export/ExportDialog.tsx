@@ -6,7 +6,6 @@
 import { zipSync } from 'fflate';
 import { useEffect, useState } from 'react';
 import { version } from '../../package.json';
-import type { SvgResolution, SvgTheme } from '../../src/formats/svg-export';
 import type { RunInfo } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { CopyButton } from '../share/CopyButton';
@@ -14,6 +13,7 @@ import { Dialog, download } from '../share/Dialog';
 import { useUi } from '../store';
 import { type ExportView, fileStem, linkOf, mapSvg, renderPng } from './render';
 import { buildReport } from './report-client';
+import type { SvgResolution, SvgTheme } from './svg';
 import { canRecordVideo, MAX_VIDEO_STEPS, recordSteps } from './video';
 
 type Texts = { meminfo: string; vmstat: string; ptdump: string; report: string };

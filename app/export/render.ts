@@ -5,11 +5,11 @@
  * the page: the SVG is drawn from a blob: URL, nothing is fetched.
  */
 import { insertPngText, linkTexts } from '../../src/formats/png-text';
-import { buildMapSvg, type SvgResolution, type SvgTheme } from '../../src/formats/svg-export';
 import type { RunInfo, ViewState } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
 import { shareLink } from '../share/links';
+import { buildMapSvg, type SvgResolution, type SvgTheme } from './svg';
 
 export const RESOLUTIONS: Record<SvgResolution, { width: number; height: number }> = {
   '1920x1080': { width: 1920, height: 1080 },

@@ -8,8 +8,8 @@ import {
   LEVEL_1G,
   LEVEL_2M,
   LEVEL_4K,
-} from '../worker/protocol';
-import { buildMapSvg, gridLayout, MAX_CELLS, readSvgLink, type SvgExportInput } from './svg-export';
+} from '../../src/worker/protocol';
+import { buildMapSvg, gridLayout, MAX_CELLS, readSvgLink, type SvgExportInput } from './svg';
 
 /** Tags balance and nest, attributes are quoted, no stray '&' or '<': enough to call it XML. */
 function checkXml(svg: string): void {

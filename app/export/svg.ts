@@ -9,13 +9,13 @@
  * that, 2^k regions share a cell (the most common code wins, a split anywhere marks the cell).
  * Mapping size is not colour (as on the canvas): regions mapped with 4K pages get a hatch.
  */
-import type { MapSnapshot } from '../worker/protocol';
-import { CELL_NAMES, cellGuest, cellState, LEVEL_4K } from '../worker/protocol';
+import type { MapSnapshot } from '../../src/worker/protocol';
+import { CELL_NAMES, cellGuest, cellState, LEVEL_4K } from '../../src/worker/protocol';
 
 export type SvgResolution = '1920x1080' | '3840x2160';
 export type SvgTheme = 'light' | 'dark';
 
-/** Colours as CSS strings; app/map/palette.ts's Palette has this shape. */
+/** Colours as CSS strings; ../map/palette.ts's Palette has this shape. */
 export interface SvgPalette {
   background: string;
   ink: string;
