@@ -23,6 +23,7 @@
  * runs, in O(blocks) rather than O(pages): a 960 GiB guest is 251 M pages.
  */
 import { FreeHeads } from './free-heads';
+import { MinHeap } from './min-heap';
 import { PerCpuPages } from './pcp';
 import { Rng } from './rng';
 
@@ -47,11 +48,10 @@ export class BuddyAllocator {
    * that order: entries of blocks merged away stay behind and are skipped (lazy deletion); a
    * block freed again is pushed again, so the newest entry is always nearest the head.
    */
-  private freeTag = new FreeHeads(MAX_ORDER);
-  private stacks: { pfn: number[]; tag: number[] }[] = [];
+  private freeHeads = new FreeHeads(MAX_ORDER);
+  private stacks: number[][] = [];
   /** "packed" keeps each order's free blocks in a min-heap by address instead of a LIFO list. */
   private heaps: MinHeap[] = [];
-  private generation = 0;
   freePages = 0;
   /** The per-cpu list of free order-0 pages: the end of the array is its head. */
   private pcp = new PerCpuPages();
@@ -62,8 +62,8 @@ export class BuddyAllocator {
     seed = 1,
   ) {
     for (let o = 0; o <= MAX_ORDER; o++) {
-      this.stacks.push({ pfn: [], tag: [] });
-      this.heaps.push(new MinHeap());
+      this.stacks.push([]);
+      this.heaps.push(new MinHeap(o));
     }
     this.rng = kind === 'random' ? new Rng(seed) : null;
   }
@@ -91,58 +91,47 @@ export class BuddyAllocator {
   }
 
   private push(pfn: number, order: number): void {
-    const tag = order;
-    this.freeTag.set(pfn, tag);
+    this.freeHeads.set(pfn, order);
     if (this.kind === 'packed') {
-      this.heaps[order]!.push(pfn, tag);
+      this.heaps[order]!.push(pfn);
       return;
     }
     const s = this.stacks[order]!;
-    s.pfn.push(pfn);
-    s.tag.push(tag);
-    if (s.pfn.length > 64 && s.pfn.length > 4 * this.liveEstimate(order)) this.compact(order);
+    s.push(pfn);
+    if (s.length > 64 && s.length > 4 * this.liveCount[order]!) this.compact(order);
   }
 
+  /** Live entries per list (entries of merged blocks stay behind until popped or compacted). */
   private liveCount = new Int32Array(MAX_ORDER + 1);
-  private liveEstimate(order: number): number {
-    return this.liveCount[order]!;
+
+  private live(pfn: number, order: number): boolean {
+    return this.freeHeads.get(pfn) === order;
   }
 
   /** Drops dead entries of one stack (blocks merged or taken out of order). */
   private compact(order: number): void {
-    const s = this.stacks[order]!;
-    const pfn: number[] = [];
-    const tag: number[] = [];
-    for (let i = 0; i < s.pfn.length; i++) {
-      if (this.freeTag.get(s.pfn[i]!) === s.tag[i]) {
-        pfn.push(s.pfn[i]!);
-        tag.push(s.tag[i]!);
-      }
-    }
-    this.stacks[order] = { pfn, tag };
-    this.liveCount[order] = pfn.length;
+    const kept = this.stacks[order]!.filter((pfn) => this.live(pfn, order));
+    this.stacks[order] = kept;
+    this.liveCount[order] = kept.length;
   }
 
   /** The head (or a random live block) of a list, removed; -1 when the list is empty. */
   private take(order: number): number {
     const s = this.stacks[order]!;
-    if (this.rng && s.pfn.length > 0) {
+    if (this.rng && s.length > 0) {
       // Random placement: swap a random entry to the head first.
-      for (let tries = 0; tries < 8 && s.pfn.length > 0; tries++) {
-        const i = this.rng.int(s.pfn.length);
-        const last = s.pfn.length - 1;
-        [s.pfn[i], s.pfn[last]] = [s.pfn[last]!, s.pfn[i]!];
-        [s.tag[i], s.tag[last]] = [s.tag[last]!, s.tag[i]!];
-        if (this.freeTag.get(s.pfn[last]!) === s.tag[last]) break;
-        s.pfn.pop();
-        s.tag.pop();
+      for (let tries = 0; tries < 8 && s.length > 0; tries++) {
+        const i = this.rng.int(s.length);
+        const last = s.length - 1;
+        [s[i], s[last]] = [s[last]!, s[i]!];
+        if (this.live(s[last]!, order)) break;
+        s.pop();
       }
     }
-    while (s.pfn.length > 0) {
-      const pfn = s.pfn.pop()!;
-      const tag = s.tag.pop()!;
-      if (this.freeTag.get(pfn) === tag) {
-        this.freeTag.delete(pfn);
+    while (s.length > 0) {
+      const pfn = s.pop()!;
+      if (this.live(pfn, order)) {
+        this.freeHeads.delete(pfn);
         this.liveCount[order]!--;
         return pfn;
       }
@@ -153,11 +142,9 @@ export class BuddyAllocator {
   private smallestNonEmpty(order: number): number {
     for (let o = order; o <= MAX_ORDER; o++) {
       const s = this.stacks[o]!;
-      while (s.pfn.length > 0) {
-        const i = s.pfn.length - 1;
-        if (this.freeTag.get(s.pfn[i]!) === s.tag[i]) return o;
-        s.pfn.pop();
-        s.tag.pop();
+      while (s.length > 0) {
+        if (this.live(s[s.length - 1]!, o)) return o;
+        s.pop();
       }
     }
     return -1;
@@ -220,8 +207,8 @@ export class BuddyAllocator {
   private allocPacked(order: number): number {
     const o = this.lowestBlockOrder(order);
     if (o < 0) return -1;
-    const pfn = this.heaps[o]!.pop(this.freeTag);
-    this.freeTag.delete(pfn);
+    const pfn = this.heaps[o]!.pop(this.freeHeads);
+    this.freeHeads.delete(pfn);
     this.liveCount[o]!--;
     for (let high = o; high > order; high--) this.pushLive(pfn + POW2[high - 1]!, high - 1);
     this.freePages -= POW2[order]!;
@@ -233,7 +220,7 @@ export class BuddyAllocator {
     let best = -1;
     let bestPfn = Number.POSITIVE_INFINITY;
     for (let o = min; o <= MAX_ORDER; o++) {
-      const pfn = this.heaps[o]!.peek(this.freeTag);
+      const pfn = this.heaps[o]!.peek(this.freeHeads);
       if (pfn >= 0 && pfn < bestPfn) {
         bestPfn = pfn;
         best = o;
@@ -310,8 +297,8 @@ export class BuddyAllocator {
   }
 
   private takeHeap(order: number): number {
-    const pfn = this.heaps[order]!.pop(this.freeTag);
-    this.freeTag.delete(pfn);
+    const pfn = this.heaps[order]!.pop(this.freeHeads);
+    this.freeHeads.delete(pfn);
     this.liveCount[order]!--;
     return pfn;
   }
@@ -338,8 +325,8 @@ export class BuddyAllocator {
     while (o < MAX_ORDER) {
       const size = POW2[o]!;
       const buddy = Math.floor(p / size) % 2 === 0 ? p + size : p - size;
-      if (this.freeTag.get(buddy) !== o) break;
-      this.freeTag.delete(buddy);
+      if (this.freeHeads.get(buddy) !== o) break;
+      this.freeHeads.delete(buddy);
       this.liveCount[o]!--;
       p = Math.min(p, buddy);
       o++;
@@ -354,7 +341,7 @@ export class BuddyAllocator {
 
   /** Is the whole aligned block [pfn, pfn + 2^order) free? (for gigantic allocations) */
   largestFreeOrderAt(pfn: number): number {
-    return this.freeTag.get(pfn);
+    return this.freeHeads.get(pfn);
   }
 
   /**
@@ -366,7 +353,7 @@ export class BuddyAllocator {
     const size = POW2[order]!;
     const step = 2 ** MAX_ORDER;
     const candidates = new Set<number>();
-    for (const [pfn, order] of this.freeTag.entries())
+    for (const [pfn, order] of this.freeHeads.entries())
       if (order === MAX_ORDER) candidates.add(Math.floor(pfn / size) * size);
     const sorted = [...candidates].sort((a, b) => a - b);
     for (const start of sorted) {
@@ -375,7 +362,7 @@ export class BuddyAllocator {
         ok = this.largestFreeOrderAt(start + i * step) === MAX_ORDER;
       if (!ok) continue;
       for (let i = 0; i < blocks; i++) {
-        this.freeTag.delete(start + i * step);
+        this.freeHeads.delete(start + i * step);
         this.liveCount[MAX_ORDER]!--;
       }
       this.freePages -= size;
@@ -385,18 +372,17 @@ export class BuddyAllocator {
   }
 
   estimateBytes(): number {
-    let n = this.freeTag.bytes;
-    for (const st of this.stacks) n += st.pfn.length * 16;
-    for (const h of this.heaps) n += h.pfn.length * 16;
+    let n = this.freeHeads.bytes;
+    for (const st of this.stacks) n += st.length * 8;
+    for (const h of this.heaps) n += h.pfn.length * 8;
     return n;
   }
 
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
-    c.freeTag = this.freeTag.clone();
-    c.stacks = this.stacks.map((s) => ({ pfn: s.pfn.slice(), tag: s.tag.slice() }));
+    c.freeHeads = this.freeHeads.clone();
+    c.stacks = this.stacks.map((s) => s.slice());
     c.heaps = this.heaps.map((h) => h.clone());
-    c.generation = this.generation;
     c.freePages = this.freePages;
     c.liveCount = this.liveCount.slice();
     c.pcp = this.pcp.clone();
@@ -407,14 +393,14 @@ export class BuddyAllocator {
   /** Free blocks per order, as /proc/buddyinfo prints them (one zone). */
   buddyinfo(): number[] {
     const counts = new Array<number>(MAX_ORDER + 1).fill(0);
-    for (const [, order] of this.freeTag.entries()) counts[order]!++;
+    for (const [, order] of this.freeHeads.entries()) counts[order]!++;
     counts[0]! += this.pcp.length;
     return counts;
   }
 
   checkInvariants(): string | null {
     let pages = 0;
-    for (const [pfn, o] of this.freeTag.entries()) {
+    for (const [pfn, o] of this.freeHeads.entries()) {
       if (pfn % POW2[o]! !== 0) return `free block ${pfn} not aligned to order ${o}`;
       pages += POW2[o]!;
     }
@@ -437,72 +423,6 @@ export function decompose(
     while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
     out(p, o);
     p += POW2[o]!;
-  }
-}
-
-/** Min-heap of free block heads by pfn, with lazy deletion through the allocator's tag map. */
-class MinHeap {
-  pfn: number[] = [];
-  tag: number[] = [];
-
-  push(pfn: number, tag: number): void {
-    const a = this.pfn;
-    const t = this.tag;
-    let i = a.length;
-    a.push(pfn);
-    t.push(tag);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (a[parent]! <= pfn) break;
-      a[i] = a[parent]!;
-      t[i] = t[parent]!;
-      i = parent;
-    }
-    a[i] = pfn;
-    t[i] = tag;
-  }
-
-  private popRoot(): void {
-    const a = this.pfn;
-    const t = this.tag;
-    const lastP = a.pop()!;
-    const lastT = t.pop()!;
-    if (a.length === 0) return;
-    let i = 0;
-    const n = a.length;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && a[c + 1]! < a[c]!) c++;
-      if (a[c]! >= lastP) break;
-      a[i] = a[c]!;
-      t[i] = t[c]!;
-      i = c;
-    }
-    a[i] = lastP;
-    t[i] = lastT;
-  }
-
-  /** Lowest live pfn, or -1. */
-  peek(live: FreeHeads): number {
-    while (this.pfn.length > 0) {
-      if (live.get(this.pfn[0]!) === this.tag[0]) return this.pfn[0]!;
-      this.popRoot();
-    }
-    return -1;
-  }
-
-  pop(live: FreeHeads): number {
-    const p = this.peek(live);
-    if (p >= 0) this.popRoot();
-    return p;
-  }
-
-  clone(): MinHeap {
-    const h = new MinHeap();
-    h.pfn = this.pfn.slice();
-    h.tag = this.tag.slice();
-    return h;
   }
 }
 
