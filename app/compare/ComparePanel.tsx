@@ -1,115 +1,84 @@
 /**
  * Compare A/B: the current scenario (A) and the same with another kernel design and/or backing
- * (B), each run in its own engine worker, driven by one step. Side by side: counters with
- * B − A, guests, and a difference map of the regions split to 4K in A, in B, in both.
+ * (B), each run in its own engine worker, driven by the explorer's one step (so the share dialog,
+ * the address bar and closing compare all agree on it). Counters with B − A, charts of both runs,
+ * and the difference map or both maps side by side; a link and an iframe snippet for the
+ * comparison itself.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { BACKINGS, KERNEL_DESIGNS } from '../../src/machine/events';
 import type {
   Backing,
   KernelDesign,
-  MapSnapshot,
   RunInfo,
   StepView,
+  ZenGeneration,
 } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
+import { CopyButton } from '../share/CopyButton';
+import { embedLink, iframeSnippet, shareLink } from '../share/links';
 import { useUi } from '../store';
-import { loadSourceOf, type RunSource } from '../url';
-import { type CompareParams, readCompareParams, writeCompareParams } from './compare-url';
-import { DIFF_A, DIFF_B, DIFF_BOTH, DIFF_CSS, DiffMap, diffRegions } from './DiffMap';
-import { type CompareEngine, createEngine } from './engines';
+import type { RunSource } from '../url';
+import { CompareCharts } from './CompareCharts';
+import {
+  type CompareParams,
+  type CompareView,
+  readCompareParams,
+  withCompareParams,
+  writeCompareParams,
+} from './compare-url';
+import { DiffLegend, DiffMap, diffRegions } from './DiffMap';
 import { variantSource } from './open';
 import { COUNTER_ROWS, fmtDelta } from './rows';
-
-interface Side {
-  engine: CompareEngine;
-  info: RunInfo | null;
-  errors: string[];
-}
-
-interface AtStep {
-  step: number;
-  a: { view: StepView; snap: MapSnapshot } | null;
-  b: { view: StepView; snap: MapSnapshot } | null;
-}
-
-function defaults(info: RunInfo): Required<CompareParams> {
-  const p = readCompareParams(window.location.search) ?? {};
-  const backingA: Backing = info.guests[0]?.backing ?? 'thp';
-  if (p.kernel || p.backing)
-    return { kernel: p.kernel ?? info.kernel, backing: p.backing ?? backingA };
-  return info.kernel !== 'upstream-2024'
-    ? { kernel: 'upstream-2024', backing: backingA }
-    : { kernel: info.kernel, backing: backingA === 'hugetlbfs-2m' ? 'thp' : 'hugetlbfs-2m' };
-}
+import { SnapshotMap } from './SnapshotMap';
+import { defaultB, sideBacking } from './sides';
+import { type AtStep, useAtStep, useBootLevels, useSide } from './useCompare';
 
 export function ComparePanel(props: { info: RunInfo; source: RunSource }) {
   const { info, source } = props;
   const theme = useUi((s) => s.theme);
   const zen = useUi((s) => s.zen);
-  const [b, setB] = useState(() => defaults(info));
-  const [step, setStep] = useState(() => useUi.getState().step);
-  const [sides, setSides] = useState<{ a: Side; b: Side } | null>(null);
-  const [at, setAt] = useState<AtStep | null>(null);
+  const layer = useUi((s) => s.layer);
+  const step = useUi((s) => s.step);
+  const [b, setB] = useState(() => defaultB(info, readCompareParams(window.location.search)));
+  const [view, setView] = useState<CompareView>(
+    () => readCompareParams(window.location.search)?.view ?? 'diff',
+  );
 
-  // The address bar carries B, so a compare link reopens this view.
+  // The address bar carries B, so a compare link (or embed) reopens this view.
   useEffect(() => {
-    writeCompareParams(b);
-  }, [b]);
+    writeCompareParams({ ...b, view });
+  }, [b, view]);
   useEffect(() => () => writeCompareParams(null), []);
 
-  // Load A and B, each in its own worker.
-  useEffect(() => {
-    let live = true;
-    const ea = createEngine();
-    const eb = createEngine();
-    const bSource = variantSource(source, info, b.kernel, b.backing);
-    setSides(null);
-    setAt(null);
-    void Promise.all([ea.api.load(loadSourceOf(source)), eb.api.load(loadSourceOf(bSource))]).then(
-      ([ra, rb]) => {
-        if (!live) return;
-        setSides({
-          a: { engine: ea, info: ra.info, errors: ra.ok ? [] : ra.errors },
-          b: { engine: eb, info: rb.info, errors: rb.ok ? [] : rb.errors },
-        });
-      },
-    );
-    return () => {
-      live = false;
-      ea.dispose();
-      eb.dispose();
-    };
-  }, [source, info, b.kernel, b.backing]);
-
-  const maxStep = Math.max(sides?.a.info?.steps ?? 0, sides?.b.info?.steps ?? 0);
+  const bSource = useMemo(
+    () => variantSource(source, info, b.kernel, b.backing),
+    [source, info, b.kernel, b.backing],
+  );
+  const sideA = useSide(source);
+  const sideB = useSide(bSource);
+  const boot = useBootLevels(sideA);
+  const maxStep = Math.max(sideA?.info?.steps ?? 0, sideB?.info?.steps ?? 0);
   const shown = Math.min(step, maxStep);
-
-  // One timeline drives both: ask both engines for the same step.
-  useEffect(() => {
-    if (!sides) return;
-    let live = true;
-    const ask = async (s: Side) => {
-      if (!s.info) return null;
-      const k = Math.min(shown, s.info.steps);
-      const [view, snap] = await Promise.all([s.engine.api.stepView(k), s.engine.api.snapshot(k)]);
-      return { view, snap };
-    };
-    void Promise.all([ask(sides.a), ask(sides.b)]).then(([a, bb]) => {
-      if (live) setAt({ step: shown, a, b: bb });
-    });
-    return () => {
-      live = false;
-    };
-  }, [sides, shown]);
+  const at = useAtStep(sideA, sideB, shown);
+  const seek = (s: number) => {
+    const ui = useUi.getState();
+    ui.setPlaying(false);
+    ui.seek(s);
+  };
 
   const diff = useMemo(
-    () => (at?.a && at.b ? diffRegions(at.a.snap.regionLevel, at.b.snap.regionLevel) : null),
-    [at],
+    () => (at?.a && at.b ? diffRegions(at.a.snap.regionLevel, at.b.snap.regionLevel, boot) : null),
+    [at, boot],
   );
 
   const labelA = `${info.kernel} · ${sideBacking(info)}`;
   const labelB = `${b.kernel} · ${BACKING_LABELS[b.backing]}`;
+  const loaded = sideA !== null && sideB !== null;
+  const errors = [
+    ...(sideA?.errors ?? []).map((e) => `A: ${e}`),
+    ...(sideB?.errors ?? []).map((e) => `B: ${e}`),
+  ];
   return (
     <div className="compare">
       <div className="compare-controls">
@@ -145,6 +114,25 @@ export function ComparePanel(props: { info: RunInfo; source: RunSource }) {
             ))}
           </select>
         </label>
+        <div className="segments" role="radiogroup" aria-label="Compare view">
+          {(
+            [
+              ['diff', 'Difference map'],
+              ['side', 'Side by side'],
+            ] as const
+          ).map(([v, text]) => (
+            <label key={v} className={view === v ? 'checked' : ''}>
+              <input
+                type="radio"
+                name="compare-view"
+                value={v}
+                checked={view === v}
+                onChange={() => setView(v)}
+              />
+              {text}
+            </label>
+          ))}
+        </div>
       </div>
       <div className="compare-timeline">
         <button
@@ -152,7 +140,7 @@ export function ComparePanel(props: { info: RunInfo; source: RunSource }) {
           className="text-button"
           aria-label="Compare: previous step"
           disabled={shown <= 0}
-          onClick={() => setStep(Math.max(0, shown - 1))}
+          onClick={() => seek(shown - 1)}
         >
           ◀
         </button>
@@ -162,15 +150,15 @@ export function ComparePanel(props: { info: RunInfo; source: RunSource }) {
           min={0}
           max={maxStep}
           value={shown}
-          disabled={!sides}
-          onChange={(e) => setStep(Number(e.currentTarget.value))}
+          disabled={!loaded}
+          onChange={(e) => seek(Number(e.currentTarget.value))}
         />
         <button
           type="button"
           className="text-button"
           aria-label="Compare: next step"
           disabled={shown >= maxStep}
-          onClick={() => setStep(Math.min(maxStep, shown + 1))}
+          onClick={() => seek(shown + 1)}
         >
           ▶
         </button>
@@ -178,89 +166,138 @@ export function ComparePanel(props: { info: RunInfo; source: RunSource }) {
           step {shown} / {maxStep}
         </span>
       </div>
-      {!sides && <p role="status">Running A and B in two engine workers…</p>}
-      {sides && [sides.a, sides.b].some((s) => s.errors.length > 0) && (
+      {!loaded && <p role="status">Running A and B in two engine workers…</p>}
+      {errors.length > 0 && (
         <div className="tools-error" role="alert">
-          {[...sides.a.errors.map((e) => `A: ${e}`), ...sides.b.errors.map((e) => `B: ${e}`)].join(
-            '; ',
-          )}
+          {errors.join('; ')}
         </div>
       )}
       {at?.a && at.b && (
         <div className="compare-grid">
-          <table className="tools-table compare-counters" aria-label="Compare counters">
-            <thead>
-              <tr>
-                <th scope="col">at step {at.step}</th>
-                <th scope="col">A: {labelA}</th>
-                <th scope="col">B: {labelB}</th>
-                <th scope="col">B − A</th>
-              </tr>
-            </thead>
-            <tbody>
-              {COUNTER_ROWS(zen).map((r) => {
-                const va = r.value(at.a!.view.metrics);
-                const vb = r.value(at.b!.view.metrics);
-                const d = vb - va;
-                return (
-                  <tr key={r.label}>
-                    <th scope="row" title={r.title}>
-                      {r.label}
-                    </th>
-                    <td className="num">{r.fmt(va)}</td>
-                    <td className="num">{r.fmt(vb)}</td>
-                    <td className={`num ${d > 0 ? 'delta-up' : d < 0 ? 'delta-down' : ''}`}>
-                      {fmtDelta(r, d)}
-                    </td>
-                  </tr>
-                );
-              })}
-              <tr>
-                <th scope="row">Guests</th>
-                <td>{guestText(at.a.view)}</td>
-                <td>{guestText(at.b.view)}</td>
-                <td />
-              </tr>
-            </tbody>
-          </table>
-          {diff && (
+          <CounterTable at={at} labelA={labelA} labelB={labelB} zen={zen} />
+          {view === 'diff' && diff ? (
             <figure className="compare-diff">
               <DiffMap
                 codes={diff.codes}
                 theme={theme}
-                label={`Difference map at step ${at.step}: regions split to 4K in A, in B, in both`}
+                label={`Difference map at step ${at.step}: regions split in A, in B, in both`}
               />
               <figcaption>
-                <ul className="diff-legend" aria-label="Difference map legend">
-                  <li>
-                    <i style={{ background: DIFF_CSS(theme, DIFF_A) }} /> split in A, not B:{' '}
-                    {diff.counts.aOnly}
-                  </li>
-                  <li>
-                    <i style={{ background: DIFF_CSS(theme, DIFF_B) }} /> split in B, not A:{' '}
-                    {diff.counts.bOnly}
-                  </li>
-                  <li>
-                    <i style={{ background: DIFF_CSS(theme, DIFF_BOTH) }} /> split in both:{' '}
-                    {diff.counts.both}
-                  </li>
-                  <li>
-                    <i style={{ background: DIFF_CSS(theme, 0) }} /> neither: {diff.counts.neither}
-                  </li>
-                </ul>
-                One pixel per 2 MiB region, 64 MiB per row; "split" means mapped with 4K pages.
+                <DiffLegend counts={diff.counts} theme={theme} />
+                One square per 2 MiB region, laid out as the memory map (a 1 GiB block is 32 × 16
+                regions); "split" means mapped with 4K pages; striped: that 1 GiB block is still one
+                1G mapping on the other side.
               </figcaption>
             </figure>
+          ) : (
+            <div className="compare-side">
+              {(
+                [
+                  ['A', labelA, at.a],
+                  ['B', labelB, at.b],
+                ] as const
+              ).map(([k, label, s]) => (
+                <figure key={k} className="compare-side-map">
+                  <figcaption>
+                    <strong>{k}</strong>: {label}
+                  </figcaption>
+                  <SnapshotMap
+                    snap={s.snap}
+                    layer={layer}
+                    theme={theme}
+                    label={`${k} (${label}) memory map at step ${at.step}`}
+                  />
+                </figure>
+              ))}
+            </div>
           )}
         </div>
+      )}
+      {sideA?.info && sideB?.info && (
+        <CompareCharts
+          a={sideA.info.series}
+          b={sideB.info.series}
+          gbpages={info.gbpages}
+          step={shown}
+          maxStep={maxStep}
+          onSeek={seek}
+        />
+      )}
+      {loaded && (
+        <ShareCompare params={{ ...b, view }} title={`${info.title}: ${labelA} vs ${labelB}`} />
       )}
     </div>
   );
 }
 
-function sideBacking(info: RunInfo): string {
-  const bs = new Set(info.guests.map((g) => g.backing));
-  return bs.size === 1 ? BACKING_LABELS[[...bs][0]!] : 'mixed backing';
+function CounterTable(props: { at: AtStep; labelA: string; labelB: string; zen: ZenGeneration }) {
+  const { at, labelA, labelB, zen } = props;
+  if (!at.a || !at.b) return null;
+  const a = at.a.view;
+  const b = at.b.view;
+  return (
+    <table className="tools-table compare-counters" aria-label="Compare counters">
+      <thead>
+        <tr>
+          <th scope="col">at step {at.step}</th>
+          <th scope="col">A: {labelA}</th>
+          <th scope="col">B: {labelB}</th>
+          <th scope="col">B − A</th>
+        </tr>
+      </thead>
+      <tbody>
+        {COUNTER_ROWS(zen).map((r) => {
+          const va = r.value(a.metrics);
+          const vb = r.value(b.metrics);
+          const d = vb - va;
+          return (
+            <tr key={r.label}>
+              <th scope="row" title={r.title}>
+                {r.label}
+              </th>
+              <td className="num">{r.fmt(va)}</td>
+              <td className="num">{r.fmt(vb)}</td>
+              <td className={`num ${d > 0 ? 'delta-up' : d < 0 ? 'delta-down' : ''}`}>
+                {fmtDelta(r, d)}
+              </td>
+            </tr>
+          );
+        })}
+        <tr>
+          <th scope="row">Guests</th>
+          <td>{guestText(a)}</td>
+          <td>{guestText(b)}</td>
+          <td />
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** The comparison's own link and iframe snippet (the address bar already carries B and the step). */
+function ShareCompare(props: { params: CompareParams; title: string }) {
+  // Re-rendered with the panel on every step and B change, so both follow.
+  const link = withCompareParams(shareLink(), props.params);
+  const snippet = iframeSnippet(withCompareParams(embedLink(), props.params), props.title);
+  return (
+    <section className="compare-share" aria-label="Share this comparison">
+      <label className="stack">
+        <span>Link to this comparison</span>
+        <input
+          readOnly
+          value={link}
+          aria-label="Compare link"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+      </label>
+      <CopyButton text={link} label="Copy compare link" />
+      <label className="stack">
+        <span>Embed this comparison in slides (iframe)</span>
+        <textarea readOnly rows={2} value={snippet} aria-label="Compare iframe snippet" />
+      </label>
+      <CopyButton text={snippet} label="Copy compare embed" />
+    </section>
+  );
 }
 
 function guestText(v: StepView): string {

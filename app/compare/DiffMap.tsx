@@ -1,105 +1,151 @@
 /**
- * The difference map: one pixel per 2 MiB region (scaled up, pixelated, as the memory map draws
- * its region raster), coloured by whether the region is mapped with 4K pages (split to 4K) in A,
- * in B, in both or in neither. Drawn from the two engines' snapshot(step).regionLevel.
+ * The difference map: one square of q × q px per 2 MiB region (scaled up, pixelated, as the memory
+ * map draws its region raster), coloured by diff.ts's classification. 1G→2M differences are
+ * striped in the colour of the side that split, over the "neither" ground, so they read as a
+ * different kind of mark from the solid 4K differences.
  */
 import { useEffect, useRef } from 'react';
-import { LEVEL_4K, LEVEL_NONE } from '../../src/worker/protocol';
+import { layoutFor, REGIONS_PER_BLOCK, TILES_X, TILES_Y } from '../map/geometry';
+import {
+  DIFF_1G_A,
+  DIFF_1G_B,
+  DIFF_A,
+  DIFF_B,
+  DIFF_BOOT,
+  DIFF_BOTH,
+  DIFF_HOLE,
+  DIFF_NONE,
+  type DiffCounts,
+} from './diff';
 
-export const DIFF_NONE = 0;
-export const DIFF_A = 1;
-export const DIFF_B = 2;
-export const DIFF_BOTH = 3;
-const HOLE = 4;
+export { diffRegions } from './diff';
 
-export interface DiffCounts {
-  aOnly: number;
-  bOnly: number;
-  both: number;
-  neither: number;
-}
-
-/** Per region: DIFF_* (HOLE where neither side maps it). */
-export function diffRegions(
-  a: Uint8Array,
-  b: Uint8Array,
-): { codes: Uint8Array; counts: DiffCounts } {
-  const n = Math.max(a.length, b.length);
-  const codes = new Uint8Array(n);
-  const counts: DiffCounts = { aOnly: 0, bOnly: 0, both: 0, neither: 0 };
-  for (let r = 0; r < n; r++) {
-    const la = a[r] ?? LEVEL_NONE;
-    const lb = b[r] ?? LEVEL_NONE;
-    const sa = la === LEVEL_4K;
-    const sb = lb === LEVEL_4K;
-    let c = sa ? (sb ? DIFF_BOTH : DIFF_A) : sb ? DIFF_B : DIFF_NONE;
-    if (c === DIFF_NONE && la === LEVEL_NONE && lb === LEVEL_NONE) c = HOLE;
-    codes[r] = c;
-    if (c === DIFF_A) counts.aOnly++;
-    else if (c === DIFF_B) counts.bOnly++;
-    else if (c === DIFF_BOTH) counts.both++;
-    else counts.neither++;
-  }
-  return { codes, counts };
-}
-
-/** RGBA per DIFF_* code, per theme. */
+/** RGB per DIFF_* code, per theme. */
 const COLORS: Record<'light' | 'dark', number[][]> = {
   light: [
-    [214, 222, 235, 255],
-    [224, 122, 0, 255],
-    [37, 99, 235, 255],
-    [194, 38, 59, 255],
-    [246, 247, 249, 255],
+    [214, 222, 235],
+    [224, 122, 0],
+    [37, 99, 235],
+    [194, 38, 59],
+    [246, 247, 249],
+    [120, 128, 142],
+    [224, 122, 0],
+    [37, 99, 235],
   ],
   dark: [
-    [40, 48, 60, 255],
-    [245, 160, 46, 255],
-    [109, 155, 255, 255],
-    [255, 107, 120, 255],
-    [14, 17, 22, 255],
+    [40, 48, 60],
+    [245, 160, 46],
+    [109, 155, 255],
+    [255, 107, 120],
+    [14, 17, 22],
+    [132, 140, 156],
+    [245, 160, 46],
+    [109, 155, 255],
   ],
 };
-export const DIFF_CSS = (theme: 'light' | 'dark', code: number) =>
-  `rgb(${(COLORS[theme][code] ?? [0, 0, 0]).slice(0, 3).join(' ')})`;
+const STRIPED = new Set([DIFF_1G_A, DIFF_1G_B]);
 
-/**
- * 32 regions (64 MiB) per row, as the map lays a 1G block out in 32×16 tiles; doubled until at
- * most 512 rows (16 TiB = 8 Mi regions → 16384 × 512 pixels, 32 MiB of RGBA).
- */
-function columnsFor(regions: number): number {
-  let cols = 32;
-  while (regions / cols > 512) cols *= 2;
-  return cols;
+export const DIFF_CSS = (theme: 'light' | 'dark', code: number) =>
+  `rgb(${(COLORS[theme][code] ?? [0, 0, 0]).join(' ')})`;
+
+/** A legend swatch: striped codes as a diagonal stripe over the "neither" ground. */
+export function diffSwatch(theme: 'light' | 'dark', code: number): string {
+  if (!STRIPED.has(code)) return DIFF_CSS(theme, code);
+  const c = DIFF_CSS(theme, code);
+  const g = DIFF_CSS(theme, DIFF_NONE);
+  return `repeating-linear-gradient(135deg, ${c} 0 2px, ${g} 2px 4px)`;
 }
 
-export function DiffMap(props: { codes: Uint8Array; theme: 'light' | 'dark'; label: string }) {
+/** Px per region side: 4 while the image stays under 4 Mi px, so stripes fit in a region. */
+function pxPerRegion(w: number, h: number): number {
+  let q = 4;
+  while (q > 1 && w * h * q * q > 4 * 2 ** 20) q /= 2;
+  return q;
+}
+
+/**
+ * Laid out as the memory map lays out tiles (geometry.ts): each 1 GiB block is 32 × 16 regions,
+ * blocks in a near-square grid, so a 1G difference is one whole block and the two maps read
+ * alike. 16 TiB is 4096 × 2048 regions at 1 px each.
+ */
+export function DiffMap(props: {
+  codes: Uint8Array;
+  theme: 'light' | 'dark';
+  label: string;
+  /** Fill the parent's height (embeds) instead of a fixed pixel scale. */
+  fit?: boolean;
+}) {
   const { codes, theme } = props;
   const ref = useRef<HTMLCanvasElement>(null);
-  const cols = columnsFor(codes.length);
-  const rows = Math.max(1, Math.ceil(codes.length / cols));
-  const scale = Math.max(1, Math.min(12, Math.floor(480 / rows), Math.floor(640 / cols)));
+  const l = layoutFor(codes.length);
+  const cols = l.cols * TILES_X;
+  const rows = l.rows * TILES_Y;
+  const q = pxPerRegion(cols, rows);
+  const scale = Math.max(1, Math.min(16, Math.floor(420 / rows), Math.floor(640 / cols)));
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
-    const img = new ImageData(cols, rows);
+    const w = cols * q;
+    const img = new ImageData(w, rows * q);
     const pal = COLORS[theme];
-    for (let r = 0; r < cols * rows; r++) {
-      const rgba = pal[r < codes.length ? codes[r]! : HOLE]!;
-      img.data.set(rgba, r * 4);
+    const ground = pal[DIFF_NONE]!;
+    const hole = pal[DIFF_HOLE]!;
+    for (let i = 0; i < img.data.length; i += 4) img.data.set(hole, i);
+    for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
+    for (let r = 0; r < codes.length; r++) {
+      const code = codes[r]!;
+      const rgb = pal[code]!;
+      const b = Math.floor(r / REGIONS_PER_BLOCK);
+      const t = r - b * REGIONS_PER_BLOCK;
+      const x0 = ((b % l.cols) * TILES_X + (t % TILES_X)) * q;
+      const y0 = (Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X)) * q;
+      const striped = STRIPED.has(code);
+      for (let y = 0; y < q; y++)
+        for (let x = 0; x < q; x++) {
+          // At q = 1 a striped region alternates by row, so a 1G block shows as bands.
+          const on = !striped || (q > 1 ? (x0 + x + y0 + y) % 4 < 2 : y0 % 2 === 0);
+          img.data.set(on ? rgb : ground, ((y0 + y) * w + x0 + x) * 4);
+        }
     }
     ctx.putImageData(img, 0, 0);
-  }, [codes, theme, rows, cols]);
+  }, [codes, theme, rows, cols, q, l.cols]);
   return (
     <canvas
       ref={ref}
       className="diff-map"
-      width={cols}
-      height={rows}
-      style={{ width: cols * scale, maxWidth: '100%', aspectRatio: `${cols} / ${rows}` }}
+      width={cols * q}
+      height={rows * q}
+      style={
+        props.fit
+          ? { width: '100%', height: '100%', objectFit: 'contain', border: 0 }
+          : { width: cols * scale, maxWidth: '100%', aspectRatio: `${cols} / ${rows}` }
+      }
       role="img"
       aria-label={props.label}
     />
+  );
+}
+
+/** The legend with counts, as a list (the e2e tests read it by name). */
+export function DiffLegend(props: { counts: DiffCounts; theme: 'light' | 'dark' }) {
+  const { counts: c, theme } = props;
+  const items: [number, string, number][] = [
+    [DIFF_A, 'split to 4K in A, not B', c.aOnly],
+    [DIFF_B, 'split to 4K in B, not A', c.bOnly],
+    [DIFF_BOTH, 'split in both', c.both],
+    [DIFF_1G_A, '1G block split to 2M in A, not B (blocks)', c.blocks1gA],
+    [DIFF_1G_B, '1G block split to 2M in B, not A (blocks)', c.blocks1gB],
+    [DIFF_BOOT, '4K at boot', c.boot],
+    [DIFF_NONE, 'neither', c.neither],
+  ];
+  return (
+    <ul className="diff-legend" aria-label="Difference map legend">
+      {items.map(([code, text, n]) => (
+        <li key={code}>
+          <i style={{ background: diffSwatch(theme, code) }} /> {text}: {n.toLocaleString('en-US')}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -2,78 +2,38 @@
  * Embed mode (`?embed=1`): the memory map on a fixed 16:9 stage that scales to the iframe, large
  * type, the caption strip, a minimal step bar and an "Open in Fracture" link carrying the state.
  * No header, panels or dialogs; the iframe's URL is never rewritten; the deck drives it over
- * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys).
+ * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys). A compare link embeds
+ * A and B instead (CompareEmbed), with the same step bar, keys and messages.
  */
-import { useCallback, useEffect, useRef } from 'react';
-import { NextIcon, PauseIcon, PlayIcon, PrevIcon } from '../controls/icons';
-import { Scrubber } from '../controls/Scrubber';
+import { lazy, Suspense, useCallback, useEffect, useRef } from 'react';
+import { readCompareParams } from '../compare/compare-url';
 import { usePlayback } from '../controls/usePlayback';
 import { MemoryMap } from '../map/MemoryMap';
 import { CaptionStrip } from '../panels/CaptionStrip';
-import { formatCount } from '../panels/format';
 import { useRun } from '../run/session';
 import { useStepView } from '../run/useStepView';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
 import { embedOptions } from './options';
+import { StepBar } from './StepBar';
 import { useDeckMessages } from './useDeckMessages';
 import { useEmbedKeys } from './useEmbedKeys';
 import './embed.css';
 
-function StepBar(props: { full: boolean; hasInfo: boolean }) {
-  const step = useUi((s) => s.step);
-  const maxStep = useUi((s) => s.maxStep);
-  const playing = useUi((s) => s.playing);
-  const ui = useUi.getState();
-  const off = !props.hasInfo;
+// A compare embed brings B's worker, the difference map and the still maps: loaded only for one.
+const CompareEmbed = lazy(() => import('./CompareEmbed'));
+
+/** A compare link (`?cmpKernel=…`) embeds the comparison; anything else one scenario. */
+export function EmbedApp() {
+  if (!readCompareParams(window.location.search)) return <SingleEmbed />;
   return (
-    <nav className="embed-bar" aria-label="Steps">
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Previous step"
-        disabled={off || step <= 0}
-        onClick={() => ui.stepBy(-1)}
-      >
-        <PrevIcon />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={playing ? 'Pause' : 'Play'}
-        disabled={off}
-        onClick={() => ui.togglePlaying()}
-      >
-        {playing ? <PauseIcon /> : <PlayIcon />}
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Next step"
-        disabled={off || step >= maxStep}
-        onClick={() => ui.stepBy(1)}
-      >
-        <NextIcon />
-      </button>
-      {props.full && (
-        <Scrubber
-          step={step}
-          steps={maxStep}
-          marks={null}
-          onSeek={(s) => {
-            ui.setPlaying(false);
-            ui.seek(s);
-          }}
-        />
-      )}
-      <output className="embed-step">
-        step <b>{formatCount(step)}</b> / {formatCount(maxStep)}
-      </output>
-    </nav>
+    <Suspense fallback={<div className="embed-root" />}>
+      <CompareEmbed />
+    </Suspense>
   );
 }
 
-export function EmbedApp() {
+function SingleEmbed() {
   const opts = embedOptions();
   const run = useRun();
   const { info, generation } = run;

@@ -27,6 +27,8 @@ describe('parseIncoming: the commands a deck may send', () => {
         sel: 0x4a205,
         theme: 'dark',
       },
+      { type: 'fracture:setView', cmpView: 'side' },
+      { type: 'fracture:setView', cmpView: 'diff', layer: 'vmm' },
     ];
     for (const m of ok) expect(parseIncoming(m), JSON.stringify(m)).toEqual({ ok: true, msg: m });
   });
@@ -63,6 +65,7 @@ describe('parseIncoming: the commands a deck may send', () => {
       [{ type: 'fracture:setView', zoom: { start: 5, end: 5 } }, /zoom/],
       [{ type: 'fracture:setView', theme: 'blue' }, /theme/],
       [{ type: 'fracture:setView', zom: { start: 0, end: 1 } }, /zom/],
+      [{ type: 'fracture:setView', cmpView: 'overlay' }, /cmpView must be diff or side/],
     ];
     for (const [d, re] of bad) {
       const r = parseIncoming(d);
@@ -103,6 +106,18 @@ describe('parseIncoming: the commands a deck may send', () => {
 
   it('builds the outgoing messages', () => {
     expect(readyMessage(0, 9)).toEqual({ type: 'fracture:ready', step: 0, steps: 9 });
+    const compare = {
+      a: { kernel: 'rfc-2021', backing: 'thp' },
+      b: { kernel: 'upstream-2024', backing: 'thp' },
+      view: 'diff' as const,
+    };
+    // A compare embed adds a field; the single embed's message keeps its exact shape.
+    expect(readyMessage(2, 9, compare)).toEqual({
+      type: 'fracture:ready',
+      step: 2,
+      steps: 9,
+      compare,
+    });
     expect(stepChangedMessage(4)).toEqual({ type: 'fracture:stepchanged', step: 4 });
   });
 });

@@ -14,10 +14,18 @@ export const MESSAGE_PREFIX = 'fracture:';
 
 // ---- outgoing (embed → deck) -------------------------------------------------------------
 
+/** One side of a compare embed: its kernel design and guest backing. */
+export interface CompareSide {
+  kernel: string;
+  backing: string;
+}
+
 export interface ReadyMessage {
   type: 'fracture:ready';
   step: number;
   steps: number;
+  /** Compare embeds only: what A and B are, and which view is shown. */
+  compare?: { a: CompareSide; b: CompareSide; view: CompareView };
 }
 export interface StepChangedMessage {
   type: 'fracture:stepchanged';
@@ -25,11 +33,14 @@ export interface StepChangedMessage {
 }
 export type OutgoingMessage = ReadyMessage | StepChangedMessage;
 
-export const readyMessage = (step: number, steps: number): ReadyMessage => ({
-  type: 'fracture:ready',
-  step,
-  steps,
-});
+export const readyMessage = (
+  step: number,
+  steps: number,
+  compare?: ReadyMessage['compare'],
+): ReadyMessage =>
+  compare
+    ? { type: 'fracture:ready', step, steps, compare }
+    : { type: 'fracture:ready', step, steps };
 export const stepChangedMessage = (step: number): StepChangedMessage => ({
   type: 'fracture:stepchanged',
   step,
@@ -46,6 +57,9 @@ const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.M
 
 export const LAYERS = ['direct-map', 'vmm', 'rmp', 'guest'] as const;
 export const THEMES = ['light', 'dark'] as const;
+/** A compare embed's view: the difference map or A and B side by side (cmpView in its URL). */
+export const COMPARE_VIEWS = ['diff', 'side'] as const;
+export type CompareView = (typeof COMPARE_VIEWS)[number];
 
 const Zoom = v.pipe(
   v.strictObject({ start: Bytes, end: Bytes }),
@@ -65,6 +79,8 @@ export const IncomingSchema = v.variant('type', [
     zoom: v.optional(Zoom),
     sel: v.optional(Bytes),
     theme: v.optional(v.picklist(THEMES, 'theme must be light or dark')),
+    /** Compare embeds only (ignored by a single-scenario embed). */
+    cmpView: v.optional(v.picklist(COMPARE_VIEWS, 'cmpView must be diff or side')),
   }),
 ]);
 

@@ -3,11 +3,21 @@
  * run is loaded, `fracture:stepchanged` after every step change, and the deck's validated
  * commands. Anything that is not a fracture message is ignored silently; a malformed fracture
  * message is logged once for the deck's author.
+ *
+ * A compare embed passes `compare`: ready then waits for B as well and says what A and B are,
+ * and setView's cmpView reaches it through onCompareView.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useRun } from '../run/session';
 import { useUi } from '../store';
-import { type IncomingMessage, parseIncoming, readyMessage, stepChangedMessage } from './messages';
+import {
+  type CompareView,
+  type IncomingMessage,
+  parseIncoming,
+  type ReadyMessage,
+  readyMessage,
+  stepChangedMessage,
+} from './messages';
 
 function post(msg: object): void {
   if (window.parent === window) return;
@@ -15,7 +25,7 @@ function post(msg: object): void {
   window.parent.postMessage(msg, '*');
 }
 
-function apply(msg: IncomingMessage): void {
+function apply(msg: IncomingMessage, onCompareView?: (v: CompareView) => void): void {
   const ui = useUi.getState();
   switch (msg.type) {
     case 'fracture:goto':
@@ -39,25 +49,39 @@ function apply(msg: IncomingMessage): void {
       if (msg.zoom !== undefined) ui.setZoom(msg.zoom);
       if (msg.sel !== undefined) ui.selectPfn(msg.sel);
       if (msg.theme !== undefined) ui.setTheme(msg.theme);
+      if (msg.cmpView !== undefined) onCompareView?.(msg.cmpView);
       break;
   }
 }
 
-export function useDeckMessages(onReady: () => void): void {
+export interface CompareHooks {
+  /** null until B has loaded: ready is held back until then. */
+  ready: ReadyMessage['compare'] | null;
+  onCompareView(v: CompareView): void;
+}
+
+export function useDeckMessages(onReady: () => void, compare?: CompareHooks): void {
   const { generation, info } = useRun();
-  const loaded = generation > 0 && info !== null;
+  const isCompare = compare !== undefined;
+  const compareReady = compare?.ready ?? null;
+  const loaded = generation > 0 && info !== null && (!isCompare || compareReady !== null);
+  // The latest hooks, without re-subscribing (and re-announcing ready) when they change.
+  const onView = useRef(compare?.onCompareView);
+  onView.current = compare?.onCompareView;
+  const readyInfo = useRef(compareReady);
+  readyInfo.current = compareReady;
 
   useEffect(() => {
     if (!loaded) return;
     const ui = useUi.getState();
-    post(readyMessage(ui.step, ui.maxStep));
+    post(readyMessage(ui.step, ui.maxStep, readyInfo.current ?? undefined));
     onReady();
     const unsubscribe = useUi.subscribe((s, p) => {
       if (s.step !== p.step) post(stepChangedMessage(s.step));
     });
     const onMessage = (e: MessageEvent) => {
       const r = parseIncoming(e.data);
-      if (r.ok) apply(r.msg);
+      if (r.ok) apply(r.msg, (v) => onView.current?.(v));
       else if (r.reason !== 'not-fracture')
         console.warn(`Fracture embed ignored a message: ${r.reason}`);
     };

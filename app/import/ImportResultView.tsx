@@ -7,6 +7,7 @@ import type { ReconcileResult } from '../../src/worker/tools-host';
 import { loadSource } from '../run/session';
 import { useUi } from '../store';
 import { getTools } from '../tools-client';
+import { OV_DIFFER, setImportOverlay, useImportOverlay } from './map-overlay';
 import { errorLine } from './read';
 
 const hex = (n: number | bigint) => `0x${n.toString(16)}`;
@@ -97,11 +98,27 @@ function Reconcile(props: { text: string; info: RunInfo }) {
     let live = true;
     void getTools()
       .reconcile({ kind: 'scenario', scenario: props.info.scenario }, props.text, step)
-      .then((x) => live && setR(x));
+      .then((x) => {
+        if (!live) return;
+        setR(x);
+        // A layout goes on the map at once: closing this sheet shows where model and machine differ.
+        if (x.ok && x.regions && x.overlay)
+          setImportOverlay({
+            scenarioDigest: props.info.scenarioDigest,
+            title: 'ptdump',
+            reconcile: {
+              step: x.step,
+              regions: x.overlay,
+              agree: x.regions.agree,
+              differ: x.regions.differ,
+            },
+            pfns: [],
+          });
+      });
     return () => {
       live = false;
     };
-  }, [props.text, props.info.scenario, step]);
+  }, [props.text, props.info.scenario, props.info.scenarioDigest, step]);
   if (!r) return <p role="status">Reconciling with the model…</p>;
   if (!r.ok) return <p className="tools-note">{r.errors.join('; ')}</p>;
   const m = r.meminfo;
@@ -146,14 +163,63 @@ function Reconcile(props: { text: string; info: RunInfo }) {
                   <code>
                     {hex(x.startBytes)}–{hex(x.endBytes)}
                   </code>
-                  : model {x.model ?? 'unmapped'}, machine {x.machine ?? 'unmapped'}
+                  : model {x.model ?? 'unmapped'}, machine {x.machine ?? 'unmapped'}{' '}
+                  <button
+                    type="button"
+                    className="text-button"
+                    onClick={() => showOnMap(x.startBytes, x.endBytes)}
+                  >
+                    Show on the map
+                  </button>
                 </li>
               ))}
             </ul>
           )}
+          <OverlayActions
+            what="differing regions"
+            onShow={() => {
+              const first = r.overlay?.indexOf(OV_DIFFER) ?? -1;
+              if (first >= 0) showOnMap(first * 2 ** 21, (first + 1) * 2 ** 21);
+              else showOnMap(null, null);
+            }}
+          />
         </>
       )}
     </section>
+  );
+}
+
+/** Close the sheet and show the direct-map layer, zoomed to a byte range when given one. */
+function showOnMap(start: number | null, end: number | null): void {
+  const ui = useUi.getState();
+  ui.setTool(null);
+  ui.setLayer('direct-map');
+  if (start !== null && end !== null) {
+    // Some context around a single region: the 64 MiB row it sits in.
+    const row = 32 * 2 ** 21;
+    ui.setZoom({ start: Math.floor(start / row) * row, end: Math.ceil(end / row) * row });
+  }
+}
+
+/** The overlay's own controls: show it (closing the sheet) or take it off the map. */
+function OverlayActions(props: { what: string; onShow: () => void }) {
+  const o = useImportOverlay();
+  return (
+    <p className="overlay-actions">
+      {o ? (
+        <>
+          <span className="tools-note">The {props.what} are drawn on the memory map. </span>
+          <button type="button" className="text-button" onClick={props.onShow}>
+            Show the overlay on the map
+          </button>{' '}
+          <button type="button" className="text-button" onClick={() => setImportOverlay(null)}>
+            Clear the map overlay
+          </button>
+        </>
+      ) : (
+        <span className="tools-note">No import overlay on the map.</span>
+      )}
+    </p>
   );
 }
 
@@ -208,6 +274,26 @@ function E820View(props: { data: Extract<ImportData, { format: 'e820' }>; info: 
 function SnpView(props: { data: Extract<ImportData, { format: 'snp-rmp' }>; info: RunInfo }) {
   const s = props.data.snp;
   const pages = props.info.totalPages;
+  const digest = props.info.scenarioDigest;
+  const named = [
+    s.fault?.pfn ?? null,
+    s.unassigned?.pfn ?? null,
+    ...s.entries.map((e) => e.pfn),
+    ...s.rmpupdateFailures.map((f) => f.pfn),
+    ...s.splitFailures.map((f) => f.pfn),
+  ].filter((p): p is number => p !== null);
+  const pfnKey = [...new Set(named)].join(',');
+  const firstOnHost = named.find((p) => p < pages);
+  // Every decoded frame goes on the map with its 2 MiB region (the PSMASH / 2M-entry unit).
+  useEffect(() => {
+    const pfns = pfnKey === '' ? [] : pfnKey.split(',').map(Number);
+    setImportOverlay({
+      scenarioDigest: digest,
+      title: 'SEV-SNP RMP messages',
+      reconcile: null,
+      pfns,
+    });
+  }, [pfnKey, digest]);
   const show = (pfn: number) => {
     const ui = useUi.getState();
     ui.setTool(null);
@@ -272,6 +358,9 @@ function SnpView(props: { data: Extract<ImportData, { format: 'snp-rmp' }>; info
           2 MiB region: PFN {hex(r.pfnStart)}–{hex(r.pfnEnd)}
         </p>
       ))}
+      {firstOnHost !== undefined && (
+        <OverlayActions what="frames and their 2 MiB regions" onShow={() => show(firstOnHost)} />
+      )}
     </>
   );
 }

@@ -3,8 +3,12 @@
  * block grid (thick outline around an intact 1G mapping), 2 MiB tile grids inside blocks that are
  * no longer one 1G mapping, 4 KiB cell grids inside split tiles, labels, the selection, the
  * keyboard cursor and the split animation. Each kind is batched into one path.
+ *
+ * The import overlay (app/import/map-overlay.ts: reconcile agree/differ per region, SEV-SNP frames and
+ * their 2 MiB regions) is drawn after the labels of every host frame, from drawLabels.
  */
 import { CELL_NAMES, LEVEL_1G, type MapLayer, type MapSnapshot } from '../../src/worker/protocol';
+import { drawImportOverlay } from '../import/map-overlay';
 import {
   BLOCK,
   CELLS_PER_REGION,
@@ -40,6 +44,8 @@ export interface OverlayState {
   cells: ReadonlyMap<number, Uint8Array>;
   /** Address of region 0 for labels: 0 on the host, GPA 0 in the guest view. */
   addressLabel: (region: number) => string;
+  /** Draw the import overlay (default true; compare's still maps pass false). */
+  importOverlay?: boolean;
 }
 
 export const visibleWorld = (v: Viewport) => ({
@@ -183,6 +189,11 @@ const SHORT: Record<string, string> = {
 };
 
 export function drawLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
+  drawTileLabels(ctx, s, v);
+  if (s.importOverlay !== false && s.layer !== 'guest') drawImportOverlay(ctx, s, v);
+}
+
+function drawTileLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
   const { k } = v;
   const w = visibleWorld(v);
   ctx.textBaseline = 'top';

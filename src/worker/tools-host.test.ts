@@ -96,6 +96,26 @@ describe('ToolsHost.reconcile', () => {
     expect(r.regions.firstDiffs[0]?.model).not.toBe('4K');
   });
 
+  it('gives the map overlay one code per region: as many differ (2) and agree (1) as counted', () => {
+    const h = new ToolsHost();
+    const r = h.reconcile(thread, modelPtdump(), 0);
+    if (!r.ok || !r.regions || !r.overlay) throw new Error('expected a region reconcile');
+    const count = (c: number) => r.overlay!.filter((x) => x === c).length;
+    expect(r.overlay.length).toBe(r.regions.regions);
+    expect(count(2)).toBe(r.regions.differ);
+    expect(count(1)).toBe(r.regions.agree);
+    expect(count(0)).toBe(r.regions.bothUnmapped);
+    // The first differing range is drawn as differing, region by region.
+    const first = r.regions.firstDiffs[0]!;
+    expect(r.overlay[first.startBytes / 2 ** 21]).toBe(2);
+    expect(r.overlay[first.endBytes / 2 ** 21 - 1]).toBe(2);
+  });
+
+  it('has no overlay for meminfo totals (no place to point at)', () => {
+    const r = new ToolsHost().reconcile(thread, 'DirectMap4k: 4096 kB\nDirectMap2M: 1044480 kB\n');
+    expect(r.ok && r.overlay).toBeNull();
+  });
+
   it('reconciles meminfo totals as whole splits', () => {
     const r = new ToolsHost().reconcile(thread, 'DirectMap4k: 4096 kB\nDirectMap2M: 1044480 kB\n');
     expect(r.ok).toBe(true);

@@ -20,8 +20,10 @@ import {
 import {
   type MeminfoComparison,
   type RegionReconcile,
+  RL_NONE,
   reconcileDirectMap,
   reconcileMeminfo,
+  regionLevels,
 } from '../formats/import/reconcile';
 import type { Meminfo } from '../formats/meminfo';
 import { applyEvent } from '../machine/apply';
@@ -59,6 +61,11 @@ export type ReconcileResult =
       meminfo: MeminfoComparison;
       /** Region by region, when the import carries a layout (ptdump). */
       regions: Omit<RegionReconcile, 'status' | 'meminfo'> | null;
+      /**
+       * Per 2 MiB region, for the map overlay: 0 unmapped on both sides, 1 agree, 2 differ
+       * (null without a layout). Region r covers physical [r × 2 MiB, (r + 1) × 2 MiB).
+       */
+      overlay: Uint8Array | null;
     }
   | { ok: false; errors: string[] };
 
@@ -103,6 +110,14 @@ function machineAt(s: Scenario, step?: number): Machine {
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** Reconcile status (0 same, 1 different) → 0 unmapped on both sides, 1 agree, 2 differ. */
+export function overlayCodes(status: Uint8Array, machineLevels: Uint8Array): Uint8Array {
+  const out = new Uint8Array(status.length);
+  for (let r = 0; r < status.length; r++)
+    out[r] = status[r] === 1 ? 2 : machineLevels[r] !== RL_NONE ? 1 : 0;
+  return out;
+}
 
 export class ToolsHost implements ToolsApi {
   protocolVersion(): number {
@@ -162,10 +177,18 @@ export class ToolsHost implements ToolsApi {
         step: m.step,
         meminfo: reconcileMeminfo(model, d.meminfo),
         regions: null,
+        overlay: null,
       };
     }
-    const { status: _status, meminfo, ...regions } = reconcileDirectMap(m.dm, d.ptdump.pieces);
-    return { ok: true, format: 'ptdump', step: m.step, meminfo, regions };
+    const { status, meminfo, ...regions } = reconcileDirectMap(m.dm, d.ptdump.pieces);
+    return {
+      ok: true,
+      format: 'ptdump',
+      step: m.step,
+      meminfo,
+      regions,
+      overlay: overlayCodes(status, regionLevels(d.ptdump.pieces, status.length)),
+    };
   }
 
   onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult {
