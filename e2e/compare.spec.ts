@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { Explorer } from './pages/explorer';
 
@@ -51,3 +53,95 @@ test('a compare link opens compare with B from the query string', async ({ page 
   await expect.poll(() => page.evaluate(() => window.location.search)).toBe('');
   expect(await page.evaluate(() => window.location.hash)).toContain('preset=thread-2021');
 });
+
+test('compare charts show both runs over the run; a click seeks A and B together', async ({
+  page,
+}, info) => {
+  await page.goto('/?cmpKernel=rfc-2021&cmpBacking=hugetlbfs-2m#preset=thread-2021&step=9');
+  const sheet = sheetOf(page);
+  const chart = sheet.getByRole('img', {
+    name: 'Splits and faults, A solid and B dashed, over the run; click to seek',
+  });
+  await expect(chart).toBeVisible();
+  await expect(sheet.getByRole('img', { name: /Direct map by page size, A solid/ })).toBeVisible();
+  // Both runs are drawn: one solid and one dashed path per series.
+  await expect(chart.locator('path[style*="dasharray: 5"]')).toHaveCount(4);
+  const killed = sheet
+    .getByRole('table', { name: 'Compare counters' })
+    .getByRole('row', { name: /Guests killed/ });
+  await expect(killed.getByRole('cell')).toHaveText(['0', '1', '+1']);
+  // Click at step 2 on the x axis (48 px margin left, 12 right; steps 0..9).
+  const box = await chart.boundingBox();
+  if (!box) throw new Error('chart has no box');
+  await chart.click({ position: { x: 48 + ((box.width - 60) * 2) / 9, y: box.height / 2 } });
+  await expect(sheet.getByRole('slider', { name: 'Compare step' })).toHaveValue('2');
+  await expect(sheet.getByRole('img', { name: /Difference map at step 2/ })).toBeVisible();
+  await expect(sheet.getByRole('columnheader', { name: 'at step 2' })).toBeVisible();
+  await expect(killed.getByRole('cell')).toHaveText(['0', '0', '0']);
+  // The explorer follows the one timeline (its link and the share dialog say step 2).
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('step=2');
+  await page.screenshot({ path: info.outputPath('compare-charts.png') });
+});
+
+test('the difference map tells a 1G block split in A only, and 4K since boot, apart', async ({
+  page,
+}, info) => {
+  // thread-2021 on a 4 GiB host with the shared page in the guest's second GiB: the RFC splits
+  // that 1 GiB block (direct_map_level3_splits 1); the baseline without SNP never does.
+  const file = info.outputPath('four-gib.json');
+  writeFileSync(file, JSON.stringify(fourGiB()));
+  // The command line's codec writes the link (the same one the app reads).
+  const fragment = execFileSync(
+    'npm',
+    ['run', '--silent', 'sim', '--', 'url', file, '--step', '9'],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
+  await page.goto(`/?cmpKernel=no-snp&cmpBacking=thp${fragment}`);
+  const sheet = sheetOf(page);
+  const legend = sheet.getByRole('list', { name: 'Difference map legend' });
+  await expect(legend).toContainText('1G block split to 2M in A, not B (blocks): 1');
+  await expect(legend).toContainText('1G block split to 2M in B, not A (blocks): 0');
+  await expect(legend).toContainText('split to 4K in A, not B: 1');
+  // The first 2 MiB (real-mode trampoline, BIOS) is 4K from boot on both sides: not a split.
+  await expect(legend).toContainText('4K at boot: 1');
+  await expect(legend).toContainText('split in both: 0');
+  const level3 = sheet
+    .getByRole('table', { name: 'Compare counters' })
+    .getByRole('row', { name: /direct_map_level3_splits/ });
+  await expect(level3.getByRole('cell')).toHaveText(['1', '0', '−1']);
+  // Side by side shows both maps of the same step.
+  await sheet.getByRole('radio', { name: 'Side by side' }).check();
+  await expect(
+    sheet.getByRole('img', { name: /^A \(rfc-2021 · THP\) memory map at step 9/ }),
+  ).toBeVisible();
+  await expect(
+    sheet.getByRole('img', { name: /^B \(no-snp · THP\) memory map at step 9/ }),
+  ).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.location.search)).toContain('cmpView=side');
+  await page.screenshot({ path: info.outputPath('compare-side-by-side.png') });
+});
+
+interface ScenarioJson {
+  title: string;
+  captions: unknown[];
+  host: { ram: string };
+  guests: { memory: string }[];
+  events: { op: string; gpa?: string }[];
+}
+
+function fourGiB(): ScenarioJson {
+  const s = JSON.parse(
+    readFileSync(new URL('../public/scenarios/thread-2021.json', import.meta.url), 'utf8'),
+  ) as ScenarioJson;
+  s.host.ram = '4G';
+  s.title = 'thread-2021 on a 4 GiB host';
+  s.captions = [];
+  s.guests[0]!.memory = '2G';
+  for (const e of s.events) {
+    if (e.gpa === '0x1f000') e.gpa = '0x7001f000';
+    if (e.op === 'accept') e.gpa = '0x70000000';
+  }
+  return s;
+}

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { Explorer } from './pages/explorer';
@@ -88,4 +89,62 @@ test('two meminfo snapshots decompose into splits', async ({ page }) => {
   await expect(sheet.getByRole('region', { name: 'Split decomposition' })).toContainText(
     'direct_map_level2_splits',
   );
+});
+
+test('a reconciled ptdump is drawn on the memory map: differing regions marked, then cleared', async ({
+  page,
+}, info) => {
+  // The model's own dump at step 9, next to the model at step 1: region 1 (0x200000) is split
+  // to 4K in the dump (the split happens at step 2) and still 2M in the model.
+  const dump = execFileSync(
+    'npm',
+    ['run', '--silent', 'sim', '--', 'run', 'thread-2021', '--step', '9', '--ptdump'],
+    { encoding: 'utf8' },
+  );
+  const app = await new Explorer(page).open('#preset=thread-2021&step=1');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const sheet = page.getByRole('region', { name: 'Import data from a real machine' });
+  await sheet.getByRole('textbox', { name: 'Text to import' }).fill(dump);
+  await sheet.getByRole('button', { name: 'Import', exact: true }).click();
+  const reconcile = sheet.getByRole('region', { name: 'Reconcile with the model' });
+  await expect(reconcile).toContainText('1 differ');
+  await expect(reconcile.getByRole('list', { name: 'First differing ranges' })).toContainText(
+    '0x200000–0x400000',
+  );
+  await sheet.getByRole('button', { name: 'Show the overlay on the map' }).click();
+  await expect(sheet).toBeHidden();
+  await expect
+    .poll(() => page.evaluate(() => window.__fractureImportOverlay?.outlined ?? 0))
+    .toBe(1);
+  expect(await page.evaluate(() => window.__fractureImportOverlay)).toMatchObject({
+    step: 1,
+    differ: 1,
+    agree: 511,
+  });
+  // On the canvas: region 1's tile is red, region 3's (agreeing) is not.
+  const red = (region: number) =>
+    page.evaluate((r) => {
+      const m = window.__fractureMap;
+      const c = document.querySelector<HTMLCanvasElement>('.fmap-canvas');
+      if (!m || !c) return null;
+      const t = m.transform();
+      // geometry.ts: tile r of block 0 at (16 × (r mod 32), 32 × ⌊r / 32⌋), 16 × 32 cells.
+      const x = t.x + t.k * (16 * (r % 32) + 8);
+      const y = t.y + t.k * (32 * Math.floor(r / 32) + 20);
+      const dpr = c.width / c.getBoundingClientRect().width;
+      const [cr = 0, cg = 0, cb = 0] = c
+        .getContext('2d')!
+        .getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+      return cr > cg + 40 && cr > cb + 40;
+    }, region);
+  await expect.poll(() => red(1)).toBe(true);
+  expect(await red(3)).toBe(false);
+  await app.shot(info, 'import overlay on the map');
+
+  // Reopened, the sheet has forgotten the text but still offers to clear the overlay.
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await sheet.getByRole('button', { name: 'Clear the map overlay' }).click();
+  await expect(sheet.getByRole('button', { name: 'Clear the map overlay' })).toHaveCount(0);
+  await sheet.getByRole('button', { name: 'Close' }).click();
+  await expect.poll(() => red(1)).toBe(false);
 });

@@ -8,6 +8,7 @@ import type { ImportResult, PairResult } from '../../src/formats/import/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import type { RunSource } from '../url';
 import { ImportResultView, PairResultView } from './ImportResultView';
+import { setImportOverlay, useImportOverlay } from './map-overlay';
 import { isInput, parseOne, parsePair, readFile } from './read';
 import './import.css';
 
@@ -49,6 +50,20 @@ function Source(props: {
         />
       </label>
     </div>
+  );
+}
+
+/** The overlay an earlier import left on the map (this sheet forgets its text when closed). */
+function OverlayStatus(props: { shownHere: boolean }) {
+  const o = useImportOverlay();
+  if (!o || props.shownHere) return null;
+  return (
+    <p className="overlay-actions" role="status">
+      The memory map shows the overlay of an earlier import ({o.title}).{' '}
+      <button type="button" className="text-button" onClick={() => setImportOverlay(null)}>
+        Clear the map overlay
+      </button>
+    </p>
   );
 }
 
@@ -130,6 +145,7 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
         in this tab (at most 64 MiB).
       </p>
+      <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />
       <div className={`import-sources${two ? ' two' : ''}`}>
         <Source
           label={two ? 'Before' : 'Text to import'}
