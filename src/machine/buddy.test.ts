@@ -91,3 +91,38 @@ describe('buddy allocator (mm/page_alloc.c)', () => {
     expect([big, small]).toEqual([0, 512]);
   });
 });
+
+describe('single-page fast paths', () => {
+  for (const kind of ['buddy', 'packed', 'random'] as const) {
+    it(`${kind}: allocOne and freeRange(pfn, 1) give exactly what allocPages(1) and freeRun give`, () => {
+      const fast = booted(kind);
+      const slow = booted(kind);
+      const held: number[] = [];
+      // A deterministic mix of allocations and frees that crosses pcp refills and drains.
+      for (let i = 0; i < 3000; i++) {
+        if (held.length > 0 && (i % 7 === 3 || i % 11 === 5)) {
+          const pfn = held.splice((i * 31) % held.length, 1)[0]!;
+          fast.freeRange(pfn, 1);
+          slow.freeRun({ pfn, count: 1 });
+          continue;
+        }
+        const a = fast.allocOne();
+        const b = slow.allocPages(1);
+        expect(a).toBe(b![0]!.pfn);
+        held.push(a);
+      }
+      expect(fast.buddyinfo()).toEqual(slow.buddyinfo());
+      expect(fast.checkInvariants()).toBeNull();
+    });
+  }
+
+  it('packed never strands pages on the per-cpu list: every free page stays allocatable', () => {
+    const a = booted('packed', [{ pfn: 0, count: 256 }]);
+    const got: number[] = [];
+    for (let i = 0; i < 256; i++) got.push(a.allocPages(1)![0]!.pfn);
+    // First fit by address: 0, 1, 2, … and nothing left over anywhere.
+    expect(got).toEqual(Array.from({ length: 256 }, (_, i) => i));
+    expect(a.freePages).toBe(0);
+    expect(a.buddyinfo()).toEqual(new Array(11).fill(0));
+  });
+});

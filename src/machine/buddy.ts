@@ -237,7 +237,12 @@ export class BuddyAllocator {
     if (n > this.freePages) return null;
     const runs: PfnRun[] = [];
     let left = n;
-    if (this.kind !== 'packed' && this.pcp.length > 0) {
+    if (this.kind === 'packed') {
+      // First fit by address, page by page: no per-cpu list (alloc(0) and free(0) skip it too).
+      for (const r of this.bulkFromBuddy(n)) emitRun(runs, r.pfn, r.count);
+      return runs;
+    }
+    if (this.pcp.length > 0) {
       const got = this.pcp.popRun(left, (pfn, count) => emitRun(runs, pfn, count));
       this.freePages -= got;
       left -= got;
@@ -261,6 +266,21 @@ export class BuddyAllocator {
     return runs;
   }
 
+  /** allocPages(1) without building runs (the churn's hot path): the pfn, or -1. */
+  allocOne(): number {
+    if (this.freePages < 1) return -1;
+    if (this.kind === 'packed' || this.kind === 'random') {
+      if (this.kind === 'random' && this.pcp.length > 0) {
+        this.freePages--;
+        return this.pcp.pop()!;
+      }
+      return this.allocBuddy(0);
+    }
+    if (this.pcp.length === 0) this.refillPcp();
+    this.freePages--;
+    return this.pcp.pop()!;
+  }
+
   /** n order-0 pages straight from the buddy lists, as n successive __rmqueue_smallest(0). */
   private bulkFromBuddy(n: number): PfnRun[] {
     const runs: PfnRun[] = [];
@@ -278,17 +298,13 @@ export class BuddyAllocator {
         emitRun(runs, pfn, left);
         this.freePages -= left;
         // What expand() leaves after `left` ascending allocations: the aligned pieces above.
-        let p = pfn + left;
-        const end = pfn + size;
-        while (p < end) {
-          let k = 0;
-          let sz = 1;
-          while (k < MAX_ORDER && p % (2 * sz) === 0 && p + 2 * sz <= end) {
-            k++;
-            sz *= 2;
-          }
-          this.pushLive(p, k);
-          p += sz;
+        // The block is aligned to its size, so a piece's order is the lowest set bit of its
+        // offset in the block (offsets are below 2^10: bit operations are safe on them).
+        let at = left;
+        while (at < size) {
+          const k = 31 - Math.clz32(at & -at);
+          this.pushLive(pfn + at, k);
+          at += POW2[k]!;
         }
         left = 0;
       }
@@ -336,7 +352,20 @@ export class BuddyAllocator {
 
   /** Free a run of order-0 pages (put_page of each, in ascending order). */
   freeRun(run: PfnRun): void {
-    decompose(run.pfn, run.count, (p, order) => this.free(p, order));
+    this.freeRange(run.pfn, run.count);
+  }
+
+  /** freeRun without the run object: maximal aligned blocks, ascending (as decompose()). */
+  freeRange(pfn: number, count: number): void {
+    if (count === 1) return this.free(pfn, 0);
+    let p = pfn;
+    const end = pfn + count;
+    while (p < end) {
+      let o = MAX_ORDER;
+      while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
+      this.free(p, o);
+      p += POW2[o]!;
+    }
   }
 
   /** Is the whole aligned block [pfn, pfn + 2^order) free? (for gigantic allocations) */

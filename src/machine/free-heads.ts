@@ -3,6 +3,9 @@
  * bits, stored sparsely. A wholly free max-order block (the common case on a big host) costs one
  * byte; only partly allocated blocks hold a 1,024-byte detail slot, recycled through a free list.
  * Replaces a Map keyed by pfn, which cost a hash lookup per buddy step.
+ *
+ * Detail slots hold order + 1 (0 = not a head), so fresh pool memory is already clean, and a slot
+ * is released only when its last head is deleted, i.e. clean again: no slot is ever refilled.
  */
 const BLOCK = 1024;
 const NONE = 0;
@@ -49,7 +52,6 @@ export class FreeHeads {
       heads.set(this.heads);
       this.heads = heads;
     }
-    this.pool.fill(-1, s * BLOCK, (s + 1) * BLOCK);
     this.heads[s] = 0;
     this.slotOf[block] = s;
     return s;
@@ -62,7 +64,7 @@ export class FreeHeads {
     if (st === NONE) return -1;
     const i = pfn - b * BLOCK;
     if (st === WHOLE) return i === 0 ? this.maxOrder : -1;
-    return this.pool[this.slotOf[b]! * BLOCK + i]!;
+    return this.pool[this.slotOf[b]! * BLOCK + i]! - 1;
   }
 
   set(pfn: number, order: number): void {
@@ -76,8 +78,10 @@ export class FreeHeads {
     }
     this.state[b] = PARTIAL;
     const s = this.slot(b);
-    this.pool[s * BLOCK + (pfn - b * BLOCK)] = order;
-    this.heads[s]!++;
+    const at = s * BLOCK + (pfn - b * BLOCK);
+    if (this.pool[at] === 0) this.heads[s]!++;
+    else this.size--;
+    this.pool[at] = order + 1;
   }
 
   delete(pfn: number): void {
@@ -88,7 +92,7 @@ export class FreeHeads {
       return;
     }
     const s = this.slotOf[b]!;
-    this.pool[s * BLOCK + (pfn - b * BLOCK)] = -1;
+    this.pool[s * BLOCK + (pfn - b * BLOCK)] = 0;
     if (--this.heads[s]! === 0) {
       this.release(b);
       this.state[b] = NONE;
@@ -98,6 +102,9 @@ export class FreeHeads {
   private release(b: number): void {
     const s = this.slotOf[b]!;
     if (s < 0) return;
+    // A max-order block replacing a partial one: its old heads are gone (merged), but keep the
+    // slot clean whatever the caller did.
+    if (this.heads[s] !== 0) this.pool.fill(0, s * BLOCK, (s + 1) * BLOCK);
     this.freeSlots.push(s);
     this.slotOf[b] = -1;
   }
@@ -110,7 +117,7 @@ export class FreeHeads {
       else if (st === PARTIAL) {
         const base = this.slotOf[b]! * BLOCK;
         for (let i = 0; i < BLOCK; i++)
-          if (this.pool[base + i]! >= 0) yield [b * BLOCK + i, this.pool[base + i]!];
+          if (this.pool[base + i]! > 0) yield [b * BLOCK + i, this.pool[base + i]! - 1];
       }
     }
   }

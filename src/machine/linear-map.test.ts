@@ -31,6 +31,40 @@ describe('LinearMap (sparse gfn → pfn)', () => {
     );
   });
 
+  it('single-page writes (the churn path) agree with a map and keep the runs well formed', () => {
+    const pages = 512 * 2;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            page: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: pages - 1 })),
+            // Continue the region's own linear mapping (runs merge back), another linear
+            // mapping (runs longer than a page form), or scatter.
+            kind: fc.integer({ min: 0, max: 2 }),
+            value: fc.integer({ min: 0, max: 40 }),
+          }),
+          { maxLength: 400 },
+        ),
+        (ops) => {
+          const map = new LinearMap(pages);
+          map.set(0, pages, 7000);
+          const ref = new Map<number, number>();
+          for (let p = 0; p < pages; p++) ref.set(p, 7000 + p);
+          for (const op of ops) {
+            const v = op.kind === 0 ? 7000 + op.page : op.kind === 1 ? 9000 + op.page : op.value;
+            map.set(op.page, 1, v);
+            ref.set(op.page, v);
+            const bad = map.checkInvariants();
+            if (bad !== null) throw new Error(bad);
+          }
+          for (const [p, v] of ref) if (map.get(p) !== v) return false;
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps a region linear when an allocation fills it in two contiguous pieces', () => {
     const map = new LinearMap(512);
     map.set(0, 100, 5000);

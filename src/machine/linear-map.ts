@@ -9,23 +9,26 @@
  * elsewhere): unmapped pages are "don't care", which is what keeps a partly backed region linear.
  */
 
+import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
+
 const REGION = 512;
 const MAX_RUNS = 16;
+/** Dense slots per chunk of the dense pool (32 × 4 KiB). */
+const DENSE_BITS = DENSE_CHUNK_BITS;
+const DENSE_CHUNK = 1 << DENSE_BITS;
+const DENSE_MASK = DENSE_CHUNK - 1;
 
 export class LinearMap {
   /** Uniform regions: page i of the region → base + i (NaN = never written). */
   private base: Float64Array;
-  /** -1 linear; >= 0 dense slot; <= -2 run slot -(s + 2). */
+  /** -1 linear; >= 0 dense slot; <= -2 run slot at arena offset -(slot + 2). */
   private slotOf: Int32Array;
-  private pool: Float64Array;
+  /** Dense regions: chunks of DENSE_CHUNK × 512 values (chunks are added, never copied). */
+  private dense: Float64Array[] = [];
   private freeSlots: number[] = [];
   private usedSlots = 0;
-  /** Run slots: start index and offset (value = offset + i) of each run, and the run count. */
-  private rStart: Uint16Array;
-  private rOff: Float64Array;
-  private rCount: Uint8Array;
-  private rFree: number[] = [];
-  private rUsed = 0;
+  /** Run slots: start index and offset (value = offset + i) of each run. */
+  private runs: RunSlots<Float64Array>;
   private readonly tStart = new Uint16Array(REGION + 1);
   private readonly tOff = new Float64Array(REGION + 1);
 
@@ -33,21 +36,13 @@ export class LinearMap {
     const regions = Math.ceil(pages / REGION);
     this.base = new Float64Array(regions).fill(Number.NaN);
     this.slotOf = new Int32Array(regions).fill(-1);
-    this.pool = new Float64Array(0);
-    this.rStart = new Uint16Array(MAX_RUNS * 16);
-    this.rOff = new Float64Array(MAX_RUNS * 16);
-    this.rCount = new Uint8Array(16);
+    this.runs = new RunSlots((n) => new Float64Array(n), MAX_RUNS);
   }
 
   get bytes(): number {
-    return (
-      this.base.byteLength +
-      this.slotOf.byteLength +
-      this.pool.byteLength +
-      this.rStart.byteLength +
-      this.rOff.byteLength +
-      this.rCount.byteLength
-    );
+    let n = this.base.byteLength + this.slotOf.byteLength + this.runs.bytes;
+    for (const d of this.dense) n += d.byteLength;
+    return n;
   }
 
   get detailRegions(): number {
@@ -64,12 +59,14 @@ export class LinearMap {
     const slot = this.slotOf[r]!;
     const i = page - r * REGION;
     if (slot === -1) return this.base[r]! + i;
-    if (slot >= 0) return this.pool[slot * REGION + i]!;
-    const s = -slot - 2;
-    const off = s * MAX_RUNS;
-    let j = this.rCount[s]! - 1;
-    while (this.rStart[off + j]! > i) j--;
-    return this.rOff[off + j]! + i;
+    if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
+    const g = -slot - 2;
+    const c = RunSlots.chunkOf(g);
+    const rs = this.runs.starts[c]!;
+    const o = RunSlots.entryOf(g) + 1;
+    let j = rs[o - 1]! - 1;
+    while (rs[o + j]! > i) j--;
+    return this.runs.values[c]![o + j]! + i;
   }
 
   /** Pages [page, page + n) map to value, value + 1, … */
@@ -90,7 +87,9 @@ export class LinearMap {
   private setInRegion(r: number, a: number, b: number, off: number): void {
     const slot = this.slotOf[r]!;
     if (slot >= 0) {
-      for (let i = a; i < b; i++) this.pool[slot * REGION + i] = off + i;
+      const pool = this.dense[slot >>> DENSE_BITS]!;
+      const base = (slot & DENSE_MASK) * REGION;
+      for (let i = a; i < b; i++) pool[base + i] = off + i;
       this.maybeRuns(r, slot);
       return;
     }
@@ -100,17 +99,48 @@ export class LinearMap {
         this.base[r] = off;
         return;
       }
+    } else if (b - a === 1) {
+      // One page (4K churn): edit the runs in place.
+      const g = -slot - 2;
+      const c = RunSlots.chunkOf(g);
+      const rs = this.runs.starts[c]!;
+      const ro = this.runs.values[c]!;
+      const h = RunSlots.entryOf(g);
+      const n = rs[h]!;
+      let j = n - 1;
+      while (rs[h + 1 + j]! > a) j--;
+      if (ro[h + 1 + j] === off) return;
+      const nn = setOneInRuns(rs, ro, h + 1, n, j, a, off, REGION, ro[h]!);
+      if (nn > 1) {
+        rs[h] = nn;
+        return;
+      }
+      if (nn === 1) {
+        this.runs.release(g);
+        this.slotOf[r] = -1;
+        this.base[r] = ro[h + 1]!;
+        return;
+      }
     }
     // Rebuild the runs with [a, b) → off spliced in.
     const ts = this.tStart;
     const to = this.tOff;
     let k = 0;
-    const n = slot === -1 ? 1 : this.rCount[-slot - 2]!;
-    const o = slot === -1 ? 0 : (-slot - 2) * MAX_RUNS;
+    let rs: Uint16Array | null = null;
+    let ro: Float64Array | null = null;
+    let o = 0;
+    let n = 1;
+    if (slot <= -2) {
+      const g = -slot - 2;
+      rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+      ro = this.runs.values[RunSlots.chunkOf(g)]!;
+      o = RunSlots.entryOf(g) + 1;
+      n = rs[o - 1]!;
+    }
     for (let j = 0; j < n; j++) {
-      const s0 = slot === -1 ? 0 : this.rStart[o + j]!;
-      const e0 = slot === -1 || j + 1 === n ? REGION : this.rStart[o + j + 1]!;
-      const w = slot === -1 ? this.base[r]! : this.rOff[o + j]!;
+      const s0 = rs ? rs[o + j]! : 0;
+      const e0 = !rs || j + 1 === n ? REGION : rs[o + j + 1]!;
+      const w = ro ? ro[o + j]! : this.base[r]!;
       for (let piece = 0; piece < 3; piece++) {
         let start: number;
         let pw = w;
@@ -135,34 +165,44 @@ export class LinearMap {
   }
 
   private storeRuns(r: number, slot: number, k: number): void {
+    let g = slot <= -2 ? -slot - 2 : -1;
+    if (g >= 0 && (k === 1 || k > this.runs.capacityOf(g))) {
+      this.runs.release(g);
+      g = -1;
+    }
     if (k === 1) {
-      if (slot <= -2) this.rFree.push(-slot - 2);
       this.slotOf[r] = -1;
       this.base[r] = this.tOff[0]!;
       return;
     }
     if (k <= MAX_RUNS) {
-      const s = slot <= -2 ? -slot - 2 : this.allocRuns(r);
-      const o = s * MAX_RUNS;
-      for (let j = 0; j < k; j++) {
-        this.rStart[o + j] = this.tStart[j]!;
-        this.rOff[o + j] = this.tOff[j]!;
+      if (g < 0) {
+        g = this.runs.alloc(RunSlots.capacityFor(k));
+        this.slotOf[r] = -g - 2;
       }
-      this.rCount[s] = k;
+      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+      const ro = this.runs.values[RunSlots.chunkOf(g)]!;
+      const h = RunSlots.entryOf(g);
+      for (let j = 0; j < k; j++) {
+        rs[h + 1 + j] = this.tStart[j]!;
+        ro[h + 1 + j] = this.tOff[j]!;
+      }
+      rs[h] = k;
       return;
     }
-    if (slot <= -2) this.rFree.push(-slot - 2);
     const d = this.allocDense(r);
+    const pool = this.dense[d >>> DENSE_BITS]!;
+    const base = (d & DENSE_MASK) * REGION;
     for (let j = 0; j < k; j++) {
       const e = j + 1 < k ? this.tStart[j + 1]! : REGION;
-      for (let i = this.tStart[j]!; i < e; i++) this.pool[d * REGION + i] = this.tOff[j]! + i;
+      for (let i = this.tStart[j]!; i < e; i++) pool[base + i] = this.tOff[j]! + i;
     }
   }
 
   /** A dense region that became few runs again goes back to runs. */
   private maybeRuns(r: number, slot: number): void {
-    const p = this.pool;
-    const base = slot * REGION;
+    const p = this.dense[slot >>> DENSE_BITS]!;
+    const base = (slot & DENSE_MASK) * REGION;
     let k = 0;
     for (let i = 0; i < REGION; i++) {
       const off = p[base + i]! - i;
@@ -177,55 +217,44 @@ export class LinearMap {
     this.storeRuns(r, -1, k);
   }
 
-  private allocRuns(r: number): number {
-    let s = this.rFree.pop();
-    if (s === undefined) {
-      s = this.rUsed++;
-      if (s >= this.rCount.length) {
-        const n = this.rCount.length * 2;
-        const st = new Uint16Array(n * MAX_RUNS);
-        st.set(this.rStart);
-        const of = new Float64Array(n * MAX_RUNS);
-        of.set(this.rOff);
-        const c = new Uint8Array(n);
-        c.set(this.rCount);
-        this.rStart = st;
-        this.rOff = of;
-        this.rCount = c;
-      }
-    }
-    this.slotOf[r] = -s - 2;
-    return s;
-  }
-
   private allocDense(r: number): number {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.usedSlots++;
-      if ((slot + 1) * REGION > this.pool.length) {
-        const grown = new Float64Array(
-          Math.max(this.pool.length * 2, (slot + 1) * REGION, REGION * 8),
-        );
-        grown.set(this.pool);
-        this.pool = grown;
-      }
+      this.dense = growDense(this.dense, slot, (n) => new Float64Array(n));
     }
     this.slotOf[r] = slot;
     return slot;
   }
 
+  /** Run slots start at 0, ascend, hold 2..MAX_RUNS runs with adjacent offsets different. */
+  checkInvariants(): string | null {
+    for (let r = 0; r < this.slotOf.length; r++) {
+      const slot = this.slotOf[r]!;
+      if (slot > -2) continue;
+      const g = -slot - 2;
+      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+      const ro = this.runs.values[RunSlots.chunkOf(g)]!;
+      const o = RunSlots.entryOf(g) + 1;
+      const n = rs[o - 1]!;
+      if (n < 2 || n > MAX_RUNS || n > this.runs.capacityOf(g)) return `region ${r}: ${n} runs`;
+      if (rs[o] !== 0) return `region ${r}: first run at ${rs[o]}`;
+      for (let j = 1; j < n; j++) {
+        if (rs[o + j]! <= rs[o + j - 1]!) return `region ${r}: runs not ascending`;
+        if (ro[o + j] === ro[o + j - 1]) return `region ${r}: equal neighbours at ${j}`;
+      }
+    }
+    return null;
+  }
+
   clone(): LinearMap {
     const c = Object.create(LinearMap.prototype) as LinearMap;
-    const used = Math.max(1, this.rUsed);
     Object.assign(c, this, {
       base: this.base.slice(),
       slotOf: this.slotOf.slice(),
-      pool: this.pool.slice(0, this.usedSlots * REGION),
+      dense: this.dense.map((d) => d.slice()),
       freeSlots: this.freeSlots.slice(),
-      rStart: this.rStart.slice(0, used * MAX_RUNS),
-      rOff: this.rOff.slice(0, used * MAX_RUNS),
-      rCount: this.rCount.slice(0, used),
-      rFree: this.rFree.slice(),
+      runs: this.runs.clone(),
       tStart: new Uint16Array(REGION + 1),
       tOff: new Float64Array(REGION + 1),
     });

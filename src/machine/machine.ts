@@ -246,6 +246,15 @@ export class Machine {
 
   /** n order-0 pages marked with a frame word; null when the host is out of memory. */
   allocFrames(n: number, word: number): PfnRun[] | null {
+    if (n === 1) {
+      // One page (4K churn): no arrays; the result is scratch, read before the next call.
+      const pfn = this.alloc.allocOne();
+      if (pfn < 0) return null;
+      this.frames.set(pfn, 1, word);
+      this.oneRun[0]!.pfn = pfn;
+      this.oneRun[0]!.count = 1;
+      return this.oneRun;
+    }
     const runs = this.alloc.allocPages(n);
     if (!runs) return null;
     for (const r of runs) this.frames.set(r.pfn, r.count, word);
@@ -260,8 +269,10 @@ export class Machine {
 
   freeFrames(pfn: number, n: number): void {
     this.frames.set(pfn, n, frameWord(USE_FREE));
-    this.alloc.freeRun({ pfn, count: n });
+    this.alloc.freeRange(pfn, n);
   }
+
+  private readonly oneRun: PfnRun[] = [{ pfn: 0, count: 0 }];
 
   // ---- metrics --------------------------------------------------------------------------
 
@@ -314,6 +325,7 @@ export class Machine {
       guests: this.guests.map((g) => g.clone()),
       seqFree: this.seqFree.slice(),
       splitScratch: [],
+      oneRun: [{ pfn: 0, count: 0 }],
       runStarts: new Uint16Array(513),
       runWords: new Uint32Array(513),
     });

@@ -43,27 +43,67 @@ export interface Outcome {
   gpa: number;
 }
 
+/** Rows per chunk of the log (a power of two). */
+const LOG_BITS = 14;
+const LOG_CHUNK = 1 << LOG_BITS;
+const LOG_MASK = LOG_CHUNK - 1;
+
+/** One chunk of the column-wise log. */
+class LogChunk {
+  readonly step: Int32Array;
+  readonly kind: Uint8Array;
+  readonly rule: Uint8Array;
+  readonly guest: Int16Array;
+  readonly pfn: Float64Array;
+  readonly detail: Float64Array;
+  readonly gpa: Float64Array;
+  constructor(
+    readonly capacity: number,
+    from?: LogChunk,
+  ) {
+    this.step = new Int32Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.rule = new Uint8Array(capacity);
+    this.guest = new Int16Array(capacity);
+    this.pfn = new Float64Array(capacity);
+    this.detail = new Float64Array(capacity);
+    this.gpa = new Float64Array(capacity);
+    if (from) {
+      this.step.set(from.step);
+      this.kind.set(from.kind);
+      this.rule.set(from.rule);
+      this.guest.set(from.guest);
+      this.pfn.set(from.pfn);
+      this.detail.set(from.detail);
+      this.gpa.set(from.gpa);
+    }
+  }
+}
+
+/**
+ * Every outcome of a run, column-wise in chunks of LOG_CHUNK rows: the first chunk grows from
+ * 1,024 rows, later ones are allocated whole, and no chunk is ever copied again — a run of a
+ * million outcomes touches its 32 MiB once (fresh memory is the expensive part on big runs).
+ */
 export class OutcomeLog {
   length = 0;
-  private step = new Int32Array(1024);
-  private kind = new Uint8Array(1024);
-  private rule = new Uint8Array(1024);
-  private guest = new Int16Array(1024);
-  private pfn = new Float64Array(1024);
-  private detail = new Float64Array(1024);
-  private gpa = new Float64Array(1024);
+  private chunks: LogChunk[];
   /** Running totals per kind. */
   readonly counts = new Float64Array(OUTCOME_KINDS.length);
 
   /** A log that only counts (used when replaying from a checkpoint: the run's log has the rows). */
   static countsOnly(counts: Float64Array): OutcomeLog {
-    const log = new OutcomeLog();
+    const log = new OutcomeLog(0);
     log.counts.set(counts);
     log.countOnly = true;
     return log;
   }
 
   private countOnly = false;
+
+  constructor(initialRows = 1024) {
+    this.chunks = initialRows > 0 ? [new LogChunk(initialRows)] : [];
+  }
 
   push(
     step: number,
@@ -77,58 +117,58 @@ export class OutcomeLog {
     const k = KIND_INDEX.get(kind)!;
     this.counts[k]!++;
     if (this.countOnly) return;
-    if (this.length === this.step.length) this.grow();
     const i = this.length++;
-    this.step[i] = step;
-    this.kind[i] = k;
-    this.rule[i] = rule;
-    this.guest[i] = guest;
-    this.pfn[i] = pfn;
-    this.detail[i] = detail;
-    this.gpa[i] = gpa;
+    const o = i & LOG_MASK;
+    let c = this.chunks[i >>> LOG_BITS];
+    if (!c || o >= c.capacity) c = this.grow(i);
+    c.step[o] = step;
+    c.kind[o] = k;
+    c.rule[o] = rule;
+    c.guest[o] = guest;
+    c.pfn[o] = pfn;
+    c.detail[o] = detail;
+    c.gpa[o] = gpa;
+  }
+
+  /** The chunk that will hold row i: the first chunk doubles up to LOG_CHUNK, then new chunks. */
+  private grow(i: number): LogChunk {
+    const ci = i >>> LOG_BITS;
+    const old = this.chunks[ci];
+    const c = old
+      ? new LogChunk(Math.min(LOG_CHUNK, old.capacity * 2), old)
+      : new LogChunk(ci === 0 ? 1024 : LOG_CHUNK);
+    this.chunks[ci] = c;
+    return c;
+  }
+
+  private at(i: number): LogChunk {
+    return this.chunks[i >>> LOG_BITS]!;
   }
 
   count(kind: OutcomeKind): number {
     return this.counts[KIND_INDEX.get(kind)!]!;
   }
 
-  private grow(): void {
-    const n = this.step.length * 2;
-    const g = <T extends Int32Array | Uint8Array | Int16Array | Float64Array>(
-      a: T,
-      C: new (n: number) => T,
-    ): T => {
-      const b = new C(n);
-      b.set(a);
-      return b;
-    };
-    this.step = g(this.step, Int32Array);
-    this.kind = g(this.kind, Uint8Array);
-    this.rule = g(this.rule, Uint8Array);
-    this.guest = g(this.guest, Int16Array);
-    this.pfn = g(this.pfn, Float64Array);
-    this.detail = g(this.detail, Float64Array);
-    this.gpa = g(this.gpa, Float64Array);
-  }
-
   get(i: number): Outcome {
+    const c = this.at(i);
+    const o = i & LOG_MASK;
     return {
-      step: this.step[i]!,
-      kind: OUTCOME_KINDS[this.kind[i]!]!,
-      rule: RULES[this.rule[i]!]!.id,
-      guest: this.guest[i]!,
-      pfn: this.pfn[i]!,
-      detail: this.detail[i]!,
-      gpa: this.gpa[i]!,
+      step: c.step[o]!,
+      kind: OUTCOME_KINDS[c.kind[o]!]!,
+      rule: RULES[c.rule[o]!]!.id,
+      guest: c.guest[o]!,
+      pfn: c.pfn[o]!,
+      detail: c.detail[o]!,
+      gpa: c.gpa[o]!,
     };
   }
 
   kindAt(i: number): OutcomeKind {
-    return OUTCOME_KINDS[this.kind[i]!]!;
+    return OUTCOME_KINDS[this.at(i).kind[i & LOG_MASK]!]!;
   }
 
   stepAt(i: number): number {
-    return this.step[i]!;
+    return this.at(i).step[i & LOG_MASK]!;
   }
 
   /** First outcome index whose step is >= step (binary search; steps are non-decreasing). */
@@ -137,7 +177,7 @@ export class OutcomeLog {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.step[mid]! < step) lo = mid + 1;
+      if (this.stepAt(mid) < step) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -145,7 +185,7 @@ export class OutcomeLog {
 
   /** Keep only outcomes before `length` (for rewinding to a checkpoint). */
   truncate(length: number): void {
-    for (let i = length; i < this.length; i++) this.counts[this.kind[i]!]!--;
+    for (let i = length; i < this.length; i++) this.counts[this.at(i).kind[i & LOG_MASK]!]!--;
     this.length = length;
   }
 }

@@ -33,6 +33,36 @@ describe('RegionWords (sparse per-page words)', () => {
     );
   });
 
+  it('single-page updates (the churn path) agree with a plain array through sparse and dense', () => {
+    const pages = 512 * 2;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // Clustered pages so regions pass through uniform, sparse, dense and back.
+            page: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: pages - 1 })),
+            clear: fc.integer({ min: 0, max: 7 }),
+            set: fc.integer({ min: 0, max: 7 }),
+          }),
+          { maxLength: 400 },
+        ),
+        (ops) => {
+          const rw = new RegionWords(pages, 2, 1);
+          const ref = new Uint32Array(pages).fill(2);
+          for (const op of ops) {
+            rw.update(op.page, 1, op.clear, op.set);
+            ref[op.page] = (ref[op.page]! & ~op.clear) | op.set;
+          }
+          for (let i = 0; i < pages; i++) if (rw.get(i) !== ref[i]) return false;
+          const bad = rw.checkInvariants();
+          if (bad !== null) throw new Error(bad);
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('stores one page-table page among 511 guest pages as a sparse region, not 512 words', () => {
     const rw = new RegionWords(512, 0, 1);
     rw.update(0, 1, 0xff, 3);

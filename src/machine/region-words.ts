@@ -10,33 +10,40 @@
  *
  * Words must stay below 2^31 so bitwise flag tests on them are safe.
  *
+ * Storage: run lists live in a RunSlots arena (slots sized to the run count, chunks never
+ * copied); dense regions in chunks of DENSE_CHUNK slots of 512 words, with their run count kept
+ * up to date so an update never rescans the region.
+ *
  * Invariants (checkInvariants): a dense region has more than SPARSE_MAX runs; a sparse region has
  * 2..SPARSE_MAX runs starting at 0, ascending, adjacent runs differing; counts[r] equals the pages
  * of r whose word has countMask set.
  */
 
+import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
+
 const REGION = 512;
 /** Runs a sparse region holds before it turns dense. */
 export const SPARSE_MAX = 20;
 const ALL = 0x7fffffff;
+/** Dense slots per chunk of the dense pool (32 × 2 KiB). */
+const DENSE_BITS = DENSE_CHUNK_BITS;
+const DENSE_CHUNK = 1 << DENSE_BITS;
+const DENSE_MASK = DENSE_CHUNK - 1;
 
 export class RegionWords {
   readonly regions: number;
   /** The word of a uniform region. */
   private uniform: Uint32Array;
-  /** -1 uniform; >= 0 dense slot; <= -2 sparse slot -(s + 2). */
+  /** -1 uniform; >= 0 dense slot; <= -2 sparse slot at arena offset -(slot + 2). */
   private slotOf: Int32Array;
   /** Pages per region whose word intersects countMask: kept so region queries are O(1). */
   counts: Uint16Array;
-  private pool: Uint32Array;
+  /** Dense regions: chunks of DENSE_CHUNK × 512 words, and each slot's run count. */
+  private dense: Uint32Array[] = [];
+  private denseRuns: Int16Array[] = [];
   private freeSlots: number[] = [];
   private usedSlots = 0;
-  /** Sparse slots: run starts and words, SPARSE_MAX per slot, and the run count. */
-  private rStart: Uint16Array;
-  private rWord: Uint32Array;
-  private rCount: Uint8Array;
-  private sFree: number[] = [];
-  private sUsed = 0;
+  private runs: RunSlots<Uint32Array>;
   /** Scratch for building runs and expanding a region. */
   private readonly tStart = new Uint16Array(REGION + 1);
   private readonly tWord = new Uint32Array(REGION + 1);
@@ -51,10 +58,7 @@ export class RegionWords {
     this.uniform = new Uint32Array(this.regions).fill(fill);
     this.slotOf = new Int32Array(this.regions).fill(-1);
     this.counts = new Uint16Array(this.regions).fill(fill & countMask ? REGION : 0);
-    this.pool = new Uint32Array(0);
-    this.rStart = new Uint16Array(SPARSE_MAX * 64);
-    this.rWord = new Uint32Array(SPARSE_MAX * 64);
-    this.rCount = new Uint8Array(64);
+    this.runs = new RunSlots((n) => new Uint32Array(n), SPARSE_MAX);
   }
 
   get denseRegions(): number {
@@ -62,20 +66,16 @@ export class RegionWords {
   }
 
   get sparseRegions(): number {
-    return this.sUsed - this.sFree.length;
+    return this.runs.used;
   }
 
   /** Bytes held, for the benchmark's memory column. */
   get bytes(): number {
-    return (
-      this.uniform.byteLength +
-      this.slotOf.byteLength +
-      this.counts.byteLength +
-      this.pool.byteLength +
-      this.rStart.byteLength +
-      this.rWord.byteLength +
-      this.rCount.byteLength
-    );
+    let n =
+      this.uniform.byteLength + this.slotOf.byteLength + this.counts.byteLength + this.runs.bytes;
+    for (let i = 0; i < this.dense.length; i++)
+      n += this.dense[i]!.byteLength + this.denseRuns[i]!.byteLength;
+    return n;
   }
 
   /** The region's word if all 512 pages share it, else -1. */
@@ -88,16 +88,19 @@ export class RegionWords {
     const slot = this.slotOf[r]!;
     const i = page - r * REGION;
     if (slot === -1) return this.uniform[r]!;
-    if (slot >= 0) return this.pool[slot * REGION + i]!;
-    const s = -slot - 2;
-    const off = s * SPARSE_MAX;
-    let j = this.rCount[s]! - 1;
-    while (this.rStart[off + j]! > i) j--;
-    return this.rWord[off + j]!;
+    if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
+    const g = -slot - 2;
+    const c = RunSlots.chunkOf(g);
+    const rs = this.runs.starts[c]!;
+    const o = RunSlots.entryOf(g) + 1;
+    let j = rs[o - 1]! - 1;
+    while (rs[o + j]! > i) j--;
+    return this.runs.values[c]![o + j]!;
   }
 
   /** For pages [page, page + n): word = (word & ~clear) | set. */
   update(page: number, n: number, clear: number, set: number): void {
+    if (n === 1) return this.updateOne(page, clear, set);
     let p = page;
     const end = page + n;
     while (p < end) {
@@ -110,6 +113,44 @@ export class RegionWords {
       else if (slot >= 0) this.reencode(r, a, b, clear, set);
       else this.updateRuns(r, slot, a, b, clear, set);
       p = rs + b;
+    }
+  }
+
+  /**
+   * One page (4K churn: most updates): find its run, return early when the word does not change,
+   * else edit the run list in place (setOneInRuns) — a full rebuild only when the slot is full.
+   */
+  private updateOne(page: number, clear: number, set: number): void {
+    const r = Math.floor(page / REGION);
+    const i = page - r * REGION;
+    const slot = this.slotOf[r]!;
+    if (slot >= 0) return this.updateDense(r, slot, i, i + 1, clear, set);
+    if (slot === -1) {
+      const u = this.uniform[r]!;
+      if (((u & ~clear) | set) >>> 0 === u) return;
+      return this.updateRuns(r, slot, i, i + 1, clear, set);
+    }
+    const g = -slot - 2;
+    const c = RunSlots.chunkOf(g);
+    const rs = this.runs.starts[c]!;
+    const rw = this.runs.values[c]!;
+    const h = RunSlots.entryOf(g);
+    const o = h + 1;
+    const n = rs[h]!;
+    let j = n - 1;
+    while (rs[o + j]! > i) j--;
+    const w = rw[o + j]!;
+    const nw = ((w & ~clear) | set) >>> 0;
+    if (nw === w) return;
+    const nn = setOneInRuns(rs, rw, o, n, j, i, nw, REGION, rw[h]!);
+    if (nn < 0) return this.updateRuns(r, slot, i, i + 1, clear, set);
+    const m = this.countMask;
+    if ((w ^ nw) & m) this.counts[r]! += nw & m ? 1 : -1;
+    if (nn > 1) rs[h] = nn;
+    else {
+      this.runs.release(g);
+      this.slotOf[r] = -1;
+      this.uniform[r] = rw[o]!;
     }
   }
 
@@ -131,20 +172,25 @@ export class RegionWords {
     const tw = this.tWord;
     let k = 0;
     let n: number;
-    let off = 0;
+    let rs: Uint16Array | null = null;
+    let rw: Uint32Array | null = null;
+    let o = 0;
     const uniform = slot === -1;
     if (uniform) {
       const u = this.uniform[r]!;
       if (((u & ~clear) | set) >>> 0 === u) return;
       n = 1;
     } else {
-      off = (-slot - 2) * SPARSE_MAX;
-      n = this.rCount[-slot - 2]!;
+      const g = -slot - 2;
+      rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+      rw = this.runs.values[RunSlots.chunkOf(g)]!;
+      o = RunSlots.entryOf(g) + 1;
+      n = rs[o - 1]!;
     }
     for (let j = 0; j < n; j++) {
-      const s0 = uniform ? 0 : this.rStart[off + j]!;
-      const e0 = uniform || j + 1 === n ? REGION : this.rStart[off + j + 1]!;
-      const w = uniform ? this.uniform[r]! : this.rWord[off + j]!;
+      const s0 = rs ? rs[o + j]! : 0;
+      const e0 = !rs || j + 1 === n ? REGION : rs[o + j + 1]!;
+      const w = rw ? rw[o + j]! : this.uniform[r]!;
       // Up to three pieces: before a, inside [a, b) (mapped), after b; equal neighbours merge.
       for (let piece = 0; piece < 3; piece++) {
         let start: number;
@@ -178,28 +224,39 @@ export class RegionWords {
     for (let j = 0; j < k; j++)
       if (tw[j]! & m) counted += (j + 1 < k ? ts[j + 1]! : REGION) - ts[j]!;
     this.counts[r] = counted;
+    let g = slot <= -2 ? -slot - 2 : -1;
+    if (g >= 0 && (k === 1 || k > this.runs.capacityOf(g))) {
+      this.runs.release(g);
+      g = -1;
+    }
     if (k === 1) {
-      if (slot <= -2) this.sFree.push(-slot - 2);
       this.slotOf[r] = -1;
       this.uniform[r] = tw[0]!;
       return;
     }
     if (k <= SPARSE_MAX) {
-      const s = slot <= -2 ? -slot - 2 : this.allocSparse(r);
-      const off = s * SPARSE_MAX;
-      for (let j = 0; j < k; j++) {
-        this.rStart[off + j] = ts[j]!;
-        this.rWord[off + j] = tw[j]!;
+      if (g < 0) {
+        g = this.runs.alloc(RunSlots.capacityFor(k));
+        this.slotOf[r] = -g - 2;
       }
-      this.rCount[s] = k;
+      const c = RunSlots.chunkOf(g);
+      const rs = this.runs.starts[c]!;
+      const rw = this.runs.values[c]!;
+      const h = RunSlots.entryOf(g);
+      for (let j = 0; j < k; j++) {
+        rs[h + 1 + j] = ts[j]!;
+        rw[h + 1 + j] = tw[j]!;
+      }
+      rs[h] = k;
       return;
     }
-    if (slot <= -2) this.sFree.push(-slot - 2);
     this.slotOf[r] = -1;
     const d = this.allocDense(r);
-    const base = d * REGION;
+    this.denseRuns[d >>> DENSE_BITS]![d & DENSE_MASK] = k;
+    const pool = this.dense[d >>> DENSE_BITS]!;
+    const base = (d & DENSE_MASK) * REGION;
     for (let j = 0; j < k; j++)
-      this.pool.fill(tw[j]!, base + ts[j]!, base + (j + 1 < k ? ts[j + 1]! : REGION));
+      pool.fill(tw[j]!, base + ts[j]!, base + (j + 1 < k ? ts[j + 1]! : REGION));
   }
 
   private updateDense(
@@ -210,9 +267,14 @@ export class RegionWords {
     clear: number,
     set: number,
   ): void {
-    const base = slot * REGION;
-    const pool = this.pool;
+    const pool = this.dense[slot >>> DENSE_BITS]!;
+    const base = (slot & DENSE_MASK) * REGION;
     const m = this.countMask;
+    // Run boundaries touching [a, b): between x and x + 1 for x in [lo, hi).
+    const lo = base + (a > 0 ? a - 1 : 0);
+    const hi = base + (b < REGION ? b : REGION - 1);
+    let edges = 0;
+    for (let x = lo; x < hi; x++) if (pool[x] !== pool[x + 1]) edges--;
     let delta = 0;
     for (let i = base + a; i < base + b; i++) {
       const old = pool[i]!;
@@ -220,11 +282,12 @@ export class RegionWords {
       if ((old & m) !== (next & m)) delta += next & m ? 1 : -1;
       pool[i] = next;
     }
+    for (let x = lo; x < hi; x++) if (pool[x] !== pool[x + 1]) edges++;
     this.counts[r]! += delta;
-    // Back to runs when few enough; stop counting as soon as there are too many.
-    let runs = 1;
-    for (let i = base + 1; i < base + REGION && runs <= SPARSE_MAX; i++)
-      if (pool[i] !== pool[i - 1]) runs++;
+    const runsOf = this.denseRuns[slot >>> DENSE_BITS]!;
+    const runs = runsOf[slot & DENSE_MASK]! + edges;
+    runsOf[slot & DENSE_MASK] = runs;
+    // Back to runs when few enough.
     if (runs <= SPARSE_MAX) this.reencode(r, 0, 0, 0, 0);
   }
 
@@ -237,6 +300,9 @@ export class RegionWords {
     if (slot >= 0) {
       this.freeSlots.push(slot);
       this.slotOf[r] = -1;
+    } else if (slot <= -2) {
+      this.runs.release(-slot - 2);
+      this.slotOf[r] = -1;
     }
     const ts = this.tStart;
     const tw = this.tWord;
@@ -247,41 +313,16 @@ export class RegionWords {
       tw[k] = t[i]!;
       k++;
     }
-    this.storeRuns(r, this.slotOf[r]!, k);
-  }
-
-  private allocSparse(r: number): number {
-    let s = this.sFree.pop();
-    if (s === undefined) {
-      s = this.sUsed++;
-      if (s >= this.rCount.length) {
-        const n = this.rCount.length * 2;
-        const st = new Uint16Array(n * SPARSE_MAX);
-        st.set(this.rStart);
-        const w = new Uint32Array(n * SPARSE_MAX);
-        w.set(this.rWord);
-        const c = new Uint8Array(n);
-        c.set(this.rCount);
-        this.rStart = st;
-        this.rWord = w;
-        this.rCount = c;
-      }
-    }
-    this.slotOf[r] = -s - 2;
-    return s;
+    this.storeRuns(r, -1, k);
   }
 
   private allocDense(r: number): number {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.usedSlots++;
-      if ((slot + 1) * REGION > this.pool.length) {
-        const grown = new Uint32Array(
-          Math.max(this.pool.length * 2, (slot + 1) * REGION, REGION * 16),
-        );
-        grown.set(this.pool);
-        this.pool = grown;
-      }
+      this.dense = growDense(this.dense, slot, (n) => new Uint32Array(n));
+      if (slot >>> DENSE_BITS >= this.denseRuns.length)
+        this.denseRuns.push(new Int16Array(DENSE_CHUNK));
     }
     this.slotOf[r] = slot;
     return slot;
@@ -291,22 +332,21 @@ export class RegionWords {
   readRegion(r: number, out: Uint32Array): void {
     const slot = this.slotOf[r]!;
     if (slot >= 0) {
-      out.set(this.pool.subarray(slot * REGION, (slot + 1) * REGION));
+      const base = (slot & DENSE_MASK) * REGION;
+      out.set(this.dense[slot >>> DENSE_BITS]!.subarray(base, base + REGION));
       return;
     }
     if (slot === -1) {
       out.fill(this.uniform[r]!);
       return;
     }
-    const s = -slot - 2;
-    const off = s * SPARSE_MAX;
-    const n = this.rCount[s]!;
+    const g = -slot - 2;
+    const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+    const rw = this.runs.values[RunSlots.chunkOf(g)]!;
+    const o = RunSlots.entryOf(g) + 1;
+    const n = rs[o - 1]!;
     for (let j = 0; j < n; j++)
-      out.fill(
-        this.rWord[off + j]!,
-        this.rStart[off + j]!,
-        j + 1 < n ? this.rStart[off + j + 1]! : REGION,
-      );
+      out.fill(rw[o + j]!, rs[o + j]!, j + 1 < n ? rs[o + j + 1]! : REGION);
   }
 
   /**
@@ -322,19 +362,22 @@ export class RegionWords {
       return 1;
     }
     if (slot <= -2) {
-      const s = -slot - 2;
-      const off = s * SPARSE_MAX;
-      const n = this.rCount[s]!;
+      const g = -slot - 2;
+      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+      const rw = this.runs.values[RunSlots.chunkOf(g)]!;
+      const o = RunSlots.entryOf(g) + 1;
+      const n = rs[o - 1]!;
       for (let j = 0; j < n; j++) {
-        outStart[j] = this.rStart[off + j]!;
-        outWord[j] = this.rWord[off + j]!;
+        outStart[j] = rs[o + j]!;
+        outWord[j] = rw[o + j]!;
       }
       return n;
     }
-    const base = slot * REGION;
+    const pool = this.dense[slot >>> DENSE_BITS]!;
+    const base = (slot & DENSE_MASK) * REGION;
     let k = 0;
     for (let i = 0; i < REGION; i++) {
-      const w = this.pool[base + i]!;
+      const w = pool[base + i]!;
       if (k > 0 && outWord[k - 1] === w) continue;
       outStart[k] = i;
       outWord[k] = w;
@@ -346,17 +389,14 @@ export class RegionWords {
   /** A deep copy, for timeline checkpoints. */
   clone(): RegionWords {
     const c = Object.create(RegionWords.prototype) as RegionWords;
-    const used = Math.max(1, this.sUsed);
     Object.assign(c, this, {
       uniform: this.uniform.slice(),
       slotOf: this.slotOf.slice(),
       counts: this.counts.slice(),
-      pool: this.pool.slice(0, this.usedSlots * REGION),
+      dense: this.dense.map((a) => a.slice()),
+      denseRuns: this.denseRuns.map((a) => a.slice()),
       freeSlots: this.freeSlots.slice(),
-      rStart: this.rStart.slice(0, used * SPARSE_MAX),
-      rWord: this.rWord.slice(0, used * SPARSE_MAX),
-      rCount: this.rCount.slice(0, used),
-      sFree: this.sFree.slice(),
+      runs: this.runs.clone(),
       tStart: new Uint16Array(REGION + 1),
       tWord: new Uint32Array(REGION + 1),
       tmp: new Uint32Array(REGION),
@@ -377,12 +417,17 @@ export class RegionWords {
       }
       if (n !== this.counts[r]) return `region ${r}: counts ${this.counts[r]} but ${n} pages match`;
       if (slot >= 0 && runs <= SPARSE_MAX) return `region ${r}: dense with only ${runs} runs`;
+      if (slot >= 0 && runs !== this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK])
+        return `region ${r}: dense with ${runs} runs, ${this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK]} counted`;
       if (slot <= -2) {
-        const s = -slot - 2;
-        const k = this.rCount[s]!;
+        const g = -slot - 2;
+        const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+        const h = RunSlots.entryOf(g);
+        const k = rs[h]!;
         if (k < 2 || k > SPARSE_MAX || k !== runs)
           return `region ${r}: sparse with ${k} runs, ${runs} real`;
-        if (this.rStart[s * SPARSE_MAX] !== 0) return `region ${r}: first run not at 0`;
+        if (k > this.runs.capacityOf(g)) return `region ${r}: ${k} runs in a smaller slot`;
+        if (rs[h + 1] !== 0) return `region ${r}: first run not at 0`;
       }
     }
     return null;
