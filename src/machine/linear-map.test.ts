@@ -23,6 +23,8 @@ describe('LinearMap (sparse gfn → pfn)', () => {
             map.set(op.page, n, op.value);
             for (let i = 0; i < n; i++) ref.set(op.page + i, op.value + i);
             for (const [p, v] of ref) if (map.get(p) !== v) return false;
+            const bad = map.checkInvariants();
+            if (bad !== null) throw new Error(bad);
           }
           return true;
         },

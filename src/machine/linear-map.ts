@@ -25,6 +25,8 @@ export class LinearMap {
   private slotOf: Int32Array;
   /** Dense regions: chunks of DENSE_CHUNK × 512 values (chunks are added, never copied). */
   private dense: Float64Array[] = [];
+  /** Runs in each dense slot (pages whose frames are not consecutive start a run). */
+  private denseRuns: Int16Array[] = [];
   private freeSlots: number[] = [];
   private usedSlots = 0;
   /** Run slots: start index and offset (value = offset + i) of each run. */
@@ -89,8 +91,17 @@ export class LinearMap {
     if (slot >= 0) {
       const pool = this.dense[slot >>> DENSE_BITS]!;
       const base = (slot & DENSE_MASK) * REGION;
+      // Run boundaries touching [a, b) (between x and x + 1: not consecutive frames), before
+      // and after, keep the slot's run count without rescanning the region.
+      const lo = base + (a > 0 ? a - 1 : 0);
+      const hi = base + (b < REGION ? b : REGION - 1);
+      let edges = 0;
+      for (let x = lo; x < hi; x++) if (pool[x + 1] !== pool[x]! + 1) edges--;
       for (let i = a; i < b; i++) pool[base + i] = off + i;
-      this.maybeRuns(r, slot);
+      for (let x = lo; x < hi; x++) if (pool[x + 1] !== pool[x]! + 1) edges++;
+      const runs = this.denseRuns[slot >>> DENSE_BITS]!;
+      runs[slot & DENSE_MASK]! += edges;
+      if (runs[slot & DENSE_MASK]! <= MAX_RUNS) this.toRuns(r, slot);
       return;
     }
     if (slot === -1) {
@@ -191,6 +202,7 @@ export class LinearMap {
       return;
     }
     const d = this.allocDense(r);
+    this.denseRuns[d >>> DENSE_BITS]![d & DENSE_MASK] = k;
     const pool = this.dense[d >>> DENSE_BITS]!;
     const base = (d & DENSE_MASK) * REGION;
     for (let j = 0; j < k; j++) {
@@ -199,15 +211,14 @@ export class LinearMap {
     }
   }
 
-  /** A dense region that became few runs again goes back to runs. */
-  private maybeRuns(r: number, slot: number): void {
+  /** A dense region that has become few runs again goes back to runs. */
+  private toRuns(r: number, slot: number): void {
     const p = this.dense[slot >>> DENSE_BITS]!;
     const base = (slot & DENSE_MASK) * REGION;
     let k = 0;
     for (let i = 0; i < REGION; i++) {
       const off = p[base + i]! - i;
       if (k > 0 && this.tOff[k - 1] === off) continue;
-      if (k === MAX_RUNS) return;
       this.tStart[k] = i;
       this.tOff[k] = off;
       k++;
@@ -222,15 +233,30 @@ export class LinearMap {
     if (slot === undefined) {
       slot = this.usedSlots++;
       this.dense = growDense(this.dense, slot, (n) => new Float64Array(n));
+      if (slot >>> DENSE_BITS >= this.denseRuns.length)
+        this.denseRuns.push(new Int16Array(DENSE_CHUNK));
     }
     this.slotOf[r] = slot;
     return slot;
   }
 
-  /** Run slots start at 0, ascend, hold 2..MAX_RUNS runs with adjacent offsets different. */
+  /**
+   * Run slots start at 0, ascend, hold 2..MAX_RUNS runs with adjacent offsets different; dense
+   * slots hold more than MAX_RUNS runs, as counted.
+   */
   checkInvariants(): string | null {
     for (let r = 0; r < this.slotOf.length; r++) {
       const slot = this.slotOf[r]!;
+      if (slot >= 0) {
+        const p = this.dense[slot >>> DENSE_BITS]!;
+        const base = (slot & DENSE_MASK) * REGION;
+        let runs = 1;
+        for (let i = 1; i < REGION; i++) if (p[base + i] !== p[base + i - 1]! + 1) runs++;
+        if (runs <= MAX_RUNS) return `region ${r}: dense with ${runs} runs`;
+        if (runs !== this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK])
+          return `region ${r}: dense with ${runs} runs, ${this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK]} counted`;
+        continue;
+      }
       if (slot > -2) continue;
       const g = -slot - 2;
       const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
@@ -253,6 +279,7 @@ export class LinearMap {
       base: this.base.slice(),
       slotOf: this.slotOf.slice(),
       dense: this.dense.map((d) => d.slice()),
+      denseRuns: this.denseRuns.map((d) => d.slice()),
       freeSlots: this.freeSlots.slice(),
       runs: this.runs.clone(),
       tStart: new Uint16Array(REGION + 1),
