@@ -194,11 +194,22 @@ function showOnMap(start: number | null, end: number | null): void {
   const ui = useUi.getState();
   ui.setTool(null);
   ui.setLayer('direct-map');
-  if (start !== null && end !== null) {
-    // Some context around a single region: the 64 MiB row it sits in.
-    const row = 32 * 2 ** 21;
-    ui.setZoom({ start: Math.floor(start / row) * row, end: Math.ceil(end / row) * row });
-  }
+  if (start !== null && end !== null) ui.setZoom(contextAround(start, end));
+}
+
+/**
+ * A byte range to zoom to around [start, end): a few 2 MiB regions either side within the 64 MiB
+ * row of tiles it starts in (the map's row), or whole rows for a longer range.
+ */
+function contextAround(start: number, end: number): { start: number; end: number } {
+  const region = 2 ** 21;
+  const row = 32 * region;
+  const rowStart = Math.floor(start / row) * row;
+  if (end - start > 8 * region) return { start: rowStart, end: Math.ceil(end / row) * row };
+  return {
+    start: Math.max(rowStart, Math.floor(start / region) * region - 4 * region),
+    end: Math.min(rowStart + row, Math.ceil(end / region) * region + 4 * region),
+  };
 }
 
 /** The overlay's own controls: show it (closing the sheet) or take it off the map. */
@@ -296,7 +307,7 @@ function SnpView(props: { data: Extract<ImportData, { format: 'snp-rmp' }>; info
   }, [pfnKey, digest]);
   const show = (pfn: number) => {
     const ui = useUi.getState();
-    ui.setTool(null);
+    showOnMap(pfn * 4096, pfn * 4096 + 4096);
     ui.setLayer('rmp');
     ui.selectPfn(pfn);
   };
@@ -359,7 +370,14 @@ function SnpView(props: { data: Extract<ImportData, { format: 'snp-rmp' }>; info
         </p>
       ))}
       {firstOnHost !== undefined && (
-        <OverlayActions what="frames and their 2 MiB regions" onShow={() => show(firstOnHost)} />
+        <OverlayActions
+          what="frames and their 2 MiB regions"
+          onShow={() => {
+            // No selection: the inspector would cover the marks it is meant to show.
+            showOnMap(firstOnHost * 4096, firstOnHost * 4096 + 4096);
+            useUi.getState().setLayer('rmp');
+          }}
+        />
       )}
     </>
   );

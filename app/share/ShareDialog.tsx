@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { RunInfo } from '../../src/worker/protocol';
+import { readCompareParams } from '../compare/compare-url';
 import { CopyButton } from './CopyButton';
 import { Dialog, download } from './Dialog';
 import { embedLink, iframeSnippet, LONG_LINK_CHARS, pageBase, shareLink } from './links';
@@ -21,7 +22,9 @@ function fileNameOf(title: string): string {
 export function ShareDialog(props: { info: RunInfo; step: number; onClose(): void }) {
   const { info, step, onClose } = props;
   const link = shareLink();
-  const snippet = iframeSnippet(embedLink(), info.title);
+  // While compare is open the address bar carries B (?cmpKernel=…): link and embed are the comparison's.
+  const compare = readCompareParams(window.location.search) !== null;
+  const snippet = iframeSnippet(embedLink(), compare ? `${info.title} (compare A/B)` : info.title);
   const [srcInput, setSrcInput] = useState('');
   const checked = srcInput.trim() === '' ? null : checkSrcUrl(srcInput);
   const srcLink = checked?.ok === true ? pageBase() + srcFragment(checked.url, { step }) : '';
@@ -55,7 +58,9 @@ export function ShareDialog(props: { info: RunInfo; step: number; onClose(): voi
       </section>
       <section aria-label="Embed">
         <label className="stack">
-          <span>Embed in slides (iframe)</span>
+          <span>
+            {compare ? 'Embed this comparison in slides (iframe)' : 'Embed in slides (iframe)'}
+          </span>
           <textarea readOnly rows={3} value={snippet} aria-label="Iframe snippet" />
         </label>
         <div className="row">
