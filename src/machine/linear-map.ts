@@ -63,12 +63,11 @@ export class LinearMap {
     if (slot === -1) return this.base[r]! + i;
     if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
     const g = -slot - 2;
-    const c = RunSlots.chunkOf(g);
-    const rs = this.runs.starts[c]!;
-    const o = RunSlots.entryOf(g) + 1;
-    let j = rs[o - 1]! - 1;
-    while (rs[o + j]! > i) j--;
-    return this.runs.values[c]![o + j]! + i;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const e = RunSlots.entryOf(g);
+    let x = e + 2 * d[e]!;
+    while (d[x]! > i) x -= 2;
+    return d[x + 1]! + i;
   }
 
   /** Pages [page, page + n) map to value, value + 1, … */
@@ -113,23 +112,21 @@ export class LinearMap {
     } else if (b - a === 1) {
       // One page (4K churn): edit the runs in place.
       const g = -slot - 2;
-      const c = RunSlots.chunkOf(g);
-      const rs = this.runs.starts[c]!;
-      const ro = this.runs.values[c]!;
-      const h = RunSlots.entryOf(g);
-      const n = rs[h]!;
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const e = RunSlots.entryOf(g);
+      const n = d[e]!;
       let j = n - 1;
-      while (rs[h + 1 + j]! > a) j--;
-      if (ro[h + 1 + j] === off) return;
-      const nn = setOneInRuns(rs, ro, h + 1, n, j, a, off, REGION, ro[h]!);
+      while (d[e + 2 + 2 * j]! > a) j--;
+      if (d[e + 3 + 2 * j] === off) return;
+      const nn = setOneInRuns(d, e + 2, n, j, a, off, REGION, d[e + 1]!);
       if (nn > 1) {
-        rs[h] = nn;
+        d[e] = nn;
         return;
       }
       if (nn === 1) {
         this.runs.release(g);
         this.slotOf[r] = -1;
-        this.base[r] = ro[h + 1]!;
+        this.base[r] = d[e + 3]!;
         return;
       }
     }
@@ -137,21 +134,19 @@ export class LinearMap {
     const ts = this.tStart;
     const to = this.tOff;
     let k = 0;
-    let rs: Uint16Array | null = null;
-    let ro: Float64Array | null = null;
-    let o = 0;
+    let d: Float64Array | null = null;
+    let b0 = 0;
     let n = 1;
     if (slot <= -2) {
       const g = -slot - 2;
-      rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-      ro = this.runs.values[RunSlots.chunkOf(g)]!;
-      o = RunSlots.entryOf(g) + 1;
-      n = rs[o - 1]!;
+      d = this.runs.data[RunSlots.chunkOf(g)]!;
+      b0 = RunSlots.entryOf(g) + 2;
+      n = d[b0 - 2]!;
     }
     for (let j = 0; j < n; j++) {
-      const s0 = rs ? rs[o + j]! : 0;
-      const e0 = !rs || j + 1 === n ? REGION : rs[o + j + 1]!;
-      const w = ro ? ro[o + j]! : this.base[r]!;
+      const s0 = d ? d[b0 + 2 * j]! : 0;
+      const e0 = !d || j + 1 === n ? REGION : d[b0 + 2 * j + 2]!;
+      const w = d ? d[b0 + 2 * j + 1]! : this.base[r]!;
       for (let piece = 0; piece < 3; piece++) {
         let start: number;
         let pw = w;
@@ -191,14 +186,13 @@ export class LinearMap {
         g = this.runs.alloc(RunSlots.capacityFor(k));
         this.slotOf[r] = -g - 2;
       }
-      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-      const ro = this.runs.values[RunSlots.chunkOf(g)]!;
-      const h = RunSlots.entryOf(g);
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const e = RunSlots.entryOf(g);
       for (let j = 0; j < k; j++) {
-        rs[h + 1 + j] = this.tStart[j]!;
-        ro[h + 1 + j] = this.tOff[j]!;
+        d[e + 2 + 2 * j] = this.tStart[j]!;
+        d[e + 3 + 2 * j] = this.tOff[j]!;
       }
-      rs[h] = k;
+      d[e] = k;
       return;
     }
     const d = this.allocDense(r);
@@ -259,15 +253,14 @@ export class LinearMap {
       }
       if (slot > -2) continue;
       const g = -slot - 2;
-      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-      const ro = this.runs.values[RunSlots.chunkOf(g)]!;
-      const o = RunSlots.entryOf(g) + 1;
-      const n = rs[o - 1]!;
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const b = RunSlots.entryOf(g) + 2;
+      const n = d[b - 2]!;
       if (n < 2 || n > MAX_RUNS || n > this.runs.capacityOf(g)) return `region ${r}: ${n} runs`;
-      if (rs[o] !== 0) return `region ${r}: first run at ${rs[o]}`;
+      if (d[b] !== 0) return `region ${r}: first run at ${d[b]}`;
       for (let j = 1; j < n; j++) {
-        if (rs[o + j]! <= rs[o + j - 1]!) return `region ${r}: runs not ascending`;
-        if (ro[o + j] === ro[o + j - 1]) return `region ${r}: equal neighbours at ${j}`;
+        if (d[b + 2 * j]! <= d[b + 2 * j - 2]!) return `region ${r}: runs not ascending`;
+        if (d[b + 2 * j + 1] === d[b + 2 * j - 1]) return `region ${r}: equal neighbours at ${j}`;
       }
     }
     return null;

@@ -90,12 +90,11 @@ export class RegionWords {
     if (slot === -1) return this.uniform[r]!;
     if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
     const g = -slot - 2;
-    const c = RunSlots.chunkOf(g);
-    const rs = this.runs.starts[c]!;
-    const o = RunSlots.entryOf(g) + 1;
-    let j = rs[o - 1]! - 1;
-    while (rs[o + j]! > i) j--;
-    return this.runs.values[c]![o + j]!;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const e = RunSlots.entryOf(g);
+    let x = e + 2 * d[e]!;
+    while (d[x]! > i) x -= 2;
+    return d[x + 1]!;
   }
 
   /** For pages [page, page + n): word = (word & ~clear) | set. */
@@ -131,26 +130,23 @@ export class RegionWords {
       return this.updateRuns(r, slot, i, i + 1, clear, set);
     }
     const g = -slot - 2;
-    const c = RunSlots.chunkOf(g);
-    const rs = this.runs.starts[c]!;
-    const rw = this.runs.values[c]!;
-    const h = RunSlots.entryOf(g);
-    const o = h + 1;
-    const n = rs[h]!;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const e = RunSlots.entryOf(g);
+    const n = d[e]!;
     let j = n - 1;
-    while (rs[o + j]! > i) j--;
-    const w = rw[o + j]!;
+    while (d[e + 2 + 2 * j]! > i) j--;
+    const w = d[e + 3 + 2 * j]!;
     const nw = ((w & ~clear) | set) >>> 0;
     if (nw === w) return;
-    const nn = setOneInRuns(rs, rw, o, n, j, i, nw, REGION, rw[h]!);
+    const nn = setOneInRuns(d, e + 2, n, j, i, nw, REGION, d[e + 1]!);
     if (nn < 0) return this.updateRuns(r, slot, i, i + 1, clear, set);
     const m = this.countMask;
     if ((w ^ nw) & m) this.counts[r]! += nw & m ? 1 : -1;
-    if (nn > 1) rs[h] = nn;
+    if (nn > 1) d[e] = nn;
     else {
       this.runs.release(g);
       this.slotOf[r] = -1;
-      this.uniform[r] = rw[o]!;
+      this.uniform[r] = d[e + 3]!;
     }
   }
 
@@ -172,9 +168,8 @@ export class RegionWords {
     const tw = this.tWord;
     let k = 0;
     let n: number;
-    let rs: Uint16Array | null = null;
-    let rw: Uint32Array | null = null;
-    let o = 0;
+    let d: Uint32Array | null = null;
+    let b0 = 0;
     const uniform = slot === -1;
     if (uniform) {
       const u = this.uniform[r]!;
@@ -182,15 +177,14 @@ export class RegionWords {
       n = 1;
     } else {
       const g = -slot - 2;
-      rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-      rw = this.runs.values[RunSlots.chunkOf(g)]!;
-      o = RunSlots.entryOf(g) + 1;
-      n = rs[o - 1]!;
+      d = this.runs.data[RunSlots.chunkOf(g)]!;
+      b0 = RunSlots.entryOf(g) + 2;
+      n = d[b0 - 2]!;
     }
     for (let j = 0; j < n; j++) {
-      const s0 = rs ? rs[o + j]! : 0;
-      const e0 = !rs || j + 1 === n ? REGION : rs[o + j + 1]!;
-      const w = rw ? rw[o + j]! : this.uniform[r]!;
+      const s0 = d ? d[b0 + 2 * j]! : 0;
+      const e0 = !d || j + 1 === n ? REGION : d[b0 + 2 * j + 2]!;
+      const w = d ? d[b0 + 2 * j + 1]! : this.uniform[r]!;
       // Up to three pieces: before a, inside [a, b) (mapped), after b; equal neighbours merge.
       for (let piece = 0; piece < 3; piece++) {
         let start: number;
@@ -239,15 +233,13 @@ export class RegionWords {
         g = this.runs.alloc(RunSlots.capacityFor(k));
         this.slotOf[r] = -g - 2;
       }
-      const c = RunSlots.chunkOf(g);
-      const rs = this.runs.starts[c]!;
-      const rw = this.runs.values[c]!;
-      const h = RunSlots.entryOf(g);
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const e = RunSlots.entryOf(g);
       for (let j = 0; j < k; j++) {
-        rs[h + 1 + j] = ts[j]!;
-        rw[h + 1 + j] = tw[j]!;
+        d[e + 2 + 2 * j] = ts[j]!;
+        d[e + 3 + 2 * j] = tw[j]!;
       }
-      rs[h] = k;
+      d[e] = k;
       return;
     }
     this.slotOf[r] = -1;
@@ -341,12 +333,11 @@ export class RegionWords {
       return;
     }
     const g = -slot - 2;
-    const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-    const rw = this.runs.values[RunSlots.chunkOf(g)]!;
-    const o = RunSlots.entryOf(g) + 1;
-    const n = rs[o - 1]!;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const b = RunSlots.entryOf(g) + 2;
+    const n = d[b - 2]!;
     for (let j = 0; j < n; j++)
-      out.fill(rw[o + j]!, rs[o + j]!, j + 1 < n ? rs[o + j + 1]! : REGION);
+      out.fill(d[b + 2 * j + 1]!, d[b + 2 * j]!, j + 1 < n ? d[b + 2 * j + 2]! : REGION);
   }
 
   /**
@@ -363,13 +354,12 @@ export class RegionWords {
     }
     if (slot <= -2) {
       const g = -slot - 2;
-      const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
-      const rw = this.runs.values[RunSlots.chunkOf(g)]!;
-      const o = RunSlots.entryOf(g) + 1;
-      const n = rs[o - 1]!;
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const b = RunSlots.entryOf(g) + 2;
+      const n = d[b - 2]!;
       for (let j = 0; j < n; j++) {
-        outStart[j] = rs[o + j]!;
-        outWord[j] = rw[o + j]!;
+        outStart[j] = d[b + 2 * j]!;
+        outWord[j] = d[b + 2 * j + 1]!;
       }
       return n;
     }
@@ -421,13 +411,13 @@ export class RegionWords {
         return `region ${r}: dense with ${runs} runs, ${this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK]} counted`;
       if (slot <= -2) {
         const g = -slot - 2;
-        const rs = this.runs.starts[RunSlots.chunkOf(g)]!;
+        const d = this.runs.data[RunSlots.chunkOf(g)]!;
         const h = RunSlots.entryOf(g);
-        const k = rs[h]!;
+        const k = d[h]!;
         if (k < 2 || k > SPARSE_MAX || k !== runs)
           return `region ${r}: sparse with ${k} runs, ${runs} real`;
         if (k > this.runs.capacityOf(g)) return `region ${r}: ${k} runs in a smaller slot`;
-        if (rs[h + 1] !== 0) return `region ${r}: first run not at 0`;
+        if (d[h + 2] !== 0) return `region ${r}: first run not at 0`;
       }
     }
     return null;

@@ -1,21 +1,20 @@
 /**
- * In-place edit of one region's run list, shared by RegionWords (runs of equal words) and
- * LinearMap (runs of equal frame offsets): the runs live at [off, off + n) of a start array and a
- * value array; run q covers [start[q], start[q + 1]) (the last one up to the region's end), and
- * adjacent runs hold different values.
- *
- * Setting one page is the churn's commonest edit (a 4K share, unshare or allocation). Rebuilding
- * the list costs O(runs) copies twice; editing in place costs a shift of the tail at most.
+ * Run lists of 2 MiB regions, shared by RegionWords (runs of equal words) and LinearMap (runs of
+ * equal frame offsets): run q of a list at `base` has its first page at arr[base + 2q] and its
+ * value at arr[base + 2q + 1] (interleaved, so a lookup touches one cache line, not two arrays);
+ * run q covers [start(q), start(q + 1)), the last one up to the region's end, and adjacent runs
+ * hold different values.
  */
 
 /**
- * Give page i (inside run j) the value v (different from run j's value). Returns the new run
- * count, or -1, changing nothing, when the result would need more than max runs.
+ * Give page i (inside run j) the value v (different from run j's value), editing the list in
+ * place — the churn's commonest edit (a 4K share, unshare or allocation); a rebuild would copy
+ * the list twice. Returns the new run count, or -1, changing nothing, when the result would need
+ * more than max runs.
  */
 export function setOneInRuns(
-  start: Uint16Array,
-  value: Uint32Array | Float64Array,
-  off: number,
+  a: Uint32Array | Float64Array,
+  base: number,
   n: number,
   j: number,
   i: number,
@@ -23,86 +22,78 @@ export function setOneInRuns(
   regionEnd: number,
   max: number,
 ): number {
-  const at = off + j;
-  const s = start[at]!;
-  const e = j + 1 < n ? start[at + 1]! : regionEnd;
-  const mergePrev = j > 0 && value[at - 1] === v;
-  const mergeNext = j + 1 < n && value[at + 1] === v;
+  const at = base + 2 * j;
+  const s = a[at]!;
+  const e = j + 1 < n ? a[at + 2]! : regionEnd;
+  const mergePrev = j > 0 && a[at - 1] === v;
+  const mergeNext = j + 1 < n && a[at + 3] === v;
   if (s === i && e === i + 1) {
     // The run is exactly this page.
-    if (mergePrev && mergeNext) return remove(start, value, off, n, j, 2);
-    if (mergePrev) return remove(start, value, off, n, j, 1);
+    if (mergePrev && mergeNext) return remove(a, base, n, j, 2);
+    if (mergePrev) return remove(a, base, n, j, 1);
     if (mergeNext) {
-      value[at] = v;
-      return remove(start, value, off, n, j + 1, 1);
+      a[at + 1] = v;
+      return remove(a, base, n, j + 1, 1);
     }
-    value[at] = v;
+    a[at + 1] = v;
     return n;
   }
   if (s === i) {
     // First page of a longer run.
     if (mergePrev) {
-      start[at] = i + 1;
+      a[at] = i + 1;
       return n;
     }
     if (n + 1 > max) return -1;
-    insert(start, value, off, n, j, 1);
-    start[at] = i;
-    value[at] = v;
-    start[at + 1] = i + 1;
+    insert(a, base, n, j, 1);
+    a[at] = i;
+    a[at + 1] = v;
+    a[at + 2] = i + 1;
     return n + 1;
   }
   if (e === i + 1) {
     // Last page of a longer run.
     if (mergeNext) {
-      start[at + 1] = i;
+      a[at + 2] = i;
       return n;
     }
     if (n + 1 > max) return -1;
-    insert(start, value, off, n, j + 1, 1);
-    start[at + 1] = i;
-    value[at + 1] = v;
+    insert(a, base, n, j + 1, 1);
+    a[at + 2] = i;
+    a[at + 3] = v;
     return n + 1;
   }
   // Inside a run: it becomes three.
   if (n + 2 > max) return -1;
-  const w = value[at]!;
-  insert(start, value, off, n, j + 1, 2);
-  start[at + 1] = i;
-  value[at + 1] = v;
-  start[at + 2] = i + 1;
-  value[at + 2] = w;
+  const w = a[at + 1]!;
+  insert(a, base, n, j + 1, 2);
+  a[at + 2] = i;
+  a[at + 3] = v;
+  a[at + 4] = i + 1;
+  a[at + 5] = w;
   return n + 2;
 }
 
-/** Open `k` slots at position q (shifting runs q.. up). */
+/** Open `k` runs at position q (shifting runs q.. up). */
 function insert(
-  start: Uint16Array,
-  value: Uint32Array | Float64Array,
-  off: number,
+  a: Uint32Array | Float64Array,
+  base: number,
   n: number,
   q: number,
   k: number,
 ): void {
-  for (let x = off + n - 1; x >= off + q; x--) {
-    start[x + k] = start[x]!;
-    value[x + k] = value[x]!;
-  }
+  for (let x = base + 2 * n - 1; x >= base + 2 * q; x--) a[x + 2 * k] = a[x]!;
 }
 
 /** Remove `k` runs at position q (shifting runs above down); returns the new count. */
 function remove(
-  start: Uint16Array,
-  value: Uint32Array | Float64Array,
-  off: number,
+  a: Uint32Array | Float64Array,
+  base: number,
   n: number,
   q: number,
   k: number,
 ): number {
-  for (let x = off + q; x + k < off + n; x++) {
-    start[x] = start[x + k]!;
-    value[x] = value[x + k]!;
-  }
+  for (let x = base + 2 * q; x + 2 * k < base + 2 * n; x++) a[x] = a[x + 2 * k]!;
   return n - k;
 }
 
@@ -112,20 +103,20 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
- * Storage for run lists of many regions: slots of 4, 8, 12, … runs, each with a header entry
- * (start = run count, value = capacity), in fixed-size chunks. A region's list takes the smallest
- * slot that holds it and moves up a size when it outgrows it; chunks are added, never copied.
+ * Storage for the run lists of many regions: slots of 4, 8, 12, … runs, each a header (run
+ * count, capacity) followed by the interleaved runs, in fixed-size chunks. A region's list takes
+ * the smallest slot that holds it and moves up a size when it outgrows it; chunks are added, not
+ * copied.
  *
  * Why: fresh memory is what the big workloads pay for most (each new page faults in; on these
  * machines ~20 µs a page). A region of 2–3 runs (the common case: an allocation crossing a
  * page-table page) takes a 4-run slot, not the largest one, and growth never copies the arena.
  *
  * A slot is addressed by a global offset g: chunk g >>> CHUNK_BITS, entry g & CHUNK_MASK (g stays
- * far below 2^31). Callers read starts[chunk][entry + 1 + j] and values[chunk][entry + 1 + j].
+ * far below 2^31). In chunk array d: d[e] = run count, d[e + 1] = capacity, runs from e + 2.
  */
 export class RunSlots<V extends Uint32Array | Float64Array> {
-  starts: Uint16Array[] = [];
-  values: V[] = [];
+  data: V[] = [];
   /** Free slots per size class (capacity / 4 - 1). */
   private free: number[][] = [];
   /** Entries used in the newest chunk. */
@@ -134,7 +125,7 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
   used = 0;
 
   constructor(
-    private readonly makeValues: (n: number) => V,
+    private readonly make: (n: number) => V,
     readonly maxRuns: number,
   ) {
     for (let c = 0; c < maxRuns / 4; c++) this.free.push([]);
@@ -159,36 +150,31 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
     this.used++;
     let g = list.pop();
     if (g === undefined) {
-      const size = capacity + 1;
-      let last = this.starts.length - 1;
+      const size = 2 + 2 * capacity;
+      let last = this.data.length - 1;
       if (last < 0 || this.top + size > CHUNK) {
         // The first chunk starts small and grows; once one is full, new ones come whole.
-        const n = last < 0 ? 256 : CHUNK;
-        this.starts.push(new Uint16Array(n));
-        this.values.push(this.makeValues(n));
+        this.data.push(this.make(last < 0 ? 512 : CHUNK));
         this.top = 0;
         last++;
       }
-      if (this.top + size > this.starts[last]!.length) {
+      if (this.top + size > this.data[last]!.length) {
         // Only the newest chunk grows (up to CHUNK entries), so small machines stay small.
-        const n = Math.min(CHUNK, Math.max(2 * this.starts[last]!.length, this.top + size));
-        const st = new Uint16Array(n);
-        st.set(this.starts[last]!);
-        const va = this.makeValues(n);
-        va.set(this.values[last]!);
-        this.starts[last] = st;
-        this.values[last] = va;
+        const n = Math.min(CHUNK, Math.max(2 * this.data[last]!.length, this.top + size));
+        const d = this.make(n);
+        d.set(this.data[last]!);
+        this.data[last] = d;
       }
       g = (last << CHUNK_BITS) + this.top;
-      this.top += capacity + 1;
-      this.values[g >>> CHUNK_BITS]![g & CHUNK_MASK] = capacity;
+      this.top += size;
+      this.data[last]![this.top - size + 1] = capacity;
     }
-    this.starts[g >>> CHUNK_BITS]![g & CHUNK_MASK] = 0;
+    this.data[g >>> CHUNK_BITS]![g & CHUNK_MASK] = 0;
     return g;
   }
 
   capacityOf(g: number): number {
-    return this.values[g >>> CHUNK_BITS]![g & CHUNK_MASK]!;
+    return this.data[g >>> CHUNK_BITS]![(g & CHUNK_MASK) + 1]!;
   }
 
   release(g: number): void {
@@ -198,17 +184,15 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
 
   get bytes(): number {
     let n = 0;
-    for (let i = 0; i < this.starts.length; i++)
-      n += this.starts[i]!.byteLength + this.values[i]!.byteLength;
+    for (const d of this.data) n += d.byteLength;
     return n;
   }
 
   clone(): RunSlots<V> {
-    const c = new RunSlots(this.makeValues, this.maxRuns);
+    const c = new RunSlots(this.make, this.maxRuns);
     // Full chunks whole; the newest only as far as it is used.
-    const last = this.starts.length - 1;
-    c.starts = this.starts.map((a, i) => (i === last ? a.slice(0, this.top) : a.slice()));
-    c.values = this.values.map((a, i) => (i === last ? a.slice(0, this.top) : a.slice()) as V);
+    const last = this.data.length - 1;
+    c.data = this.data.map((a, i) => (i === last ? a.slice(0, this.top) : a.slice()) as V);
     c.free = this.free.map((l) => l.slice());
     c.top = this.top;
     c.used = this.used;
