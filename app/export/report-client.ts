@@ -1,11 +1,12 @@
 /**
- * The mailing-list report comes from a small worker of its own (src/worker/report-worker.ts),
- * started the first time a report is asked for.
+ * The mailing-list report is built off the main thread by the tools worker's code
+ * (ToolsHost.report), in an instance of its own started the first time a report is asked for —
+ * so a sweep running in the panels' tools worker never holds the export dialog up.
  */
 import { type Remote, wrap } from 'comlink';
-import type { ReportApi } from '../../src/worker/report-worker';
+import type { ToolsApi } from '../../src/worker/tools-host';
 
-let remote: Remote<ReportApi> | null = null;
+let remote: Remote<ToolsApi> | null = null;
 
 export async function buildReport(
   scenario: unknown,
@@ -13,8 +14,8 @@ export async function buildReport(
   link: string,
   version: string,
 ): Promise<string> {
-  remote ??= wrap<ReportApi>(
-    new Worker(new URL('../../src/worker/report-worker.ts', import.meta.url), { type: 'module' }),
+  remote ??= wrap<ToolsApi>(
+    new Worker(new URL('../../src/worker/tools-worker.ts', import.meta.url), { type: 'module' }),
   );
   const r = await remote.report({ scenario, step, link, version });
   return r.ok ? r.text : `The report could not be built: ${r.error}\n`;

@@ -39,6 +39,7 @@ import {
 import type { ScenarioEvent } from '../scenario/types';
 import { metricsOf } from '../sim/metrics';
 import { type SweepCell, sweepCell } from '../sim/sweep';
+import { buildReport, type ReportRequest, type ReportResult } from './report';
 
 export const TOOLS_PROTOCOL_VERSION = 1;
 export { MAX_INPUT_CHARS };
@@ -84,6 +85,8 @@ export interface ToolsApi {
   onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
   /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
   withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
+  /** The 80-column mailing-list report at a step (report.ts). */
+  report(req: ReportRequest): ReportResult;
 }
 
 function resolve(source: ToolsSource): ScenarioResult {
@@ -122,6 +125,10 @@ export function overlayCodes(status: Uint8Array, machineLevels: Uint8Array): Uin
 export class ToolsHost implements ToolsApi {
   protocolVersion(): number {
     return TOOLS_PROTOCOL_VERSION;
+  }
+
+  report(req: ReportRequest): ReportResult {
+    return buildReport(req);
   }
 
   /** Every kernel design × backing, designs in KERNEL_DESIGNS order, backings in BACKINGS order. */
