@@ -62,12 +62,7 @@ export class LinearMap {
     const i = page - r * REGION;
     if (slot === -1) return this.base[r]! + i;
     if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
-    const g = -slot - 2;
-    const d = this.runs.data[RunSlots.chunkOf(g)]!;
-    const e = RunSlots.entryOf(g);
-    let x = e + 2 * d[e]!;
-    while (d[x]! > i) x -= 2;
-    return d[x + 1]! + i;
+    return this.runs.valueAt(-slot - 2, i) + i;
   }
 
   /** Pages [page, page + n) map to value, value + 1, … */

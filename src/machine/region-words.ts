@@ -89,12 +89,7 @@ export class RegionWords {
     const i = page - r * REGION;
     if (slot === -1) return this.uniform[r]!;
     if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
-    const g = -slot - 2;
-    const d = this.runs.data[RunSlots.chunkOf(g)]!;
-    const e = RunSlots.entryOf(g);
-    let x = e + 2 * d[e]!;
-    while (d[x]! > i) x -= 2;
-    return d[x + 1]!;
+    return this.runs.valueAt(-slot - 2, i);
   }
 
   /** For pages [page, page + n): word = (word & ~clear) | set. */

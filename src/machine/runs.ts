@@ -173,6 +173,15 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
     return g;
   }
 
+  /** The value of the run of slot g that holds region page i. */
+  valueAt(g: number, i: number): number {
+    const d = this.data[g >>> CHUNK_BITS]!;
+    const e = g & CHUNK_MASK;
+    let x = e + 2 + 2 * (d[e]! - 1);
+    while (d[x]! > i) x -= 2;
+    return d[x + 1]!;
+  }
+
   capacityOf(g: number): number {
     return this.data[g >>> CHUNK_BITS]![(g & CHUNK_MASK) + 1]!;
   }
