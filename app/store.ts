@@ -31,8 +31,13 @@ export type Tool = 'compare' | 'sweep' | 'import';
 
 export interface UiState {
   step: number;
-  /** Last step of the loaded run (0 before a run is loaded); bounds every seek. */
+  /** Last step of the loaded run (0 before a run is loaded). */
   maxStep: number;
+  /**
+   * Last step the worker has computed (= maxStep once the run is done): bounds every seek, and
+   * playing waits here while the run goes on.
+   */
+  computed: number;
   playing: boolean;
   speed: Speed;
   layer: MapLayer;
@@ -58,7 +63,9 @@ export type Dialog = 'share' | 'export' | null;
 export interface UiActions {
   seek(step: number): void;
   stepBy(delta: number): void;
-  setMaxStep(maxStep: number): void;
+  /** A new run: its last step and how far it is computed. */
+  setMaxStep(maxStep: number, computed?: number): void;
+  setComputed(computed: number): void;
   setPlaying(playing: boolean): void;
   togglePlaying(): void;
   setSpeed(speed: Speed): void;
@@ -94,6 +101,7 @@ function initialTool(): Tool | null {
 export const useUi = create<UiState & UiActions>()((set, get) => ({
   step: 0,
   maxStep: 0,
+  computed: 0,
   playing: false,
   speed: 2,
   layer: 'direct-map',
@@ -109,9 +117,11 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   lecture: false,
   tool: initialTool(),
 
-  seek: (step) => set({ step: clamp(step, get().maxStep) }),
-  stepBy: (delta) => set({ step: clamp(get().step + delta, get().maxStep), playing: false }),
-  setMaxStep: (maxStep) => set({ maxStep, step: clamp(get().step, maxStep) }),
+  seek: (step) => set({ step: clamp(step, get().computed) }),
+  stepBy: (delta) => set({ step: clamp(get().step + delta, get().computed), playing: false }),
+  setMaxStep: (maxStep, computed = maxStep) =>
+    set({ maxStep, computed, step: clamp(get().step, computed) }),
+  setComputed: (computed) => set({ computed: Math.min(computed, get().maxStep) }),
   setPlaying: (playing) => set({ playing }),
   togglePlaying: () => {
     const { playing, step, maxStep } = get();

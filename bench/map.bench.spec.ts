@@ -1,12 +1,15 @@
 /**
  * Map benchmark (npm run bench): frame times while zooming and panning a 1 TiB host at 1920×1080,
- * long tasks, time to first map frame from a share URL, and the gzip size of the JavaScript.
+ * long tasks, time to first map frame from a share URL, seek round trips in a million-event run,
+ * long tasks while playing, and the gzip size of the JavaScript.
  * Prints one table. Numbers, not assertions: the issue's targets are in the last column.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Page, test } from '@playwright/test';
+import { millionEventLink } from '../e2e/helpers/million';
+import type { MapSnapshot, StepView } from '../src/worker/protocol';
 
 interface MapHandle {
   stats: {
@@ -22,9 +25,16 @@ interface MapHandle {
   ready(): boolean;
 }
 
+/** The app's engine handle (app/engine-client.ts), only the calls a seek makes. */
+interface EngineHandle {
+  snapshot(step: number): Promise<MapSnapshot>;
+  stepViews(step: number): Promise<{ view: StepView; prev: StepView | null }>;
+}
+
 declare global {
   interface Window {
     __fractureMap?: MapHandle;
+    __fractureEngine?: EngineHandle;
     __longTasks?: { start: number; duration: number }[];
     __rafGaps?: number[];
   }
@@ -67,7 +77,19 @@ function bundleGzipKiB(): { js: number; files: number } {
   return { js: js / 1024, files };
 }
 
-test('memory map: frame times, long tasks, first frame, bundle size', async ({ page }) => {
+/** Play at 100 steps/s for 5 s from where the run is; long tasks as "count (max)". */
+async function playing(page: Page): Promise<string> {
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(5_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const long = await page.evaluate(() => window.__longTasks ?? []);
+  if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(long));
+  const max = long.reduce((m, t) => Math.max(m, t.duration), 0);
+  return `${long.length} (max ${ms(max)})`;
+}
+
+test('memory map: frame times, long tasks, first frame, seeks, bundle size', async ({ page }) => {
   const rows: [string, string, string][] = [];
 
   // 1. First frame from a share link of the default scenario.
@@ -141,7 +163,60 @@ test('memory map: frame times, long tasks, first frame, bundle size', async ({ p
   const longMax = r.long.reduce((m, t) => Math.max(m, t.duration), 0);
   rows.push(['long tasks (> 50 ms) during zoom/pan', `${r.long.length} (max ${ms(longMax)})`, '0']);
 
-  // 3. JavaScript shipped.
+  // 3. Playing the 1 TiB run: long tasks on the main thread.
+  await page.evaluate(() => {
+    window.__longTasks = [];
+  });
+  rows.push([
+    'long tasks while playing (many-guests-1t, 100 steps/s, 5 s)',
+    await playing(page),
+    '0',
+  ]);
+
+  // 4. A million events: first frame, then seeks to random steps once the run is computed.
+  await page.goto('about:blank');
+  await page.goto(`/${millionEventLink()}`);
+  await waitForMap(page, 240_000);
+  const firstMillion = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  rows.push([
+    'first map frame, 1M-event share URL (virtio-churn-1h ×5)',
+    ms(firstMillion),
+    '< 1500 ms',
+  ]);
+  const t1 = Date.now();
+  await page
+    .getByRole('progressbar', { name: 'Run computed' })
+    .waitFor({ state: 'detached', timeout: 290_000 });
+  rows.push(['  (whole run computed after)', ms(firstMillion + Date.now() - t1), '']);
+  const seeks = await page.evaluate(async () => {
+    const e = window.__fractureEngine!;
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const out: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const step = Math.floor(rnd() * 1_000_000);
+      const t = performance.now();
+      // What the app asks on a seek: the map snapshot and the counters (step and step − 1).
+      await Promise.all([e.snapshot(step), e.stepViews(step)]);
+      out.push(performance.now() - t);
+    }
+    return out;
+  });
+  rows.push([
+    'seek, 1M-event run, random steps: median round trip',
+    ms(pct(seeks, 50)),
+    '< 100 ms',
+  ]);
+  rows.push(['seek, 1M-event run, random steps: p95 round trip', ms(pct(seeks, 95)), '< 100 ms']);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+  });
+  rows.push(['long tasks while playing (1M events, 100 steps/s, 5 s)', await playing(page), '0']);
+
+  // 5. JavaScript shipped.
   const b = bundleGzipKiB();
   rows.push([`JS gzip (${b.files} files in dist/assets)`, `${b.js.toFixed(1)} kB`, '< 300 kB']);
 

@@ -164,8 +164,11 @@ export const ScenarioPanel = memo(function ScenarioPanel(props: { info: RunInfo 
         </label>
       </div>
       <p className="panel-note">
-        {info.steps.toLocaleString('en-US')} steps, run in {Math.round(info.runMs)} ms · digest{' '}
-        <code>{info.scenarioDigest.slice(0, 12)}</code>
+        {info.steps.toLocaleString('en-US')} steps,{' '}
+        {info.computed < info.steps
+          ? `${info.computed.toLocaleString('en-US')} run in ${Math.round(info.runMs)} ms so far`
+          : `run in ${Math.round(info.runMs)} ms`}{' '}
+        · digest <code>{info.scenarioDigest.slice(0, 12)}</code>
       </p>
     </section>
   );

@@ -1,10 +1,14 @@
 /**
  * The step slider with outcome marks drawn along it (RunInfo.marks, one tick per mark, coloured
- * by kind). The marks are a canvas behind the track: a run can carry thousands of them.
+ * by kind). The marks are a canvas behind the track: a run can carry thousands of them. While
+ * the worker is still computing the run, the part not computed yet is hatched (seeks stop at
+ * its edge).
  */
 import { useEffect, useRef } from 'react';
 import { MARK_KINDS, type OutcomeMarks } from '../../src/worker/protocol';
 import { kindMeta } from '../panels/kinds';
+import { useUi } from '../store';
+import './progress.css';
 
 /** Half the thumb width in CSS px (styles.css .scrubber input): marks line up with the thumb. */
 const THUMB_HALF_PX = 7;
@@ -44,6 +48,8 @@ export function Scrubber(props: {
 }) {
   const { step, steps, marks, onSeek } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
+  const computed = useUi((s) => s.computed);
+  const pending = steps > 0 && computed < steps ? 1 - computed / steps : 0;
 
   useEffect(() => {
     const c = canvas.current;
@@ -72,6 +78,13 @@ export function Scrubber(props: {
         aria-valuetext={`step ${step} of ${steps}`}
         onChange={(e) => onSeek(Number(e.currentTarget.value))}
       />
+      {pending > 0 && (
+        <div
+          className="scrubber-pending"
+          style={{ width: `calc((100% - ${2 * THUMB_HALF_PX}px) * ${pending})` }}
+          title="Not computed yet"
+        />
+      )}
     </div>
   );
 }

@@ -18,6 +18,7 @@ export const TimelineBar = memo(function TimelineBar(props: {
   const { info, jump, status } = props;
   const step = useUi((s) => s.step);
   const maxStep = useUi((s) => s.maxStep);
+  const computed = useUi((s) => s.computed);
   const playing = useUi((s) => s.playing);
   const speed = useUi((s) => s.speed);
   const ui = useUi.getState();
@@ -51,7 +52,7 @@ export const TimelineBar = memo(function TimelineBar(props: {
           className="icon-button"
           aria-label="Next step"
           title="Next step (→)"
-          disabled={disabled || step >= maxStep}
+          disabled={disabled || step >= computed}
           onClick={() => ui.stepBy(1)}
         >
           <NextIcon />
@@ -84,6 +85,20 @@ export const TimelineBar = memo(function TimelineBar(props: {
       <output className="step-counter" aria-live="off">
         step <b>{formatCount(step)}</b> / {formatCount(maxStep)}
       </output>
+      {computed < maxStep && (
+        <span
+          className="run-progress"
+          role="progressbar"
+          aria-label="Run computed"
+          aria-valuemin={0}
+          aria-valuemax={maxStep}
+          aria-valuenow={computed}
+          aria-valuetext={`${formatCount(computed)} of ${formatCount(maxStep)} steps computed`}
+          title={`${formatCount(computed)} of ${formatCount(maxStep)} steps computed; the worker runs the rest`}
+        >
+          running… {Math.floor((computed / Math.max(1, maxStep)) * 100)}%
+        </span>
+      )}
       <label className="speed">
         <span className="visually-hidden">Speed</span>
         <select

@@ -1,7 +1,9 @@
 /**
  * Playing: advance the UI step on a timer, at most ~30 ticks a second whatever the speed (fast
  * speeds skip steps rather than flood the worker). Step answers are fetched latest-only by the
- * panels, so a slow worker makes playback coarser, never blocks the main thread.
+ * panels, so a slow worker makes playback coarser, never blocks the main thread. While the
+ * worker is still computing the run, playing waits at the last computed step and goes on from
+ * there (no jump) as more is computed.
  */
 import { useEffect } from 'react';
 import { useUi } from '../store';
@@ -14,19 +16,25 @@ export function usePlayback(): void {
 
   useEffect(() => {
     if (!playing) return;
-    const startStep = useUi.getState().step;
-    const startMs = performance.now();
+    let startStep = useUi.getState().step;
+    let startMs = performance.now();
     const tickMs = Math.max(MIN_TICK_MS, 1000 / speed);
     let timer = 0;
     const tick = () => {
       const ui = useUi.getState();
       if (!ui.playing) return;
-      const target = startStep + Math.floor(((performance.now() - startMs) * speed) / 1000);
-      const next = Math.min(ui.maxStep, Math.max(target, ui.step));
+      const now = performance.now();
+      const target = startStep + Math.floor(((now - startMs) * speed) / 1000);
+      const next = Math.min(ui.computed, Math.max(target, ui.step));
       if (next !== ui.step) ui.seek(next);
       if (next >= ui.maxStep) {
         ui.setPlaying(false);
         return;
+      }
+      if (target > next) {
+        // At the computed frontier: restart the clock from here.
+        startStep = next;
+        startMs = now;
       }
       timer = window.setTimeout(tick, tickMs);
     };

@@ -71,8 +71,12 @@ function usePages(kinds: string[] | undefined, generation: number) {
     setPages(new Map());
   }, [key]);
   const ensure = useCallback(
-    (page: number) => {
-      if (pages.has(page) || inFlight.current.has(page) || generation === 0) return;
+    (page: number, upTo: number) => {
+      // A page fetched while the run was still being computed may be short: fetch it again
+      // once rows past its end are wanted.
+      const have = pages.get(page);
+      const complete = have !== undefined && have.length >= Math.min(PAGE, upTo - page * PAGE);
+      if (complete || inFlight.current.has(page) || generation === 0) return;
       inFlight.current.add(page);
       const forKey = key;
       const q: OutcomeQuery = {
@@ -139,7 +143,7 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
   const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN);
   const last = Math.min(total, Math.ceil((scrollTop + viewPx) / ROW_PX) + OVERSCAN);
   useEffect(() => {
-    for (let p = Math.floor(first / PAGE); p * PAGE < last; p++) ensure(p);
+    for (let p = Math.floor(first / PAGE); p * PAGE < last; p++) ensure(p, last);
   }, [first, last, ensure]);
 
   const rows: { i: number; row: OutcomeRow | undefined }[] = [];

@@ -2,10 +2,14 @@
  * The loaded run: which source it came from, the worker's RunInfo, and the notices a load left
  * (repairs, errors). Engine data, so it lives here and not in the UI store. One load at a time:
  * a newer load makes an older one's answer stale, and stale answers are dropped.
+ *
+ * Loads are progressive: the worker answers once the step to show is computed and runs the rest
+ * in the background; until it is done, the session asks for its progress a few times a second
+ * and updates RunInfo (series, marks, computed) and the store's computed step.
  */
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_PRESET } from '../../src/scenario/presets';
-import type { LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
+import type { LoadOptions, LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { useUi } from '../store';
 import { loadSourceOf, type RunSource, sourceOfFragment } from '../url';
@@ -67,9 +71,12 @@ export function dismissNotice(id: number): void {
   setState({ notices: state.notices.filter((n) => n.id !== id) });
 }
 
-function applyView(view: ViewState, steps: number): void {
+/** How often a running run's progress is fetched (series and marks are redrawn this often). */
+const PROGRESS_MS = 400;
+
+function applyView(view: ViewState, info: RunInfo): void {
   const ui = useUi.getState();
-  ui.setMaxStep(steps);
+  ui.setMaxStep(info.steps, info.computed);
   if (view.step !== undefined) ui.seek(view.step);
   if (view.layer !== undefined) ui.setLayer(view.layer);
   ui.setZoom(view.zoom ?? null);
@@ -81,7 +88,7 @@ function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice
   ui.setPlaying(false);
   ui.selectOutcome(null);
   if (ui.guestIndex >= info.guests.length) ui.setGuestIndex(0);
-  applyView(r.view, info.steps);
+  applyView(r.view, info);
   setState({
     source,
     pending: null,
@@ -90,7 +97,36 @@ function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice
     notices: [...state.notices, ...notices],
     generation: state.generation + 1,
   });
+  followProgress();
 }
+
+/** Until the run is computed, fetch its progress; a newer load ends the loop. */
+function followProgress(): void {
+  const generation = state.generation;
+  const poll = async () => {
+    if (generation !== state.generation || !state.info) return;
+    if (state.info.computed >= state.info.steps) return;
+    await new Promise((resolve) => window.setTimeout(resolve, PROGRESS_MS));
+    if (generation !== state.generation || !state.info) return;
+    const p = await getEngine()
+      .progress()
+      .catch(() => null);
+    if (generation !== state.generation || !state.info || !p) return;
+    const { series, marks, computed, runMs } = p;
+    useUi.getState().setComputed(computed);
+    setState({ info: { ...state.info, series, marks, computed, runMs } });
+    if (p.error) {
+      const title = `The run stopped at step ${computed}; later steps cannot be shown`;
+      setState({ notices: [...state.notices, notice('error', title, [p.error])] });
+      return;
+    }
+    void poll();
+  };
+  void poll();
+}
+
+const progressive = (view: ViewState | undefined): LoadOptions =>
+  view?.step !== undefined ? { progressive: true, step: view.step } : { progressive: true };
 
 /** Startup and hand-edited links: a fragment, or the default preset when there is none. */
 export async function loadFragment(fragment: string): Promise<void> {
@@ -101,7 +137,7 @@ export async function loadFragment(fragment: string): Promise<void> {
   const seq = ++loadSeq;
   const guess = sourceOfFragment(fragment, null);
   setState({ loading: true, pending: guess.kind === 'preset' ? guess : null });
-  const r = await getEngine().load({ kind: 'fragment', fragment });
+  const r = await getEngine().load({ kind: 'fragment', fragment }, { progressive: true });
   if (seq !== loadSeq) return;
   const notices: Notice[] = [];
   if (r.repairs.length > 0 || (r.ok && r.errors.length > 0)) {
@@ -132,7 +168,8 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
   const seq = ++loadSeq;
   const previous = state.source;
   setState({ loading: true, pending: source });
-  const r = await getEngine().load(loadSourceOf(source));
+  const want = view ?? { step: useUi.getState().step };
+  const r = await getEngine().load(loadSourceOf(source), progressive(want));
   if (seq !== loadSeq) return false;
   const notices: Notice[] = [];
   if (r.repairs.length > 0) notices.push(notice('warning', 'The scenario was repaired', r.repairs));
@@ -147,9 +184,11 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
   setState({ notices: [...state.notices, ...notices], loading: false, pending: null });
   if (previous) {
     // The worker replaced its run with the failed one; put the previous one back.
-    const again = await getEngine().load(loadSourceOf(previous));
+    const again = await getEngine().load(loadSourceOf(previous), progressive(want));
     if (seq === loadSeq && again.ok && again.info) {
+      useUi.getState().setComputed(again.info.computed);
       setState({ info: again.info, source: previous, generation: state.generation + 1 });
+      followProgress();
     }
   }
   return false;

@@ -14,13 +14,9 @@ export interface StepViews {
   prev: StepView | null;
 }
 
-async function fetchPair(step: number): Promise<StepViews> {
-  const engine = getEngine();
-  // The worker answers in order and seeks forward cheaply from where it last was (a seek
-  // backwards restores a checkpoint and replays), so ask for step − 1 before step.
-  const prev = step > 0 ? engine.stepView(step - 1) : Promise.resolve(null);
-  const view = engine.stepView(step);
-  return { prev: await prev, view: await view };
+/** Both views in one call: the worker reaches step − 1 on its way to step (no seek back). */
+function fetchPair(step: number): Promise<StepViews> {
+  return getEngine().stepViews(step);
 }
 
 export function useStepView(step: number, generation: number): StepViews {

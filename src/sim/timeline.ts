@@ -3,6 +3,10 @@
  * full outcome log, and metrics sampled along the run for charts. Seeking restores the nearest
  * checkpoint at or before the step and replays from there; the replay's outcomes are not logged
  * again (the run's log already has them), only counted.
+ *
+ * A timeline can be built progressively: `advance(n)` applies the next n events, and everything
+ * (at, series, log) answers for the steps computed so far. The browser worker advances in slices
+ * so its first answer does not wait for a million events; the CLI and tests build it in one go.
  */
 import { applyEvent } from '../machine/apply';
 import type { EngineEvent, MachineSpec } from '../machine/events';
@@ -29,7 +33,7 @@ export const SERIES_COLUMNS = [
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
 
 export interface Series {
-  /** Step of each sample (ascending, first 0, last the final step). */
+  /** Step of each sample (ascending, first 0, last the last computed step). */
   steps: Float64Array;
   columns: Record<SeriesColumn, Float64Array>;
 }
@@ -37,53 +41,152 @@ export interface Series {
 const MAX_SAMPLES = 4096;
 /** Memory all checkpoints of one run may hold. */
 const CHECKPOINT_BUDGET_BYTES = 384 * 2 ** 20;
+/** Checkpoints never closer than this many events (a clone costs more than replaying them). */
+const MIN_INTERVAL = 64;
+
+export interface TimelineOptions {
+  /** Events between checkpoints (fixed); default about 64 checkpoints, at most 20,000 apart. */
+  checkpointInterval?: number;
+  /**
+   * Bound a seek's replay by time instead: with a clock (ms), the timeline measures how fast it
+   * applies events and spaces checkpoints `replayMs` of work apart (the memory budget still
+   * applies). The clock changes only where checkpoints fall, never what a step holds.
+   */
+  replayBudget?: { now: () => number; ms: number };
+  /** Build nothing yet: the caller drives advance(). */
+  progressive?: boolean;
+}
 
 interface Checkpoint {
   step: number;
-  machine: Machine;
+  /** null for step 0: booting the spec again restores it (no copy of the host is kept). */
+  machine: Machine | null;
   counts: Float64Array;
 }
 
 export class Timeline {
   readonly steps: number;
-  /** The machine at the final step, with the full outcome log. */
-  readonly final: Machine;
+  private readonly head: Machine;
   private readonly checkpoints: Checkpoint[] = [];
-  readonly series: Series;
+  private readonly stride: number;
+  private readonly sampleSteps: Float64Array;
+  private readonly sampleColumns: Record<SeriesColumn, Float64Array>;
+  private samples = 0;
   private interval: number;
+  private readonly budget: TimelineOptions['replayBudget'];
+  /** Events applied per ms, measured while advancing (0 until measured). */
+  private rate = 0;
   private cursor: Machine | null = null;
 
   constructor(
     readonly spec: MachineSpec,
     readonly events: readonly EngineEvent[],
-    opts: { checkpointInterval?: number } = {},
+    opts: TimelineOptions = {},
   ) {
     this.steps = events.length;
-    const m = new Machine(spec);
-    this.interval = opts.checkpointInterval ?? chooseInterval(this.steps);
-    const stride = Math.max(1, Math.ceil(this.steps / MAX_SAMPLES));
-    const n = Math.floor(this.steps / stride) + 2;
+    this.budget = opts.replayBudget;
+    const t0 = this.budget?.now() ?? 0;
+    this.head = new Machine(spec);
+    // A copy costs about what a boot costs (both allocate the whole host).
+    if (this.budget) this.cloneMs = this.budget.now() - t0;
+    this.checkpoints.push({ step: 0, machine: null, counts: this.head.log.counts.slice() });
+    // Timed: no checkpoint until the first measurement says how far apart they go.
+    this.interval = this.budget
+      ? Number.POSITIVE_INFINITY
+      : (opts.checkpointInterval ?? chooseInterval(this.steps));
+    this.stride = Math.max(1, Math.ceil(this.steps / MAX_SAMPLES));
+    const n = Math.floor(this.steps / this.stride) + 2;
+    this.sampleColumns = {} as Record<SeriesColumn, Float64Array>;
+    for (const c of SERIES_COLUMNS) this.sampleColumns[c] = new Float64Array(n);
+    this.sampleSteps = new Float64Array(n);
+    this.sample();
+    if (!opts.progressive) this.advance(this.steps);
+  }
+
+  /** Steps computed so far: at(), series and log answer for steps 0..computed. */
+  get computed(): number {
+    return this.head.step;
+  }
+
+  get done(): boolean {
+    return this.head.step >= this.steps;
+  }
+
+  /**
+   * The machine at the last computed step (the final step once done), with the outcome log so
+   * far. Shared: do not apply events to it.
+   */
+  get final(): Machine {
+    return this.head;
+  }
+
+  get log(): OutcomeLog {
+    return this.head.log;
+  }
+
+  /** The samples so far, ending at the last computed step (views: copy before transferring). */
+  get series(): Series {
+    let k = this.samples;
+    if (this.sampleSteps[k - 1] !== this.head.step) {
+      // Not a sampling step: a provisional sample in the next slot, overwritten as the run goes.
+      this.sampleSteps[k] = this.head.step;
+      writeSample(this.head, this.sampleColumns, k);
+      k++;
+    }
     const columns = {} as Record<SeriesColumn, Float64Array>;
-    for (const c of SERIES_COLUMNS) columns[c] = new Float64Array(n);
-    const steps = new Float64Array(n);
-    let k = 0;
-    const sample = () => {
-      steps[k] = m.step;
-      writeSample(m, columns, k++);
-    };
-    this.checkpoint(m);
-    sample();
-    for (let i = 0; i < events.length; i++) {
-      applyEvent(m, events[i]!);
-      if (m.step % this.interval === 0 && m.step < this.steps) {
+    for (const c of SERIES_COLUMNS) columns[c] = this.sampleColumns[c].subarray(0, k);
+    return { steps: this.sampleSteps.subarray(0, k), columns };
+  }
+
+  /** Apply up to `maxEvents` more events; returns the steps computed. */
+  advance(maxEvents: number): number {
+    const m = this.head;
+    const end = Math.min(this.steps, m.step + Math.max(0, Math.floor(maxEvents)));
+    const clock = this.budget?.now;
+    const t0 = clock?.() ?? 0;
+    const from = m.step;
+    let cloneMs = 0;
+    let last = this.checkpoints[this.checkpoints.length - 1]!.step;
+    while (m.step < end) {
+      applyEvent(m, this.events[m.step]!);
+      if (m.step - last >= this.interval && m.step < this.steps) {
+        const c0 = clock?.() ?? 0;
         this.checkpoint(m);
         this.keepWithinBudget(m);
+        if (clock) this.cloneMs = clock() - c0;
+        cloneMs += this.cloneMs;
+        last = m.step;
       }
-      if (m.step % stride === 0 || m.step === this.steps) sample();
+      if (m.step % this.stride === 0 || m.step === this.steps) this.sample();
     }
-    if (steps[k - 1] !== m.step) sample();
-    this.series = { steps: steps.subarray(0, k), columns: trim(columns, k) };
-    this.final = m;
+    if (clock) this.measure(m.step - from, clock() - t0 - cloneMs);
+    return m.step;
+  }
+
+  private measured = { events: 0, ms: 0 };
+  private cloneMs = 0;
+  /** Memory forced the spacing wider than time asks for. */
+  private thinned = false;
+
+  /**
+   * Space checkpoints so that replaying from one takes about the budget's milliseconds, but
+   * never so close that taking checkpoints costs more than an eighth of the run.
+   */
+  private measure(events: number, ms: number): void {
+    if (!this.budget) return;
+    const acc = this.measured;
+    acc.events += events;
+    acc.ms += Math.max(0, ms);
+    if (acc.events < 2000 || acc.ms <= 0) return;
+    this.rate = acc.events / acc.ms;
+    acc.events = 0;
+    acc.ms = 0;
+    const byReplay = this.rate * this.budget.ms;
+    const byCloneCost = this.rate * this.cloneMs * 8;
+    const want = Math.max(MIN_INTERVAL, Math.round(Math.max(byReplay, byCloneCost)));
+    // Memory may already have forced a wider spacing; never narrow below that.
+    if (want > this.interval || !this.thinned || !Number.isFinite(this.interval))
+      this.interval = want;
   }
 
   /**
@@ -97,7 +200,8 @@ export class Timeline {
       this.checkpoints.length > 2
     ) {
       this.interval *= 2;
-      const kept = this.checkpoints.filter((c) => c.step % this.interval === 0);
+      this.thinned = true;
+      const kept = this.checkpoints.filter((_, i) => i % 2 === 0);
       this.checkpoints.length = 0;
       this.checkpoints.push(...kept);
     }
@@ -107,26 +211,57 @@ export class Timeline {
     this.checkpoints.push({ step: m.step, machine: m.clone(), counts: m.log.counts.slice() });
   }
 
-  get log(): OutcomeLog {
-    return this.final.log;
+  private sample(): void {
+    const m = this.head;
+    const k = this.samples;
+    if (k > 0 && this.sampleSteps[k - 1] === m.step) return;
+    this.sampleSteps[k] = m.step;
+    writeSample(m, this.sampleColumns, k);
+    this.samples = k + 1;
   }
 
-  /** The machine at `step` (0 = after boot). The result is shared: do not apply events to it. */
+  /**
+   * The machine at `step` (0 = after boot), clamped to the computed steps. The result is shared:
+   * do not apply events to it. Forward from the last answer it replays; otherwise it restores the
+   * nearest checkpoint, unless replaying from where it is costs less than a restore.
+   */
   at(step: number): Machine {
-    const s = Math.max(0, Math.min(this.steps, Math.floor(step)));
-    if (s === this.steps) return this.final;
-    if (this.cursor && this.cursor.step <= s && s - this.cursor.step <= this.interval) {
-      this.replay(this.cursor, s);
-      return this.cursor;
+    const s = Math.max(0, Math.min(this.head.step, Math.floor(step)));
+    if (s === this.head.step) return this.head;
+    const c = this.cursor;
+    const cp = this.checkpointBefore(s);
+    if (c && c.step <= s && (c.step >= cp.step || s - c.step <= this.forwardReach())) {
+      this.replay(c, s);
+      return c;
     }
-    let lo = 0;
-    for (let i = 0; i < this.checkpoints.length; i++) if (this.checkpoints[i]!.step <= s) lo = i;
-    const cp = this.checkpoints[lo]!;
-    const m = cp.machine.clone();
+    const m = cp.machine ? cp.machine.clone() : new Machine(this.spec);
     m.log = OutcomeLog.countsOnly(cp.counts);
     this.replay(m, s);
     this.cursor = m;
     return m;
+  }
+
+  /** Step of the machine the last restore left (forward seeks from it replay), or -1. */
+  cursorStep(): number {
+    return this.cursor?.step ?? -1;
+  }
+
+  /** Events the cursor may replay forward instead of restoring a checkpoint. */
+  private forwardReach(): number {
+    const measured = this.rate * (this.budget?.ms ?? 0);
+    return Number.isFinite(this.interval) ? Math.max(this.interval, measured) : measured;
+  }
+
+  private checkpointBefore(s: number): Checkpoint {
+    const cps = this.checkpoints;
+    let lo = 0;
+    let hi = cps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (cps[mid]!.step <= s) lo = mid;
+      else hi = mid - 1;
+    }
+    return cps[lo]!;
   }
 
   private replay(m: Machine, step: number): void {
@@ -136,11 +271,16 @@ export class Timeline {
   metricsAt(step: number): Metrics {
     return metricsOf(this.at(step));
   }
+
+  /** Checkpoint steps (for tests and the benchmark). */
+  checkpointSteps(): number[] {
+    return this.checkpoints.map((c) => c.step);
+  }
 }
 
 function chooseInterval(steps: number): number {
   // About 64 checkpoints, never replaying more than 20,000 events to seek.
-  return Math.max(64, Math.min(20_000, Math.ceil(steps / 64)));
+  return Math.max(MIN_INTERVAL, Math.min(20_000, Math.ceil(steps / 64)));
 }
 
 function writeSample(m: Machine, c: Record<SeriesColumn, Float64Array>, k: number): void {
@@ -157,13 +297,4 @@ function writeSample(m: Machine, c: Record<SeriesColumn, Float64Array>, k: numbe
   c.tlbFlushes[k] = m.tlbFlushes;
   c.pageTableBytes[k] = m.tablePages * 4096;
   c.doubleBackedBytes[k] = m.doubleBackedPages * 4096;
-}
-
-function trim(
-  c: Record<SeriesColumn, Float64Array>,
-  k: number,
-): Record<SeriesColumn, Float64Array> {
-  const out = {} as Record<SeriesColumn, Float64Array>;
-  for (const key of SERIES_COLUMNS) out[key] = c[key].slice(0, k);
-  return out;
 }

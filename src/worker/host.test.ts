@@ -222,3 +222,75 @@ describe('EngineHost inspector and log', () => {
     expect(ptdumpLineOf(lines, 0x200)).toBe(lines[2]);
   });
 });
+
+describe('EngineHost progressive runs', () => {
+  const preset = { kind: 'preset', preset: 'virtio-churn-1h' } as const;
+
+  it('answers load once the asked step is computed, then runs on to the same result as a one-shot load', () => {
+    const once = new EngineHost();
+    const full = once.load(preset);
+    const h = new EngineHost();
+    const r = h.load(preset, { progressive: true, step: 5000 });
+    expect(r.ok).toBe(true);
+    expect(r.info?.steps).toBe(full.info?.steps);
+    expect(r.info?.computed).toBe(5000);
+    // Steps past the frontier answer for the frontier.
+    expect(h.stepView(150_000).step).toBe(5000);
+    expect(h.snapshot(150_000).step).toBe(5000);
+    expect(h.stepView(4000)).toEqual(once.stepView(4000));
+    expect(h.outcomes({ from: 0, count: 0, maxStep: 5000 }).total).toBe(
+      once.outcomes({ from: 0, count: 0, maxStep: 5000 }).total,
+    );
+    let p = h.progress()!;
+    expect(p).toMatchObject({ computed: 5000, done: false });
+    expect(p.series.steps[p.series.steps.length - 1]).toBe(5000);
+    let slices = 0;
+    while (!h.advanceFor(10)) {
+      slices++;
+      const q = h.progress()!;
+      expect(q.computed).toBeGreaterThan(p.computed);
+      p = q;
+    }
+    expect(slices).toBeGreaterThan(5);
+    p = h.progress()!;
+    expect(p.done).toBe(true);
+    expect(Array.from(p.marks.steps)).toEqual(Array.from(full.info!.marks.steps));
+    expect(Array.from(p.marks.kinds)).toEqual(Array.from(full.info!.marks.kinds));
+    expect(Array.from(p.series.columns.DirectMap4k)).toEqual(
+      Array.from(full.info!.series.columns.DirectMap4k),
+    );
+    const last = full.info!.steps;
+    expect(h.stepView(last)).toEqual(once.stepView(last));
+    expect(h.snapshot(last)).toEqual(once.snapshot(last));
+    expect(h.findOutcome(0, 'dm-split', 1)).toBe(once.findOutcome(0, 'dm-split', 1));
+    expect(h.findOutcome(last, 'any', -1)).toBe(once.findOutcome(last, 'any', -1));
+    expect(h.outcomes({ from: 10, count: 5, kinds: ['dm-split'] })).toEqual(
+      once.outcomes({ from: 10, count: 5, kinds: ['dm-split'] }),
+    );
+  });
+
+  it('extends filtered outcome indices as the log grows', () => {
+    const once = new EngineHost();
+    once.load(preset);
+    const h = new EngineHost();
+    h.load(preset, { progressive: true, step: 2000 });
+    const early = h.outcomes({ from: 0, count: 0, kinds: ['dm-split'] }).total;
+    while (!h.advanceFor(10));
+    const late = h.outcomes({ from: 0, count: 0, kinds: ['dm-split'] }).total;
+    expect(late).toBeGreaterThan(early);
+    expect(late).toBe(once.outcomes({ from: 0, count: 0, kinds: ['dm-split'] }).total);
+  });
+
+  it('answers a step and the step before it together, as two separate calls would', () => {
+    const h = new EngineHost();
+    h.load(preset);
+    const ref = new EngineHost();
+    ref.load(preset);
+    for (const s of [120_000, 3, 0, 199_999, 200_000]) {
+      h.snapshot(s);
+      const pair = h.stepViews(s);
+      expect(pair.view).toEqual(ref.stepView(s));
+      expect(pair.prev).toEqual(s > 0 ? ref.stepView(s - 1) : null);
+    }
+  });
+});

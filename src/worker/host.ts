@@ -26,12 +26,14 @@ import {
   type ShareSource,
   scenarioDigest,
 } from '../scenario/index';
-import { SERIES_COLUMNS, Timeline } from '../sim/timeline';
+import { metricsOf } from '../sim/metrics';
+import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { inspectFrame } from './inspect';
 import { outcomeRow } from './messages';
 import {
   type EngineApi,
   type FrameInfo,
+  type LoadOptions,
   type LoadResult,
   type LoadSource,
   MARK_KINDS,
@@ -41,16 +43,11 @@ import {
   PROTOCOL_VERSION,
   type RuleInfo,
   type RunInfo,
+  type RunProgress,
   type StepView,
   type ViewState,
 } from './protocol';
-import {
-  buildGuestSnapshot,
-  buildSnapshot,
-  guestChunkCells,
-  regionCells,
-  splitSteps,
-} from './snapshot';
+import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
 
 /** The same calls as EngineApi, answered synchronously. */
 export type EngineSync = {
@@ -73,12 +70,31 @@ interface Run {
   share: ShareSource;
   overrides: { kernel?: KernelDesign; backing?: Backing };
   timeline: Timeline;
-  splitAt: Float64Array;
+  /** Grows with the log while the run is computed (see Derived). */
+  derived: Derived;
   info: RunInfo;
-  kindIndex: Map<string, Int32Array>;
-  filtered: { key: string; indices: Int32Array } | null;
+  /** Outcome indices per kind (or per sorted kind set), extended as the log grows. */
+  indices: Map<string, { upto: number; list: number[] }>;
   ptdump: { step: number; lines: string[] } | null;
+  /** A few recent step views: a seek answers step − 1 and step in one pass (see machineAt). */
+  views: Map<number, StepView>;
+  runMs: number;
+  /** Events per advance slice (adapted to keep slices short). */
+  slice: number;
+  /** Set when the engine threw while running on in the background. */
+  error: string | null;
 }
+
+/** Clock for progressive runs and checkpoint spacing; absent in tests (then nothing is timed). */
+export interface HostClock {
+  now(): number;
+}
+
+/** A seek replays at most about this long from a checkpoint (memory permitting). */
+const REPLAY_BUDGET_MS = 35;
+/** A progressive load answers after this long even if more would be quick to compute. */
+const FIRST_SLICE_MS = 150;
+const MAX_CACHED_VIEWS = 16;
 
 type Prepared =
   | {
@@ -94,13 +110,15 @@ type Prepared =
 export class EngineHost implements EngineSync {
   private run: Run | null = null;
 
+  constructor(private readonly clock: HostClock | null = null) {}
+
   protocolVersion(): number {
     return PROTOCOL_VERSION;
   }
 
   // ---- loading ------------------------------------------------------------------------------
 
-  load(source: LoadSource): LoadResult {
+  load(source: LoadSource, options: LoadOptions = {}): LoadResult {
     let prepared: Prepared;
     try {
       prepared = prepare(source);
@@ -114,16 +132,92 @@ export class EngineHost implements EngineSync {
       const error = `the scenario has ${events.toLocaleString('en-US')} events; the browser runs at most ${MAX_WORKER_EVENTS.toLocaleString('en-US')} — run it with the CLI (npm run sim -- run <file>)`;
       return { ok: false, errors: [error], repairs: prepared.repairs, view: {}, info: null };
     }
+    const view = { ...prepared.view };
     try {
-      this.run = startRun(prepared);
+      this.run = startRun(prepared, this.clock);
+      const want = Math.max(0, Math.floor(view.step ?? options.step ?? 0));
+      if (options.progressive) {
+        this.runTo(want);
+        // Small runs finish here; a big one answers now and runs on in the background.
+        const left = FIRST_SLICE_MS - this.run.runMs;
+        if (this.clock && left > 0) this.advanceFor(left);
+      } else this.runTo(this.run.info.steps);
     } catch (e) {
       this.run = null;
       const error = `the engine failed while running the scenario (internal error: ${e})`;
       return { ok: false, errors: [error], repairs: prepared.repairs, view: {}, info: null };
     }
-    const view = { ...prepared.view };
-    if (view.step !== undefined && view.step > this.run.info.steps) view.step = this.run.info.steps;
-    return { ok: true, errors: [], repairs: prepared.repairs, view, info: this.run.info };
+    const run = this.run;
+    if (view.step !== undefined && view.step > run.info.steps) view.step = run.info.steps;
+    const p = this.progress()!;
+    run.info = { ...run.info, series: p.series, marks: p.marks, computed: p.computed };
+    run.info.runMs = p.runMs;
+    return { ok: true, errors: [], repairs: prepared.repairs, view, info: run.info };
+  }
+
+  // ---- progressive runs -----------------------------------------------------------------------
+
+  /** Compute up to `step` (the events are applied in slices, the derived data kept in step). */
+  runTo(step: number): number {
+    const run = this.run;
+    if (!run) return 0;
+    const t = run.timeline;
+    const t0 = this.clock?.now() ?? 0;
+    while (t.computed < Math.min(step, t.steps)) {
+      t.advance(Math.min(step - t.computed, 8192));
+      run.derived.extend(t);
+    }
+    if (this.clock) run.runMs += this.clock.now() - t0;
+    return t.computed;
+  }
+
+  /**
+   * Compute for about `ms` milliseconds (needs the clock; without one, 8,192 events). Returns
+   * whether the run is done. The worker entry calls this between messages.
+   */
+  advanceFor(ms: number): boolean {
+    const run = this.run;
+    if (!run) return true;
+    const t = run.timeline;
+    const clock = this.clock;
+    if (!clock) {
+      this.runTo(t.computed + 8192);
+      return t.done;
+    }
+    const t0 = clock.now();
+    while (!t.done && run.error === null) {
+      const s0 = clock.now();
+      try {
+        t.advance(run.slice);
+      } catch (e) {
+        // Our bug, not the scenario's: keep what was computed, stop, and say so.
+        run.error = `the engine failed at step ${t.computed + 1} (internal error: ${e})`;
+      }
+      run.derived.extend(t);
+      const now = clock.now();
+      // Slices of about 4 ms (events differ in cost by 1000×: a guest launch accepts GiBs, a
+      // share flips one page), growing at most 2× at a time: a long one holds up the next call.
+      const fit = Math.round((run.slice * 4) / Math.max(0.05, now - s0));
+      run.slice = Math.max(1, Math.min(65_536, run.slice * 2, fit));
+      if (now - t0 >= ms) break;
+    }
+    run.runMs += clock.now() - t0;
+    return t.done || run.error !== null;
+  }
+
+  progress(): RunProgress | null {
+    const run = this.run;
+    if (!run) return null;
+    const t = run.timeline;
+    return {
+      computed: t.computed,
+      steps: t.steps,
+      done: t.done,
+      series: copySeries(t.series),
+      marks: run.derived.marks(),
+      runMs: Math.round(run.runMs),
+      ...(run.error !== null ? { error: run.error } : {}),
+    };
   }
 
   // ---- the map ------------------------------------------------------------------------------
@@ -132,7 +226,7 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) return emptySnapshot(step);
     const s = clampStep(run, step);
-    return buildSnapshot(run.timeline.at(s), s, run.splitAt);
+    return buildSnapshot(this.machineAt(run, s), s, run.derived.splitAt);
   }
 
   cells(step: number, firstRegion: number, count: number): Uint8Array {
@@ -146,7 +240,7 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) return new Uint8Array(0);
     const list = Array.from(regions).slice(0, MAX_CELL_REGIONS);
-    return regionCells(run.timeline.at(clampStep(run, step)), list);
+    return regionCells(this.machineAt(run, clampStep(run, step)), list);
   }
 
   guestCells(step: number, guest: number, firstChunk: number, count: number): Uint8Array {
@@ -158,7 +252,7 @@ export class EngineHost implements EngineSync {
   guestCellsAt(step: number, guest: number, chunks: ArrayLike<number>): Uint8Array {
     const run = this.run;
     if (!run) return new Uint8Array(0);
-    const m = run.timeline.at(clampStep(run, step));
+    const m = this.machineAt(run, clampStep(run, step));
     const g = m.guests[guest];
     const list = Array.from(chunks).slice(0, MAX_CELL_REGIONS);
     return g ? guestChunkCells(m, g, list) : new Uint8Array(list.length * 512);
@@ -169,7 +263,7 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) return emptySnapshot(step);
     const s = clampStep(run, step);
-    const m = run.timeline.at(s);
+    const m = this.machineAt(run, s);
     const g = m.guests[guest];
     return g ? buildGuestSnapshot(m, g, s) : emptySnapshot(s);
   }
@@ -180,9 +274,19 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) throw new Error('stepView before load');
     const s = clampStep(run, step);
-    const m = run.timeline.at(s);
-    const metrics = run.timeline.metricsAt(s);
-    return {
+    const cached = run.views.get(s);
+    if (cached) return cached;
+    return this.viewAt(run, s, this.machineAt(run, s));
+  }
+
+  stepViews(step: number): { view: StepView; prev: StepView | null } {
+    const view = this.stepView(step);
+    return { view, prev: view.step > 0 ? this.stepView(view.step - 1) : null };
+  }
+
+  private viewAt(run: Run, s: number, m: Machine): StepView {
+    const metrics = metricsOf(m);
+    const view: StepView = {
       step: s,
       metrics,
       meminfoText: formatMeminfo(metrics.meminfo, m.dm.gbpages),
@@ -196,6 +300,21 @@ export class EngineHost implements EngineSync {
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
     };
+    if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
+    run.views.set(s, view);
+    return view;
+  }
+
+  /**
+   * The machine at step s. A seek asks for s and, for the counters' deltas, s − 1; the timeline
+   * replays forward cheaply but restores a checkpoint to go back one step. So on the way to s,
+   * stop at s − 1 and keep its view.
+   */
+  private machineAt(run: Run, s: number): Machine {
+    const t = run.timeline;
+    if (s > 0 && s < t.computed && !run.views.has(s - 1) && t.cursorStep() !== s)
+      this.viewAt(run, s - 1, t.at(s - 1));
+    return t.at(s);
   }
 
   // ---- the outcome log ------------------------------------------------------------------------
@@ -247,27 +366,12 @@ export class EngineHost implements EngineSync {
     return j >= 0 ? log.stepAt(idx[j]!) : -1;
   }
 
-  private kindIndices(run: Run, kind: string): Int32Array {
-    let idx = run.kindIndex.get(kind);
-    if (!idx) {
-      const log = run.timeline.log;
-      const out: number[] = [];
-      for (let i = 0; i < log.length; i++) if (log.kindAt(i) === kind) out.push(i);
-      idx = Int32Array.from(out);
-      run.kindIndex.set(kind, idx);
-    }
-    return idx;
+  private kindIndices(run: Run, kind: string): ArrayLike<number> {
+    return indexOf(run, kind, [kind]);
   }
 
-  private filteredIndices(run: Run, kinds: readonly string[]): Int32Array {
-    const key = [...kinds].sort().join(',');
-    if (run.filtered?.key === key) return run.filtered.indices;
-    const want = new Set(kinds);
-    const log = run.timeline.log;
-    const out: number[] = [];
-    for (let i = 0; i < log.length; i++) if (want.has(log.kindAt(i))) out.push(i);
-    run.filtered = { key, indices: Int32Array.from(out) };
-    return run.filtered.indices;
+  private filteredIndices(run: Run, kinds: readonly string[]): ArrayLike<number> {
+    return indexOf(run, `[${[...kinds].sort().join(',')}]`, kinds);
   }
 
   // ---- inspector, rules, texts, links ---------------------------------------------------------
@@ -276,7 +380,7 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) throw new Error('inspect before load');
     const s = clampStep(run, step);
-    const m = run.timeline.at(s);
+    const m = this.machineAt(run, s);
     return inspectFrame(m, run.timeline.log, pfn, s, ptdumpLineOf(this.ptdumpLines(run, s), pfn));
   }
 
@@ -300,7 +404,7 @@ export class EngineHost implements EngineSync {
 
   private ptdumpLines(run: Run, step: number): string[] {
     if (run.ptdump?.step === step) return run.ptdump.lines;
-    const m = run.timeline.at(step);
+    const m = this.machineAt(run, step);
     const lines = formatPtdump(m.dm.pieces()).trimEnd().split('\n');
     run.ptdump = { step, lines };
     return lines;
@@ -320,9 +424,32 @@ export class EngineHost implements EngineSync {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+/** Steps past what a progressive run has computed answer for the last computed step. */
 function clampStep(run: Run, step: number): number {
   const s = Number.isFinite(step) ? Math.floor(step) : 0;
-  return Math.max(0, Math.min(run.info.steps, s));
+  return Math.max(0, Math.min(run.timeline.computed, s));
+}
+
+/** Outcome indices of some kinds, extended to the log's current length. */
+function indexOf(run: Run, key: string, kinds: readonly string[]): number[] {
+  let e = run.indices.get(key);
+  if (!e) {
+    e = { upto: 0, list: [] };
+    run.indices.set(key, e);
+  }
+  const log = run.timeline.log;
+  if (e.upto < log.length) {
+    const want = new Set(kinds);
+    for (let i = e.upto; i < log.length; i++) if (want.has(log.kindAt(i))) e.list.push(i);
+    e.upto = log.length;
+  }
+  return e.list;
+}
+
+function copySeries(s: Series): RunInfo['series'] {
+  const columns = {} as RunInfo['series']['columns'];
+  for (const c of SERIES_COLUMNS) columns[c] = s.columns[c].slice();
+  return { steps: s.steps.slice(), columns };
 }
 
 function emptySnapshot(step: number): MapSnapshot {
@@ -331,7 +458,7 @@ function emptySnapshot(step: number): MapSnapshot {
 }
 
 /** First j with idx[j] >= value (idx ascending). */
-function lowerBoundIdx(idx: Int32Array, value: number): number {
+function lowerBoundIdx(idx: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = idx.length;
   while (lo < hi) {
@@ -465,32 +592,36 @@ function eventArray(p: PackedEvents): readonly EngineEvent[] {
   });
 }
 
-function startRun(p: Extract<Prepared, { ok: true }>): Run {
-  const t0 = Date.now();
+function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): Run {
+  const t0 = clock?.now() ?? 0;
   const { spec, events } = compilePacked(p.scenario);
   const regions = Math.ceil(Math.max(...spec.host.ranges.map((r) => r.end), 1) / 4096 / 512);
   const timeline = new Timeline(spec, eventArray(events), {
     checkpointInterval: checkpointInterval(events.length, regions),
+    progressive: true,
+    ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
   });
   const m = timeline.final;
-  const info = runInfo(p.scenario, timeline, m, Date.now() - t0);
+  const info = runInfo(p.scenario, timeline, m);
   return {
     scenario: p.scenario,
     share: p.share,
     overrides: p.overrides,
     timeline,
-    splitAt: splitSteps(m),
+    derived: new Derived(m.frames.regions, timeline.steps),
     info,
-    kindIndex: new Map(),
-    filtered: null,
+    indices: new Map(),
     ptdump: null,
+    views: new Map(),
+    slice: 16,
+    error: null,
+    runMs: clock ? clock.now() - t0 : 0,
   };
 }
 
-function runInfo(s: Scenario, timeline: Timeline, m: Machine, runMs: number): RunInfo {
+/** What a run tells before its events are applied (series and marks are filled by load). */
+function runInfo(s: Scenario, timeline: Timeline, m: Machine): RunInfo {
   const ramBytes = m.ramPages * 4096;
-  const columns = {} as RunInfo['series']['columns'];
-  for (const c of SERIES_COLUMNS) columns[c] = timeline.series.columns[c].slice();
   return {
     scenario: s,
     title: s.title ?? 'Untitled scenario',
@@ -510,34 +641,77 @@ function runInfo(s: Scenario, timeline: Timeline, m: Machine, runMs: number): Ru
       snp: g.spec.snp,
     })),
     captions: s.captions.map((c) => ({ step: c.step, text: c.text })),
-    series: { steps: timeline.series.steps.slice(), columns },
-    marks: outcomeMarks(m, timeline.steps),
+    // Filled by load() from progress().
+    series: { steps: new Float64Array(0), columns: {} as RunInfo['series']['columns'] },
+    marks: { steps: new Float64Array(0), kinds: new Uint8Array(0) },
     scenarioDigest: scenarioDigest(s),
-    runMs: Math.round(runMs),
+    runMs: 0,
+    computed: timeline.computed,
   };
 }
 
-function outcomeMarks(m: Machine, steps: number): OutcomeMarks {
-  const log = m.log;
-  const kindOf = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
-  const outSteps: number[] = [];
-  const outKinds: number[] = [];
-  let total = 0;
-  for (let i = 0; i < log.length; i++) if (kindOf.has(log.kindAt(i))) total++;
-  const thin = total > MAX_MARKS;
-  const bins = 4096;
-  const seen = new Set<number>();
-  for (let i = 0; i < log.length; i++) {
-    const k = kindOf.get(log.kindAt(i));
-    if (k === undefined) continue;
-    const step = log.stepAt(i);
-    if (thin) {
-      const key = Math.floor((step / Math.max(1, steps)) * bins) * MARK_KINDS.length + k;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    outSteps.push(step);
-    outKinds.push(k);
+const MARK_KIND_INDEX = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
+
+/**
+ * Data derived from the outcome log, kept up to date as the log grows: the first split step of
+ * each region (snapshot flags) and the scrubber marks. Marks past MAX_MARKS are thinned to the
+ * first of each kind per 1/4096 of the run; thinning when the count first passes the limit
+ * keeps exactly the marks a one-shot pass over the whole log keeps.
+ */
+class Derived {
+  readonly splitAt: Float64Array;
+  private upto = 0;
+  private steps: number[] = [];
+  private kinds: number[] = [];
+  private thin = false;
+  private readonly seen = new Set<number>();
+
+  constructor(
+    regions: number,
+    private readonly runSteps: number,
+  ) {
+    this.splitAt = new Float64Array(regions).fill(Number.POSITIVE_INFINITY);
   }
-  return { steps: Float64Array.from(outSteps), kinds: Uint8Array.from(outKinds) };
+
+  extend(t: Timeline): void {
+    const log = t.log;
+    for (let i = this.upto; i < log.length; i++) {
+      const kind = log.kindAt(i);
+      if (kind === 'dm-split') {
+        const o = log.get(i);
+        const first = Math.floor(o.pfn / 512);
+        const n = o.detail === 1 ? 512 : 1;
+        for (let r = first; r < Math.min(first + n, this.splitAt.length); r++)
+          if (this.splitAt[r]! > o.step) this.splitAt[r] = o.step;
+      }
+      const k = MARK_KIND_INDEX.get(kind);
+      if (k === undefined) continue;
+      this.add(log.stepAt(i), k);
+      if (!this.thin && this.steps.length > MAX_MARKS) this.rethin();
+    }
+    this.upto = log.length;
+  }
+
+  private add(step: number, k: number): void {
+    if (this.thin) {
+      const key = Math.floor((step / Math.max(1, this.runSteps)) * 4096) * MARK_KINDS.length + k;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+    }
+    this.steps.push(step);
+    this.kinds.push(k);
+  }
+
+  private rethin(): void {
+    const steps = this.steps;
+    const kinds = this.kinds;
+    this.steps = [];
+    this.kinds = [];
+    this.thin = true;
+    for (let i = 0; i < steps.length; i++) this.add(steps[i]!, kinds[i]!);
+  }
+
+  marks(): OutcomeMarks {
+    return { steps: Float64Array.from(this.steps), kinds: Uint8Array.from(this.kinds) };
+  }
 }

@@ -10,7 +10,7 @@ import type { Backing, KernelDesign } from '../machine/events';
 import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
 import type { SeriesColumn } from '../sim/timeline';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export type {
   Backing,
@@ -98,8 +98,32 @@ export interface RunInfo {
   marks: OutcomeMarks;
   /** Stable digest of the scenario (scenarioDigest). */
   scenarioDigest: string;
-  /** Milliseconds the worker spent running the scenario. */
+  /** Milliseconds the worker spent running the scenario (so far, while it runs progressively). */
   runMs: number;
+  /**
+   * Steps computed when this answer was made (= steps unless loaded progressively): every call
+   * answers for steps 0..computed, and clamps later steps to it. progress() tells how it grows.
+   */
+  computed: number;
+}
+
+/** How to load: progressive runs answer once `step` (default 0) is computed and go on running. */
+export interface LoadOptions {
+  progressive?: boolean;
+  /** The step the caller shows first: load() answers once it is computed. */
+  step?: number;
+}
+
+/** A progressive run's state: the series and marks so far (transferred). */
+export interface RunProgress {
+  computed: number;
+  steps: number;
+  done: boolean;
+  series: SeriesData;
+  marks: OutcomeMarks;
+  runMs: number;
+  /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
+  error?: string;
 }
 
 export interface LoadResult {
@@ -247,8 +271,13 @@ export interface FrameInfo {
 
 export interface EngineApi {
   protocolVersion(): number;
-  /** Load and run a scenario; replaces the current run. */
-  load(source: LoadSource): Promise<LoadResult>;
+  /**
+   * Load and run a scenario; replaces the current run. With `progressive`, it answers once the
+   * asked step is computed and the worker keeps running the rest between calls.
+   */
+  load(source: LoadSource, options?: LoadOptions): Promise<LoadResult>;
+  /** The current run's progress (computed steps, series and marks so far). */
+  progress(): Promise<RunProgress | null>;
   /** Map snapshot at a step (transferred). */
   snapshot(step: number): Promise<MapSnapshot>;
   /** 512 cell codes per region for regions [firstRegion, firstRegion + count) at a step. */
@@ -256,6 +285,8 @@ export interface EngineApi {
   /** Per-guest GPA-order view: 512 codes per GPA chunk for chunks [first, first + count). */
   guestCells(step: number, guest: number, firstChunk: number, count: number): Promise<Uint8Array>;
   stepView(step: number): Promise<StepView>;
+  /** The views at a step and at the step before it (null at step 0), for deltas. */
+  stepViews(step: number): Promise<{ view: StepView; prev: StepView | null }>;
   /** Outcomes with index in [from, from + count), optionally only kinds in `kinds`, up to `maxStep`. */
   outcomes(query: {
     from: number;

@@ -147,27 +147,47 @@ function userLevels(m: Machine, out: Uint8Array): void {
       const first = c * REGION;
       const last = Math.min(first + REGION, g.pages);
       if (!Number.isNaN(base) && u >= 0) {
-        const r0 = Math.floor(base / REGION);
-        const r1 = Math.floor((base + (last - first) - 1) / REGION);
-        for (let r = r0; r <= r1 && r < out.length; r++) out[r] = Math.max(out[r]!, level);
+        markRegions(out, base, base + (last - first) - 1, level);
         continue;
       }
-      for (let p = first; p < last; p++) {
-        if (!(g.state.get(p) & G_BACKED)) continue;
-        const r = Math.floor(g.backingMap.get(p) / REGION);
-        if (r >= 0 && r < out.length) out[r] = Math.max(out[r]!, level);
+      // Walk the chunk's page-state runs: unbacked runs cost nothing, and a linear chunk maps
+      // a backed run [a, b) onto frames base + a .. base + b - 1 (monotonic, so its ends do).
+      const k = g.state.runsOf(c, runStart, runWord);
+      for (let j = 0; j < k; j++) {
+        if (!(runWord[j]! & G_BACKED)) continue;
+        const a = first + runStart[j]!;
+        const b = Math.min(last, first + (j + 1 < k ? runStart[j + 1]! : REGION));
+        if (b <= a) continue;
+        if (!Number.isNaN(base)) {
+          markRegions(out, base + (a - first), base + (b - 1 - first), level);
+          continue;
+        }
+        for (let p = a; p < b; p++) {
+          const r = Math.floor(g.backingMap.get(p) / REGION);
+          if (r >= 0 && r < out.length && out[r]! < level) out[r] = level;
+        }
       }
     }
   }
 }
 
-/** Region summary: dominant cell code and flags, from the region's runs. */
-function summarize(m: Machine, r: number): { code: number; flags: number } {
+/** Raise the level of the host regions holding frames [pfnA, pfnB]. */
+function markRegions(out: Uint8Array, pfnA: number, pfnB: number, level: number): void {
+  const r0 = Math.floor(pfnA / REGION);
+  const r1 = Math.floor(pfnB / REGION);
+  for (let r = r0; r <= r1 && r < out.length; r++) if (r >= 0 && out[r]! < level) out[r] = level;
+}
+
+/**
+ * Region summary: dominant cell code and flags, from the region's runs, packed as
+ * code | flags << 8 (a number, not an object: this runs once per region of a 16 TiB host).
+ */
+function summarize(m: Machine, r: number): number {
   const frames = m.frames;
   const rmp2m = m.rmp2m[r] === 1;
   let flags = (frames.counts[r]! > 0 ? RF_ASSIGNED : 0) | (rmp2m ? RF_RMP2M : 0);
   const u = frames.uniformWord(r);
-  if (u >= 0) return { code: cellCode(u, rmp2m), flags };
+  if (u >= 0) return cellCode(u, rmp2m) | (flags << 8);
   const k = frames.runsOf(r, runStart, runWord);
   let best = -1;
   let bestN = -1;
@@ -191,7 +211,7 @@ function summarize(m: Machine, r: number): { code: number; flags: number } {
   for (const c of seen) codeCount[c] = 0;
   if (distinct > 1) flags |= RF_MIXED;
   if (shared && flags & RF_ASSIGNED) flags |= RF_SHARED_AND_PRIVATE;
-  return { code: best, flags };
+  return best | (flags << 8);
 }
 
 export function buildSnapshot(m: Machine, step: number, splitAt: Float64Array): MapSnapshot {
@@ -204,8 +224,8 @@ export function buildSnapshot(m: Machine, step: number, splitAt: Float64Array): 
   userLevels(m, regionUserLevel);
   for (let r = 0; r < regions; r++) {
     const s = summarize(m, r);
-    regionCode[r] = s.code;
-    regionFlags[r] = s.flags | (splitAt[r]! <= step ? RF_SPLIT_AFTER_BOOT : 0);
+    regionCode[r] = s & 0xff;
+    regionFlags[r] = (s >> 8) | (splitAt[r]! <= step ? RF_SPLIT_AFTER_BOOT : 0);
   }
   return { step, regions, regionCode, regionLevel, regionFlags, regionUserLevel };
 }

@@ -2,12 +2,32 @@
 /**
  * The worker entry: the engine host behind comlink. Typed arrays in answers are transferred,
  * not copied (a 16 TiB snapshot is 32 MiB).
+ *
+ * A progressive load answers early and the rest of the run is computed here in slices of a few
+ * milliseconds, one per task: between two slices the worker serves whatever calls arrived, so
+ * seeking and drawing go on while a million events are applied.
  */
 import { expose, transfer } from 'comlink';
 import { EngineHost } from './host';
-import type { EngineApi, MapSnapshot } from './protocol';
+import type { EngineApi, MapSnapshot, OutcomeMarks, SeriesData } from './protocol';
 
-const host = new EngineHost();
+const host = new EngineHost({ now: () => performance.now() });
+
+/** One slice of the run per task: ~12 ms, so a call waits at most about that long. */
+const SLICE_MS = 12;
+// A message to ourselves queues a task without a timer's clamping (setTimeout waits ≥ 4 ms
+// once nested, and the engine has no timers).
+const tick = new MessageChannel();
+let running = false;
+tick.port1.onmessage = () => {
+  running = !host.advanceFor(SLICE_MS);
+  if (running) tick.port2.postMessage(null);
+};
+const keepRunning = () => {
+  if (running) return;
+  running = true;
+  tick.port2.postMessage(null);
+};
 
 const moveSnapshot = (s: MapSnapshot) => {
   // Each buffer once: transferring one twice is a DataCloneError.
@@ -17,16 +37,24 @@ const moveSnapshot = (s: MapSnapshot) => {
   return transfer(s, [...buffers]);
 };
 const moveBytes = (a: Uint8Array) => transfer(a, [a.buffer]);
+const buffersOf = (series: SeriesData, marks: OutcomeMarks): ArrayBufferLike[] => {
+  const buffers = [series.steps.buffer, marks.steps.buffer, marks.kinds.buffer];
+  for (const c of Object.values(series.columns)) buffers.push(c.buffer);
+  return buffers;
+};
 
 const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnapshot'> = {
   protocolVersion: () => host.protocolVersion(),
-  load: async (source) => {
-    const r = host.load(source);
+  load: async (source, options) => {
+    const r = host.load(source, options);
     if (!r.info) return r;
+    if (r.info.computed < r.info.steps) keepRunning();
     const { series, marks } = r.info;
-    const buffers = [series.steps.buffer, marks.steps.buffer, marks.kinds.buffer];
-    for (const c of Object.values(series.columns)) buffers.push(c.buffer);
-    return transfer(r, buffers);
+    return transfer(r, buffersOf(series, marks) as ArrayBuffer[]);
+  },
+  progress: async () => {
+    const p = host.progress();
+    return p ? transfer(p, buffersOf(p.series, p.marks) as ArrayBuffer[]) : null;
   },
   snapshot: async (step) => moveSnapshot(host.snapshot(step)),
   cells: async (step, first, count) => moveBytes(host.cells(step, first, count)),
@@ -35,6 +63,7 @@ const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnaps
   guestCellsAt: (step, g, chunks) => moveBytes(host.guestCellsAt(step, g, chunks)),
   guestSnapshot: (step, g) => moveSnapshot(host.guestSnapshot(step, g)),
   stepView: async (step) => host.stepView(step),
+  stepViews: async (step) => host.stepViews(step),
   outcomes: async (q) => host.outcomes(q),
   outcomeIndexAt: async (step) => host.outcomeIndexAt(step),
   findOutcome: async (step, kind, dir) => host.findOutcome(step, kind, dir),

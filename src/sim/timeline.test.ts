@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, MachineSpec } from '../machine/events';
+import { compilePacked, loadPreset, parseScenario, type Scenario } from '../scenario/index';
+import { machineDigest } from './digest';
+import { metricsOf } from './metrics';
+import { SERIES_COLUMNS, Timeline } from './timeline';
+
+/** A preset, optionally with its workload cut or grown to `steps` events. */
+function run(preset: string, steps?: number): { spec: MachineSpec; events: EngineEvent[] } {
+  const r = loadPreset(preset);
+  if (!r.ok) throw new Error(preset);
+  const s: Scenario =
+    steps !== undefined && r.scenario.workload
+      ? { ...r.scenario, workload: { ...r.scenario.workload, steps }, captions: [] }
+      : r.scenario;
+  const p = parseScenario(JSON.parse(JSON.stringify(s)));
+  if (!p.ok) throw new Error(p.errors[0]?.message);
+  const { spec, events } = compilePacked(p.scenario);
+  return { spec, events: Array.from({ length: events.length }, (_, i) => events.at(i)) };
+}
+
+/** What a step is: its metrics and the digest of the whole machine. */
+const fingerprint = (t: Timeline, step: number) => {
+  const m = t.at(step);
+  return { step: m.step, metrics: metricsOf(m), digest: machineDigest(m) };
+};
+
+/**
+ * A deterministic clock: 1 ms per reading. A checkpoint reads it twice (its copy "takes" 1 ms),
+ * a slice twice, so the measured rate and copy cost depend only on the slices and spacing.
+ */
+const ticking = () => {
+  let t = 0;
+  return { now: () => t++, ms: 1 };
+};
+
+describe('Timeline', () => {
+  const small = run('virtio-churn-1h', 1500);
+
+  it('built progressively, answers every step exactly as a timeline built in one go', () => {
+    const once = new Timeline(small.spec, small.events, { checkpointInterval: 100 });
+    const prog = new Timeline(small.spec, small.events, {
+      checkpointInterval: 100,
+      progressive: true,
+    });
+    expect(prog.computed).toBe(0);
+    const sizes = [1, 7, 250, 333, 1000];
+    let k = 0;
+    while (!prog.done) {
+      const before = prog.computed;
+      prog.advance(sizes[k++ % sizes.length]!);
+      // Every step computed so far, forwards from the last slice and a few backwards.
+      for (let s = before; s <= prog.computed; s += 37)
+        expect(fingerprint(prog, s)).toEqual(fingerprint(once, s));
+      expect(fingerprint(prog, prog.computed)).toEqual(fingerprint(once, prog.computed));
+    }
+    expect(prog.computed).toBe(once.steps);
+    expect(machineDigest(prog.final)).toBe(machineDigest(once.final));
+    expect(prog.log.length).toBe(once.log.length);
+  });
+
+  it('seeks in any order to the same machine (restores, forward replays, the final step)', () => {
+    const t = new Timeline(small.spec, small.events, { checkpointInterval: 64 });
+    const ref = new Timeline(small.spec, small.events, { checkpointInterval: 64 });
+    const order = [1500, 3, 1499, 700, 701, 640, 64, 63, 0, 1200, 1100, 1137, 1500, 5];
+    for (const s of order) expect(fingerprint(t, s)).toEqual(fingerprint(ref, s));
+  });
+
+  it('clamps steps past what has been computed to the last computed step', () => {
+    const t = new Timeline(small.spec, small.events, { progressive: true });
+    t.advance(300);
+    expect(t.at(900).step).toBe(300);
+    expect(t.at(-5).step).toBe(0);
+    expect(t.metricsAt(10_000).step).toBe(300);
+  });
+
+  it('grows its series as it runs, ending at the last computed step, and ends as the one-shot series', () => {
+    const big = run('virtio-churn-1h', 9000);
+    const once = new Timeline(big.spec, big.events);
+    const prog = new Timeline(big.spec, big.events, { progressive: true });
+    prog.advance(4321);
+    const part = prog.series;
+    expect(part.steps[part.steps.length - 1]).toBe(4321);
+    expect(part.columns.DirectMap4k[part.steps.length - 1]).toBe(prog.final.dm.count4k * 4);
+    const whole = once.series;
+    // Samples before the frontier are the one-shot run's samples.
+    const n = part.steps.length - 1;
+    expect(Array.from(part.steps.subarray(0, n))).toEqual(Array.from(whole.steps.subarray(0, n)));
+    prog.advance(1e9);
+    const done = prog.series;
+    expect(Array.from(done.steps)).toEqual(Array.from(whole.steps));
+    for (const c of SERIES_COLUMNS)
+      expect(Array.from(done.columns[c]), c).toEqual(Array.from(whole.columns[c]));
+  });
+
+  it('spaces checkpoints by measured replay and copy time, without changing any step', () => {
+    const long = run('virtio-churn-1h', 6000);
+    const timed = new Timeline(long.spec, long.events, {
+      replayBudget: ticking(),
+      progressive: true,
+    });
+    while (!timed.done) timed.advance(100);
+    const fixed = new Timeline(long.spec, long.events, { checkpointInterval: 64 });
+    const steps = timed.checkpointSteps();
+    const gaps = steps.slice(1).map((s, i) => s - steps[i]!);
+    // None until 2,000 events are measured (step 0 is a boot, not a copy); then about 100
+    // events/ms and 1 ms a copy space them ~800 apart (copies at most an eighth of the run).
+    expect(steps[0]).toBe(0);
+    expect(steps[1]).toBeGreaterThanOrEqual(2000);
+    expect(gaps.length).toBeGreaterThan(3);
+    for (const g of gaps.slice(1)) expect(g).toBeGreaterThan(500);
+    for (const g of gaps.slice(1)) expect(g).toBeLessThanOrEqual(800);
+    for (const s of [0, 17, 499, 800, 1203, 2500, 4999, 6000])
+      expect(fingerprint(timed, s)).toEqual(fingerprint(fixed, s));
+  });
+});
