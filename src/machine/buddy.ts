@@ -141,6 +141,8 @@ export class BuddyAllocator {
 
   private smallestNonEmpty(order: number): number {
     for (let o = order; o <= MAX_ORDER; o++) {
+      // A list with no live entry is empty whatever dead entries it still holds.
+      if (this.liveCount[o] === 0) continue;
       const s = this.stacks[o]!;
       while (s.length > 0) {
         if (this.live(s[s.length - 1]!, o)) return o;
