@@ -49,7 +49,7 @@ export class BuddyAllocator {
    * block freed again is pushed again, so the newest entry is always nearest the head.
    */
   private freeHeads = new FreeHeads(MAX_ORDER);
-  private stacks: number[][] = [];
+  private stacks: PfnStack[] = [];
   /** "packed" keeps each order's free blocks in a min-heap by address instead of a LIFO list. */
   private heaps: MinHeap[] = [];
   freePages = 0;
@@ -62,7 +62,7 @@ export class BuddyAllocator {
     seed = 1,
   ) {
     for (let o = 0; o <= MAX_ORDER; o++) {
-      this.stacks.push([]);
+      this.stacks.push(new PfnStack(0));
       this.heaps.push(new MinHeap(o));
     }
     this.rng = kind === 'random' ? new Rng(seed) : null;
@@ -70,21 +70,47 @@ export class BuddyAllocator {
 
   /** [buddy.boot] Hand free ranges to the allocator, ascending, lowest at the head of each list. */
   boot(ranges: readonly PfnRun[]): void {
-    const pfns: number[] = [];
-    const orders: number[] = [];
-    for (const r of [...ranges].sort((a, b) => a.pfn - b.pfn)) {
-      let p = r.pfn;
-      const end = r.pfn + r.count;
-      while (p < end) {
-        let o = MAX_ORDER;
-        while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
-        pfns.push(p);
-        orders.push(o);
-        p += POW2[o]!;
+    const sorted = [...ranges].sort((a, b) => a.pfn - b.pfn);
+    // Two passes (count, then fill typed arrays): a 16 TiB host hands over 4 M blocks, and
+    // growing plain arrays that far costs more than the allocator's own work.
+    let blocks = 0;
+    const each = (out: (pfn: number, order: number) => void) => {
+      for (const r of sorted) {
+        let p = r.pfn;
+        const end = r.pfn + r.count;
+        while (p < end) {
+          let o = MAX_ORDER;
+          while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
+          out(p, o);
+          p += POW2[o]!;
+        }
       }
+    };
+    each(() => blocks++);
+    const pfns = new Float64Array(blocks);
+    const orders = new Uint8Array(blocks);
+    let k = 0;
+    each((p, o) => {
+      pfns[k] = p;
+      orders[k++] = o;
+    });
+    if (this.kind !== 'packed') {
+      // Each list pops from its end, so it holds its blocks highest first: the lowest is the head.
+      const perOrder = new Int32Array(MAX_ORDER + 1);
+      for (let i = 0; i < blocks; i++) perOrder[orders[i]!]!++;
+      for (let o = 0; o <= MAX_ORDER; o++) {
+        const st = this.stacks[o]!;
+        st.reserve(st.length + perOrder[o]!);
+        for (let i = blocks - 1; i >= 0; i--) if (orders[i] === o) st.push(pfns[i]!);
+      }
+      for (let i = 0; i < blocks; i++) {
+        this.freeHeads.set(pfns[i]!, orders[i]!);
+        this.liveCount[orders[i]!]!++;
+        this.freePages += POW2[orders[i]!]!;
+      }
+      return;
     }
-    // Stacks pop from the end, so push highest first to leave the lowest at the head.
-    for (let i = pfns.length - 1; i >= 0; i--) {
+    for (let i = blocks - 1; i >= 0; i--) {
       this.pushLive(pfns[i]!, orders[i]!);
       this.freePages += POW2[orders[i]!]!;
     }
@@ -110,9 +136,9 @@ export class BuddyAllocator {
 
   /** Drops dead entries of one stack (blocks merged or taken out of order). */
   private compact(order: number): void {
-    const kept = this.stacks[order]!.filter((pfn) => this.live(pfn, order));
-    this.stacks[order] = kept;
-    this.liveCount[order] = kept.length;
+    const st = this.stacks[order]!;
+    st.keep((pfn) => this.live(pfn, order));
+    this.liveCount[order] = st.length;
   }
 
   /** The head (or a random live block) of a list, removed; -1 when the list is empty. */
@@ -121,15 +147,13 @@ export class BuddyAllocator {
     if (this.rng && s.length > 0) {
       // Random placement: swap a random entry to the head first.
       for (let tries = 0; tries < 8 && s.length > 0; tries++) {
-        const i = this.rng.int(s.length);
-        const last = s.length - 1;
-        [s[i], s[last]] = [s[last]!, s[i]!];
-        if (this.live(s[last]!, order)) break;
+        s.swapToTop(this.rng.int(s.length));
+        if (this.live(s.top(), order)) break;
         s.pop();
       }
     }
     while (s.length > 0) {
-      const pfn = s.pop()!;
+      const pfn = s.pop();
       if (this.live(pfn, order)) {
         this.freeHeads.delete(pfn);
         this.liveCount[order]!--;
@@ -145,7 +169,7 @@ export class BuddyAllocator {
       if (this.liveCount[o] === 0) continue;
       const s = this.stacks[o]!;
       while (s.length > 0) {
-        if (this.live(s[s.length - 1]!, o)) return o;
+        if (this.live(s.top(), o)) return o;
         s.pop();
       }
     }
@@ -404,7 +428,7 @@ export class BuddyAllocator {
 
   estimateBytes(): number {
     let n = this.freeHeads.bytes;
-    for (const st of this.stacks) n += st.length * 8;
+    for (const st of this.stacks) n += st.bytes;
     for (const h of this.heaps) n += h.pfn.length * 8;
     return n;
   }
@@ -412,7 +436,7 @@ export class BuddyAllocator {
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
     c.freeHeads = this.freeHeads.clone();
-    c.stacks = this.stacks.map((s) => s.slice());
+    c.stacks = this.stacks.map((s) => s.clone());
     c.heaps = this.heaps.map((h) => h.clone());
     c.freePages = this.freePages;
     c.liveCount = this.liveCount.slice();
@@ -461,4 +485,63 @@ function emitRun(runs: PfnRun[], pfn: number, count: number): void {
   const last = runs[runs.length - 1];
   if (last && last.pfn + last.count === pfn) last.count += count;
   else runs.push({ pfn, count });
+}
+
+/** A LIFO list of pfns in a typed array (the end is the head): no per-push array growth checks. */
+class PfnStack {
+  private data: Float64Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Float64Array(capacity);
+  }
+
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const d = new Float64Array(Math.max(n, 2 * this.data.length, 16));
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
+
+  push(pfn: number): void {
+    if (this.length === this.data.length) this.reserve(this.length + 1);
+    this.data[this.length++] = pfn;
+  }
+
+  pop(): number {
+    return this.data[--this.length]!;
+  }
+
+  top(): number {
+    return this.data[this.length - 1]!;
+  }
+
+  /** Swap entry i with the head (random placement). */
+  swapToTop(i: number): void {
+    const last = this.length - 1;
+    const t = this.data[i]!;
+    this.data[i] = this.data[last]!;
+    this.data[last] = t;
+  }
+
+  /** Keep only the entries that pass, in order. */
+  keep(pass: (pfn: number) => boolean): void {
+    let k = 0;
+    for (let i = 0; i < this.length; i++) {
+      const pfn = this.data[i]!;
+      if (pass(pfn)) this.data[k++] = pfn;
+    }
+    this.length = k;
+  }
+
+  clone(): PfnStack {
+    const c = new PfnStack(this.length);
+    c.data.set(this.data.subarray(0, this.length));
+    c.length = this.length;
+    return c;
+  }
 }
