@@ -433,6 +433,17 @@ export class BuddyAllocator {
     return n;
   }
 
+  /** Become a copy of src (same kind), reusing this one's buffers where they fit. */
+  copyFrom(src: BuddyAllocator): void {
+    this.freeHeads.copyFrom(src.freeHeads);
+    for (let o = 0; o <= MAX_ORDER; o++) this.stacks[o]!.copyFrom(src.stacks[o]!);
+    this.heaps = src.heaps.map((h) => h.clone());
+    this.freePages = src.freePages;
+    this.liveCount.set(src.liveCount);
+    this.pcp.copyFrom(src.pcp);
+    if (this.rng && src.rng) this.rng.state = src.rng.state;
+  }
+
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
     c.freeHeads = this.freeHeads.clone();
@@ -536,6 +547,12 @@ class PfnStack {
       if (pass(pfn)) this.data[k++] = pfn;
     }
     this.length = k;
+  }
+
+  copyFrom(src: PfnStack): void {
+    this.reserve(src.length);
+    this.data.set(src.data.subarray(0, src.length));
+    this.length = src.length;
   }
 
   clone(): PfnStack {

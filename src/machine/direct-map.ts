@@ -201,6 +201,20 @@ export class DirectMap {
     }
   }
 
+  /** Become a copy of src (same host), reusing this one's tables. */
+  copyFrom(src: DirectMap): void {
+    this.pud.set(src.pud);
+    this.pmd.set(src.pmd);
+    this.ptesInRegion.set(src.ptesInRegion);
+    this.count4k = src.count4k;
+    this.count2m = src.count2m;
+    this.count1g = src.count1g;
+    this.level2Splits = src.level2Splits;
+    this.level3Splits = src.level3Splits;
+    this.tlbFlushes = src.tlbFlushes;
+    this.splitTablePages = src.splitTablePages;
+  }
+
   clone(): DirectMap {
     const c = Object.create(DirectMap.prototype) as DirectMap;
     Object.assign(c, this, {

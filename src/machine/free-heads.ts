@@ -7,6 +7,9 @@
  * Detail slots hold order + 1 (0 = not a head, 4 bits a page), so fresh pool memory is already
  * clean, and a slot is released only when its last head is deleted, i.e. clean again.
  */
+
+import { into, intoAll } from './copy';
+
 const BLOCK = 1024;
 const NONE = 0;
 const WHOLE = 1;
@@ -60,9 +63,11 @@ export class FreeHeads {
       // The first chunk starts at 8 slots and doubles (small hosts stay small); later chunks
       // come whole.
       this.pool.push(new Uint8Array((ci === 0 ? 8 : CHUNK_SLOTS) * SLOT_BYTES));
-      const heads = new Uint16Array(this.pool.length * CHUNK_SLOTS);
-      heads.set(this.heads);
-      this.heads = heads;
+      if (this.heads.length < this.pool.length * CHUNK_SLOTS) {
+        const heads = new Uint16Array(this.pool.length * CHUNK_SLOTS);
+        heads.set(this.heads);
+        this.heads = heads;
+      }
     } else if (at >= this.pool[ci]!.length) {
       const grown = new Uint8Array(Math.min(CHUNK_SLOTS * SLOT_BYTES, 2 * this.pool[ci]!.length));
       grown.set(this.pool[ci]!);
@@ -154,6 +159,18 @@ export class FreeHeads {
         }
       }
     }
+  }
+
+  /** Become a copy of src, reusing this one's buffers where they fit. */
+  copyFrom(src: FreeHeads): void {
+    this.state = into(this.state, src.state);
+    this.slotOf = into(this.slotOf, src.slotOf);
+    // Slots past src's are handed out later and must read as clean: spare room is zeroed.
+    this.pool = intoAll(this.pool, src.pool, true);
+    this.heads = into(this.heads, src.heads, true);
+    this.freeSlots = src.freeSlots.slice();
+    this.usedSlots = src.usedSlots;
+    this.size = src.size;
   }
 
   clone(): FreeHeads {

@@ -58,6 +58,19 @@ export class Guest {
     return this.status === 'running';
   }
 
+  /** Become a copy of src (the same guest at another step), reusing this one's buffers. */
+  copyFrom(src: Guest): void {
+    this.status = src.status;
+    this.reason = src.reason;
+    this.state.copyFrom(src.state);
+    this.backingMap.copyFrom(src.backingMap);
+    this.gmemMap.copyFrom(src.gmemMap);
+    this.userMap.set(src.userMap);
+    this.doubleBacked = src.doubleBacked;
+    this.gigaFolio = new Map(src.gigaFolio);
+    this.gigaSplit = new Set(src.gigaSplit);
+  }
+
   clone(): Guest {
     const c = Object.create(Guest.prototype) as Guest;
     Object.assign(c, this, {

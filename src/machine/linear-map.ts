@@ -9,10 +9,11 @@
  * elsewhere): unmapped pages are "don't care", which is what keeps a partly backed region linear.
  */
 
+import { into, intoAll } from './copy';
 import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
 
 const REGION = 512;
-const MAX_RUNS = 16;
+const MAX_RUNS = 48;
 /** Dense slots per chunk of the dense pool (32 × 4 KiB). */
 const DENSE_BITS = DENSE_CHUNK_BITS;
 const DENSE_CHUNK = 1 << DENSE_BITS;
@@ -259,6 +260,17 @@ export class LinearMap {
       }
     }
     return null;
+  }
+
+  /** Become a copy of src (same page count), reusing this one's buffers where they fit. */
+  copyFrom(src: LinearMap): void {
+    this.base = into(this.base, src.base);
+    this.slotOf = into(this.slotOf, src.slotOf);
+    this.dense = intoAll(this.dense, src.dense, true);
+    this.denseRuns = intoAll(this.denseRuns, src.denseRuns);
+    this.freeSlots = src.freeSlots.slice();
+    this.usedSlots = src.usedSlots;
+    this.runs.copyFrom(src.runs);
   }
 
   clone(): LinearMap {

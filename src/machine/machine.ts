@@ -315,6 +315,24 @@ export class Machine {
     return n;
   }
 
+  /**
+   * Become a copy of src — the same scenario's machine at another step — reusing this one's
+   * buffers (restoring a checkpoint without fresh memory). The outcome log is the caller's.
+   */
+  restoreFrom(src: Machine): void {
+    this.frames.copyFrom(src.frames);
+    this.rmp2m.set(src.rmp2m);
+    this.dm.copyFrom(src.dm);
+    this.alloc.copyFrom(src.alloc);
+    for (let i = 0; i < this.guests.length; i++) this.guests[i]!.copyFrom(src.guests[i]!);
+    this.step = src.step;
+    this.seqFree = src.seqFree.slice();
+    this.seqPages = src.seqPages;
+    this.unmapFlushes = src.unmapFlushes;
+    this.lastUnmapStep = src.lastUnmapStep;
+    this.curGuest = src.curGuest;
+  }
+
   clone(): Machine {
     const c = Object.create(Machine.prototype) as Machine;
     Object.assign(c, this, {

@@ -83,6 +83,12 @@ export class PerCpuPages {
     this.cnt.splice(0, i);
   }
 
+  copyFrom(src: PerCpuPages): void {
+    this.pfn = src.pfn.slice();
+    this.cnt = src.cnt.slice();
+    this.length = src.length;
+  }
+
   clone(): PerCpuPages {
     const c = new PerCpuPages();
     c.pfn = this.pfn.slice();

@@ -19,11 +19,12 @@
  * of r whose word has countMask set.
  */
 
+import { into, intoAll } from './copy';
 import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
 
 const REGION = 512;
 /** Runs a sparse region holds before it turns dense. */
-export const SPARSE_MAX = 20;
+export const SPARSE_MAX = 48;
 const ALL = 0x7fffffff;
 /** Dense slots per chunk of the dense pool (32 × 2 KiB). */
 const DENSE_BITS = DENSE_CHUNK_BITS;
@@ -369,6 +370,18 @@ export class RegionWords {
       k++;
     }
     return k;
+  }
+
+  /** Become a copy of src (same page count), reusing this one's buffers where they fit. */
+  copyFrom(src: RegionWords): void {
+    this.uniform = into(this.uniform, src.uniform);
+    this.slotOf = into(this.slotOf, src.slotOf);
+    this.counts = into(this.counts, src.counts);
+    this.dense = intoAll(this.dense, src.dense, true);
+    this.denseRuns = intoAll(this.denseRuns, src.denseRuns);
+    this.freeSlots = src.freeSlots.slice();
+    this.usedSlots = src.usedSlots;
+    this.runs.copyFrom(src.runs);
   }
 
   /** A deep copy, for timeline checkpoints. */

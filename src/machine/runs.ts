@@ -6,6 +6,8 @@
  * hold different values.
  */
 
+import { intoAll } from './copy';
+
 /**
  * Give page i (inside run j) the value v (different from run j's value), editing the list in
  * place — the churn's commonest edit (a 4K share, unshare or allocation); a rebuild would copy
@@ -195,6 +197,15 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
     let n = 0;
     for (const d of this.data) n += d.byteLength;
     return n;
+  }
+
+  /** Become a copy of src, reusing this arena's chunks (restoring a checkpoint). */
+  copyFrom(src: RunSlots<V>): void {
+    // Extra room in a reused last chunk is harmless: entries past `top` are never read.
+    this.data = intoAll(this.data, src.data, true);
+    this.free = src.free.map((l) => l.slice());
+    this.top = src.top;
+    this.used = src.used;
   }
 
   clone(): RunSlots<V> {

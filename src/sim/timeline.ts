@@ -201,6 +201,11 @@ export class Timeline {
     ) {
       this.interval *= 2;
       this.thinned = true;
+      // Dropped copies become the memory of later checkpoints (copying into memory already
+      // touched is a memcpy; a fresh clone faults in every page).
+      this.checkpoints.forEach((c, i) => {
+        if (i % 2 === 1 && c.machine && this.spares.length < 2) this.spares.push(c.machine);
+      });
       const kept = this.checkpoints.filter((_, i) => i % 2 === 0);
       this.checkpoints.length = 0;
       this.checkpoints.push(...kept);
@@ -208,8 +213,14 @@ export class Timeline {
   }
 
   private checkpoint(m: Machine): void {
-    this.checkpoints.push({ step: m.step, machine: m.clone(), counts: m.log.counts.slice() });
+    const spare = this.spares.pop();
+    if (spare) spare.restoreFrom(m);
+    const machine = spare ?? m.clone();
+    this.checkpoints.push({ step: m.step, machine, counts: m.log.counts.slice() });
   }
+
+  /** Machines of dropped checkpoints, reused for new ones. */
+  private readonly spares: Machine[] = [];
 
   private sample(): void {
     const m = this.head;
@@ -234,7 +245,12 @@ export class Timeline {
       this.replay(c, s);
       return c;
     }
-    const m = cp.machine ? cp.machine.clone() : new Machine(this.spec);
+    // Step 0 is booted the first time a seek needs it, then kept like any checkpoint.
+    cp.machine ??= new Machine(this.spec);
+    // Restore into the machine the last seek used: a copy into memory already touched, where a
+    // clone would fault in every page of a fresh one.
+    const m = c ?? cp.machine.clone();
+    if (c) c.restoreFrom(cp.machine);
     m.log = OutcomeLog.countsOnly(cp.counts);
     this.replay(m, s);
     this.cursor = m;
