@@ -1,9 +1,47 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
+
+/**
+ * The entry (app/main.tsx) starts the worker and then imports the app (app/boot.tsx). So the
+ * browser fetches the app's chunks and CSS with the entry rather than after it, name them in
+ * index.html: modulepreload for the chunks, a stylesheet link for the CSS.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'fracture-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {});
+        const boot = chunks.find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/app/boot.tsx'),
+        );
+        if (boot?.type !== 'chunk') return [];
+        const entries = new Set(
+          chunks.filter((c) => c.type === 'chunk' && c.isEntry).map((c) => c.fileName),
+        );
+        const files = [boot.fileName, ...boot.imports].filter((f) => !entries.has(f));
+        const tags: HtmlTagDescriptor[] = files.map((f) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` },
+          injectTo: 'head',
+        }));
+        for (const css of boot.viteMetadata?.importedCss ?? [])
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'stylesheet', crossorigin: true, href: `./${css}` },
+            injectTo: 'head',
+          });
+        return tags;
+      },
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), preloadApp()],
   base: './',
   worker: { format: 'es' },
   optimizeDeps: { include: ['comlink', 'valibot', 'fflate'] },

@@ -1,3 +1,7 @@
+/**
+ * The app's React side, imported by the entry (main.tsx) once the engine worker is started and a
+ * share link's load is on its way: React, d3 and the panels evaluate while the worker runs.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -8,8 +12,8 @@ import { isSrcFragment, loadSrcFragment } from './share/src-link';
 import { currentFragment } from './url';
 import './styles.css';
 
-// Start the worker's run before React's first render: the first frame comes sooner. A `#src=`
-// link fetches the user's scenario file first (the only request the app makes, on demand).
+// The entry may have started this fragment's load already (takeEarlyLoad in the session). A
+// `#src=` link fetches the user's scenario file first (the only request the app makes, on demand).
 const fragment = currentFragment();
 void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
 

@@ -57,12 +57,50 @@ export function getEngine(): Engine {
     }
     return r;
   };
+  const snapshot = (step: number): Promise<MapSnapshot> => {
+    const p = prefetched;
+    if (p && p.generation === run.generation && p.step === step) {
+      prefetched = null;
+      return p.snap;
+    }
+    return remote.snapshot(step);
+  };
   engine = new Proxy(remote, {
-    get: (target, prop, receiver) => (prop === 'load' ? load : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) =>
+      prop === 'load' ? load : prop === 'snapshot' ? snapshot : Reflect.get(target, prop, receiver),
   }) as Engine;
   // For the benchmark (bench/map.bench.spec.ts): seek round trips through the real worker.
   window.__fractureEngine = engine;
   return engine;
+}
+
+/** A load the entry started before the app's modules evaluated (main.tsx). */
+let early: { fragment: string; result: Promise<LoadResult> } | null = null;
+
+/** Start loading a share link's fragment now, as the session's loadFragment would. */
+export function startEarlyLoad(fragment: string): void {
+  const result = getEngine().load({ kind: 'fragment', fragment }, { progressive: true });
+  result.catch(() => {});
+  early = { fragment, result };
+}
+
+/** The early load of this fragment, once (null if none was started for it). */
+export function takeEarlyLoad(fragment: string): Promise<LoadResult> | null {
+  const e = early;
+  early = null;
+  return e && e.fragment === fragment ? e.result : null;
+}
+
+/**
+ * The host snapshot of the first run's first step, asked for as soon as the load answers: the
+ * worker builds it while React renders the panels, and the map's first request takes it.
+ */
+let prefetched: { generation: number; step: number; snap: Promise<MapSnapshot> } | null = null;
+
+export function prefetchSnapshot(step: number): void {
+  const snap = getEngine().snapshot(step);
+  snap.catch(() => {});
+  prefetched = { generation: run.generation, step, snap };
 }
 
 /** The run loaded last (null before the first successful load). */

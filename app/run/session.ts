@@ -10,7 +10,7 @@
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_PRESET } from '../../src/scenario/presets';
 import type { LoadOptions, LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
-import { getEngine } from '../engine-client';
+import { getEngine, prefetchSnapshot, takeEarlyLoad } from '../engine-client';
 import { useUi } from '../store';
 import { loadSourceOf, type RunSource, sourceOfFragment } from '../url';
 
@@ -85,6 +85,12 @@ function applyView(view: ViewState, info: RunInfo): void {
 
 function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice[]): void {
   const ui = useUi.getState();
+  // The first run of the page: no map is mounted yet to ask for its snapshot; ask now, so the
+  // worker builds it while React renders everything around the map.
+  if (state.info === null && (r.view.layer ?? ui.layer) !== 'guest') {
+    const step = r.view.step ?? ui.step;
+    prefetchSnapshot(Math.max(0, Math.min(info.computed, Math.round(step) || 0)));
+  }
   ui.setPlaying(false);
   ui.selectOutcome(null);
   if (ui.guestIndex >= info.guests.length) ui.setGuestIndex(0);
@@ -137,7 +143,8 @@ export async function loadFragment(fragment: string): Promise<void> {
   const seq = ++loadSeq;
   const guess = sourceOfFragment(fragment, null);
   setState({ loading: true, pending: guess.kind === 'preset' ? guess : null });
-  const r = await getEngine().load({ kind: 'fragment', fragment }, { progressive: true });
+  const r = await (takeEarlyLoad(fragment) ??
+    getEngine().load({ kind: 'fragment', fragment }, { progressive: true }));
   if (seq !== loadSeq) return;
   const notices: Notice[] = [];
   if (r.repairs.length > 0 || (r.ok && r.errors.length > 0)) {
