@@ -103,13 +103,15 @@ describe('Timeline', () => {
     const fixed = new Timeline(long.spec, long.events, { checkpointInterval: 64 });
     const steps = timed.checkpointSteps();
     const gaps = steps.slice(1).map((s, i) => s - steps[i]!);
-    // None until 2,000 events are measured (step 0 is a boot, not a copy); then about 100
-    // events/ms and 1 ms a copy space them ~800 apart (copies at most an eighth of the run).
+    // None until 2,000 events are measured (step 0 is a boot, not a copy). Then the copy-cost
+    // rule (copies at most an eighth of the run: ~800 apart at 100 events/ms and 1 ms a copy)
+    // is capped by what the memory budget holds spread over the run (6,000 / 64 ≈ 94 for this
+    // small machine), and nothing is closer than MIN_INTERVAL (64).
     expect(steps[0]).toBe(0);
     expect(steps[1]).toBeGreaterThanOrEqual(2000);
     expect(gaps.length).toBeGreaterThan(3);
-    for (const g of gaps.slice(1)) expect(g).toBeGreaterThan(500);
-    for (const g of gaps.slice(1)) expect(g).toBeLessThanOrEqual(800);
+    for (const g of gaps.slice(1)) expect(g).toBeGreaterThanOrEqual(64);
+    for (const g of gaps.slice(1)) expect(g).toBeLessThanOrEqual(101);
     for (const s of [0, 17, 499, 800, 1203, 2500, 4999, 6000])
       expect(fingerprint(timed, s)).toEqual(fingerprint(fixed, s));
   });

@@ -40,7 +40,7 @@ export interface Series {
 
 const MAX_SAMPLES = 4096;
 /** Memory all checkpoints of one run may hold. */
-const CHECKPOINT_BUDGET_BYTES = 384 * 2 ** 20;
+const CHECKPOINT_BUDGET_BYTES = 640 * 2 ** 20;
 /** Checkpoints never closer than this many events (a clone costs more than replaying them). */
 const MIN_INTERVAL = 64;
 
@@ -165,6 +165,8 @@ export class Timeline {
 
   private measured = { events: 0, ms: 0 };
   private cloneMs = 0;
+  /** Checkpoints the memory budget holds at the machine's last measured size. */
+  private capacity = 64;
   /** Memory forced the spacing wider than time asks for. */
   private thinned = false;
 
@@ -182,7 +184,9 @@ export class Timeline {
     acc.events = 0;
     acc.ms = 0;
     const byReplay = this.rate * this.budget.ms;
-    const byCloneCost = this.rate * this.cloneMs * 8;
+    // Copies may cost an eighth of the run, but never leave the run with fewer checkpoints than
+    // the memory budget holds (spread evenly, those bound the longest replay).
+    const byCloneCost = Math.min(this.rate * this.cloneMs * 8, this.steps / this.capacity);
     const want = Math.max(MIN_INTERVAL, Math.round(Math.max(byReplay, byCloneCost)));
     // Memory may already have forced a wider spacing; never narrow below that.
     if (want > this.interval || !this.thinned || !Number.isFinite(this.interval))
@@ -191,25 +195,33 @@ export class Timeline {
 
   /**
    * Checkpoints cost a copy of the machine each; on a terabyte host that is tens of MiB. Past
-   * the budget, double the interval and keep every other checkpoint (seeking then replays more).
+   * the budget, drop the checkpoint whose neighbours are closest (spacing stays even, so no seek
+   * replays much more than another) and space later ones over the whole run's length.
    */
   private keepWithinBudget(m: Machine): void {
-    const bytes = m.estimateBytes();
-    while (
-      this.checkpoints.length * bytes > CHECKPOINT_BUDGET_BYTES &&
-      this.checkpoints.length > 2
-    ) {
-      this.interval *= 2;
-      this.thinned = true;
-      // Dropped copies become the memory of later checkpoints (copying into memory already
+    const cps = this.checkpoints;
+    const capacity = Math.max(
+      2,
+      Math.floor(CHECKPOINT_BUDGET_BYTES / Math.max(1, m.estimateBytes())),
+    );
+    this.capacity = capacity;
+    while (cps.length > capacity && cps.length > 2) {
+      let drop = 1;
+      let gap = Number.POSITIVE_INFINITY;
+      for (let i = 1; i < cps.length - 1; i++) {
+        const g = cps[i + 1]!.step - cps[i - 1]!.step;
+        if (g < gap) {
+          gap = g;
+          drop = i;
+        }
+      }
+      const [dropped] = cps.splice(drop, 1);
+      // A dropped copy becomes the memory of a later checkpoint (copying into memory already
       // touched is a memcpy; a fresh clone faults in every page).
-      this.checkpoints.forEach((c, i) => {
-        if (i % 2 === 1 && c.machine && this.spares.length < 2) this.spares.push(c.machine);
-      });
-      const kept = this.checkpoints.filter((_, i) => i % 2 === 0);
-      this.checkpoints.length = 0;
-      this.checkpoints.push(...kept);
+      if (dropped?.machine && this.spares.length < 2) this.spares.push(dropped.machine);
+      this.thinned = true;
     }
+    if (this.thinned) this.interval = Math.max(this.interval, Math.ceil(this.steps / capacity));
   }
 
   private checkpoint(m: Machine): void {
