@@ -5,7 +5,7 @@
  * a change detector, not a cryptographic hash. (The engine's own state digest is separate.)
  */
 import type { EngineEvent } from '../machine/events';
-import { generateEvents, scenarioSpec } from './compile';
+import { generateEvents, type PackedEvents, scenarioSpec } from './compile';
 import type { Scenario } from './types';
 
 const FNV_PRIME = 16777619;
@@ -51,16 +51,23 @@ export function eventText(e: EngineEvent): string {
   return `${e.op},${e.guest},${e.gpa},${e.pfn},${e.sizeBytes},${e.via};`;
 }
 
-/** "fnv1a64:" + 16 hex digits over spec, events and captions. */
-export function scenarioDigest(s: Scenario): string {
+/**
+ * "fnv1a64:" + 16 hex digits over spec, events and captions. Pass the events compilePacked()
+ * already made for this scenario to hash those instead of generating them a second time (a
+ * million-event run would otherwise compile twice before its first frame).
+ */
+export function scenarioDigest(s: Scenario, compiled?: PackedEvents): string {
   const spec = scenarioSpec(s);
   const h = new Fnv1a64();
   h.update(canonicalJson({ spec, captions: s.captions }));
   let n = 0;
-  for (const e of generateEvents(s, spec)) {
-    h.update(eventText(e));
-    n++;
-  }
+  if (compiled) {
+    for (; n < compiled.length; n++) h.update(eventText(compiled.at(n)));
+  } else
+    for (const e of generateEvents(s, spec)) {
+      h.update(eventText(e));
+      n++;
+    }
   h.update(`#${n}`);
   return `fnv1a64:${h.hex()}`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileScenario } from './compile';
+import { compilePacked, compileScenario } from './compile';
+import { scenarioDigest } from './digest';
 import { DEFAULT_PRESET, loadPreset, PRESET_NAMES } from './presets';
 
 describe('presets', () => {
@@ -63,5 +64,14 @@ describe('presets', () => {
     const r = loadPreset('thread');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]?.allowed).toContain('thread-2021-upstream');
+  });
+
+  it('hash to the same scenario digest from the compiled events as from a fresh generation', () => {
+    for (const name of PRESET_NAMES) {
+      const r = loadPreset(name);
+      if (!r.ok) throw new Error(name);
+      const { events } = compilePacked(r.scenario);
+      expect(scenarioDigest(r.scenario, events), name).toBe(scenarioDigest(r.scenario));
+    }
   });
 });

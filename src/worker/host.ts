@@ -602,7 +602,7 @@ function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): 
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
   });
   const m = timeline.final;
-  const info = runInfo(p.scenario, timeline, m);
+  const info = runInfo(p.scenario, timeline, m, events);
   return {
     scenario: p.scenario,
     share: p.share,
@@ -620,7 +620,7 @@ function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): 
 }
 
 /** What a run tells before its events are applied (series and marks are filled by load). */
-function runInfo(s: Scenario, timeline: Timeline, m: Machine): RunInfo {
+function runInfo(s: Scenario, timeline: Timeline, m: Machine, events: PackedEvents): RunInfo {
   const ramBytes = m.ramPages * 4096;
   return {
     scenario: s,
@@ -644,7 +644,7 @@ function runInfo(s: Scenario, timeline: Timeline, m: Machine): RunInfo {
     // Filled by load() from progress().
     series: { steps: new Float64Array(0), columns: {} as RunInfo['series']['columns'] },
     marks: { steps: new Float64Array(0), kinds: new Uint8Array(0) },
-    scenarioDigest: scenarioDigest(s),
+    scenarioDigest: scenarioDigest(s, events),
     runMs: 0,
     computed: timeline.computed,
   };

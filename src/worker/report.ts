@@ -31,7 +31,7 @@ function machineAt(scenario: unknown, step: number) {
     const p = parseScenario(scenario);
     if (!p.ok) return { error: p.errors.map((e) => e.message).join('; ') };
     const { spec, events } = compilePacked(p.scenario);
-    cache = { key, events, machine: new Machine(spec), digest: scenarioDigest(p.scenario) };
+    cache = { key, events, machine: new Machine(spec), digest: scenarioDigest(p.scenario, events) };
   }
   const c = cache;
   const to = Math.max(0, Math.min(step, c.events.length));
