@@ -39,7 +39,13 @@ import {
   visibleWorld,
 } from './overlays';
 import { paletteFor, type Theme } from './palette';
-import { buildDetailRaster, buildMidRaster, buildRegionRaster, type DetailRect } from './raster';
+import {
+  buildDetailRaster,
+  buildMidRaster,
+  buildRegionRaster,
+  type DetailRect,
+  updateRegionRaster,
+} from './raster';
 import { FrameStats } from './stats';
 
 export interface MapViewProps {
@@ -71,6 +77,7 @@ const FLASH_MS = 320;
 const MAX_FLASH = 3000;
 const MAX_CACHED_REGIONS = 24_000;
 const MINIMAP_PX = 150;
+const MINIMAP_MS = 250;
 
 interface Loaded {
   key: string;
@@ -97,6 +104,8 @@ export class MapView {
   private readonly raster = document.createElement('canvas');
   private readonly miniBase = document.createElement('canvas');
   private rasterKey = '';
+  /** The region raster's pixels and the snapshot they show, kept for incremental updates. */
+  private region: { base: string; image: ImageData; snap: MapSnapshot } | null = null;
   /** World units (cells) per region-raster pixel. */
   private rasterScale = 16;
   /** Px per tile column in the region raster. */
@@ -127,6 +136,7 @@ export class MapView {
     private readonly el: MapElements,
     props: MapViewProps,
   ) {
+    performance.mark('fracture:map');
     this.props = props;
     this.ctx = el.canvas.getContext('2d', { alpha: false })!;
     this.miniCtx = el.minimap.getContext('2d')!;
@@ -158,6 +168,7 @@ export class MapView {
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.hoverFrame);
     clearTimeout(this.detailTimer);
+    clearTimeout(this.minimapTimer);
     this.resize.disconnect();
     this.unsub();
     select(this.el.canvas).on('.zoom', null);
@@ -210,6 +221,7 @@ export class MapView {
         : this.engine.guestSnapshot(step, this.props.guestIndex ?? 0);
     req
       .then((snap) => {
+        performance.mark('fracture:snapshot');
         this.fetching = null;
         if (gen === currentRun().generation)
           this.apply({ key, gen, step, space, snap, layout: layoutFor(snap.regions) });
@@ -254,23 +266,49 @@ export class MapView {
     if (key === this.rasterKey) return;
     this.rasterKey = key;
     const palette = paletteFor(this.props.theme);
-    const { image: img, worldPerPx } = buildRegionRaster(
-      d.layout,
-      d.snap,
-      this.props.layer,
-      palette,
-    );
-    this.rasterScale = worldPerPx;
-    this.rasterS = TILE_W / worldPerPx;
-    this.raster.width = img.width;
-    this.raster.height = img.height;
-    this.raster.getContext('2d')!.putImageData(img, 0, 0);
-    this.rebuildMinimap();
+    // Same run, space, layer and theme as the raster on screen: repaint only what the step changed.
+    const base = `${d.gen}|${d.space}|${d.layout.regions}|${this.props.layer}|${this.props.theme}`;
+    const r = this.region;
+    if (r && r.base === base) {
+      const dirty = updateRegionRaster(
+        r.image,
+        d.layout,
+        r.snap,
+        d.snap,
+        this.props.layer,
+        palette,
+      );
+      r.snap = d.snap;
+      const ctx = this.raster.getContext('2d')!;
+      for (const b of dirty) ctx.putImageData(r.image, 0, 0, b.x, b.y, b.w, b.h);
+      if (dirty.length > 0) this.scheduleMinimap();
+    } else {
+      const { image, worldPerPx } = buildRegionRaster(d.layout, d.snap, this.props.layer, palette);
+      this.region = { base, image, snap: d.snap };
+      this.rasterScale = worldPerPx;
+      this.rasterS = TILE_W / worldPerPx;
+      this.raster.width = image.width;
+      this.raster.height = image.height;
+      this.raster.getContext('2d')!.putImageData(image, 0, 0);
+      this.rebuildMinimap();
+    }
     if (this.cellsKey !== d.key) {
       this.cells.clear();
       this.cellsKey = d.key;
     }
     this.detail = null;
+  }
+
+  /** While playing, the overview follows at most every MINIMAP_MS (a full-raster downscale). */
+  private minimapTimer = 0;
+
+  private scheduleMinimap(): void {
+    if (this.minimapTimer !== 0) return;
+    this.minimapTimer = window.setTimeout(() => {
+      this.minimapTimer = 0;
+      this.rebuildMinimap();
+      this.request();
+    }, MINIMAP_MS);
   }
 
   private detailTimer = 0;
