@@ -5,7 +5,7 @@ import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
 /**
  * The entry (app/main.tsx) starts the worker and then imports the app (app/boot.tsx). So the
  * browser fetches the app's chunks and CSS with the entry rather than after it, name them in
- * index.html: modulepreload for the chunks, a stylesheet link for the CSS.
+ * index.html: modulepreload for the chunks, a style preload for the CSS.
  */
 function preloadApp(): Plugin {
   return {
@@ -31,7 +31,8 @@ function preloadApp(): Plugin {
         for (const css of boot.viteMetadata?.importedCss ?? [])
           tags.push({
             tag: 'link',
-            attrs: { rel: 'stylesheet', crossorigin: true, href: `./${css}` },
+            // A preload, not a stylesheet: a stylesheet in the head holds back the entry script.
+            attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${css}` },
             injectTo: 'head',
           });
         return tags;

@@ -2,7 +2,17 @@
  * The explorer: header with the scenario's questions, the memory map between the counters and
  * the outcome log, charts and the narration under the map, the timeline at the bottom.
  */
-import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  lazy,
+  memo,
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { MapLayer } from '../src/worker/protocol';
 import { Header } from './controls/Header';
 import { ScenarioPanel } from './controls/ScenarioPanel';
@@ -112,6 +122,10 @@ function OverrideNote(props: { source: RunSource | null }) {
 export function App() {
   const run = useRun();
   const { info, generation } = run;
+  // The panels around the map follow a new run in a background render (React yields every few
+  // ms), so the map mounts and asks for its snapshot in the first commit after a load.
+  const panelInfo = useDeferredValue(info, null);
+  const panelGeneration = useDeferredValue(generation, 0);
   const step = useUi((s) => s.step);
   const theme = useUi((s) => s.theme);
   const layer = useUi((s) => s.layer);
@@ -177,9 +191,9 @@ export function App() {
       <main className={columns}>
         {panels.counters && (
           <aside className="column left" aria-label="Counters and guests">
-            <CountersPanel view={view} prev={prev} gbpages={info?.gbpages ?? true} />
-            {info && <GuestList info={info} view={view} />}
-            <ScenarioPanel info={info} />
+            <CountersPanel view={view} prev={prev} gbpages={panelInfo?.gbpages ?? true} />
+            {panelInfo && <GuestList info={panelInfo} view={view} />}
+            <ScenarioPanel info={panelInfo} />
           </aside>
         )}
         <div className="center">
@@ -207,12 +221,14 @@ export function App() {
           {info && !lecture && (
             <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />
           )}
-          {info && panels.charts && <Charts series={info.series} gbpages={info.gbpages} />}
+          {panelInfo && panels.charts && (
+            <Charts series={panelInfo.series} gbpages={panelInfo.gbpages} />
+          )}
         </div>
         {panels.log && (
           <aside className="column right" aria-label="Outcomes">
-            <OutcomeLog generation={generation} />
-            <ExplanationPanel generation={generation} />
+            <OutcomeLog generation={panelGeneration} />
+            <ExplanationPanel generation={panelGeneration} />
           </aside>
         )}
       </main>

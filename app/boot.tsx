@@ -14,6 +14,7 @@ import './styles.css';
 
 // The entry may have started this fragment's load already (takeEarlyLoad in the session). A
 // `#src=` link fetches the user's scenario file first (the only request the app makes, on demand).
+performance.mark('fracture:app');
 const fragment = currentFragment();
 void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
 

@@ -51,6 +51,7 @@ export function getEngine(): Engine {
   const remote = wrap<EngineApi & EngineExtras>(worker);
   const load = async (source: LoadSource, options?: LoadOptions): Promise<LoadResult> => {
     const r = await remote.load(source, options);
+    performance.mark('fracture:loaded');
     if (r.ok && r.info) {
       run = { generation: run.generation + 1, info: r.info };
       for (const l of listeners) l(run);
