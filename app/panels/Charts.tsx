@@ -1,72 +1,38 @@
 /**
  * Charts over the whole run (RunInfo.series, at most 4,096 samples): memory mapped at each page
  * size as a stacked area, and splits and faults as lines. The current step is a rule across both;
- * a click seeks. Paths are computed once per run and size; only the rule moves while playing.
+ * a click seeks; hovering (or focusing and using the arrows) reads out the values at a step.
+ * Paths are computed once per series and size (chart-core.tsx); only the rule moves while playing.
  */
-import { axisBottom, axisLeft } from 'd3-axis';
-import { type ScaleLinear, scaleLinear } from 'd3-scale';
-import { select } from 'd3-selection';
-import { area, curveStepAfter, line } from 'd3-shape';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import type { SeriesColumn, SeriesData } from '../../src/worker/protocol';
 import { useUi } from '../store';
+import {
+  ChartFrame,
+  type ChartPath,
+  count,
+  countExact,
+  gib,
+  gibExact,
+  kbToGiB,
+  type ReadoutRow,
+  sampleAt,
+  stepArea,
+  stepLine,
+  stepScale,
+  thinIndices,
+  useWidth,
+  valueScale,
+} from './chart-core';
 import { kindMeta } from './kinds';
-
-const MARGIN = { top: 8, right: 12, bottom: 20, left: 48 };
-const KB_PER_GIB = 1024 * 1024;
-
-function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
-    ro.observe(el);
-    setWidth(Math.floor(el.clientWidth));
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 interface Layer {
   key: string;
   label: string;
   color: string;
   values: (i: number) => number;
-}
-
-function Axes(props: {
-  x: ScaleLinear<number, number>;
-  y: ScaleLinear<number, number>;
-  height: number;
-  yFormat: (n: number) => string;
-}) {
-  const gx = useRef<SVGGElement>(null);
-  const gy = useRef<SVGGElement>(null);
-  const { x, y, height, yFormat } = props;
-  useEffect(() => {
-    if (gx.current)
-      select(gx.current).call(
-        axisBottom(x)
-          .ticks(6)
-          .tickFormat((d) => Number(d).toLocaleString('en-US'))
-          .tickSizeOuter(0),
-      );
-    if (gy.current)
-      select(gy.current).call(
-        axisLeft(y)
-          .ticks(3)
-          .tickFormat((d) => yFormat(Number(d)))
-          .tickSizeOuter(0),
-      );
-  }, [x, y, yFormat]);
-  return (
-    <>
-      <g ref={gx} className="axis" transform={`translate(0,${height - MARGIN.bottom})`} />
-      <g ref={gy} className="axis" transform={`translate(${MARGIN.left},0)`} />
-    </>
-  );
+  /** The readout's text for a value. */
+  exact: (v: number) => string;
 }
 
 function Chart(props: {
@@ -78,123 +44,110 @@ function Chart(props: {
   height: number;
 }) {
   const { title, series, layers, stacked, yFormat, height } = props;
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width] = useWidth<HTMLElement>();
   const step = useUi((s) => s.step);
   const maxStep = useUi((s) => s.maxStep);
+  const computed = useUi((s) => s.computed);
   const n = series.steps.length;
 
   const drawn = useMemo(() => {
     if (width <= 0 || n === 0) return null;
-    const x = scaleLinear()
-      .domain([0, Math.max(1, maxStep)])
-      .range([MARGIN.left, width - MARGIN.right]);
-    const tops: number[][] = [];
-    let max = 0;
-    for (let i = 0; i < n; i++) {
+    const x = stepScale(maxStep, width);
+    // Stacked tops per layer: top(k, i) is the sum of layers 0..k at sample i.
+    const top = (k: number, i: number) => {
       let acc = 0;
-      const row: number[] = [];
-      for (const l of layers) {
-        const v = l.values(i);
-        acc = stacked ? acc + v : v;
-        row.push(acc);
-        if (acc > max) max = acc;
-      }
-      tops.push(row);
-    }
-    const y = scaleLinear()
-      .domain([0, max > 0 ? max : 1])
-      .nice(3)
-      .range([height - MARGIN.bottom, MARGIN.top]);
-    const sx = (i: number) => x(series.steps[i] ?? 0);
-    const idx = Array.from({ length: n }, (_, i) => i);
-    const paths = layers.map((l, k) => {
-      if (stacked) {
-        const gen = area<number>()
-          .x(sx)
-          .y0((i) => y(k === 0 ? 0 : (tops[i]?.[k - 1] ?? 0)))
-          .y1((i) => y(tops[i]?.[k] ?? 0))
-          .curve(curveStepAfter);
-        return { key: l.key, color: l.color, d: gen(idx) ?? '', fill: true };
-      }
-      const gen = line<number>()
-        .x(sx)
-        .y((i) => y(tops[i]?.[k] ?? 0))
-        .curve(curveStepAfter);
-      return { key: l.key, color: l.color, d: gen(idx) ?? '', fill: false };
-    });
+      for (let j = 0; j <= k; j++) acc += layers[j]!.values(i);
+      return acc;
+    };
+    const shown = layers.map((l, k) => (stacked ? (i: number) => top(k, i) : l.values));
+    let max = 0;
+    for (const v of shown) for (let i = 0; i < n; i++) max = Math.max(max, v(i));
+    const y = valueScale(max, height);
+    const idx = thinIndices(series.steps, n, x, shown);
+    const paths: ChartPath[] = layers.map((l, k) =>
+      stacked
+        ? {
+            key: l.key,
+            color: l.color,
+            fill: true,
+            d: stepArea(
+              idx,
+              series.steps,
+              x,
+              (i) => y(k === 0 ? 0 : shown[k - 1]!(i)),
+              (i) => y(shown[k]!(i)),
+            ),
+          }
+        : { key: l.key, color: l.color, d: stepLine(idx, series.steps, x, (i) => y(shown[k]!(i))) },
+    );
     return { x, y, paths };
   }, [width, n, maxStep, layers, stacked, series, height]);
 
-  const seek = (e: React.MouseEvent<SVGSVGElement>) => {
-    if (!drawn) return;
-    const rect = e.currentTarget.getBoundingClientRect();
-    const s = Math.round(drawn.x.invert(e.clientX - rect.left));
+  // Past the computed part of a run the series has no samples yet: say so, not the last value.
+  const readout = (at: number): ReadoutRow[] => {
+    const i = at > computed ? -1 : sampleAt(series.steps, n, at);
+    return layers.map((l) => ({
+      key: l.key,
+      label: l.label,
+      color: l.color,
+      value: at > computed ? 'not run yet' : i < 0 ? '—' : l.exact(l.values(i)),
+    }));
+  };
+
+  const seek = (s: number) => {
     const ui = useUi.getState();
     ui.setPlaying(false);
     ui.seek(s);
   };
 
   return (
-    <figure className="chart" ref={ref}>
-      <figcaption>
-        <span className="chart-title">{title}</span>
-        {layers.map((l) => (
-          <span key={l.key} className="legend">
-            <span className="swatch" style={{ background: l.color }} />
-            {l.label}
-          </span>
-        ))}
-      </figcaption>
-      {drawn && (
-        // biome-ignore lint/a11y/useKeyWithClickEvents: the Step slider is the keyboard path to the same seek
-        <svg
-          width={width}
-          height={height}
-          role="img"
-          aria-label={`${title} over the run; click to seek`}
-          onClick={seek}
-        >
-          {drawn.paths.map((p) => (
-            <path
-              key={p.key}
-              d={p.d}
-              style={
-                p.fill
-                  ? { fill: p.color, fillOpacity: 0.85, stroke: 'none' }
-                  : { fill: 'none', stroke: p.color, strokeWidth: 1.75 }
-              }
-            />
-          ))}
-          <Axes x={drawn.x} y={drawn.y} height={height} yFormat={yFormat} />
-          <line
-            className="chart-now"
-            x1={drawn.x(step)}
-            x2={drawn.x(step)}
-            y1={MARGIN.top}
-            y2={height - MARGIN.bottom}
-          />
-        </svg>
-      )}
-    </figure>
+    <ChartFrame
+      figureRef={ref}
+      title={title}
+      legend={layers.map((l) => (
+        <span key={l.key} className="legend">
+          <span className="swatch" style={{ background: l.color }} />
+          {l.label}
+        </span>
+      ))}
+      ariaLabel={`${title} over the run; click to seek`}
+      width={drawn ? width : 0}
+      height={height}
+      x={drawn?.x ?? stepScale(maxStep, 1)}
+      y={drawn?.y ?? valueScale(1, height)}
+      yFormat={yFormat}
+      paths={drawn?.paths ?? []}
+      step={step}
+      maxStep={maxStep}
+      steps={series.steps}
+      samples={n}
+      readout={readout}
+      onSeek={seek}
+    />
   );
 }
 
 const col = (s: SeriesData, c: SeriesColumn) => (i: number) => s.columns[c][i] ?? 0;
-
-/** Axis labels for a chart whose values are GiB. */
-const gib = (g: number) =>
-  g === 0 ? '0' : g < 1 ? `${Math.round(g * 1024)}M` : `${Number(g.toFixed(1))}G`;
-/** kB column → GiB, so the axis gets round GiB ticks. */
-const colGiB = (s: SeriesData, c: SeriesColumn) => (i: number) =>
-  (s.columns[c][i] ?? 0) / KB_PER_GIB;
-const count = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
+const colGiB = (s: SeriesData, c: SeriesColumn) => (i: number) => kbToGiB(s.columns[c][i] ?? 0);
 
 export const Charts = memo(function Charts(props: { series: SeriesData; gbpages: boolean }) {
   const { series, gbpages } = props;
   const mapLayers = useMemo<Layer[]>(() => {
     const l: Layer[] = [
-      { key: '4k', label: '4K', color: 'var(--dm-4k)', values: colGiB(series, 'DirectMap4k') },
-      { key: '2m', label: '2M', color: 'var(--dm-2m)', values: colGiB(series, 'DirectMap2M') },
+      {
+        key: '4k',
+        label: '4K',
+        color: 'var(--dm-4k)',
+        values: colGiB(series, 'DirectMap4k'),
+        exact: gibExact,
+      },
+      {
+        key: '2m',
+        label: '2M',
+        color: 'var(--dm-2m)',
+        values: colGiB(series, 'DirectMap2M'),
+        exact: gibExact,
+      },
     ];
     if (gbpages)
       l.push({
@@ -202,32 +155,25 @@ export const Charts = memo(function Charts(props: { series: SeriesData; gbpages:
         label: '1G',
         color: 'var(--dm-1g)',
         values: colGiB(series, 'DirectMap1G'),
+        exact: gibExact,
       });
     return l;
   }, [series, gbpages]);
   const eventLayers = useMemo<Layer[]>(() => {
     const splits = (i: number) =>
       (series.columns.level2Splits[i] ?? 0) + (series.columns.level3Splits[i] ?? 0);
+    const layer = (key: string, label: string, kind: string, values: (i: number) => number) => ({
+      key,
+      label,
+      color: kindMeta(kind).color,
+      values,
+      exact: countExact,
+    });
     return [
-      { key: 'splits', label: 'splits', color: kindMeta('dm-split').color, values: splits },
-      {
-        key: 'faults',
-        label: 'RMP faults',
-        color: kindMeta('rmp-fault').color,
-        values: col(series, 'rmpFaults'),
-      },
-      {
-        key: 'thp',
-        label: 'THP splits',
-        color: kindMeta('thp-split').color,
-        values: col(series, 'thpSplits'),
-      },
-      {
-        key: 'killed',
-        label: 'killed',
-        color: kindMeta('guest-killed').color,
-        values: col(series, 'killed'),
-      },
+      layer('splits', 'splits', 'dm-split', splits),
+      layer('faults', 'RMP faults', 'rmp-fault', col(series, 'rmpFaults')),
+      layer('thp', 'THP splits', 'thp-split', col(series, 'thpSplits')),
+      layer('killed', 'killed', 'guest-killed', col(series, 'killed')),
     ];
   }, [series]);
   return (
