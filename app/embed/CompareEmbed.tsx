@@ -5,7 +5,7 @@
  * the headline counters of both. One timeline drives both: the step bar, the embed's keys and the
  * deck's fracture:* messages move the page's one step, exactly as in a single embed.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { RunInfo, StepView } from '../../src/worker/protocol';
 import { readCompareParams, withCompareParams } from '../compare/compare-url';
 import { DiffLegend, DiffMap, diffRegions } from '../compare/DiffMap';
@@ -26,6 +26,7 @@ import { embedOptions } from './options';
 import { StepBar } from './StepBar';
 import { useDeckMessages } from './useDeckMessages';
 import { useEmbedKeys } from './useEmbedKeys';
+import { useEmbedTheme } from './useEmbedTheme';
 import './embed.css';
 
 /** A is the page's own run: the engine every embed loads its fragment into. */
@@ -59,20 +60,12 @@ export default function CompareEmbed() {
   const run = useRun();
   const { info, source, generation } = run;
   const step = useUi((s) => s.step);
-  const theme = useUi((s) => s.theme);
+  const theme = useEmbedTheme(opts.theme);
   const layer = useUi((s) => s.layer);
   const zoom = useUi((s) => s.zoom);
   const selectedPfn = useUi((s) => s.selectedPfn);
   const [view, setView] = useState<CompareView>(params.view ?? 'diff');
   const autoplayed = useRef(false);
-
-  useEffect(() => {
-    if (opts.theme) useUi.getState().setTheme(opts.theme);
-  }, [opts.theme]);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    document.documentElement.style.colorScheme = theme;
-  }, [theme]);
 
   const b = useMemo(() => (info ? defaultB(info, params) : null), [info, params]);
   const bSource = useMemo(

@@ -5,7 +5,7 @@
  * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys). A compare link embeds
  * A and B instead (CompareEmbed), with the same step bar, keys and messages.
  */
-import { lazy, Suspense, useCallback, useEffect, useRef } from 'react';
+import { lazy, Suspense, useCallback, useRef } from 'react';
 import { readCompareParams } from '../compare/compare-url';
 import { usePlayback } from '../controls/usePlayback';
 import { MemoryMap } from '../map/MemoryMap';
@@ -18,6 +18,7 @@ import { embedOptions } from './options';
 import { StepBar } from './StepBar';
 import { useDeckMessages } from './useDeckMessages';
 import { useEmbedKeys } from './useEmbedKeys';
+import { useEmbedTheme } from './useEmbedTheme';
 import './embed.css';
 
 // A compare embed brings B's worker, the difference map and the still maps: loaded only for one.
@@ -38,21 +39,13 @@ function SingleEmbed() {
   const run = useRun();
   const { info, generation } = run;
   const step = useUi((s) => s.step);
-  const theme = useUi((s) => s.theme);
+  const theme = useEmbedTheme(opts.theme);
   const layer = useUi((s) => s.layer);
   const zoom = useUi((s) => s.zoom);
   const selectedPfn = useUi((s) => s.selectedPfn);
   const playing = useUi((s) => s.playing);
   const { view } = useStepView(step, generation);
   const autoplayed = useRef(false);
-
-  useEffect(() => {
-    if (opts.theme) useUi.getState().setTheme(opts.theme);
-  }, [opts.theme]);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    document.documentElement.style.colorScheme = theme;
-  }, [theme]);
 
   const onReady = useCallback(() => {
     if (opts.autoplay && !autoplayed.current) {
