@@ -44,6 +44,15 @@ const CHECKPOINT_BUDGET_BYTES = 640 * 2 ** 20;
 /** Checkpoints never closer than this many events (a clone costs more than replaying them). */
 const MIN_INTERVAL = 64;
 
+/**
+ * The events of a run: a plain array, or the worker's PackedEvents (20 bytes an event, each
+ * materialised only while it is applied).
+ */
+export interface EventList {
+  readonly length: number;
+  at(i: number): EngineEvent | undefined;
+}
+
 export interface TimelineOptions {
   /** Events between checkpoints (fixed); default about 64 checkpoints, at most 20,000 apart. */
   checkpointInterval?: number;
@@ -80,7 +89,7 @@ export class Timeline {
 
   constructor(
     readonly spec: MachineSpec,
-    readonly events: readonly EngineEvent[],
+    readonly events: EventList,
     opts: TimelineOptions = {},
   ) {
     this.steps = events.length;
@@ -148,7 +157,7 @@ export class Timeline {
     let cloneMs = 0;
     let last = this.checkpoints[this.checkpoints.length - 1]!.step;
     while (m.step < end) {
-      applyEvent(m, this.events[m.step]!);
+      applyEvent(m, this.events.at(m.step)!);
       if (m.step - last >= this.interval && m.step < this.steps) {
         const c0 = clock?.() ?? 0;
         this.checkpoint(m);
@@ -293,7 +302,7 @@ export class Timeline {
   }
 
   private replay(m: Machine, step: number): void {
-    while (m.step < step) applyEvent(m, this.events[m.step]!);
+    while (m.step < step) applyEvent(m, this.events.at(m.step)!);
   }
 
   metricsAt(step: number): Metrics {

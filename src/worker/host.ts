@@ -578,25 +578,11 @@ function checkpointInterval(steps: number, regions: number): number {
   return Math.max(64, Math.ceil(steps / maxCheckpoints));
 }
 
-/** PackedEvents (20 bytes an event) seen as the array Timeline reads. */
-function eventArray(p: PackedEvents): readonly EngineEvent[] {
-  return new Proxy([] as EngineEvent[], {
-    get(target, prop, receiver) {
-      if (prop === 'length') return p.length;
-      if (typeof prop === 'string') {
-        const i = Number(prop);
-        if (Number.isInteger(i) && i >= 0) return i < p.length ? p.at(i) : undefined;
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-}
-
 function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): Run {
   const t0 = clock?.now() ?? 0;
   const { spec, events } = compilePacked(p.scenario);
   const regions = Math.ceil(Math.max(...spec.host.ranges.map((r) => r.end), 1) / 4096 / 512);
-  const timeline = new Timeline(spec, eventArray(events), {
+  const timeline = new Timeline(spec, events, {
     checkpointInterval: checkpointInterval(events.length, regions),
     progressive: true,
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
