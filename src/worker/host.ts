@@ -9,7 +9,7 @@
 
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
 import { formatPtdump } from '../formats/ptdump';
-import type { Backing, EngineEvent, KernelDesign } from '../machine/events';
+import type { Backing, KernelDesign } from '../machine/events';
 import { DESIGNS } from '../machine/kernels';
 import type { Machine } from '../machine/machine';
 import { RULES } from '../machine/rules';
