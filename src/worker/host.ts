@@ -56,8 +56,9 @@ export type EngineSync = {
 
 /**
  * The most events a browser run takes. The scenario format allows 10 million (LIMITS.events),
- * but the worker replays roughly 5,000–50,000 events a second here, so 10 million would hold a
- * tab for many minutes; 2 million is a few minutes at worst, and the message points to the CLI.
+ * but the worker applies roughly 200,000–800,000 events a second here (4K churn; multi-page
+ * events are slower), and every event also feeds checkpoints, series and marks: 2 million runs
+ * in well under a minute in the background, and the message for more points to the CLI.
  */
 export const MAX_WORKER_EVENTS = Math.min(LIMITS.events, 2_000_000);
 /** At most this many regions (or chunks) per cells() call: 4096 × 512 = 2 MiB of codes. */
