@@ -292,13 +292,6 @@ export function ChartFrame(p: ChartFrameProps) {
               />
             ))}
             <Axes x={p.x} y={p.y} height={p.height} yFormat={p.yFormat} />
-            <line
-              className="chart-now"
-              x1={p.x(p.step)}
-              x2={p.x(p.step)}
-              y1={MARGIN.top}
-              y2={p.height - MARGIN.bottom}
-            />
             {guide !== null && (
               <line
                 className="chart-guide"
@@ -309,6 +302,17 @@ export function ChartFrame(p: ChartFrameProps) {
               />
             )}
           </svg>
+          {/* The current step's rule moves every step while playing: a composited layer moved by
+              transform, so the SVG's thousands of path segments are not repainted each step. */}
+          <div
+            className="chart-now-rule"
+            aria-hidden="true"
+            style={{
+              top: MARGIN.top,
+              height: p.height - MARGIN.top - MARGIN.bottom,
+              transform: `translateX(${p.x(p.step)}px)`,
+            }}
+          />
           <p id={keysId} className="visually-hidden">
             Left and right arrows move the readout along the run, Enter seeks there.
           </p>
