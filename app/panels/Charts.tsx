@@ -4,7 +4,7 @@
  * a click seeks; hovering (or focusing and using the arrows) reads out the values at a step.
  * Paths are computed once per series and size (chart-core.tsx); only the rule moves while playing.
  */
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { SeriesColumn, SeriesData } from '../../src/worker/protocol';
 import { useUi } from '../store';
 import {
@@ -127,11 +127,33 @@ function Chart(props: {
   );
 }
 
+/** While a run computes, its series grows every progress poll (~400 ms): redraw at most this often. */
+const GROWING_REDRAW_MS = 1200;
+
+/** `value`, but while `throttle` holds, updated at most every `ms` (the latest value wins). */
+function useThrottled<T>(value: T, ms: number, throttle: boolean): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = throttle ? last.current + ms - performance.now() : 0;
+    const show = () => {
+      last.current = performance.now();
+      setShown(value);
+    };
+    if (wait <= 0) return show();
+    const timer = window.setTimeout(show, wait);
+    return () => window.clearTimeout(timer);
+  }, [value, ms, throttle]);
+  return throttle ? shown : value;
+}
+
 const col = (s: SeriesData, c: SeriesColumn) => (i: number) => s.columns[c][i] ?? 0;
 const colGiB = (s: SeriesData, c: SeriesColumn) => (i: number) => kbToGiB(s.columns[c][i] ?? 0);
 
 export const Charts = memo(function Charts(props: { series: SeriesData; gbpages: boolean }) {
-  const { series, gbpages } = props;
+  const { gbpages } = props;
+  const growing = useUi((s) => s.computed < s.maxStep);
+  const series = useThrottled(props.series, GROWING_REDRAW_MS, growing);
   const mapLayers = useMemo<Layer[]>(() => {
     const l: Layer[] = [
       {
