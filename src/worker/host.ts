@@ -94,7 +94,7 @@ export interface HostClock {
 /** A seek replays at most about this long from a checkpoint (memory permitting). */
 const REPLAY_BUDGET_MS = 35;
 /** A progressive load answers after this long even if more would be quick to compute. */
-const FIRST_SLICE_MS = 150;
+const FIRST_SLICE_MS = 60;
 const MAX_CACHED_VIEWS = 16;
 
 type Prepared =
