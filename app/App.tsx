@@ -135,7 +135,9 @@ export function App() {
   const guestIndex = useUi((s) => s.guestIndex);
   const panels = useUi((s) => s.panels);
   const tool = useUi((s) => s.tool);
-  const { view, prev } = useStepView(step, generation);
+  const { view, prev, generation: viewGeneration } = useStepView(step, generation);
+  // Until the new run's first answers arrive, the panels still show the previous run: dim them.
+  const stale = info !== null && (viewGeneration !== generation || panelGeneration !== generation);
   const reducedMotion = useReducedMotion();
   const [status, setStatus] = useState('');
   const statusTimer = useRef(0);
@@ -190,7 +192,7 @@ export function App() {
       <SrcErrorBanner />
       <main className={columns}>
         {panels.counters && (
-          <aside className="column left" aria-label="Counters and guests">
+          <aside className={`column left${stale ? ' stale' : ''}`} aria-label="Counters and guests">
             <CountersPanel view={view} prev={prev} gbpages={panelInfo?.gbpages ?? true} />
             {panelInfo && <GuestList info={panelInfo} view={view} />}
             <ScenarioPanel info={panelInfo} />
@@ -219,14 +221,18 @@ export function App() {
           </div>
           {info && lecture && <LectureStrip info={info} step={step} />}
           {info && !lecture && (
-            <CaptionStrip info={info} step={step} caption={view?.caption ?? null} />
+            <CaptionStrip
+              info={info}
+              step={step}
+              caption={stale ? null : (view?.caption ?? null)}
+            />
           )}
           {panelInfo && panels.charts && (
             <Charts series={panelInfo.series} gbpages={panelInfo.gbpages} />
           )}
         </div>
         {panels.log && (
-          <aside className="column right" aria-label="Outcomes">
+          <aside className={`column right${stale ? ' stale' : ''}`} aria-label="Outcomes">
             <OutcomeLog generation={panelGeneration} />
             <ExplanationPanel generation={panelGeneration} />
           </aside>

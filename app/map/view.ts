@@ -159,7 +159,11 @@ export class MapView {
     el.minimap.addEventListener('pointerdown', this.onMinimap);
     this.resize = new ResizeObserver(() => this.measure());
     this.resize.observe(el.canvas.parentElement ?? el.canvas);
-    this.unsub = onRunChange(() => this.sync());
+    this.unsub = onRunChange(() => {
+      this.sync();
+      // A new run: veil the previous one's picture until the new snapshot arrives.
+      this.request();
+    });
     this.measure();
     this.sync();
   }
@@ -548,6 +552,8 @@ export class MapView {
       const c = this.centerPfn();
       if (c >= 0) drawFrameMark(ctx, s, v, c, 'cursor');
     }
+    if (d.gen !== currentRun().generation)
+      drawStaleVeil(ctx, palette.background, this.cssW, this.cssH);
     this.drawMinimap(v);
     const t1 = performance.now();
     this.stats.frame(t1 - t0, {
@@ -793,4 +799,21 @@ function visibleRange(l: Layout, w: { x0: number; y0: number; x1: number; y1: nu
     return { start: s * 4096, end: Math.max(s + 1, e) * 4096 };
   }
   return { start: regions[0]! * 2 ** 21, end: (regions[regions.length - 1]! + 1) * 2 ** 21 };
+}
+
+/**
+ * The previous run's picture while a new run's first snapshot is on its way (a preset switch on a
+ * 1 TiB host takes a second): faded, so it is never read as the new run's.
+ */
+function drawStaleVeil(
+  ctx: CanvasRenderingContext2D,
+  background: string,
+  w: number,
+  h: number,
+): void {
+  ctx.save();
+  ctx.globalAlpha = 0.75;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, w, h);
+  ctx.restore();
 }

@@ -12,15 +12,17 @@ export interface StepViews {
   view: StepView | null;
   /** The view at step − 1 (null at step 0), for deltas. */
   prev: StepView | null;
+  /** The run (session generation) these views belong to; 0 before the first answer. */
+  generation: number;
 }
 
 /** Both views in one call: the worker reaches step − 1 on its way to step (no seek back). */
-function fetchPair(step: number): Promise<StepViews> {
+function fetchPair(step: number): Promise<{ view: StepView; prev: StepView | null }> {
   return getEngine().stepViews(step);
 }
 
 export function useStepView(step: number, generation: number): StepViews {
-  const [views, setViews] = useState<StepViews>({ view: null, prev: null });
+  const [views, setViews] = useState<StepViews>({ view: null, prev: null, generation: 0 });
   const inFlight = useRef(false);
   const pending = useRef<{ step: number; generation: number } | null>(null);
   const alive = useRef(true);
@@ -47,7 +49,8 @@ export function useStepView(step: number, generation: number): StepViews {
           const got = await fetchPair(want.step);
           // Answers arrive in order (one request at a time), so each is newer than the one shown:
           // while playing, show it even if the slider has moved on; drop only a replaced run's.
-          if (alive.current && want.generation === latest.current.generation) setViews(got);
+          if (alive.current && want.generation === latest.current.generation)
+            setViews({ ...got, generation: want.generation });
         } catch {
           // A load replaced the run mid-request; the next pending step asks again.
         }
