@@ -447,12 +447,17 @@ export class MapView {
     this.zoomTo({ x0: 0, y0: 0, x1: l.width, y1: l.height });
   }
 
+  /** Show box b, whole, in the part of the canvas the legend does not cover. */
   private zoomTo(b: { x0: number; y0: number; x1: number; y1: number }, pad = 0.04): void {
     const w = Math.max(1, b.x1 - b.x0);
     const h = Math.max(1, b.y1 - b.y0);
-    const k = Math.min(64, Math.min(this.cssW / w, this.cssH / h) * (1 - 2 * pad));
+    // The legend sits over the bottom of the canvas (one layout read, on a fit or a zoom only).
+    const legend = this.el.canvas.parentElement?.querySelector<HTMLElement>('.fmap-legend');
+    const bottom = legend ? legend.offsetHeight + 12 : 0;
+    const availH = Math.max(this.cssH / 2, this.cssH - bottom);
+    const k = Math.min(64, Math.min(this.cssW / w, availH / h) * (1 - 2 * pad));
     const x = (this.cssW - k * (b.x0 + b.x1)) / 2;
-    const y = (this.cssH - k * (b.y0 + b.y1)) / 2;
+    const y = (availH - k * (b.y0 + b.y1)) / 2;
     this.zoomer.scaleExtent([Math.min(this.fitK() / 2, k), 64]);
     select(this.el.canvas).call(this.zoomer.transform, zoomIdentity.translate(x, y).scale(k));
   }
