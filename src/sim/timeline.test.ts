@@ -115,4 +115,19 @@ describe('Timeline', () => {
     for (const s of [0, 17, 499, 800, 1203, 2500, 4999, 6000])
       expect(fingerprint(timed, s)).toEqual(fingerprint(fixed, s));
   });
+
+  it('a pinned step answers as the one-shot timeline does while the run goes on', () => {
+    const once = new Timeline(small.spec, small.events, { checkpointInterval: 100 });
+    const prog = new Timeline(small.spec, small.events, {
+      checkpointInterval: 100,
+      progressive: true,
+    });
+    prog.advance(333);
+    prog.pin();
+    prog.advance(700);
+    expect(prog.cursorStep()).toBe(333);
+    expect(fingerprint(prog, 333)).toEqual(fingerprint(once, 333));
+    // The head ran on untouched by the pin.
+    expect(fingerprint(prog, 1033)).toEqual(fingerprint(once, 1033));
+  });
 });

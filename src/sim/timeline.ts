@@ -278,6 +278,16 @@ export class Timeline {
     return m;
   }
 
+  /**
+   * Keep a copy of the machine at the last computed step as the seek cursor: the step a link
+   * opens at is answered from it while the run goes on (no restore, no boot).
+   */
+  pin(): void {
+    const m = this.head.clone();
+    m.log = OutcomeLog.countsOnly(this.head.log.counts);
+    this.cursor = m;
+  }
+
   /** Step of the machine the last restore left (forward seeks from it replay), or -1. */
   cursorStep(): number {
     return this.cursor?.step ?? -1;

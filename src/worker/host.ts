@@ -139,6 +139,9 @@ export class EngineHost implements EngineSync {
       const want = Math.max(0, Math.floor(view.step ?? options.step ?? 0));
       if (options.progressive) {
         this.runTo(want);
+        // The first snapshot and counters are for this step: keep a copy of it before the run
+        // moves on, so they need no checkpoint restore (or boot) while the run computes.
+        if (this.run.timeline.computed < this.run.info.steps) this.run.timeline.pin();
         // Small runs finish here; a big one answers now and runs on in the background.
         const left = FIRST_SLICE_MS - this.run.runMs;
         if (this.clock && left > 0) this.advanceFor(left);
