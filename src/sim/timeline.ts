@@ -209,10 +209,8 @@ export class Timeline {
    */
   private keepWithinBudget(m: Machine): void {
     const cps = this.checkpoints;
-    const capacity = Math.max(
-      2,
-      Math.floor(CHECKPOINT_BUDGET_BYTES / Math.max(1, m.estimateBytes())),
-    );
+    const bytes = Math.max(1, m.estimateBytes());
+    const capacity = Math.max(2, Math.floor(CHECKPOINT_BUDGET_BYTES / bytes));
     this.capacity = capacity;
     while (cps.length > capacity && cps.length > 2) {
       let drop = 1;
@@ -227,7 +225,11 @@ export class Timeline {
       const [dropped] = cps.splice(drop, 1);
       // A dropped copy becomes the memory of a later checkpoint (copying into memory already
       // touched is a memcpy; a fresh clone faults in every page).
-      if (dropped?.machine && this.spares.length < 2) this.spares.push(dropped.machine);
+      // Only while spares and checkpoints together stay within the budget (a 16 TiB machine is
+      // most of a GiB: two spares would double what the worker holds).
+      const held = (cps.length + this.spares.length + 1) * bytes;
+      if (dropped?.machine && this.spares.length < 2 && held <= CHECKPOINT_BUDGET_BYTES)
+        this.spares.push(dropped.machine);
       this.thinned = true;
     }
     if (this.thinned) this.interval = Math.max(this.interval, Math.ceil(this.steps / capacity));
