@@ -9,27 +9,20 @@
  * elsewhere): unmapped pages are "don't care", which is what keeps a partly backed region linear.
  */
 
-import { into, intoAll } from './copy';
-import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
+import { into } from './copy';
+import { DenseSlots, RunSlots, setOneInRuns } from './runs';
 
 const REGION = 512;
 const MAX_RUNS = 48;
-/** Dense slots per chunk of the dense pool (32 × 4 KiB). */
-const DENSE_BITS = DENSE_CHUNK_BITS;
-const DENSE_CHUNK = 1 << DENSE_BITS;
-const DENSE_MASK = DENSE_CHUNK - 1;
 
 export class LinearMap {
   /** Uniform regions: page i of the region → base + i (NaN = never written). */
   private base: Float64Array;
   /** -1 linear; >= 0 dense slot; <= -2 run slot at arena offset -(slot + 2). */
   private slotOf: Int32Array;
-  /** Dense regions: chunks of DENSE_CHUNK × 512 values (chunks are added, never copied). */
-  private dense: Float64Array[] = [];
-  /** Runs in each dense slot (pages whose frames are not consecutive start a run). */
-  private denseRuns: Int16Array[] = [];
-  private freeSlots: number[] = [];
-  private usedSlots = 0;
+  /** Dense regions: 512 values each, with their run counts (a page whose frame does not follow
+   * the one before starts a run). */
+  private dense = new DenseSlots((n) => new Float64Array(n));
   /** Run slots: start index and offset (value = offset + i) of each run. */
   private runs: RunSlots<Float64Array>;
   private readonly tStart = new Uint16Array(REGION + 1);
@@ -44,12 +37,12 @@ export class LinearMap {
 
   get bytes(): number {
     let n = this.base.byteLength + this.slotOf.byteLength + this.runs.bytes;
-    for (const d of this.dense) n += d.byteLength;
+    n += this.dense.bytes;
     return n;
   }
 
   get detailRegions(): number {
-    return this.usedSlots - this.freeSlots.length;
+    return this.dense.count;
   }
 
   /** The region's linear base (page i of the region → base + i), or NaN when it is not linear. */
@@ -62,7 +55,7 @@ export class LinearMap {
     const slot = this.slotOf[r]!;
     const i = page - r * REGION;
     if (slot === -1) return this.base[r]! + i;
-    if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
+    if (slot >= 0) return this.dense.chunk(slot)[DenseSlots.base(slot) + i]!;
     return this.runs.valueAt(-slot - 2, i) + i;
   }
 
@@ -84,8 +77,8 @@ export class LinearMap {
   private setInRegion(r: number, a: number, b: number, off: number): void {
     const slot = this.slotOf[r]!;
     if (slot >= 0) {
-      const pool = this.dense[slot >>> DENSE_BITS]!;
-      const base = (slot & DENSE_MASK) * REGION;
+      const pool = this.dense.chunk(slot);
+      const base = DenseSlots.base(slot);
       // Run boundaries touching [a, b) (between x and x + 1: not consecutive frames), before
       // and after, keep the slot's run count without rescanning the region.
       const lo = base + (a > 0 ? a - 1 : 0);
@@ -94,9 +87,9 @@ export class LinearMap {
       for (let x = lo; x < hi; x++) if (pool[x + 1] !== pool[x]! + 1) edges--;
       for (let i = a; i < b; i++) pool[base + i] = off + i;
       for (let x = lo; x < hi; x++) if (pool[x + 1] !== pool[x]! + 1) edges++;
-      const runs = this.denseRuns[slot >>> DENSE_BITS]!;
-      runs[slot & DENSE_MASK]! += edges;
-      if (runs[slot & DENSE_MASK]! <= MAX_RUNS) this.toRuns(r, slot);
+      const runs = this.dense.runs(slot) + edges;
+      this.dense.setRuns(slot, runs);
+      if (runs <= MAX_RUNS) this.toRuns(r, slot);
       return;
     }
     if (slot === -1) {
@@ -191,10 +184,11 @@ export class LinearMap {
       d[e] = k;
       return;
     }
-    const d = this.allocDense(r);
-    this.denseRuns[d >>> DENSE_BITS]![d & DENSE_MASK] = k;
-    const pool = this.dense[d >>> DENSE_BITS]!;
-    const base = (d & DENSE_MASK) * REGION;
+    const d = this.dense.alloc();
+    this.slotOf[r] = d;
+    this.dense.setRuns(d, k);
+    const pool = this.dense.chunk(d);
+    const base = DenseSlots.base(d);
     for (let j = 0; j < k; j++) {
       const e = j + 1 < k ? this.tStart[j + 1]! : REGION;
       for (let i = this.tStart[j]!; i < e; i++) pool[base + i] = this.tOff[j]! + i;
@@ -203,8 +197,8 @@ export class LinearMap {
 
   /** A dense region that has become few runs again goes back to runs. */
   private toRuns(r: number, slot: number): void {
-    const p = this.dense[slot >>> DENSE_BITS]!;
-    const base = (slot & DENSE_MASK) * REGION;
+    const p = this.dense.chunk(slot);
+    const base = DenseSlots.base(slot);
     let k = 0;
     for (let i = 0; i < REGION; i++) {
       const off = p[base + i]! - i;
@@ -213,21 +207,9 @@ export class LinearMap {
       this.tOff[k] = off;
       k++;
     }
-    this.freeSlots.push(slot);
+    this.dense.release(slot);
     this.slotOf[r] = -1;
     this.storeRuns(r, -1, k);
-  }
-
-  private allocDense(r: number): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.usedSlots++;
-      this.dense = growDense(this.dense, slot, (n) => new Float64Array(n));
-      if (slot >>> DENSE_BITS >= this.denseRuns.length)
-        this.denseRuns.push(new Int16Array(DENSE_CHUNK));
-    }
-    this.slotOf[r] = slot;
-    return slot;
   }
 
   /**
@@ -238,13 +220,13 @@ export class LinearMap {
     for (let r = 0; r < this.slotOf.length; r++) {
       const slot = this.slotOf[r]!;
       if (slot >= 0) {
-        const p = this.dense[slot >>> DENSE_BITS]!;
-        const base = (slot & DENSE_MASK) * REGION;
+        const p = this.dense.chunk(slot);
+        const base = DenseSlots.base(slot);
         let runs = 1;
         for (let i = 1; i < REGION; i++) if (p[base + i] !== p[base + i - 1]! + 1) runs++;
         if (runs <= MAX_RUNS) return `region ${r}: dense with ${runs} runs`;
-        if (runs !== this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK])
-          return `region ${r}: dense with ${runs} runs, ${this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK]} counted`;
+        if (runs !== this.dense.runs(slot))
+          return `region ${r}: dense with ${runs} runs, ${this.dense.runs(slot)} counted`;
         continue;
       }
       if (slot > -2) continue;
@@ -266,10 +248,7 @@ export class LinearMap {
   copyFrom(src: LinearMap): void {
     this.base = into(this.base, src.base);
     this.slotOf = into(this.slotOf, src.slotOf);
-    this.dense = intoAll(this.dense, src.dense, true);
-    this.denseRuns = intoAll(this.denseRuns, src.denseRuns);
-    this.freeSlots = src.freeSlots.slice();
-    this.usedSlots = src.usedSlots;
+    this.dense.copyFrom(src.dense);
     this.runs.copyFrom(src.runs);
   }
 
@@ -278,9 +257,7 @@ export class LinearMap {
     Object.assign(c, this, {
       base: this.base.slice(),
       slotOf: this.slotOf.slice(),
-      dense: this.dense.map((d) => d.slice()),
-      denseRuns: this.denseRuns.map((d) => d.slice()),
-      freeSlots: this.freeSlots.slice(),
+      dense: this.dense.clone(),
       runs: this.runs.clone(),
       tStart: new Uint16Array(REGION + 1),
       tOff: new Float64Array(REGION + 1),

@@ -11,7 +11,7 @@
  * Words must stay below 2^31 so bitwise flag tests on them are safe.
  *
  * Storage: run lists live in a RunSlots arena (slots sized to the run count, chunks never
- * copied); dense regions in chunks of DENSE_CHUNK slots of 512 words, with their run count kept
+ * copied); dense regions in a DenseSlots pool of 512-word slots, with their run count kept
  * up to date so an update never rescans the region.
  *
  * Invariants (checkInvariants): a dense region has more than SPARSE_MAX runs; a sparse region has
@@ -19,17 +19,13 @@
  * of r whose word has countMask set.
  */
 
-import { into, intoAll } from './copy';
-import { DENSE_CHUNK_BITS, growDense, RunSlots, setOneInRuns } from './runs';
+import { into } from './copy';
+import { DenseSlots, RunSlots, setOneInRuns } from './runs';
 
 const REGION = 512;
 /** Runs a sparse region holds before it turns dense. */
 export const SPARSE_MAX = 48;
 const ALL = 0x7fffffff;
-/** Dense slots per chunk of the dense pool (32 × 2 KiB). */
-const DENSE_BITS = DENSE_CHUNK_BITS;
-const DENSE_CHUNK = 1 << DENSE_BITS;
-const DENSE_MASK = DENSE_CHUNK - 1;
 
 export class RegionWords {
   readonly regions: number;
@@ -39,11 +35,8 @@ export class RegionWords {
   private slotOf: Int32Array;
   /** Pages per region whose word intersects countMask: kept so region queries are O(1). */
   counts: Uint16Array;
-  /** Dense regions: chunks of DENSE_CHUNK × 512 words, and each slot's run count. */
-  private dense: Uint32Array[] = [];
-  private denseRuns: Int16Array[] = [];
-  private freeSlots: number[] = [];
-  private usedSlots = 0;
+  /** Dense regions: 512 words each, with their run counts. */
+  private dense = new DenseSlots((n) => new Uint32Array(n));
   private runs: RunSlots<Uint32Array>;
   /** Scratch for building runs and expanding a region. */
   private readonly tStart = new Uint16Array(REGION + 1);
@@ -63,7 +56,7 @@ export class RegionWords {
   }
 
   get denseRegions(): number {
-    return this.usedSlots - this.freeSlots.length;
+    return this.dense.count;
   }
 
   get sparseRegions(): number {
@@ -74,8 +67,7 @@ export class RegionWords {
   get bytes(): number {
     let n =
       this.uniform.byteLength + this.slotOf.byteLength + this.counts.byteLength + this.runs.bytes;
-    for (let i = 0; i < this.dense.length; i++)
-      n += this.dense[i]!.byteLength + this.denseRuns[i]!.byteLength;
+    n += this.dense.bytes;
     return n;
   }
 
@@ -89,7 +81,7 @@ export class RegionWords {
     const slot = this.slotOf[r]!;
     const i = page - r * REGION;
     if (slot === -1) return this.uniform[r]!;
-    if (slot >= 0) return this.dense[slot >>> DENSE_BITS]![(slot & DENSE_MASK) * REGION + i]!;
+    if (slot >= 0) return this.dense.chunk(slot)[DenseSlots.base(slot) + i]!;
     return this.runs.valueAt(-slot - 2, i);
   }
 
@@ -239,10 +231,11 @@ export class RegionWords {
       return;
     }
     this.slotOf[r] = -1;
-    const d = this.allocDense(r);
-    this.denseRuns[d >>> DENSE_BITS]![d & DENSE_MASK] = k;
-    const pool = this.dense[d >>> DENSE_BITS]!;
-    const base = (d & DENSE_MASK) * REGION;
+    const d = this.dense.alloc();
+    this.slotOf[r] = d;
+    this.dense.setRuns(d, k);
+    const pool = this.dense.chunk(d);
+    const base = DenseSlots.base(d);
     for (let j = 0; j < k; j++)
       pool.fill(tw[j]!, base + ts[j]!, base + (j + 1 < k ? ts[j + 1]! : REGION));
   }
@@ -255,8 +248,8 @@ export class RegionWords {
     clear: number,
     set: number,
   ): void {
-    const pool = this.dense[slot >>> DENSE_BITS]!;
-    const base = (slot & DENSE_MASK) * REGION;
+    const pool = this.dense.chunk(slot);
+    const base = DenseSlots.base(slot);
     const m = this.countMask;
     // Run boundaries touching [a, b): between x and x + 1 for x in [lo, hi).
     const lo = base + (a > 0 ? a - 1 : 0);
@@ -272,9 +265,8 @@ export class RegionWords {
     }
     for (let x = lo; x < hi; x++) if (pool[x] !== pool[x + 1]) edges++;
     this.counts[r]! += delta;
-    const runsOf = this.denseRuns[slot >>> DENSE_BITS]!;
-    const runs = runsOf[slot & DENSE_MASK]! + edges;
-    runsOf[slot & DENSE_MASK] = runs;
+    const runs = this.dense.runs(slot) + edges;
+    this.dense.setRuns(slot, runs);
     // Back to runs when few enough.
     if (runs <= SPARSE_MAX) this.reencode(r, 0, 0, 0, 0);
   }
@@ -286,7 +278,7 @@ export class RegionWords {
     for (let i = a; i < b; i++) t[i] = ((t[i]! & ~clear) | set) >>> 0;
     const slot = this.slotOf[r]!;
     if (slot >= 0) {
-      this.freeSlots.push(slot);
+      this.dense.release(slot);
       this.slotOf[r] = -1;
     } else if (slot <= -2) {
       this.runs.release(-slot - 2);
@@ -304,24 +296,12 @@ export class RegionWords {
     this.storeRuns(r, -1, k);
   }
 
-  private allocDense(r: number): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.usedSlots++;
-      this.dense = growDense(this.dense, slot, (n) => new Uint32Array(n));
-      if (slot >>> DENSE_BITS >= this.denseRuns.length)
-        this.denseRuns.push(new Int16Array(DENSE_CHUNK));
-    }
-    this.slotOf[r] = slot;
-    return slot;
-  }
-
   /** Copies the 512 words of a region into out (renderers, the inspector, re-encoding). */
   readRegion(r: number, out: Uint32Array): void {
     const slot = this.slotOf[r]!;
     if (slot >= 0) {
-      const base = (slot & DENSE_MASK) * REGION;
-      out.set(this.dense[slot >>> DENSE_BITS]!.subarray(base, base + REGION));
+      const base = DenseSlots.base(slot);
+      out.set(this.dense.chunk(slot).subarray(base, base + REGION));
       return;
     }
     if (slot === -1) {
@@ -359,8 +339,8 @@ export class RegionWords {
       }
       return n;
     }
-    const pool = this.dense[slot >>> DENSE_BITS]!;
-    const base = (slot & DENSE_MASK) * REGION;
+    const pool = this.dense.chunk(slot);
+    const base = DenseSlots.base(slot);
     let k = 0;
     for (let i = 0; i < REGION; i++) {
       const w = pool[base + i]!;
@@ -377,10 +357,7 @@ export class RegionWords {
     this.uniform = into(this.uniform, src.uniform);
     this.slotOf = into(this.slotOf, src.slotOf);
     this.counts = into(this.counts, src.counts);
-    this.dense = intoAll(this.dense, src.dense, true);
-    this.denseRuns = intoAll(this.denseRuns, src.denseRuns);
-    this.freeSlots = src.freeSlots.slice();
-    this.usedSlots = src.usedSlots;
+    this.dense.copyFrom(src.dense);
     this.runs.copyFrom(src.runs);
   }
 
@@ -391,9 +368,7 @@ export class RegionWords {
       uniform: this.uniform.slice(),
       slotOf: this.slotOf.slice(),
       counts: this.counts.slice(),
-      dense: this.dense.map((a) => a.slice()),
-      denseRuns: this.denseRuns.map((a) => a.slice()),
-      freeSlots: this.freeSlots.slice(),
+      dense: this.dense.clone(),
       runs: this.runs.clone(),
       tStart: new Uint16Array(REGION + 1),
       tWord: new Uint32Array(REGION + 1),
@@ -415,8 +390,8 @@ export class RegionWords {
       }
       if (n !== this.counts[r]) return `region ${r}: counts ${this.counts[r]} but ${n} pages match`;
       if (slot >= 0 && runs <= SPARSE_MAX) return `region ${r}: dense with only ${runs} runs`;
-      if (slot >= 0 && runs !== this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK])
-        return `region ${r}: dense with ${runs} runs, ${this.denseRuns[slot >>> DENSE_BITS]![slot & DENSE_MASK]} counted`;
+      if (slot >= 0 && runs !== this.dense.runs(slot))
+        return `region ${r}: dense with ${runs} runs, ${this.dense.runs(slot)} counted`;
       if (slot <= -2) {
         const g = -slot - 2;
         const d = this.runs.data[RunSlots.chunkOf(g)]!;

@@ -221,29 +221,91 @@ export class RunSlots<V extends Uint32Array | Float64Array> {
 }
 
 /** Dense 512-entry slots per chunk of a dense pool (a power of two). */
-export const DENSE_CHUNK_BITS = 5;
+const DENSE_BITS = 5;
+const DENSE_PER = 1 << DENSE_BITS;
+const DENSE_MASK = DENSE_PER - 1;
+const REGION_ENTRIES = 512;
 
 /**
- * Room for dense slot `slot` in a chunked pool of 512-entry slots: the first chunk starts at 4
- * slots and doubles (small machines stay small, checkpoints copy little); later chunks come whole.
- * Earlier chunks are never copied. Returns the (possibly same) chunk list.
+ * The dense regions of RegionWords and LinearMap: 512 entries a slot, in chunks of DENSE_PER
+ * slots (the first chunk starts at 4 slots and doubles, so small machines stay small; later
+ * chunks come whole; none is ever copied), each slot with its run count kept by the owner so no
+ * write rescans a region. Slot s's entries are chunk(s)[base(s) .. base(s) + 512).
  */
-export function growDense<A extends Uint32Array | Float64Array>(
-  chunks: A[],
-  slot: number,
-  make: (n: number) => A,
-): A[] {
-  const per = 1 << DENSE_CHUNK_BITS;
-  const ci = slot >>> DENSE_CHUNK_BITS;
-  const at = (slot & (per - 1)) * 512;
-  if (ci >= chunks.length) {
-    chunks.push(make((ci === 0 ? 4 : per) * 512));
-    return chunks;
+export class DenseSlots<A extends Uint32Array | Float64Array> {
+  private chunks: A[] = [];
+  private runCounts: Int16Array[] = [];
+  private free: number[] = [];
+  private used = 0;
+
+  constructor(private readonly make: (n: number) => A) {}
+
+  static base(slot: number): number {
+    return (slot & DENSE_MASK) * REGION_ENTRIES;
   }
-  const c = chunks[ci]!;
-  if (at < c.length) return chunks;
-  const grown = make(Math.min(per * 512, Math.max(2 * c.length, at + 512)));
-  grown.set(c);
-  chunks[ci] = grown;
-  return chunks;
+
+  chunk(slot: number): A {
+    return this.chunks[slot >>> DENSE_BITS]!;
+  }
+
+  /** Slots in use. */
+  get count(): number {
+    return this.used - this.free.length;
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (let i = 0; i < this.chunks.length; i++)
+      n += this.chunks[i]!.byteLength + this.runCounts[i]!.byteLength;
+    return n;
+  }
+
+  runs(slot: number): number {
+    return this.runCounts[slot >>> DENSE_BITS]![slot & DENSE_MASK]!;
+  }
+
+  setRuns(slot: number, n: number): void {
+    this.runCounts[slot >>> DENSE_BITS]![slot & DENSE_MASK] = n;
+  }
+
+  alloc(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.used++;
+    const ci = slot >>> DENSE_BITS;
+    const at = DenseSlots.base(slot);
+    if (ci >= this.chunks.length) {
+      this.chunks.push(this.make((ci === 0 ? 4 : DENSE_PER) * REGION_ENTRIES));
+      this.runCounts.push(new Int16Array(DENSE_PER));
+    } else if (at >= this.chunks[ci]!.length) {
+      const c = this.chunks[ci]!;
+      const grown = this.make(
+        Math.min(DENSE_PER * REGION_ENTRIES, Math.max(2 * c.length, at + REGION_ENTRIES)),
+      );
+      grown.set(c);
+      this.chunks[ci] = grown;
+    }
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** Become a copy of src, reusing this pool's chunks (spare room zeroed). */
+  copyFrom(src: DenseSlots<A>): void {
+    this.chunks = intoAll(this.chunks, src.chunks, true);
+    this.runCounts = intoAll(this.runCounts, src.runCounts);
+    this.free = src.free.slice();
+    this.used = src.used;
+  }
+
+  clone(): DenseSlots<A> {
+    const c = new DenseSlots(this.make);
+    c.chunks = this.chunks.map((a) => a.slice() as A);
+    c.runCounts = this.runCounts.map((a) => a.slice());
+    c.free = this.free.slice();
+    c.used = this.used;
+    return c;
+  }
 }
