@@ -73,11 +73,10 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
-export function eventText(e: EngineEvent): string {
-  return `${e.op},${e.guest},${e.gpa},${e.pfn},${e.sizeBytes},${e.via};`;
-}
-
-/** h.update(eventText(e)), without building the text (a million-event load hashes them all). */
+/**
+ * Hash an event's canonical text `${op},${guest},${gpa},${pfn},${sizeBytes},${via};` without
+ * building the string (a million-event load hashes them all).
+ */
 function hashEvent(h: Fnv1a64, e: EngineEvent): void {
   h.update(e.op).update(',').updateNumber(e.guest).update(',').updateNumber(e.gpa);
   h.update(',').updateNumber(e.pfn).update(',').updateNumber(e.sizeBytes);
