@@ -31,8 +31,12 @@ export function useKeyboard(jump: (kind: string, dir: 1 | -1) => void): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       if (ownsKey(e.target, e.key)) return;
+      // The DOM's dialog state, not the store's: after Esc the dialog is closed at once but its
+      // close event (which clears the store flag) comes a task later, and a Space in between
+      // was swallowed.
+      const open = document.querySelector('dialog[open]');
+      if (open && !(open.classList.contains('help') && e.key === '?')) return;
       const ui = useUi.getState();
-      if (ui.panels.help && e.key !== '?') return;
       let handled = true;
       switch (e.key) {
         case ' ':
@@ -53,7 +57,7 @@ export function useKeyboard(jump: (kind: string, dir: 1 | -1) => void): void {
           ui.seek(ui.maxStep);
           break;
         case '?':
-          ui.togglePanel('help');
+          ui.togglePanel('help', !open);
           break;
         default: {
           const j = JUMP_KINDS.find((k) => k.key === e.key.toLowerCase());
