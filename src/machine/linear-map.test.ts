@@ -2,6 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LinearMap } from './linear-map';
 
+/** Page p's value read through runsOf (the snapshot's path), not get(). */
+function viaRuns(map: LinearMap, p: number): number {
+  const starts = new Uint16Array(513);
+  const offs = new Float64Array(513);
+  const k = map.runsOf(Math.floor(p / 512), starts, offs);
+  const i = p % 512;
+  let j = k - 1;
+  while (starts[j]! > i) j--;
+  return offs[j]! + i;
+}
+
 describe('LinearMap (sparse gfn → pfn)', () => {
   it('returns what was last written for every written page, under random runs', () => {
     const pages = 512 * 3;
@@ -22,7 +33,7 @@ describe('LinearMap (sparse gfn → pfn)', () => {
             const n = Math.min(op.n, pages - op.page);
             map.set(op.page, n, op.value);
             for (let i = 0; i < n; i++) ref.set(op.page + i, op.value + i);
-            for (const [p, v] of ref) if (map.get(p) !== v) return false;
+            for (const [p, v] of ref) if (map.get(p) !== v || viaRuns(map, p) !== v) return false;
             const bad = map.checkInvariants();
             if (bad !== null) throw new Error(bad);
           }
@@ -59,12 +70,21 @@ describe('LinearMap (sparse gfn → pfn)', () => {
             const bad = map.checkInvariants();
             if (bad !== null) throw new Error(bad);
           }
-          for (const [p, v] of ref) if (map.get(p) !== v) return false;
+          for (const [p, v] of ref) if (map.get(p) !== v || viaRuns(map, p) !== v) return false;
           return true;
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('reads a scattered (dense) region through runsOf as get() does', () => {
+    const map = new LinearMap(1024);
+    map.set(0, 1024, 100);
+    // Every other page of region 1 elsewhere: 512 runs, past the run limit.
+    for (let p = 512; p < 1024; p += 2) map.set(p, 1, 50_000 + 3 * p);
+    expect(map.detailRegions).toBe(1);
+    for (let p = 0; p < 1024; p++) expect(viaRuns(map, p)).toBe(map.get(p));
   });
 
   it('keeps a region linear when an allocation fills it in two contiguous pieces', () => {

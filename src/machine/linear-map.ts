@@ -59,6 +59,42 @@ export class LinearMap {
     return this.runs.valueAt(-slot - 2, i) + i;
   }
 
+  /**
+   * The region's linear runs: page i of run j (from outStart[j] to the next start or 512) maps
+   * to outOff[j] + i. Returns the run count (1 for a linear region). Dense regions are scanned
+   * once: a reader walking pieces does one pass, not 512 get() calls.
+   */
+  runsOf(r: number, outStart: Uint16Array, outOff: Float64Array): number {
+    const slot = this.slotOf[r]!;
+    if (slot === -1) {
+      outStart[0] = 0;
+      outOff[0] = this.base[r]!;
+      return 1;
+    }
+    if (slot <= -2) {
+      const g = -slot - 2;
+      const d = this.runs.data[RunSlots.chunkOf(g)]!;
+      const b = RunSlots.entryOf(g) + 2;
+      const n = d[b - 2]!;
+      for (let j = 0; j < n; j++) {
+        outStart[j] = d[b + 2 * j]!;
+        outOff[j] = d[b + 2 * j + 1]!;
+      }
+      return n;
+    }
+    const pool = this.dense.chunk(slot);
+    const base = DenseSlots.base(slot);
+    let k = 0;
+    for (let i = 0; i < REGION; i++) {
+      const off = pool[base + i]! - i;
+      if (k > 0 && outOff[k - 1] === off) continue;
+      outStart[k] = i;
+      outOff[k] = off;
+      k++;
+    }
+    return k;
+  }
+
   /** Pages [page, page + n) map to value, value + 1, … */
   set(page: number, n: number, value: number): void {
     let p = page;

@@ -87,6 +87,9 @@ export function cellCode(w: number, rmp2m: boolean): number {
 const runStart = new Uint16Array(REGION + 1);
 const runWord = new Uint32Array(REGION + 1);
 const codeCount = new Uint16Array(256);
+const seenCodes = new Uint8Array(256);
+const backStart = new Uint16Array(REGION + 1);
+const backOff = new Float64Array(REGION + 1);
 
 /**
  * The first step at which each region was split after boot (dm-split outcomes; a 1G→2M split
@@ -133,7 +136,7 @@ export function userLevelOf(kind: number): number {
 /**
  * The VMM user-mapping level of the host regions holding each guest's backing frames. There is
  * no host → GPA reverse map, so walk every guest chunk forward: O(chunks) with the linear fast
- * path, 512 look-ups only for scattered chunks.
+ * path, one pass over the backing of scattered chunks.
  */
 function userLevels(m: Machine, out: Uint8Array): void {
   for (const g of m.guests) {
@@ -150,21 +153,20 @@ function userLevels(m: Machine, out: Uint8Array): void {
         markRegions(out, base, base + (last - first) - 1, level);
         continue;
       }
-      // Walk the chunk's page-state runs: unbacked runs cost nothing, and a linear chunk maps
-      // a backed run [a, b) onto frames base + a .. base + b - 1 (monotonic, so its ends do).
+      // Walk the chunk's page-state runs against its backing runs (both ascending): unbacked
+      // runs cost nothing, and a backing run maps pages [a, b) onto frames off + a .. off + b - 1.
       const k = g.state.runsOf(c, runStart, runWord);
+      const kb = g.backingMap.runsOf(c, backStart, backOff);
+      let jb = 0;
       for (let j = 0; j < k; j++) {
         if (!(runWord[j]! & G_BACKED)) continue;
-        const a = first + runStart[j]!;
-        const b = Math.min(last, first + (j + 1 < k ? runStart[j + 1]! : REGION));
-        if (b <= a) continue;
-        if (!Number.isNaN(base)) {
-          markRegions(out, base + (a - first), base + (b - 1 - first), level);
-          continue;
-        }
-        for (let p = a; p < b; p++) {
-          const r = Math.floor(g.backingMap.get(p) / REGION);
-          if (r >= 0 && r < out.length && out[r]! < level) out[r] = level;
+        const a = runStart[j]!;
+        const b = Math.min(last - first, j + 1 < k ? runStart[j + 1]! : REGION);
+        while (jb + 1 < kb && backStart[jb + 1]! <= a) jb++;
+        for (let x = jb; x < kb && backStart[x]! < b; x++) {
+          const lo = Math.max(a, backStart[x]!);
+          const hi = Math.min(b, x + 1 < kb ? backStart[x + 1]! : REGION);
+          if (hi > lo) markRegions(out, backOff[x]! + lo, backOff[x]! + hi - 1, level);
         }
       }
     }
@@ -193,22 +195,26 @@ function summarize(m: Machine, r: number): number {
   let bestN = -1;
   let distinct = 0;
   let shared = false;
-  const seen: number[] = [];
+  let prevWord = -1;
+  let code = 0;
   for (let j = 0; j < k; j++) {
-    const code = cellCode(runWord[j]!, rmp2m);
-    const len = (j + 1 < k ? runStart[j + 1]! : REGION) - runStart[j]!;
-    if (codeCount[code] === 0) {
-      seen.push(code);
-      distinct++;
+    const w = runWord[j]!;
+    // Neighbouring runs often differ only in bits the code ignores (GPA frame, ASID).
+    if (w !== prevWord) {
+      code = cellCode(w, rmp2m);
+      prevWord = w;
     }
-    codeCount[code]! += len;
-    if (codeCount[code]! > bestN) {
-      bestN = codeCount[code]!;
+    const len = (j + 1 < k ? runStart[j + 1]! : REGION) - runStart[j]!;
+    if (codeCount[code] === 0) seenCodes[distinct++] = code;
+    const n = codeCount[code]! + len;
+    codeCount[code] = n;
+    if (n > bestN) {
+      bestN = n;
       best = code;
     }
     if ((code & 15) === CELL_SHARED) shared = true;
   }
-  for (const c of seen) codeCount[c] = 0;
+  for (let i = 0; i < distinct; i++) codeCount[seenCodes[i]!] = 0;
   if (distinct > 1) flags |= RF_MIXED;
   if (shared && flags & RF_ASSIGNED) flags |= RF_SHARED_AND_PRIVATE;
   return best | (flags << 8);
