@@ -52,10 +52,11 @@ export function stateRuns(
       p = ce;
       continue;
     }
+    // Each run is read after fn has seen the one before: fn may change pages past its run (a
+    // huge backing page marks its whole chunk backed), and the next run must see that.
     while (p < ce) {
       const w = g.state.get(p);
-      let q = p + 1;
-      while (q < ce && g.state.get(q) === w) q++;
+      const q = g.state.runEnd(p, ce);
       fn(p, q - p, w);
       p = q;
     }
@@ -82,8 +83,7 @@ export function hostRuns(
     }
     while (p < ce) {
       const pfn = map.get(p);
-      let q = p + 1;
-      while (q < ce && map.get(q) === pfn + (q - p)) q++;
+      const q = map.linearEnd(p, ce);
       fn(p, pfn, q - p);
       p = q;
     }

@@ -13,6 +13,22 @@ function viaRuns(map: LinearMap, p: number): number {
   return offs[j]! + i;
 }
 
+/**
+ * linearEnd of every page against its definition through get(): where page + k stops mapping to
+ * get(page) + k (NaN, never written, follows nothing). Also checks the written pages read back.
+ */
+function linearEndsAgree(map: LinearMap, pages: number): boolean {
+  for (let p = 0; p < pages; p++) {
+    const limit = (Math.floor(p / 512) + 1) * 512;
+    for (const lim of [limit, Math.min(limit, p + 3)]) {
+      let q = p + 1;
+      while (q < lim && map.get(q) === map.get(p) + (q - p)) q++;
+      if (map.linearEnd(p, lim) !== q) return false;
+    }
+  }
+  return true;
+}
+
 describe('LinearMap (sparse gfn → pfn)', () => {
   it('returns what was last written for every written page, under random runs', () => {
     const pages = 512 * 3;
@@ -37,7 +53,7 @@ describe('LinearMap (sparse gfn → pfn)', () => {
             const bad = map.checkInvariants();
             if (bad !== null) throw new Error(bad);
           }
-          return true;
+          return linearEndsAgree(map, pages);
         },
       ),
       { numRuns: 300 },
@@ -71,7 +87,7 @@ describe('LinearMap (sparse gfn → pfn)', () => {
             if (bad !== null) throw new Error(bad);
           }
           for (const [p, v] of ref) if (map.get(p) !== v || viaRuns(map, p) !== v) return false;
-          return true;
+          return linearEndsAgree(map, pages);
         },
       ),
       { numRuns: 300 },
@@ -81,10 +97,13 @@ describe('LinearMap (sparse gfn → pfn)', () => {
   it('reads a scattered (dense) region through runsOf as get() does', () => {
     const map = new LinearMap(1024);
     map.set(0, 1024, 100);
-    // Every other page of region 1 elsewhere: 512 runs, past the run limit.
-    for (let p = 512; p < 1024; p += 2) map.set(p, 1, 50_000 + 3 * p);
+    // Every other page of region 1 elsewhere but for a linear stretch: past the run limit.
+    for (let p = 512; p < 1024; p += 2) if (p < 700 || p > 800) map.set(p, 1, 50_000 + 3 * p);
     expect(map.detailRegions).toBe(1);
     for (let p = 0; p < 1024; p++) expect(viaRuns(map, p)).toBe(map.get(p));
+    expect(linearEndsAgree(map, 1024)).toBe(true);
+    expect(map.linearEnd(512, 1024)).toBe(513);
+    expect(map.linearEnd(513, 1024)).toBe(514);
   });
 
   it('keeps a region linear when an allocation fills it in two contiguous pieces', () => {

@@ -95,6 +95,38 @@ export class LinearMap {
     return k;
   }
 
+  /**
+   * The end of the linear piece that page is in, clipped to limit (page < limit <= the region's
+   * end): pages [page, result) map to get(page) + 0, 1, … O(runs), or one pass over a dense
+   * region from page on.
+   */
+  linearEnd(page: number, limit: number): number {
+    const r = Math.floor(page / REGION);
+    const slot = this.slotOf[r]!;
+    // A region never written maps to NaN: no page follows another (as get() would say).
+    if (slot === -1) return Number.isNaN(this.base[r]!) ? page + 1 : limit;
+    const rs = r * REGION;
+    const i = page - rs;
+    if (slot >= 0) {
+      const pool = this.dense.chunk(slot);
+      const base = DenseSlots.base(slot);
+      const v = pool[base + i]! - i;
+      const stop = limit - rs;
+      let j = i + 1;
+      while (j < stop && pool[base + j] === v + j) j++;
+      return rs + j;
+    }
+    // Adjacent runs have different offsets, so the piece ends where the next run starts.
+    const g = -slot - 2;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const e = RunSlots.entryOf(g);
+    const n = d[e]!;
+    let j = n - 1;
+    while (d[e + 2 + 2 * j]! > i) j--;
+    const next = j + 1 < n ? rs + d[e + 2 + 2 * (j + 1)]! : rs + REGION;
+    return Math.min(next, limit);
+  }
+
   /** Pages [page, page + n) map to value, value + 1, … */
   set(page: number, n: number, value: number): void {
     let p = page;

@@ -2,6 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RegionWords, SPARSE_MAX } from './region-words';
 
+/** Every page's runEnd against the definition: the first later page (in its region) that differs. */
+function runEndsAgree(rw: RegionWords, ref: Uint32Array): boolean {
+  for (let i = 0; i < ref.length; i++) {
+    const regionEnd = (Math.floor(i / 512) + 1) * 512;
+    for (const limit of [regionEnd, Math.min(regionEnd, i + 3)]) {
+      let q = i + 1;
+      while (q < limit && ref[q] === ref[i]) q++;
+      if (rw.runEnd(i, limit) !== q) return false;
+    }
+  }
+  return true;
+}
+
 describe('RegionWords (sparse per-page words)', () => {
   it('agrees with a plain array under random range updates, and keeps its invariants', () => {
     const pages = 512 * 3;
@@ -26,7 +39,7 @@ describe('RegionWords (sparse per-page words)', () => {
             for (let i = 0; i < pages; i++) if (rw.get(i) !== ref[i]) return false;
             if (rw.checkInvariants() !== null) throw new Error(rw.checkInvariants()!);
           }
-          return true;
+          return runEndsAgree(rw, ref);
         },
       ),
       { numRuns: 300 },
@@ -56,7 +69,7 @@ describe('RegionWords (sparse per-page words)', () => {
           for (let i = 0; i < pages; i++) if (rw.get(i) !== ref[i]) return false;
           const bad = rw.checkInvariants();
           if (bad !== null) throw new Error(bad);
-          return true;
+          return runEndsAgree(rw, ref);
         },
       ),
       { numRuns: 300 },

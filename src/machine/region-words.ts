@@ -85,6 +85,37 @@ export class RegionWords {
     return this.runs.valueAt(-slot - 2, i);
   }
 
+  /**
+   * The end of the run of equal words that page is in, clipped to limit (page < limit <= the
+   * region's end): words [page, result) all equal get(page). O(runs), or one pass over a dense
+   * region from page on: callers walking a region run by run read no word twice.
+   */
+  runEnd(page: number, limit: number): number {
+    const r = Math.floor(page / REGION);
+    const slot = this.slotOf[r]!;
+    if (slot === -1) return limit;
+    const rs = r * REGION;
+    const i = page - rs;
+    if (slot >= 0) {
+      const pool = this.dense.chunk(slot);
+      const base = DenseSlots.base(slot);
+      const w = pool[base + i]!;
+      const stop = limit - rs;
+      let j = i + 1;
+      while (j < stop && pool[base + j] === w) j++;
+      return rs + j;
+    }
+    // Adjacent runs differ, so the run ends where the next one starts.
+    const g = -slot - 2;
+    const d = this.runs.data[RunSlots.chunkOf(g)]!;
+    const e = RunSlots.entryOf(g);
+    const n = d[e]!;
+    let j = n - 1;
+    while (d[e + 2 + 2 * j]! > i) j--;
+    const next = j + 1 < n ? rs + d[e + 2 + 2 * (j + 1)]! : rs + REGION;
+    return Math.min(next, limit);
+  }
+
   /** For pages [page, page + n): word = (word & ~clear) | set. */
   update(page: number, n: number, clear: number, set: number): void {
     if (n === 1) return this.updateOne(page, clear, set);
