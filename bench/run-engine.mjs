@@ -15,7 +15,9 @@ await build({
 });
 // Each part in a fresh process (as each run gets a fresh worker): a part measured after the
 // 16 TiB run would also pay for that run's garbage.
-const parts = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : ['accept', 'churn', 'ratio'];
+const parts = process.env.BENCH_ONLY
+  ? [process.env.BENCH_ONLY]
+  : ['accept', 'churn', 'ratio', 'seek'];
 let status = 0;
 for (const [i, part] of parts.entries()) {
   const r = spawnSync(

@@ -131,3 +131,70 @@ describe('Timeline', () => {
     expect(fingerprint(prog, 1033)).toEqual(fingerprint(once, 1033));
   });
 });
+
+describe('Timeline.respace (checkpoints moved once the run is done)', () => {
+  const long = run('virtio-churn-1h', 6000);
+  /** Built with a clock and a memory budget of about six machines: thinning leaves uneven gaps. */
+  const thinned = () => {
+    const bytes = new Timeline(long.spec, [], {}).final.estimateBytes();
+    const t = new Timeline(long.spec, long.events, {
+      replayBudget: ticking(),
+      progressive: true,
+      checkpointBudgetBytes: bytes * 6.5,
+    });
+    while (!t.done) t.advance(97);
+    return t;
+  };
+  const gapsOf = (t: Timeline) => {
+    const s = [...t.checkpointSteps(), t.steps];
+    return s.slice(1).map((x, i) => x - s[i]!);
+  };
+
+  it('evens out the gaps a memory-thinned run leaves, keeping the checkpoint count', () => {
+    const t = thinned();
+    const before = gapsOf(t);
+    expect(t.settled).toBe(false);
+    let slices = 0;
+    while (!t.respace(5)) slices++;
+    expect(t.settled).toBe(true);
+    const after = gapsOf(t);
+    expect(after.length).toBe(before.length);
+    // The ticking clock makes every 1,024-event block cost the same: even gaps in steps, within
+    // a block's rounding of the run's share.
+    const share = t.steps / after.length;
+    expect(Math.max(...before)).toBeGreaterThan(share * 1.3);
+    for (const g of after) expect(Math.abs(g - share)).toBeLessThan(share * 0.25);
+    expect(slices).toBeGreaterThan(1);
+  });
+
+  it('answers every step as a fixed-interval timeline does, between slices and after', () => {
+    const t = thinned();
+    const fixed = new Timeline(long.spec, long.events, { checkpointInterval: 64 });
+    const probes = [5999, 3, 2500, 1024, 4097, 6000, 0, 3333];
+    let k = 0;
+    while (!t.respace(3)) {
+      const s = probes[k++ % probes.length]!;
+      expect(fingerprint(t, s)).toEqual(fingerprint(fixed, s));
+    }
+    for (const s of probes) expect(fingerprint(t, s)).toEqual(fingerprint(fixed, s));
+  });
+
+  it('has nothing to do without a clock, and nothing more once it is done', () => {
+    const plain = new Timeline(long.spec, long.events);
+    expect(plain.settled).toBe(true);
+    expect(plain.respace(5)).toBe(true);
+    // With room for every checkpoint the run's own spacing is even, but for the first 2,000
+    // events, measured before any checkpoint is taken: respace fills that gap too.
+    const roomy = new Timeline(long.spec, long.events, {
+      replayBudget: ticking(),
+      progressive: true,
+    });
+    while (!roomy.done) roomy.advance(100);
+    expect(roomy.checkpointSteps()[1]).toBeGreaterThanOrEqual(2000);
+    while (!roomy.respace(1000));
+    const steps = roomy.checkpointSteps();
+    expect(steps[1]).toBeLessThan(400);
+    expect(roomy.respace(1000)).toBe(true);
+    expect(roomy.checkpointSteps()).toEqual(steps);
+  });
+});

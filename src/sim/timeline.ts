@@ -39,10 +39,16 @@ export interface Series {
 }
 
 const MAX_SAMPLES = 4096;
-/** Memory all checkpoints of one run may hold. */
-const CHECKPOINT_BUDGET_BYTES = 640 * 2 ** 20;
+/** Memory all checkpoints of one run may hold, unless the caller says otherwise. */
+export const CHECKPOINT_BUDGET_BYTES = 640 * 2 ** 20;
 /** Checkpoints never closer than this many events (a clone costs more than replaying them). */
 const MIN_INTERVAL = 64;
+/** With a clock, the run's apply time is recorded every this many events (for respace()). */
+const COST_BLOCK = 1024;
+/** respace() leaves checkpoints alone when no gap costs more than this times an even share. */
+const RESPACE_SLACK = 1.15;
+/** Events a respace() slice replays between readings of the clock. */
+const RESPACE_CHUNK = 256;
 
 /**
  * The events of a run: a plain array, or the worker's PackedEvents (20 bytes an event, each
@@ -64,6 +70,8 @@ export interface TimelineOptions {
   replayBudget?: { now: () => number; ms: number };
   /** Build nothing yet: the caller drives advance(). */
   progressive?: boolean;
+  /** Memory all checkpoints may hold (default CHECKPOINT_BUDGET_BYTES). */
+  checkpointBudgetBytes?: number;
 }
 
 interface Checkpoint {
@@ -71,6 +79,8 @@ interface Checkpoint {
   /** null for step 0: booting the spec again restores it (no copy of the host is kept). */
   machine: Machine | null;
   counts: Float64Array;
+  /** Placed by respace() (the others are recycled as it goes). */
+  planned?: boolean;
 }
 
 export class Timeline {
@@ -83,9 +93,16 @@ export class Timeline {
   private samples = 0;
   private interval: number;
   private readonly budget: TimelineOptions['replayBudget'];
+  private readonly budgetBytes: number;
   /** Events applied per ms, measured while advancing (0 until measured). */
   private rate = 0;
   private cursor: Machine | null = null;
+  /** Cumulative apply ms at the start of each COST_BLOCK of events (with a clock only). */
+  private readonly costAt: Float64Array | null;
+  private applyMs = 0;
+  /** respace(): the steps to place checkpoints at, and how many are placed; done when null and respaced. */
+  private plan: { targets: number[]; next: number } | null = null;
+  private respaced = false;
 
   constructor(
     readonly spec: MachineSpec,
@@ -94,6 +111,8 @@ export class Timeline {
   ) {
     this.steps = events.length;
     this.budget = opts.replayBudget;
+    this.budgetBytes = opts.checkpointBudgetBytes ?? CHECKPOINT_BUDGET_BYTES;
+    this.costAt = this.budget ? new Float64Array(Math.ceil(this.steps / COST_BLOCK) + 1) : null;
     const t0 = this.budget?.now() ?? 0;
     this.head = new Machine(spec);
     // A copy costs about what a boot costs (both allocate the whole host).
@@ -119,6 +138,11 @@ export class Timeline {
 
   get done(): boolean {
     return this.head.step >= this.steps;
+  }
+
+  /** Done, and respace() has nothing left to do (always, without a clock). */
+  get settled(): boolean {
+    return this.done && (this.respaced || !this.budget);
   }
 
   /**
@@ -154,7 +178,9 @@ export class Timeline {
     const clock = this.budget?.now;
     const t0 = clock?.() ?? 0;
     const from = m.step;
+    const costAt = this.costAt;
     let cloneMs = 0;
+    let lastT = t0;
     let last = this.checkpoints[this.checkpoints.length - 1]!.step;
     while (m.step < end) {
       applyEvent(m, this.events.at(m.step)!);
@@ -164,11 +190,22 @@ export class Timeline {
         this.keepWithinBudget(m);
         if (clock) this.cloneMs = clock() - c0;
         cloneMs += this.cloneMs;
+        lastT += this.cloneMs;
         last = m.step;
+      }
+      if (costAt && (m.step % COST_BLOCK === 0 || m.step === this.steps)) {
+        const now = clock!();
+        this.applyMs += now - lastT;
+        lastT = now;
+        costAt[Math.ceil(m.step / COST_BLOCK)] = this.applyMs;
       }
       if (m.step % this.stride === 0 || m.step === this.steps) this.sample();
     }
-    if (clock) this.measure(m.step - from, clock() - t0 - cloneMs);
+    if (clock) {
+      const now = clock();
+      this.applyMs += now - lastT;
+      this.measure(m.step - from, now - t0 - cloneMs);
+    }
     return m.step;
   }
 
@@ -210,7 +247,7 @@ export class Timeline {
   private keepWithinBudget(m: Machine): void {
     const cps = this.checkpoints;
     const bytes = Math.max(1, m.estimateBytes());
-    const capacity = Math.max(2, Math.floor(CHECKPOINT_BUDGET_BYTES / bytes));
+    const capacity = Math.max(2, Math.floor(this.budgetBytes / bytes));
     this.capacity = capacity;
     while (cps.length > capacity && cps.length > 2) {
       let drop = 1;
@@ -228,7 +265,7 @@ export class Timeline {
       // Only while spares and checkpoints together stay within the budget (a 16 TiB machine is
       // most of a GiB: two spares would double what the worker holds).
       const held = (cps.length + this.spares.length + 1) * bytes;
-      if (dropped?.machine && this.spares.length < 2 && held <= CHECKPOINT_BUDGET_BYTES)
+      if (dropped?.machine && this.spares.length < 2 && held <= this.budgetBytes)
         this.spares.push(dropped.machine);
       this.thinned = true;
     }
@@ -262,12 +299,20 @@ export class Timeline {
   at(step: number): Machine {
     const s = Math.max(0, Math.min(this.head.step, Math.floor(step)));
     if (s === this.head.step) return this.head;
+    const m = this.cursorFor(s);
+    this.replay(m, s);
+    return m;
+  }
+
+  /**
+   * The seek cursor, at a step no later than s from which s is reached soonest: where it is,
+   * if replaying forward from there costs less than a restore, or else the nearest checkpoint at
+   * or before s restored into it.
+   */
+  private cursorFor(s: number): Machine {
     const c = this.cursor;
     const cp = this.checkpointBefore(s);
-    if (c && c.step <= s && (c.step >= cp.step || s - c.step <= this.forwardReach())) {
-      this.replay(c, s);
-      return c;
-    }
+    if (c && c.step <= s && (c.step >= cp.step || s - c.step <= this.forwardReach())) return c;
     // Step 0 is booted the first time a seek needs it, then kept like any checkpoint.
     cp.machine ??= new Machine(this.spec);
     // Restore into the machine the last seek used: a copy into memory already touched, where a
@@ -275,9 +320,117 @@ export class Timeline {
     const m = c ?? cp.machine.clone();
     if (c) c.restoreFrom(cp.machine);
     m.log = OutcomeLog.countsOnly(cp.counts);
-    this.replay(m, s);
     this.cursor = m;
     return m;
+  }
+
+  /**
+   * Once the run is done: move the checkpoints to where they split its apply time evenly. While
+   * the run went on, memory forced it to thin them without knowing what was to come, so some
+   * gaps ended up twice others (a seek replays up to a whole gap). Works in slices of about
+   * maxMs (needs the clock); returns true when there is nothing left to do. Seeks may come
+   * between slices: every checkpoint is valid at every moment, and the same count is kept.
+   */
+  respace(maxMs: number): boolean {
+    const clock = this.budget?.now;
+    if (!clock || !this.done || this.respaced) return true;
+    this.plan ??= this.makePlan();
+    const plan = this.plan;
+    if (!plan) {
+      this.respaced = true;
+      return true;
+    }
+    const t0 = clock();
+    while (plan.next < plan.targets.length) {
+      const target = plan.targets[plan.next]!;
+      const w = this.cursorFor(target);
+      while (w.step < target) {
+        this.replay(w, Math.min(target, w.step + RESPACE_CHUNK));
+        if (w.step < target && clock() - t0 >= maxMs) return false;
+      }
+      this.place(w);
+      plan.next++;
+      if (clock() - t0 >= maxMs) return plan.next >= plan.targets.length && this.finishPlan();
+    }
+    return this.finishPlan();
+  }
+
+  /** Targets splitting the run's apply time into equal shares, or null when the spacing is fine. */
+  private makePlan(): { targets: number[]; next: number } | null {
+    const costAt = this.costAt;
+    const n = this.checkpoints.length - 1;
+    if (!costAt || n < 1 || this.steps < 2 * MIN_INTERVAL) return null;
+    const total = costAt[costAt.length - 1]!;
+    if (!(total > 0)) return null;
+    const costOf = (step: number) => {
+      const b = Math.floor(step / COST_BLOCK);
+      if (b >= costAt.length - 1) return total;
+      const len = Math.min(COST_BLOCK, this.steps - b * COST_BLOCK);
+      return costAt[b]! + ((costAt[b + 1]! - costAt[b]!) * (step - b * COST_BLOCK)) / len;
+    };
+    const share = total / (n + 1);
+    const steps = [...this.checkpoints.map((c) => c.step), this.steps];
+    let worst = 0;
+    for (let i = 1; i < steps.length; i++)
+      worst = Math.max(worst, costOf(steps[i]!) - costOf(steps[i - 1]!));
+    if (worst <= share * RESPACE_SLACK) return null;
+    const targets: number[] = [];
+    let b = 0;
+    for (let j = 1; j <= n; j++) {
+      const want = j * share;
+      while (b + 1 < costAt.length - 1 && costAt[b + 1]! <= want) b++;
+      const len = Math.min(COST_BLOCK, this.steps - b * COST_BLOCK);
+      const span = costAt[b + 1]! - costAt[b]!;
+      const within = span > 0 ? Math.round(((want - costAt[b]!) / span) * len) : 0;
+      const step = Math.min(this.steps - 1, b * COST_BLOCK + Math.max(0, Math.min(len, within)));
+      const prev = targets[targets.length - 1] ?? 0;
+      if (step - prev >= MIN_INTERVAL && this.steps - step >= MIN_INTERVAL) targets.push(step);
+    }
+    return targets.length > 0 ? { targets, next: 0 } : null;
+  }
+
+  /**
+   * A checkpoint of w (the cursor at a target step), in the memory of one that is not part of
+   * the plan: one at or before it (the new one supersedes it), else the later one whose
+   * neighbours are closest (as thinning would drop), else a fresh copy.
+   */
+  private place(w: Machine): void {
+    const cps = this.checkpoints;
+    const same = cps.find((c) => c.step === w.step);
+    if (same) {
+      same.planned = true;
+      return;
+    }
+    let victim = cps.findIndex((c) => !c.planned && c.step > 0 && c.step < w.step);
+    if (victim < 0) {
+      let gap = Number.POSITIVE_INFINITY;
+      for (let i = 1; i < cps.length; i++) {
+        if (cps[i]!.planned) continue;
+        const g = (cps[i + 1]?.step ?? this.steps) - cps[i - 1]!.step;
+        if (g < gap) {
+          gap = g;
+          victim = i;
+        }
+      }
+    }
+    let machine: Machine;
+    if (victim > 0) {
+      const [old] = cps.splice(victim, 1);
+      machine = old!.machine!;
+      machine.restoreFrom(w);
+    } else machine = w.clone();
+    const at = cps.findIndex((c) => c.step > w.step);
+    const cp = { step: w.step, machine, counts: w.log.counts.slice(), planned: true };
+    cps.splice(at < 0 ? cps.length : at, 0, cp);
+  }
+
+  /** Drop what the plan did not place (their memory goes back to the heap). */
+  private finishPlan(): boolean {
+    const cps = this.checkpoints;
+    for (let i = cps.length - 1; i > 0; i--) if (!cps[i]!.planned) cps.splice(i, 1);
+    this.plan = null;
+    this.respaced = true;
+    return true;
   }
 
   /**

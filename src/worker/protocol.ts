@@ -122,6 +122,11 @@ export interface RunProgress {
   series: SeriesData;
   marks: OutcomeMarks;
   runMs: number;
+  /**
+   * Done, and the worker has no background work left for the run (its checkpoints are placed
+   * for seeking): a benchmark that seeks waits for this.
+   */
+  settled: boolean;
   /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
   error?: string;
 }

@@ -48,7 +48,8 @@ const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnaps
   load: async (source, options) => {
     const r = host.load(source, options);
     if (!r.info) return r;
-    if (r.info.computed < r.info.steps) keepRunning();
+    // The rest of the run, or (a run done at load) the placing of its checkpoints.
+    keepRunning();
     const { series, marks } = r.info;
     return transfer(r, buffersOf(series, marks) as ArrayBuffer[]);
   },
