@@ -37,13 +37,15 @@ export class Guest {
     readonly index: number,
     readonly spec: GuestSpec,
     initialPrivate: boolean,
+    /** Host frames are below this (sizes the GPA → frame maps' storage). */
+    hostPages = Number.MAX_SAFE_INTEGER,
   ) {
     this.pages = Math.floor(spec.memoryBytes / 4096);
     this.chunks = Math.ceil(this.pages / 512);
     this.asid = index + 1;
     this.state = new RegionWords(this.pages, initialPrivate ? G_PRIVATE : 0, G_PRIVATE);
-    this.backingMap = new LinearMap(this.pages);
-    this.gmemMap = new LinearMap(this.pages);
+    this.backingMap = new LinearMap(this.pages, hostPages);
+    this.gmemMap = new LinearMap(this.pages, hostPages);
     this.userMap = new Uint8Array(this.chunks);
   }
 

@@ -29,7 +29,10 @@ function linearEndsAgree(map: LinearMap, pages: number): boolean {
   return true;
 }
 
-describe('LinearMap (sparse gfn → pfn)', () => {
+describe.each([
+  ['64-bit storage', Number.MAX_SAFE_INTEGER, 2 ** 36],
+  ['32-bit storage', 2 ** 31 - 512, 2 ** 31 - 2048],
+])('LinearMap (sparse gfn → pfn), %s', (_name, maxValue, top) => {
   it('returns what was last written for every written page, under random runs', () => {
     const pages = 512 * 3;
     fc.assert(
@@ -38,12 +41,12 @@ describe('LinearMap (sparse gfn → pfn)', () => {
           fc.record({
             page: fc.integer({ min: 0, max: pages - 1 }),
             n: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 1100 })),
-            value: fc.integer({ min: 0, max: 2 ** 36 }),
+            value: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: top })),
           }),
           { maxLength: 80 },
         ),
         (ops) => {
-          const map = new LinearMap(pages);
+          const map = new LinearMap(pages, maxValue);
           const ref = new Map<number, number>();
           for (const op of ops) {
             const n = Math.min(op.n, pages - op.page);
@@ -75,12 +78,13 @@ describe('LinearMap (sparse gfn → pfn)', () => {
           { maxLength: 400 },
         ),
         (ops) => {
-          const map = new LinearMap(pages);
-          map.set(0, pages, 7000);
+          const map = new LinearMap(pages, maxValue);
+          map.set(0, pages, top - 7000);
           const ref = new Map<number, number>();
-          for (let p = 0; p < pages; p++) ref.set(p, 7000 + p);
+          for (let p = 0; p < pages; p++) ref.set(p, top - 7000 + p);
           for (const op of ops) {
-            const v = op.kind === 0 ? 7000 + op.page : op.kind === 1 ? 9000 + op.page : op.value;
+            const v =
+              op.kind === 0 ? top - 7000 + op.page : op.kind === 1 ? 9000 + op.page : op.value;
             map.set(op.page, 1, v);
             ref.set(op.page, v);
             const bad = map.checkInvariants();
@@ -95,7 +99,7 @@ describe('LinearMap (sparse gfn → pfn)', () => {
   });
 
   it('reads a scattered (dense) region through runsOf as get() does', () => {
-    const map = new LinearMap(1024);
+    const map = new LinearMap(1024, maxValue);
     map.set(0, 1024, 100);
     // Every other page of region 1 elsewhere but for a linear stretch: past the run limit.
     for (let p = 512; p < 1024; p += 2) if (p < 700 || p > 800) map.set(p, 1, 50_000 + 3 * p);
@@ -107,7 +111,7 @@ describe('LinearMap (sparse gfn → pfn)', () => {
   });
 
   it('keeps a region linear when an allocation fills it in two contiguous pieces', () => {
-    const map = new LinearMap(512);
+    const map = new LinearMap(512, maxValue);
     map.set(0, 100, 5000);
     map.set(100, 412, 5100);
     expect(map.linearBase(0)).toBe(5000);

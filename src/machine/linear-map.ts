@@ -14,6 +14,11 @@ import { DenseSlots, RunSlots, setOneInRuns } from './runs';
 
 const REGION = 512;
 const MAX_RUNS = 48;
+/** Values below this (and their offsets, down to -511) fit an Int32Array. */
+const NARROW_LIMIT = 2 ** 31 - REGION;
+
+/** Run and dense storage: 32-bit where every value fits (half the memory a checkpoint copies). */
+type Store = Int32Array | Float64Array;
 
 export class LinearMap {
   /** Uniform regions: page i of the region → base + i (NaN = never written). */
@@ -22,17 +27,26 @@ export class LinearMap {
   private slotOf: Int32Array;
   /** Dense regions: 512 values each, with their run counts (a page whose frame does not follow
    * the one before starts a run). */
-  private dense = new DenseSlots((n) => new Float64Array(n));
+  private dense: DenseSlots<Store>;
   /** Run slots: start index and offset (value = offset + i) of each run. */
-  private runs: RunSlots<Float64Array>;
+  private runs: RunSlots<Store>;
   private readonly tStart = new Uint16Array(REGION + 1);
   private readonly tOff = new Float64Array(REGION + 1);
 
-  constructor(pages: number) {
+  /**
+   * @param maxValue every value set() will be given is below this (host frames: the host's
+   * page count); under 2^31 the runs and dense regions are stored in 32 bits.
+   */
+  constructor(pages: number, maxValue = Number.MAX_SAFE_INTEGER) {
     const regions = Math.ceil(pages / REGION);
     this.base = new Float64Array(regions).fill(Number.NaN);
     this.slotOf = new Int32Array(regions).fill(-1);
-    this.runs = new RunSlots((n) => new Float64Array(n), MAX_RUNS);
+    const make =
+      maxValue <= NARROW_LIMIT
+        ? (n: number) => new Int32Array(n)
+        : (n: number) => new Float64Array(n);
+    this.runs = new RunSlots<Store>(make, MAX_RUNS);
+    this.dense = new DenseSlots<Store>(make);
   }
 
   get bytes(): number {
@@ -191,7 +205,7 @@ export class LinearMap {
     const ts = this.tStart;
     const to = this.tOff;
     let k = 0;
-    let d: Float64Array | null = null;
+    let d: Store | null = null;
     let b0 = 0;
     let n = 1;
     if (slot <= -2) {

@@ -71,7 +71,7 @@ export class Machine {
     this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
     this.bootHostMemory(ranges);
     this.bootTablePages = this.countTablePages();
-    this.guests = spec.guests.map((g, i) => new Guest(i, g, false));
+    this.guests = spec.guests.map((g, i) => new Guest(i, g, false, this.totalPages));
     this.ctx = {
       split4k: (pfn, n, rule) => this.split4k(pfn, n, rule),
       setDirectMapPresent: (pfn, n, present, rule) =>

@@ -15,7 +15,7 @@ import { intoAll } from './copy';
  * more than max runs.
  */
 export function setOneInRuns(
-  a: Uint32Array | Float64Array,
+  a: Uint32Array | Int32Array | Float64Array,
   base: number,
   n: number,
   j: number,
@@ -78,7 +78,7 @@ export function setOneInRuns(
 
 /** Open `k` runs at position q (shifting runs q.. up). */
 function insert(
-  a: Uint32Array | Float64Array,
+  a: Uint32Array | Int32Array | Float64Array,
   base: number,
   n: number,
   q: number,
@@ -89,7 +89,7 @@ function insert(
 
 /** Remove `k` runs at position q (shifting runs above down); returns the new count. */
 function remove(
-  a: Uint32Array | Float64Array,
+  a: Uint32Array | Int32Array | Float64Array,
   base: number,
   n: number,
   q: number,
@@ -117,7 +117,7 @@ const CHUNK_MASK = CHUNK - 1;
  * A slot is addressed by a global offset g: chunk g >>> CHUNK_BITS, entry g & CHUNK_MASK (g stays
  * far below 2^31). In chunk array d: d[e] = run count, d[e + 1] = capacity, runs from e + 2.
  */
-export class RunSlots<V extends Uint32Array | Float64Array> {
+export class RunSlots<V extends Uint32Array | Int32Array | Float64Array> {
   data: V[] = [];
   /** Free slots per size class (capacity / 4 - 1). */
   private free: number[][] = [];
@@ -232,7 +232,7 @@ const REGION_ENTRIES = 512;
  * chunks come whole; none is ever copied), each slot with its run count kept by the owner so no
  * write rescans a region. Slot s's entries are chunk(s)[base(s) .. base(s) + 512).
  */
-export class DenseSlots<A extends Uint32Array | Float64Array> {
+export class DenseSlots<A extends Uint32Array | Int32Array | Float64Array> {
   private chunks: A[] = [];
   private runCounts: Int16Array[] = [];
   private free: number[] = [];
