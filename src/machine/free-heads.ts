@@ -1,43 +1,50 @@
 /**
  * Which pages head a free buddy block, and of what order: the struct page PageBuddy/buddy_order
  * bits, stored sparsely. A wholly free max-order block (the common case on a big host) costs one
- * byte; only partly allocated blocks hold a 512-byte detail slot, recycled through a free list.
- * Replaces a Map keyed by pfn, which cost a hash lookup per buddy step.
+ * byte; the heads inside partly allocated blocks live in one open-addressing hash table keyed by
+ * pfn (linear probing, deletion by backward shift, so churn leaves no tombstones).
  *
- * Detail slots hold order + 1 (0 = not a head, 4 bits a page), so fresh pool memory is already
- * clean, and a slot is released only when its last head is deleted, i.e. clean again.
+ * Why a table, not a per-block bitmap: a churned host has few free heads per partly used block
+ * (the 1M-event virtio run: 26 k heads in 15 k blocks), and every checkpoint of a run copies
+ * this structure. A 4-bit-per-page bitmap of those blocks was 7.5 MiB; the table is ~0.6 MiB.
  */
 
-import { into, intoAll } from './copy';
+import { into } from './copy';
 
 const BLOCK = 1024;
 const NONE = 0;
 const WHOLE = 1;
 const PARTIAL = 2;
-/** Detail slots per chunk of the pool (each slot: 1,024 pages × 4 bits = 512 bytes). */
-const SLOT_BYTES = BLOCK / 2;
-const CHUNK_BITS = 7;
-const CHUNK_SLOTS = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK_SLOTS - 1;
+/** An empty table slot (pfns are >= 0). */
+const EMPTY = -1;
+const MIN_CAPACITY = 64;
+
+/**
+ * Table slot of a pfn in a table of 2^(32 - shift) slots: Fibonacci hashing, the top bits of
+ * the product (the low bits would keep a block head's alignment: order-9 heads are multiples of
+ * 512). Math.imul takes pfn modulo 2^32, which is exact for every host the model takes (16 TiB
+ * is 2^32 pages) and only a hash input anyway.
+ */
+function hashOf(pfn: number, shift: number): number {
+  return Math.imul(pfn, 0x9e3779b1) >>> shift;
+}
 
 export class FreeHeads {
   private state = new Uint8Array(0);
-  private slotOf = new Int32Array(0);
-  /**
-   * Detail slots: order + 1 of each page (0 = not a head) in 4 bits, two pages a byte, in chunks
-   * of CHUNK_SLOTS slots that are added, never copied (fresh memory faults in at ~20 µs a page on
-   * these machines; a 1 TiB host can have a quarter of a million partly used blocks).
-   */
-  private pool: Uint8Array[] = [];
+  /** Heads in each PARTIAL block (a block with none left goes back to NONE). */
   private heads = new Uint16Array(0);
-  private freeSlots: number[] = [];
-  private usedSlots = 0;
+  /** The table: pfn (EMPTY when free) and order of each partial-block head. */
+  private keys = new Float64Array(MIN_CAPACITY).fill(EMPTY);
+  private orders = new Uint8Array(MIN_CAPACITY);
+  /** 32 - log2(table size). */
+  private shift = 32 - Math.log2(MIN_CAPACITY);
+  private used = 0;
   size = 0;
 
   get bytes(): number {
-    let n = this.state.byteLength + this.slotOf.byteLength + this.heads.byteLength;
-    for (const c of this.pool) n += c.byteLength;
-    return n;
+    return (
+      this.state.byteLength + this.heads.byteLength + this.keys.byteLength + this.orders.byteLength
+    );
   }
 
   constructor(private readonly maxOrder: number) {}
@@ -47,48 +54,22 @@ export class FreeHeads {
     const n = Math.max(block + 1, this.state.length * 2, 1024);
     const st = new Uint8Array(n);
     st.set(this.state);
-    const so = new Int32Array(n).fill(-1);
-    so.set(this.slotOf);
+    const hd = new Uint16Array(n);
+    hd.set(this.heads);
     this.state = st;
-    this.slotOf = so;
+    this.heads = hd;
   }
 
-  private slot(block: number): number {
-    let s = this.slotOf[block]!;
-    if (s >= 0) return s;
-    s = this.freeSlots.pop() ?? this.usedSlots++;
-    const ci = s >>> CHUNK_BITS;
-    const at = (s & CHUNK_MASK) * SLOT_BYTES;
-    if (ci >= this.pool.length) {
-      // The first chunk starts at 8 slots and doubles (small hosts stay small); later chunks
-      // come whole.
-      this.pool.push(new Uint8Array((ci === 0 ? 8 : CHUNK_SLOTS) * SLOT_BYTES));
-      if (this.heads.length < this.pool.length * CHUNK_SLOTS) {
-        const heads = new Uint16Array(this.pool.length * CHUNK_SLOTS);
-        heads.set(this.heads);
-        this.heads = heads;
-      }
-    } else if (at >= this.pool[ci]!.length) {
-      const grown = new Uint8Array(Math.min(CHUNK_SLOTS * SLOT_BYTES, 2 * this.pool[ci]!.length));
-      grown.set(this.pool[ci]!);
-      this.pool[ci] = grown;
+  /** The table slot holding pfn, or the empty slot where it would go. */
+  private find(pfn: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = hashOf(pfn, this.shift);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === pfn || k === EMPTY) return i;
+      i = (i + 1) & mask;
     }
-    this.heads[s] = 0;
-    this.slotOf[block] = s;
-    return s;
-  }
-
-  /** order + 1 of page i of slot s (0: not a head). */
-  private nibble(s: number, i: number): number {
-    const byte = this.pool[s >>> CHUNK_BITS]![(s & CHUNK_MASK) * SLOT_BYTES + (i >>> 1)]!;
-    return i & 1 ? byte >>> 4 : byte & 15;
-  }
-
-  private setNibble(s: number, i: number, v: number): void {
-    const c = this.pool[s >>> CHUNK_BITS]!;
-    const at = (s & CHUNK_MASK) * SLOT_BYTES + (i >>> 1);
-    const byte = c[at]!;
-    c[at] = i & 1 ? (byte & 15) | (v << 4) : (byte & 0xf0) | v;
   }
 
   /** Order of the free block headed by pfn, or -1. */
@@ -96,9 +77,9 @@ export class FreeHeads {
     const b = Math.floor(pfn / BLOCK);
     const st = b < this.state.length ? this.state[b]! : NONE;
     if (st === NONE) return -1;
-    const i = pfn - b * BLOCK;
-    if (st === WHOLE) return i === 0 ? this.maxOrder : -1;
-    return this.nibble(this.slotOf[b]!, i) - 1;
+    if (st === WHOLE) return pfn === b * BLOCK ? this.maxOrder : -1;
+    const i = this.find(pfn);
+    return this.keys[i] === pfn ? this.orders[i]! : -1;
   }
 
   set(pfn: number, order: number): void {
@@ -106,16 +87,26 @@ export class FreeHeads {
     this.ensure(b);
     this.size++;
     if (order === this.maxOrder) {
-      this.release(b);
+      // The block's own heads were merged away; drop any the caller left behind.
+      if (this.state[b] === PARTIAL) this.clearBlock(b);
+      else if (this.state[b] === WHOLE) this.size--;
       this.state[b] = WHOLE;
       return;
     }
     this.state[b] = PARTIAL;
-    const s = this.slot(b);
-    const i = pfn - b * BLOCK;
-    if (this.nibble(s, i) === 0) this.heads[s]!++;
-    else this.size--;
-    this.setNibble(s, i, order + 1);
+    let i = this.find(pfn);
+    if (this.keys[i] === pfn) this.size--;
+    else {
+      // At most half full (short probe runs); doubling keeps it at least a quarter full.
+      if (2 * (this.used + 1) > this.keys.length) {
+        this.rehash(2 * this.keys.length);
+        i = this.find(pfn);
+      }
+      this.keys[i] = pfn;
+      this.used++;
+      this.heads[b]!++;
+    }
+    this.orders[i] = order;
   }
 
   delete(pfn: number): void {
@@ -125,63 +116,90 @@ export class FreeHeads {
       this.state[b] = NONE;
       return;
     }
-    const s = this.slotOf[b]!;
-    this.setNibble(s, pfn - b * BLOCK, 0);
-    if (--this.heads[s]! === 0) {
-      this.release(b);
-      this.state[b] = NONE;
-    }
+    const i = this.find(pfn);
+    if (this.keys[i] !== pfn) return;
+    this.remove(i);
+    if (--this.heads[b]! === 0) this.state[b] = NONE;
   }
 
-  private release(b: number): void {
-    const s = this.slotOf[b]!;
-    if (s < 0) return;
-    // A max-order block replacing a partial one: its old heads are gone (merged), but keep the
-    // slot clean whatever the caller did.
-    if (this.heads[s] !== 0) {
-      const at = (s & CHUNK_MASK) * SLOT_BYTES;
-      this.pool[s >>> CHUNK_BITS]!.fill(0, at, at + SLOT_BYTES);
-    }
-    this.freeSlots.push(s);
-    this.slotOf[b] = -1;
-  }
-
-  /** Every free head as [pfn, order] (for rare whole-allocator walks). */
-  *entries(): Generator<[number, number]> {
-    for (let b = 0; b < this.state.length; b++) {
-      const st = this.state[b];
-      if (st === WHOLE) yield [b * BLOCK, this.maxOrder];
-      else if (st === PARTIAL) {
-        const s = this.slotOf[b]!;
-        for (let i = 0; i < BLOCK; i++) {
-          const v = this.nibble(s, i);
-          if (v > 0) yield [b * BLOCK + i, v - 1];
-        }
+  /** Empty slot i, shifting back later entries of its probe run (no tombstones). */
+  private remove(slot: number): void {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let hole = slot;
+    let j = slot;
+    for (;;) {
+      j = (j + 1) & mask;
+      const k = keys[j]!;
+      if (k === EMPTY) break;
+      const home = hashOf(k, this.shift);
+      // Move k into the hole unless its home lies cyclically in (hole, j].
+      if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
+        keys[hole] = k;
+        this.orders[hole] = this.orders[j]!;
+        hole = j;
       }
+    }
+    keys[hole] = EMPTY;
+    this.used--;
+  }
+
+  private clearBlock(b: number): void {
+    for (let i = 0; i < this.keys.length && this.heads[b]! > 0; ) {
+      const k = this.keys[i]!;
+      if (k !== EMPTY && Math.floor(k / BLOCK) === b) {
+        this.remove(i);
+        this.heads[b]!--;
+        this.size--;
+        // remove() may have shifted another entry into slot i: look at it again.
+        continue;
+      }
+      i++;
+    }
+    this.heads[b] = 0;
+  }
+
+  private rehash(atLeast: number): void {
+    let cap = MIN_CAPACITY;
+    while (cap < atLeast) cap *= 2;
+    const oldKeys = this.keys;
+    const oldOrders = this.orders;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.orders = new Uint8Array(cap);
+    this.shift = 32 - Math.log2(cap);
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i]!;
+      if (k === EMPTY) continue;
+      const s = this.find(k);
+      this.keys[s] = k;
+      this.orders[s] = oldOrders[i]!;
+    }
+  }
+
+  /** Every free head as [pfn, order], whole blocks first by address, then the rest unordered. */
+  *entries(): Generator<[number, number]> {
+    for (let b = 0; b < this.state.length; b++)
+      if (this.state[b] === WHOLE) yield [b * BLOCK, this.maxOrder];
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      if (k !== EMPTY) yield [k, this.orders[i]!];
     }
   }
 
   /** Become a copy of src, reusing this one's buffers where they fit. */
   copyFrom(src: FreeHeads): void {
     this.state = into(this.state, src.state);
-    this.slotOf = into(this.slotOf, src.slotOf);
-    // Slots past src's are handed out later and must read as clean: spare room is zeroed.
-    this.pool = intoAll(this.pool, src.pool, true);
-    this.heads = into(this.heads, src.heads, true);
-    this.freeSlots = src.freeSlots.slice();
-    this.usedSlots = src.usedSlots;
+    this.heads = into(this.heads, src.heads);
+    this.keys = into(this.keys, src.keys);
+    this.orders = into(this.orders, src.orders);
+    this.shift = src.shift;
+    this.used = src.used;
     this.size = src.size;
   }
 
   clone(): FreeHeads {
     const c = new FreeHeads(this.maxOrder);
-    c.state = this.state.slice();
-    c.slotOf = this.slotOf.slice();
-    c.pool = this.pool.map((p) => p.slice());
-    c.heads = this.heads.slice();
-    c.freeSlots = this.freeSlots.slice();
-    c.usedSlots = this.usedSlots;
-    c.size = this.size;
+    c.copyFrom(this);
     return c;
   }
 }
