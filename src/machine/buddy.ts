@@ -142,16 +142,30 @@ export class BuddyAllocator {
     this.liveCount[order] = st.length;
   }
 
+  /** compact(), also dropping all but the newest entry of a block pushed more than once. */
+  private compactExact(order: number): void {
+    const st = this.stacks[order]!;
+    const newer = new Set<number>();
+    const keep = new Uint8Array(st.length);
+    for (let i = st.length - 1; i >= 0; i--) {
+      const pfn = st.at(i);
+      if (!newer.has(pfn) && this.live(pfn, order)) keep[i] = 1;
+      newer.add(pfn);
+    }
+    let i = 0;
+    st.keep(() => keep[i++] === 1);
+    this.liveCount[order] = st.length;
+  }
+
   /** The head (or a random live block) of a list, removed; -1 when the list is empty. */
   private take(order: number): number {
     const s = this.stacks[order]!;
     if (this.rng && s.length > 0) {
-      // Random placement: swap a random entry to the head first.
-      for (let tries = 0; tries < 8 && s.length > 0; tries++) {
-        s.swapToTop(this.rng.int(s.length));
-        if (this.live(s.top(), order)) break;
-        s.pop();
-      }
+      // Random placement: "a random free block", so draw among the live blocks only. Entries of
+      // merged-away blocks, and the older entry of a block freed twice, would weigh the draw:
+      // drop them first (one pass, only when the list has any).
+      if (s.length !== this.liveCount[order]) this.compactExact(order);
+      if (s.length > 0) s.swapToTop(this.rng.int(s.length));
     }
     while (s.length > 0) {
       const pfn = s.pop();
@@ -275,7 +289,8 @@ export class BuddyAllocator {
       left -= got;
     }
     if (this.kind === 'random') {
-      for (; left > 0; left--) emitRun(runs, this.allocBuddy(0), 1);
+      // Page by page as alloc(0): refills of the per-cpu list draw from the Rng as they go.
+      for (; left > 0; left--) emitRun(runs, this.alloc(0), 1);
       return runs;
     }
     // As n successive alloc(0): whole refills of PCP_BATCH are consumed entirely (successive
@@ -296,13 +311,7 @@ export class BuddyAllocator {
   /** allocPages(1) without building runs (the churn's hot path): the pfn, or -1. */
   allocOne(): number {
     if (this.freePages < 1) return -1;
-    if (this.kind === 'packed' || this.kind === 'random') {
-      if (this.kind === 'random' && this.pcp.length > 0) {
-        this.freePages--;
-        return this.pcp.pop()!;
-      }
-      return this.allocBuddy(0);
-    }
+    if (this.kind === 'packed') return this.allocBuddy(0);
     if (this.pcp.length === 0) this.refillPcp();
     this.freePages--;
     return this.pcp.pop()!;
@@ -377,7 +386,11 @@ export class BuddyAllocator {
     this.pushLive(p, o);
   }
 
-  /** Free a run of order-0 pages (put_page of each, in ascending order). */
+  /**
+   * Free a run of pages as its maximal aligned blocks, ascending (one __free_pages() per block).
+   * An approximation where the pages were order-0 allocations: the kernel would put_page() each
+   * through the per-cpu list.
+   */
   freeRun(run: PfnRun): void {
     this.freeRange(run.pfn, run.count);
   }

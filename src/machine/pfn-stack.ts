@@ -27,6 +27,10 @@ export class PfnStack {
     return this.data[--this.length]!;
   }
 
+  at(i: number): number {
+    return this.data[i]!;
+  }
+
   top(): number {
     return this.data[this.length - 1]!;
   }

@@ -2,7 +2,7 @@
  * The reference model's naive allocator: its rules as tables, then fast-check properties that it
  * hands out exactly the engine's pfns (src/machine/buddy.ts) under random alloc/free sequences.
  * fast-check prints the seed and the shrunk sequence on failure; rerun one with FC_SEED=<seed>.
- * Engine bugs it found are it.fails specifications at the end.
+ * Engine bugs it found are regression specs at the end.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -267,7 +267,7 @@ function compare(kind: PlacementKind, ranges: FrameRun[], rngSeed: number, ops: 
 const ALL: Op['op'][] = ['alloc', 'pages', 'one', 'giga', 'free', 'free-each'];
 
 describe('reference buddy allocator against the engine (fast-check)', () => {
-  it.each(['buddy', 'packed'] as const)(
+  it.each(['buddy', 'packed', 'random'] as const)(
     '%s: random alloc/free sequences hand out the same pfns',
     (kind) => {
       fc.assert(
@@ -281,37 +281,13 @@ describe('reference buddy allocator against the engine (fast-check)', () => {
       );
     },
   );
-
-  // Only the ops the engine's random placement gets right (see the specs below): allocations of
-  // every order through alloc(), and single-page frees that stay on the per-cpu list (no merge).
-  it('random: allocations and per-cpu frees hand out the same pfns', () => {
-    fc.assert(
-      fc.property(
-        rangesArb,
-        fc.nat(1000),
-        fc.array(
-          fc.oneof(
-            opArb(['alloc']),
-            fc.record({
-              op: fc.constant('free-each' as const),
-              pick: fc.nat(),
-              len: fc.constant(1),
-            }),
-          ) as fc.Arbitrary<Op>,
-          { minLength: 1, maxLength: 80, size: 'max' },
-        ),
-        (ranges, s, ops) => compare('random', ranges, s, ops),
-      ),
-      { numRuns: 600, ...fcSeed },
-    );
-  });
 });
 
-describe('engine bugs found by the comparison (it.fails: remove .fails once fixed)', () => {
+describe('engine bugs the comparison found, kept as regression specs', () => {
   // The per-cpu list is refilled by alloc(0) under "random" too, but allocPages() and allocOne()
-  // take pages straight from the buddy once it is empty: the pages agree, the state does not (no
-  // 63-page refill, fewer Rng draws), so the next placement differs. "buddy" was fixed (26c524f).
-  it.fails('random: allocPages(n) leaves the allocator as n successive alloc(0) calls do', () => {
+  // took pages straight from the buddy once it was empty: the pages agreed, the state did not (no
+  // 63-page refill, fewer Rng draws), so the next placement differed. "buddy" was fixed (26c524f).
+  it('random: allocPages(n) leaves the allocator as n successive alloc(0) calls do', () => {
     const bulk = new BuddyAllocator('random', 7);
     const single = new BuddyAllocator('random', 7);
     bulk.boot([{ pfn: 1024, count: 4096 }]);
@@ -321,19 +297,19 @@ describe('engine bugs found by the comparison (it.fails: remove .fails once fixe
     expect(bulk.alloc(1)).toBe(single.alloc(1));
   });
 
-  it.fails('random: allocPages(10) then alloc(1) as the reference (seed 7)', () => {
+  it('random: allocPages(10) then alloc(1) as the reference (seed 7)', () => {
     compare('random', [{ pfn: 1024, count: 4096 }], 7, [
       { op: 'pages', n: 10 },
       { op: 'alloc', order: 1 },
     ]);
   });
 
-  // A merged-away buddy's entry stays in the engine's list (lazy deletion) and counts in
-  // Rng.int(length): a draw that hits it is thrown away and drawn again. So the Rng stream, and
-  // every later placement, depends on garbage the rules do not have (and on the compaction
-  // threshold). Here alloc(2) and its free leave dead entries in lists 2..9; the alloc(4) then
-  // draws twice from the order-4 list, and alloc(1) lands at 1686 in the engine, 1690 here.
-  it.fails('random: a block merged away does not change later placements (seed 0)', () => {
+  // A merged-away buddy's entry stays in the engine's list (lazy deletion) and counted in
+  // Rng.int(length): a draw that hit it was thrown away and drawn again. So the Rng stream, and
+  // every later placement, depended on garbage the rules do not have (and on the compaction
+  // threshold). Here alloc(2) and its free leave dead entries in lists 2..9; the alloc(4) drew
+  // twice from the order-4 list, and alloc(1) landed at 1686 in the engine, 1690 here.
+  it('random: a block merged away does not change later placements (seed 0)', () => {
     compare('random', [{ pfn: 0, count: 4096 }], 0, [
       { op: 'alloc', order: 2 },
       { op: 'free', pick: 0, from: 0, len: 3 },

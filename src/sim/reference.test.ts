@@ -40,9 +40,7 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
     pciHole: fc.boolean(),
     flat: fc.boolean(),
     gbpages: fc.boolean(),
-    // Not 'random' until the engine's random placement follows its rules (the it.fails specs at
-    // the end; reference-buddy.test.ts compares the parts it gets right).
-    allocator: fc.constantFrom('buddy', 'buddy', 'packed' as const),
+    allocator: fc.constantFrom('buddy', 'buddy', 'packed', 'random' as const),
     kernelMiB: fc.integer({ min: 0, max: 200 }),
     seed: fc.nat(1000),
     kernel: fc.constantFrom(...KERNEL_DESIGNS),
@@ -291,7 +289,7 @@ describe('engine against the naive reference model (fast-check)', () => {
   );
 });
 
-describe('engine bugs under random placement (it.fails: remove .fails once fixed)', () => {
+describe('engine bugs under random placement, kept as regression specs', () => {
   const ev = (op: EngineEvent['op'], guest: number): EngineEvent => ({
     op,
     guest,
@@ -315,10 +313,10 @@ describe('engine bugs under random placement (it.fails: remove .fails once fixed
     snp: true,
   });
 
-  // g0's 512 pages come from allocPages(), which under "random" skips the per-cpu refill that
+  // g0's 512 pages come from allocPages(), which under "random" skipped the per-cpu refill that
   // alloc(0) does (the reference takes 9 refills of 63 and keeps 55 on the list): g1's 2 MiB
-  // hugetlb page is then drawn from a different Rng state and lands elsewhere.
-  it.fails('a bulk allocation leaves the Rng where 512 alloc(0) calls would (seed 0)', () => {
+  // hugetlb page was then drawn from a different Rng state and landed elsewhere.
+  it('a bulk allocation leaves the Rng where 512 alloc(0) calls would (seed 0)', () => {
     const spec: MachineSpec = {
       host: randomHost(hostRanges(2, false), 0),
       kernel: 'rfc-2021',
@@ -328,9 +326,9 @@ describe('engine bugs under random placement (it.fails: remove .fails once fixed
   });
 
   // g0's exit merges its THP block with the free half it was split from; the engine leaves that
-  // half's entry in its order-9 list, and g1's first alloc(9) can draw it, throw the draw away and
-  // draw again: g1's second THP block comes from a different Rng state.
-  it.fails('a block merged away does not change later placements (seed 13)', () => {
+  // half's entry in its order-9 list, and g1's first alloc(9) could draw it, throw the draw away
+  // and draw again: g1's second THP block came from a different Rng state.
+  it('a block merged away does not change later placements (seed 13)', () => {
     const spec: MachineSpec = {
       host: randomHost(hostRanges(2, false, true), 13),
       kernel: 'rfc-2021',

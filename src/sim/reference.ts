@@ -8,8 +8,7 @@
  * from domain.md rather than taken from src/machine/kernels.
  *
  * What it shares with the engine: the boot layout (bootDirectMap and normalizeRanges, tested on
- * their own), the seeded Rng (the same numbers for "random" placement; which the property tests
- * leave out until the engine's random path keeps its rules, see reference.test.ts), the bit
+ * their own), the seeded Rng (the same numbers for "random" placement), the bit
  * layout of frame and guest words (so words compare directly), and the granularity of the calls
  * where that granularity is itself the rule: RMPUPDATE of whole aligned 2 MiB runs as 2M entries,
  * one free per run of host frames (a run is freed as its maximal aligned blocks), one unmap TLB
