@@ -30,7 +30,12 @@ export function useKeyboard(jump: (kind: string, dir: 1 | -1) => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (ownsKey(e.target, e.key)) return;
+      // Focus left inside a dialog that has just closed is the page's, not the dialog button's.
+      const t = e.target;
+      const stale =
+        t instanceof HTMLElement && t.closest('dialog') !== null && !t.closest('dialog[open]');
+      if (stale) t.blur();
+      if (!stale && ownsKey(t, e.key)) return;
       // The DOM's dialog state, not the store's: after Esc the dialog is closed at once but its
       // close event (which clears the store flag) comes a task later, and a Space in between
       // was swallowed.

@@ -22,12 +22,22 @@ export function HelpOverlay() {
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
   }, [open]);
+  // Esc closes the dialog natively, and focus may stay on its Close button (hidden) until the next
+  // frame when it was opened from the page itself: Space would then press that button.
+  const leave = () => {
+    const a = document.activeElement;
+    if (a instanceof HTMLElement && ref.current?.contains(a)) a.blur();
+  };
   return (
     <dialog
       ref={ref}
       className="help"
       aria-labelledby="help-title"
-      onClose={() => useUi.getState().togglePanel('help', false)}
+      onClose={() => {
+        leave();
+        useUi.getState().togglePanel('help', false);
+      }}
+      onCancel={leave}
     >
       <h2 id="help-title">Keyboard</h2>
       <table>
