@@ -3,7 +3,7 @@ import { G_BACKED } from '../machine/frame-bits';
 import type { Machine } from '../machine/machine';
 import { compilePacked, loadPreset, parseScenario } from '../scenario/index';
 import { Timeline } from '../sim/timeline';
-import { buildSnapshot, userLevelOf } from './snapshot';
+import { buildSnapshot, cellCode, computeCellCode, userLevelOf } from './snapshot';
 
 /** The VMM level of each host region, page by page: the plainest reading of the definition. */
 function userLevelsByPage(m: Machine): Uint8Array {
@@ -63,4 +63,18 @@ describe('buildSnapshot: the VMM user-mapping level of each host region', () => 
         expect(Array.from(snap.regionUserLevel)).toEqual(Array.from(userLevelsByPage(m)));
       }
     });
+});
+
+describe('cellCode', () => {
+  it('the table answers as the definition for every frame word (all owners, uses and flags)', () => {
+    let bad = 0;
+    // Frame words stay below 2^22 (owner < 1024 at bit 12).
+    for (let w = 0; w < 2 ** 22; w += 1)
+      if (
+        cellCode(w, false) !== computeCellCode(w, false) ||
+        cellCode(w, true) !== computeCellCode(w, true)
+      )
+        bad++;
+    expect(bad).toBe(0);
+  });
 });
