@@ -206,11 +206,11 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
   rows.push(['  (whole run computed after)', ms(firstMillion + Date.now() - t1), '']);
   // Then the worker places its checkpoints evenly (idle work): seek once it has.
   const t2 = Date.now();
-  await page.waitForFunction(
-    async () => (await window.__fractureEngine!.progress())?.settled === true,
-    null,
-    { timeout: 120_000, polling: 250 },
-  );
+  // (waitForFunction takes a promise for a truthy answer: the wait goes inside the page.)
+  await page.evaluate(async () => {
+    while ((await window.__fractureEngine!.progress())?.settled !== true)
+      await new Promise((r) => setTimeout(r, 100));
+  });
   rows.push(['  (checkpoints placed after)', ms(Date.now() - t2), '']);
   const seeks = await page.evaluate(async () => {
     const e = window.__fractureEngine!;
