@@ -85,17 +85,7 @@ export class LinearMap {
       outOff[0] = this.base[r]!;
       return 1;
     }
-    if (slot <= -2) {
-      const g = -slot - 2;
-      const d = this.runs.data[RunSlots.chunkOf(g)]!;
-      const b = RunSlots.entryOf(g) + 2;
-      const n = d[b - 2]!;
-      for (let j = 0; j < n; j++) {
-        outStart[j] = d[b + 2 * j]!;
-        outOff[j] = d[b + 2 * j + 1]!;
-      }
-      return n;
-    }
+    if (slot <= -2) return this.runs.copyRuns(-slot - 2, outStart, outOff);
     const pool = this.dense.chunk(slot);
     const base = DenseSlots.base(slot);
     let k = 0;
@@ -130,15 +120,8 @@ export class LinearMap {
       while (j < stop && pool[base + j] === v + j) j++;
       return rs + j;
     }
-    // Adjacent runs have different offsets, so the piece ends where the next run starts.
-    const g = -slot - 2;
-    const d = this.runs.data[RunSlots.chunkOf(g)]!;
-    const e = RunSlots.entryOf(g);
-    const n = d[e]!;
-    let j = n - 1;
-    while (d[e + 2 + 2 * j]! > i) j--;
-    const next = j + 1 < n ? rs + d[e + 2 + 2 * (j + 1)]! : rs + REGION;
-    return Math.min(next, limit);
+    // Adjacent runs have different offsets: the piece ends where the next run starts.
+    return Math.min(rs + this.runs.runEndAt(-slot - 2, i, REGION), limit);
   }
 
   /** Pages [page, page + n) map to value, value + 1, … */

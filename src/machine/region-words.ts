@@ -105,15 +105,7 @@ export class RegionWords {
       while (j < stop && pool[base + j] === w) j++;
       return rs + j;
     }
-    // Adjacent runs differ, so the run ends where the next one starts.
-    const g = -slot - 2;
-    const d = this.runs.data[RunSlots.chunkOf(g)]!;
-    const e = RunSlots.entryOf(g);
-    const n = d[e]!;
-    let j = n - 1;
-    while (d[e + 2 + 2 * j]! > i) j--;
-    const next = j + 1 < n ? rs + d[e + 2 + 2 * (j + 1)]! : rs + REGION;
-    return Math.min(next, limit);
+    return Math.min(rs + this.runs.runEndAt(-slot - 2, i, REGION), limit);
   }
 
   /** For pages [page, page + n): word = (word & ~clear) | set. */
@@ -359,17 +351,7 @@ export class RegionWords {
       outWord[0] = this.uniform[r]!;
       return 1;
     }
-    if (slot <= -2) {
-      const g = -slot - 2;
-      const d = this.runs.data[RunSlots.chunkOf(g)]!;
-      const b = RunSlots.entryOf(g) + 2;
-      const n = d[b - 2]!;
-      for (let j = 0; j < n; j++) {
-        outStart[j] = d[b + 2 * j]!;
-        outWord[j] = d[b + 2 * j + 1]!;
-      }
-      return n;
-    }
+    if (slot <= -2) return this.runs.copyRuns(-slot - 2, outStart, outWord);
     const pool = this.dense.chunk(slot);
     const base = DenseSlots.base(slot);
     let k = 0;

@@ -184,6 +184,35 @@ export class RunSlots<V extends Uint32Array | Int32Array | Float64Array> {
     return d[x + 1]!;
   }
 
+  /** Copy slot g's run starts and values out; returns the run count. */
+  copyRuns(
+    g: number,
+    outStart: Uint16Array,
+    outValue: Uint32Array | Int32Array | Float64Array,
+  ): number {
+    const d = this.data[g >>> CHUNK_BITS]!;
+    const b = (g & CHUNK_MASK) + 2;
+    const n = d[b - 2]!;
+    for (let j = 0; j < n; j++) {
+      outStart[j] = d[b + 2 * j]!;
+      outValue[j] = d[b + 2 * j + 1]!;
+    }
+    return n;
+  }
+
+  /**
+   * Where the run of slot g that holds region page i ends (region-relative, 512 for the last):
+   * adjacent runs of a slot always differ, so that is where the next one starts.
+   */
+  runEndAt(g: number, i: number, regionPages: number): number {
+    const d = this.data[g >>> CHUNK_BITS]!;
+    const e = g & CHUNK_MASK;
+    const n = d[e]!;
+    let j = n - 1;
+    while (d[e + 2 + 2 * j]! > i) j--;
+    return j + 1 < n ? d[e + 2 + 2 * (j + 1)]! : regionPages;
+  }
+
   capacityOf(g: number): number {
     return this.data[g >>> CHUNK_BITS]![(g & CHUNK_MASK) + 1]!;
   }
