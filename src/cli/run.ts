@@ -13,6 +13,7 @@ import { Machine } from '../machine/machine';
 import { formatSize, hex } from '../machine/units';
 import {
   compileScenario,
+  narrativeOf,
   parseScenario,
   resolveScenarioArg,
   type Scenario,
@@ -124,7 +125,18 @@ export async function runRun(args: readonly string[], io: RunIo): Promise<number
   }
   const m = new Machine(spec);
   for (let i = 0; i < step; i++) applyEvent(m, events[i]!);
-  const title = scenario.title ?? r.preset ?? a.source;
+  const overrides = {
+    ...(r.view.kernel !== undefined ? { kernel: r.view.kernel } : {}),
+    ...(r.view.backing !== undefined ? { backing: r.view.backing } : {}),
+    ...(a.kernel !== undefined ? { kernel: a.kernel } : {}),
+    ...(a.backing !== undefined ? { backing: a.backing } : {}),
+  };
+  const story = narrativeOf(
+    { ...scenario, title: scenario.title ?? r.preset ?? a.source },
+    r.base,
+    overrides,
+  );
+  const title = story.title;
   const info = { title, scenarioDigest: scenarioDigest(scenario), steps: events.length };
   if (a.json) {
     const json: Record<string, unknown> = { ...runJson(m, info) };

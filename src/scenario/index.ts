@@ -19,6 +19,7 @@ export {
 export { canonicalJson, scenarioDigest } from './digest';
 export { dmaPoolBytes, swiotlbBytes } from './layout';
 export { detectVersion, MIGRATIONS, migrateToCurrent } from './migrate';
+export { type Narrative, narrativeOf, type Overrides } from './narrative';
 export { DEFAULT_PRESET, loadPreset, PRESET_NAMES, PRESETS, type PresetResult } from './presets';
 export { Prng } from './prng';
 export { FALLBACK_RAM, type RepairResult, repairScenario } from './repair';
@@ -34,7 +35,15 @@ export {
 } from './url';
 
 export type ResolvedScenario =
-  | { ok: true; scenario: Scenario; view: ShareView; preset?: string; warnings: string[] }
+  | {
+      ok: true;
+      scenario: Scenario;
+      /** A share link's scenario before its kernel/backing overrides (else the scenario). */
+      base: Scenario;
+      view: ShareView;
+      preset?: string;
+      warnings: string[];
+    }
   | { ok: false; errors: string[] };
 
 export interface ResolveOptions {
@@ -68,12 +77,20 @@ export function resolveScenarioArg(
       return { ok: false, errors: [...problems, ...d.repairs.map((r) => `would repair: ${r}`)] };
     }
     const preset = d.preset !== undefined ? { preset: d.preset } : {};
-    return { ok: true, scenario: d.scenario, view: d.view, ...preset, warnings: d.repairs };
+    const base = d.baseScenario ?? d.scenario;
+    return { ok: true, scenario: d.scenario, base, view: d.view, ...preset, warnings: d.repairs };
   }
   if (Object.hasOwn(PRESETS, arg)) {
     const r = loadPreset(arg);
     if (!r.ok) return { ok: false, errors: r.errors.map((e) => e.message) };
-    return { ok: true, scenario: r.scenario, view: {}, preset: arg, warnings: [] };
+    return {
+      ok: true,
+      scenario: r.scenario,
+      base: r.scenario,
+      view: {},
+      preset: arg,
+      warnings: [],
+    };
   }
   let text: string;
   try {
@@ -102,7 +119,7 @@ export function resolveScenarioText(text: string, source = 'scenario'): Resolved
   const r = parseScenario(json);
   if (!r.ok)
     return { ok: false, errors: r.errors.map((e: ScenarioError) => `${source}: ${e.message}`) };
-  return { ok: true, scenario: r.scenario, view: {}, warnings: r.warnings };
+  return { ok: true, scenario: r.scenario, base: r.scenario, view: {}, warnings: r.warnings };
 }
 
 export const DEFAULT_SCENARIO_NAME = DEFAULT_PRESET;

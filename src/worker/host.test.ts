@@ -294,3 +294,23 @@ describe('EngineHost progressive runs', () => {
     }
   });
 });
+
+describe('EngineHost: a preset rerun with another backing or kernel', () => {
+  it('does not show captions that narrate the preset as written (the guest is killed, not split)', () => {
+    const h = new EngineHost();
+    const r = h.load({ kind: 'preset', preset: 'thread-2021', backing: 'hugetlbfs-2m' });
+    expect(r.info?.captions).toEqual([]);
+    expect(r.info?.title).toMatch(/rerun with hugetlbfs 2M backing$/);
+    expect(r.info?.narrativeNote).toContain('captions');
+    expect(h.stepView(4).caption).toBeNull();
+    // The same through a share link, and the preset as written keeps its narration.
+    const link = h.load({
+      kind: 'fragment',
+      fragment: '#preset=thread-2021&kernel=hugetlb-ban-2022&step=1',
+    });
+    expect(link.info?.title).toMatch(/rerun under hugetlb-ban-2022$/);
+    const plain = h.load({ kind: 'preset', preset: 'thread-2021' });
+    expect(plain.info?.narrativeNote).toBeUndefined();
+    expect(h.stepView(4).caption).toContain('splits the THP mapping');
+  });
+});

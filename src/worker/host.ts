@@ -26,6 +26,7 @@ import {
   type ShareSource,
   scenarioDigest,
 } from '../scenario/index';
+import { type Narrative, narrativeOf } from '../scenario/narrative';
 import { metricsOf } from '../sim/metrics';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { inspectFrame } from './inspect';
@@ -103,6 +104,8 @@ type Prepared =
       scenario: Scenario;
       share: ShareSource;
       overrides: Run['overrides'];
+      /** The scenario before the overrides (for what the run says about itself). */
+      base: Scenario;
       view: ViewState;
       repairs: string[];
     }
@@ -507,6 +510,7 @@ function prepare(source: LoadSource): Prepared {
       scenario: r.scenario,
       share: r.scenario,
       overrides: {},
+      base: r.scenario,
       view: {},
       repairs: r.warnings,
     };
@@ -531,6 +535,7 @@ function prepare(source: LoadSource): Prepared {
       scenario: p.scenario,
       share: { preset: source.preset },
       overrides,
+      base: r.scenario,
       view: {},
       repairs: [],
     };
@@ -558,7 +563,8 @@ function prepareFragment(fragment: string): Prepared {
     if (backing !== undefined) overrides.backing = backing;
     const share: ShareSource =
       d.preset !== undefined ? { preset: d.preset } : (d.baseScenario ?? d.scenario);
-    return { ok: true, scenario: d.scenario, share, overrides, view, repairs };
+    const base = d.baseScenario ?? d.scenario;
+    return { ok: true, scenario: d.scenario, share, overrides, base, view, repairs };
   }
   const fallback = loadPreset(DEFAULT_PRESET);
   if (!fallback.ok) return { ok: false, errors: fallback.errors.map((e) => e.message) };
@@ -572,6 +578,7 @@ function prepareFragment(fragment: string): Prepared {
       scenario: fallback.scenario,
       share: { preset: DEFAULT_PRESET },
       overrides: {},
+      base: fallback.scenario,
       view: {},
       repairs,
     };
@@ -581,6 +588,7 @@ function prepareFragment(fragment: string): Prepared {
     scenario: fallback.scenario,
     share: { preset: DEFAULT_PRESET },
     overrides: {},
+    base: fallback.scenario,
     view,
     repairs,
   };
@@ -603,7 +611,13 @@ function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): 
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
   });
   const m = timeline.final;
-  const info = runInfo(p.scenario, timeline, m, events);
+  const info = runInfo(
+    p.scenario,
+    narrativeOf(p.scenario, p.base, p.overrides),
+    timeline,
+    m,
+    events,
+  );
   return {
     scenario: p.scenario,
     share: p.share,
@@ -621,12 +635,19 @@ function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): 
 }
 
 /** What a run tells before its events are applied (series and marks are filled by load). */
-function runInfo(s: Scenario, timeline: Timeline, m: Machine, events: PackedEvents): RunInfo {
+function runInfo(
+  s: Scenario,
+  story: Narrative,
+  timeline: Timeline,
+  m: Machine,
+  events: PackedEvents,
+): RunInfo {
   const ramBytes = m.ramPages * 4096;
   return {
     scenario: s,
-    title: s.title ?? 'Untitled scenario',
-    description: s.description ?? '',
+    title: story.title,
+    description: story.description,
+    ...(story.note !== null ? { narrativeNote: story.note } : {}),
     kernel: s.kernel,
     designs: Object.values(DESIGNS).map((d) => ({ id: d.id, label: d.label, summary: d.summary })),
     steps: timeline.steps,
@@ -641,7 +662,7 @@ function runInfo(s: Scenario, timeline: Timeline, m: Machine, events: PackedEven
       backing: g.spec.backing,
       snp: g.spec.snp,
     })),
-    captions: s.captions.map((c) => ({ step: c.step, text: c.text })),
+    captions: story.captions.map((c) => ({ step: c.step, text: c.text })),
     // Filled by load() from progress().
     series: { steps: new Float64Array(0), columns: {} as RunInfo['series']['columns'] },
     marks: { steps: new Float64Array(0), kinds: new Uint8Array(0) },

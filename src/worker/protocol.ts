@@ -94,6 +94,11 @@ export interface RunInfo {
   gbpages: boolean;
   guests: GuestInfo[];
   captions: { step: number; text: string }[];
+  /**
+   * Set when the link overrides a preset's kernel or backing: why the preset's captions are not
+   * shown (they narrate the preset as written), and what the title's "rerun …" means.
+   */
+  narrativeNote?: string;
   series: SeriesData;
   marks: OutcomeMarks;
   /** Stable digest of the scenario (scenarioDigest). */
