@@ -314,3 +314,17 @@ describe('EngineHost: a preset rerun with another backing or kernel', () => {
     expect(h.stepView(4).caption).toContain('splits the THP mapping');
   });
 });
+
+describe('EngineHost: a link to a step past the end', () => {
+  it('opens at the last step and says so among the repairs', () => {
+    const h = new EngineHost();
+    const r = h.load({ kind: 'fragment', fragment: '#preset=thread-2021&step=99999' });
+    expect(r.view.step).toBe(9);
+    expect(r.repairs.join('\n')).toContain(
+      'step=99999: the run has 9 steps; opened at its last step',
+    );
+    expect(h.load({ kind: 'fragment', fragment: '#preset=thread-2021&step=9' }).repairs).toEqual(
+      [],
+    );
+  });
+});

@@ -155,11 +155,17 @@ export class EngineHost implements EngineSync {
       return { ok: false, errors: [error], repairs: prepared.repairs, view: {}, info: null };
     }
     const run = this.run;
-    if (view.step !== undefined && view.step > run.info.steps) view.step = run.info.steps;
+    const repairs = [...prepared.repairs];
+    if (view.step !== undefined && view.step > run.info.steps) {
+      repairs.push(
+        `parameter step=${view.step}: the run has ${run.info.steps.toLocaleString('en-US')} steps; opened at its last step`,
+      );
+      view.step = run.info.steps;
+    }
     const p = this.progress()!;
     run.info = { ...run.info, series: p.series, marks: p.marks, computed: p.computed };
     run.info.runMs = p.runMs;
-    return { ok: true, errors: [], repairs: prepared.repairs, view, info: run.info };
+    return { ok: true, errors: [], repairs, view, info: run.info };
   }
 
   // ---- progressive runs -----------------------------------------------------------------------
