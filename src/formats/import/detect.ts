@@ -78,7 +78,8 @@ export function detectFormat(text: string): Detection {
   const n = counts.get(first.format) ?? 0;
   return {
     format: first.format,
-    reason: `${n} line${n === 1 ? '' : 's'} of ${first.what}`,
+    // Only the lines that mark the format are counted (MemTotal and DirectMap*, not every line).
+    reason: `recognised by ${n} ${first.what} line${n === 1 ? '' : 's'}`,
     also: seen.slice(1).map((s) => s.format),
   };
 }

@@ -107,3 +107,21 @@ describe('decomposing a DirectMap change into whole splits', () => {
     if (!d.ok) expect(d.reason).toMatch(reason);
   });
 });
+
+describe('malformed counter lines are named, not passed over', () => {
+  it('a DirectMap line with a value that is not a number of kB', () => {
+    const r = parseMeminfo(
+      'MemTotal:       16384000 kB\nDirectMap4k:  notanumber kB\nDirectMap2M:    12345 kB\n',
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]).toMatchObject({ line: 2, message: 'DirectMap4k: found "notanumber kB"' });
+  });
+
+  it('a direct_map counter with a negative value', () => {
+    const r = parseVmstat('direct_map_level2_splits -5\ndirect_map_level3_splits 0\n');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]).toMatchObject({ line: 1, message: 'direct_map_level2_splits: found "-5"' });
+  });
+});

@@ -40,12 +40,34 @@ interface Field {
   line: number;
 }
 
+/**
+ * A line that names a counter this file reads but does not have its form (a value that is not a
+ * count): the error says which line and what is wrong, rather than "no lines found".
+ */
+const MALFORMED: [RegExp, RegExp, string][] = [
+  [KB_LINE, /^(DirectMap\w+):?\s*(.*)$/, 'a number of kB, as "DirectMap4k:    2048 kB"'],
+  [VM_LINE, /^(direct_map_\w+)\s*(.*)$/, 'a count, as "direct_map_level2_splits 12"'],
+];
+
 function collect(text: string, re: RegExp): Map<string, Field> | ImportError {
   const fields = new Map<string, Field>();
   const { lines } = kernelLines(text);
+  const malformed = MALFORMED.find(([form]) => form === re);
   for (let i = 0; i < lines.length; i++) {
-    const m = re.exec(lines[i]!.trim());
-    if (!m) continue;
+    const line = lines[i]!.trim();
+    const m = re.exec(line);
+    if (!m) {
+      const bad = malformed?.[1].exec(line);
+      if (bad && malformed) {
+        const [, key = '', rest = ''] = bad;
+        return {
+          line: i + 1,
+          message: `${key}: found "${rest.slice(0, 40)}"`,
+          expected: malformed[2],
+        };
+      }
+      continue;
+    }
     const [, key = '', num = ''] = m;
     const value = Number(num);
     const seen = fields.get(key);
