@@ -18,12 +18,10 @@ import {
 } from '../../src/worker/protocol';
 import { currentRun, type Engine, getEngine, onRunChange } from '../engine-client';
 import {
-  BLOCK,
   CELLS_PER_REGION,
   type Layout,
   layoutFor,
   pfnAt,
-  rangeBox,
   regionAt,
   regionsIn,
   TILE_H,
@@ -47,6 +45,7 @@ import {
   updateRegionRaster,
 } from './raster';
 import { FrameStats } from './stats';
+import { type Box, boxOfRange, rangeOfView } from './view-range';
 
 export interface MapViewProps {
   snapshotStep: number;
@@ -148,7 +147,11 @@ export class MapView {
         this.flash = null;
         this.request();
       })
-      .on('end', () => this.reportZoom());
+      // Only a gesture's end changes the link: a zoom the view applies itself (a fit, a link's
+      // range) must not rewrite the range it was given.
+      .on('end', (e: { sourceEvent: unknown }) => {
+        if (e.sourceEvent) this.reportZoom();
+      });
     select(el.canvas).call(this.zoomer).on('dblclick.zoom', null);
     el.canvas.addEventListener('pointermove', this.onHover);
     el.canvas.addEventListener('pointerleave', this.hideTip);
@@ -159,6 +162,9 @@ export class MapView {
     el.minimap.addEventListener('pointerdown', this.onMinimap);
     this.resize = new ResizeObserver(() => this.measure());
     this.resize.observe(el.canvas.parentElement ?? el.canvas);
+    // The legend's height is part of the view's box (zoomTo keeps it clear): follow it too.
+    const legend = this.legend();
+    if (legend) this.resize.observe(legend);
     this.unsub = onRunChange(() => {
       this.sync();
       // A new run: veil the previous one's picture until the new snapshot arrives.
@@ -256,6 +262,8 @@ export class MapView {
     this.rebuildRaster();
     if (refit && this.fitted !== `${next.gen}|${next.space}`) {
       this.fitted = `${next.gen}|${next.space}`;
+      // A new run starts from the view its link or source asks for; resizes follow that again.
+      this.userMoved = false;
       if (this.props.zoom && next.space === 'host') this.applyZoomProp();
       else this.fit();
     }
@@ -447,14 +455,26 @@ export class MapView {
     this.zoomTo({ x0: 0, y0: 0, x1: l.width, y1: l.height });
   }
 
-  /** Show box b, whole, in the part of the canvas the legend does not cover. */
-  private zoomTo(b: { x0: number; y0: number; x1: number; y1: number }, pad = 0.04): void {
-    const w = Math.max(1, b.x1 - b.x0);
-    const h = Math.max(1, b.y1 - b.y0);
-    // The legend sits over the bottom of the canvas (one layout read, on a fit or a zoom only).
-    const legend = this.el.canvas.parentElement?.querySelector<HTMLElement>('.fmap-legend');
+  private legend(): HTMLElement | null {
+    return this.el.canvas.parentElement?.querySelector<HTMLElement>('.fmap-legend') ?? null;
+  }
+
+  /**
+   * CSS px of the canvas above the legend, which sits over its bottom: the part a fit or a zoom
+   * fills and a link's range describes (one layout read, on a fit, a zoom or a gesture's end).
+   */
+  private availH(): number {
+    const legend = this.legend();
     const bottom = legend ? legend.offsetHeight + 12 : 0;
-    const availH = Math.max(this.cssH / 2, this.cssH - bottom);
+    return Math.max(this.cssH / 2, this.cssH - bottom);
+  }
+
+  /** Show box b, whole, in the part of the canvas the legend does not cover. */
+  private zoomTo(b: Box, pad = 0.04): void {
+    // A view's own box can be under one cell wide (up to 64 px a cell).
+    const w = Math.max(1 / 64, b.x1 - b.x0);
+    const h = Math.max(1 / 64, b.y1 - b.y0);
+    const availH = this.availH();
     const k = Math.min(64, Math.min(this.cssW / w, availH / h) * (1 - 2 * pad));
     const x = (this.cssW - k * (b.x0 + b.x1)) / 2;
     const y = (availH - k * (b.y0 + b.y1)) / 2;
@@ -469,17 +489,19 @@ export class MapView {
     const tag = `${z.start}-${z.end}`;
     this.appliedZoom = tag;
     if (tag === this.lastReported) return;
-    const start = Math.max(0, Math.floor(z.start / 4096));
-    const end = Math.min(d.layout.regions * CELLS_PER_REGION, Math.ceil(z.end / 4096));
-    if (end > start) this.zoomTo(rangeBox(d.layout, start, end), 0.02);
+    const r = boxOfRange(d.layout, z);
+    // A view's corners are shown as they were (at another canvas size: fitted, centred).
+    if (r) this.zoomTo(r.box, r.exact ? 0 : 0.02);
   }
 
-  /** The address range in view, for share links (reported when a gesture ends). */
+  /** The view above the legend as an address range, for share links (view-range.ts). */
   private reportZoom(): void {
     const d = this.loaded;
     const cb = this.props.onZoomChange;
     if (!d || !cb || d.space !== 'host') return;
-    const z = visibleRange(d.layout, visibleWorld(this.viewport()));
+    const box = visibleWorld({ ...this.viewport(), height: this.availH() });
+    const z = rangeOfView(d.layout, box, this.t.k);
+    if (!z) return;
     const tag = `${z.start}-${z.end}`;
     if (tag === this.lastReported) return;
     this.lastReported = tag;
@@ -778,32 +800,6 @@ function splitRegions(a: MapSnapshot, b: MapSnapshot, layer: MapLayer): number[]
   for (let r = 0; r < b.regions && out.length < MAX_FLASH; r++)
     if (lb[r]! > la[r]! && la[r]! !== 0) out.push(r);
   return out;
-}
-
-/** The physical address range covering a visible world rectangle. */
-function visibleRange(l: Layout, w: { x0: number; y0: number; x1: number; y1: number }) {
-  const bx0 = Math.max(0, Math.floor(w.x0 / BLOCK));
-  const by0 = Math.max(0, Math.floor(w.y0 / BLOCK));
-  const bx1 = Math.min(l.cols - 1, Math.floor(w.x1 / BLOCK));
-  const by1 = Math.min(l.rows - 1, Math.floor(w.y1 / BLOCK));
-  const blocks = (bx1 - bx0 + 1) * (by1 - by0 + 1);
-  const total = l.regions * 2 ** 21;
-  if (blocks > 4) {
-    const first = (by0 * l.cols + bx0) * 2 ** 30;
-    const last = Math.min(total, (by1 * l.cols + bx1 + 1) * 2 ** 30);
-    return { start: first, end: Math.max(first + 4096, last) };
-  }
-  const regions = regionsIn(l, w.x0, w.y0, w.x1, w.y1, 4096);
-  if (regions.length === 0) return { start: 0, end: total };
-  if (regions.length === 1) {
-    const a = pfnAt(l, Math.max(w.x0, 0), Math.max(w.y0, 0));
-    const b = pfnAt(l, Math.min(w.x1, l.width - 1e-6), Math.min(w.y1, l.height - 1e-6));
-    const r = regions[0]!;
-    const s = a >= 0 && Math.floor(a / 512) === r ? a : r * 512;
-    const e = b >= 0 && Math.floor(b / 512) === r ? b + 1 : (r + 1) * 512;
-    return { start: s * 4096, end: Math.max(s + 1, e) * 4096 };
-  }
-  return { start: regions[0]! * 2 ** 21, end: (regions[regions.length - 1]! + 1) * 2 ** 21 };
 }
 
 /**

@@ -1,0 +1,172 @@
+import { expect, type Page, test } from '@playwright/test';
+import { Explorer } from './pages/explorer';
+
+/**
+ * A zoomed view's link reopens that view: the same frame under the same screen point, at the
+ * same level of detail (4K cells), and at another window size the same range fitted. The map's
+ * geometry is app/map/geometry.ts (a 2 MiB tile is 16 × 32 cells of 4 KiB, 32 tiles to a row of
+ * a 1 GiB block); window.__fractureMap exposes its d3-zoom transform.
+ */
+const TILE_W = 16;
+const TILE_H = 32;
+
+/** World cell of a frame inside the first 1 GiB block (thread-2021's host is 1 GiB). */
+function worldOfPfn(pfn: number): { x: number; y: number } {
+  const region = Math.floor(pfn / 512);
+  const i = pfn % 512;
+  return {
+    x: (region % 32) * TILE_W + (i % TILE_W),
+    y: Math.floor(region / 32) * TILE_H + Math.floor(i / TILE_W),
+  };
+}
+
+interface MapHandle {
+  transform(): { k: number; x: number; y: number };
+  ready(): boolean;
+}
+
+const transform = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __fractureMap: MapHandle }).__fractureMap.transform(),
+  );
+
+async function mapReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as { __fractureMap?: MapHandle }).__fractureMap?.ready() === true,
+  );
+}
+
+/** Page position of the centre of a world cell. */
+async function screenOf(page: Page, app: Explorer, cell: { x: number; y: number }) {
+  const t = await transform(page);
+  const box = (await app.map.boundingBox())!;
+  return { x: box.x + t.x + (cell.x + 0.5) * t.k, y: box.y + t.y + (cell.y + 0.5) * t.k };
+}
+
+/** The frame the map's tooltip names under a page point. */
+async function pfnUnder(page: Page, at: { x: number; y: number }): Promise<string> {
+  await page.mouse.move(at.x, at.y);
+  const tip = page.getByRole('tooltip');
+  await expect(tip).toBeVisible();
+  return (/PFN (0x[0-9a-f]+)/.exec((await tip.textContent()) ?? '') ?? [])[1] ?? '';
+}
+
+/** The canvas pixel's colour at a page point. */
+function colourAt(app: Explorer, at: { x: number; y: number }) {
+  return app.map.evaluate((c, p) => {
+    const canvas = c as HTMLCanvasElement;
+    const r = canvas.getBoundingClientRect();
+    const dpr = canvas.width / r.width;
+    const px = canvas
+      .getContext('2d')!
+      .getImageData(Math.round((p.x - r.x) * dpr), Math.round((p.y - r.y) * dpr), 1, 1).data;
+    return Array.from(px.slice(0, 3)).join(',');
+  }, at);
+}
+
+const SHARED = 0x21f; // GPA 0x1f000: the page the guest shared (thread-2021 step 3)
+const PRIVATE = 0x21e;
+
+/** The shared cell and its private neighbour are drawn in different colours: 4K cells show. */
+async function expectCells(page: Page, app: Explorer): Promise<void> {
+  await expect
+    .poll(async () => {
+      const a = await colourAt(app, await screenOf(page, app, worldOfPfn(SHARED)));
+      const b = await colourAt(app, await screenOf(page, app, worldOfPfn(PRIVATE)));
+      return a !== b;
+    })
+    .toBe(true);
+}
+
+test('a link to 4K cells reopens the same cells under the same screen points', async ({
+  page,
+  browser,
+}, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const app = await new Explorer(page).open('#preset=thread-2021&step=4');
+  await mapReady(page);
+  // Wheel-zoom around the shared page, as a user would, until a cell is ~40 px.
+  for (let i = 0; i < 30 && (await transform(page)).k < 40; i++) {
+    const at = await screenOf(page, app, worldOfPfn(SHARED));
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.wheel(0, -240);
+    await page.waitForTimeout(200);
+  }
+  await expect.poll(() => app.hash()).toMatch(/zoom=0x[0-9a-f]+-0x[0-9a-f]+/);
+  // The link is written a moment after the last wheel gesture ends: wait until it holds still.
+  await expect
+    .poll(async () => {
+      const a = await app.hash();
+      await page.waitForTimeout(400);
+      return a === (await app.hash());
+    })
+    .toBe(true);
+  await mapReady(page);
+  await expectCells(page, app);
+  await app.shot(info, 'zoomed into 4K cells');
+  const before = await transform(page);
+  const link = page.url();
+  const box = (await app.map.boundingBox())!;
+  // Points spread over the view (the overview covers its top-right corner, the legend its bottom).
+  const points = [
+    await screenOf(page, app, worldOfPfn(SHARED)),
+    { x: box.x + 30, y: box.y + 30 },
+    { x: box.x + box.width - 140, y: box.y + 40 },
+    { x: box.x + box.width / 3, y: box.y + box.height / 2 },
+  ];
+  const pfns: string[] = [];
+  for (const p of points) pfns.push(await pfnUnder(page, p));
+  expect(pfns[0]).toBe('0x21f');
+
+  await page.reload();
+  await app.ready();
+  await mapReady(page);
+  await expectCells(page, app);
+  await app.shot(info, 'reloaded');
+  const after = await transform(page);
+  expect(Math.abs(after.k / before.k - 1)).toBeLessThan(0.01);
+  for (const [i, p] of points.entries())
+    expect(await pfnUnder(page, p), `point ${i}`).toBe(pfns[i]);
+  // Reopening does not rewrite the link.
+  await page.waitForTimeout(400);
+  expect(page.url()).toBe(link);
+
+  // In a smaller window the same range is fitted: both corner frames on screen, still cells.
+  const zoom = /zoom=(0x[0-9a-f]+)-(0x[0-9a-f]+)/.exec(link)!;
+  const first = Math.floor(Number(zoom[1]) / 4096);
+  const last = Math.floor((Number(zoom[2]) - 1) / 4096);
+  const small = await browser.newPage({ viewport: { width: 1024, height: 640 } });
+  const other = new Explorer(small);
+  await small.goto(link);
+  await other.ready();
+  await mapReady(small);
+  const t = await transform(small);
+  expect(t.k).toBeGreaterThanOrEqual(2); // the detail raster draws cells from 2 px a cell
+  const mapBox = (await other.map.boundingBox())!;
+  for (const pfn of [first, last]) {
+    const at = await screenOf(small, other, worldOfPfn(pfn));
+    expect(at.x).toBeGreaterThan(mapBox.x);
+    expect(at.x).toBeLessThan(mapBox.x + mapBox.width);
+    expect(at.y).toBeGreaterThan(mapBox.y);
+    expect(at.y).toBeLessThan(mapBox.y + mapBox.height);
+  }
+  await expectCells(small, other);
+  await other.shot(info, 'the same link in a smaller window');
+  await small.close();
+});
+
+test('a hand-written 2 MiB-aligned range shows the tiles that hold it, and stays in the link', async ({
+  page,
+}, info) => {
+  const app = await new Explorer(page).open('#preset=thread-2021&step=4&zoom=0x0-0x400000');
+  await mapReady(page);
+  const box = (await app.map.boundingBox())!;
+  // Regions 0 and 1 (world 0..32 × 0..32) fill the map's height above the legend.
+  const t = await transform(page);
+  expect(32 * t.k).toBeGreaterThan(box.height / 2);
+  expect(32 * t.k).toBeLessThan(box.height);
+  expect(await pfnUnder(page, await screenOf(page, app, worldOfPfn(SHARED)))).toBe('0x21f');
+  await app.shot(info, 'regions 0 and 1');
+  await page.waitForTimeout(400);
+  expect(await app.hash()).toContain('zoom=0x0-0x400000');
+});
