@@ -131,13 +131,21 @@ function followProgress(): void {
   void poll();
 }
 
+/**
+ * A link's view is all of the view: what it does not give takes its default (step 0, the direct
+ * map, the whole host, no selection), never what the tab showed before a hand edit.
+ */
+export function linkView(view: ViewState): ViewState {
+  return { step: 0, layer: 'direct-map', ...view };
+}
+
 const progressive = (view: ViewState | undefined): LoadOptions =>
   view?.step !== undefined ? { progressive: true, step: view.step } : { progressive: true };
 
 /** Startup and hand-edited links: a fragment, or the default preset when there is none. */
 export async function loadFragment(fragment: string): Promise<void> {
   if (fragment === '') {
-    await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
+    await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, linkView({}));
     return;
   }
   const seq = ++loadSeq;
@@ -156,7 +164,12 @@ export async function loadFragment(fragment: string): Promise<void> {
     notices.push(notice(unusable ? 'error' : 'warning', title, all));
   }
   if (r.ok && r.info) {
-    accept(r, r.info, sourceOfFragment(fragment, r.info.scenario), notices);
+    accept(
+      { ...r, view: linkView(r.view) },
+      r.info,
+      sourceOfFragment(fragment, r.info.scenario),
+      notices,
+    );
     return;
   }
   const why = r.errors.length > 0 ? r.errors : ['the link holds no scenario'];
@@ -164,7 +177,7 @@ export async function loadFragment(fragment: string): Promise<void> {
     notice('error', `The link could not be loaded; showing the ${DEFAULT_PRESET} preset`, why),
   );
   setState({ notices: [...state.notices, ...notices] });
-  await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
+  await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, linkView({}));
 }
 
 /**
