@@ -247,6 +247,26 @@ describe('share URLs', () => {
     const d = decodeShareFragment(payload({ version: 2, host: { ram: '4G' } }));
     expect(d.errors[0]?.message).toMatch(/newer Fracture/);
   });
+
+  it('say first that a link format version from the future is not supported', () => {
+    const d = decodeShareFragment('#v=2&s=abc');
+    expect(d.scenario).toBeUndefined();
+    expect(d.errors[0]?.path).toBe('v');
+    expect(d.errors[0]?.message).toMatch(
+      /^v: found "2"; .*link format version 2 is not supported by this build/,
+    );
+    expect(d.errors[1]?.path).toBe('s');
+  });
+
+  it('read a readable payload of a newer link format as version 1, saying both', () => {
+    const json = { host: { ram: '4G' }, guests: [] };
+    const d = decodeShareFragment(
+      `#v=3&s=${encodeBase64url(deflateSync(strToU8(JSON.stringify(json))))}`,
+    );
+    expect(d.errors[0]?.message).toMatch(/link format version 3 is not supported/);
+    expect(d.scenario?.host.ram).toBe('4G');
+    expect(d.repairs.join('\n')).toMatch(/read as version 1/);
+  });
 });
 
 describe('the decoder under fuzzing never throws and always answers', () => {

@@ -30,7 +30,11 @@ export interface ShareView {
   step?: number;
   kernel?: KernelDesign;
   backing?: Backing;
-  /** Physical address range [start, end) in bytes. */
+  /**
+   * Physical address range [start, end) in bytes. The app writes a view's corners (the byte under
+   * its top-left, one past the byte under its bottom-right; app/map/view-range.ts) and reads two
+   * 2 MiB-aligned ends as the tiles holding the range.
+   */
   zoom?: { start: number; end: number };
   layer?: string;
   /** A selected host frame number. */
@@ -177,6 +181,11 @@ function readPayload(s: string, v: string | undefined, out: DecodedShare): Scena
     out.errors.push(fragError('v', `a scenario version 0..${SCENARIO_VERSION}`, v));
     return undefined;
   } else version = Number(v);
+  // Said first: whatever else is wrong with the payload, a newer format explains it.
+  if (version > SCENARIO_VERSION) {
+    const allowed = `a link format version up to ${SCENARIO_VERSION} (link format version ${version} is not supported by this build; the link was made by a newer Fracture)`;
+    out.errors.push(fragError('v', allowed, v));
+  }
   const bytes = decodeBase64url(s);
   if (bytes === null || bytes.length === 0) {
     out.errors.push(fragError('s', 'base64url text (A-Z a-z 0-9 - _), as the app writes it', s));
