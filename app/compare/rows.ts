@@ -1,5 +1,6 @@
 /** The counters compare shows side by side, with how to format them and their B − A delta. */
 import type { Metrics, ZenGeneration } from '../../src/worker/protocol';
+import { formatBytes } from '../panels/format';
 
 export interface CounterRow {
   label: string;
@@ -10,12 +11,8 @@ export interface CounterRow {
 
 const n = (v: number) => v.toLocaleString('en-US');
 const kb = (v: number) => `${n(v)} kB`;
-const bytes = (v: number) =>
-  v >= 2 ** 30
-    ? `${+(v / 2 ** 30).toFixed(2)} GiB`
-    : v >= 2 ** 20
-      ? `${+(v / 2 ** 20).toFixed(2)} MiB`
-      : `${n(Math.round(v / 1024))} KiB`;
+/** As the explorer's counters print sizes (TLB reach of a terabyte host in TiB, not 2256.09 GiB). */
+const bytes = formatBytes;
 
 export function COUNTER_ROWS(zen: ZenGeneration): CounterRow[] {
   return [
