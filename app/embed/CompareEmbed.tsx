@@ -21,6 +21,7 @@ import { formatCount } from '../panels/format';
 import { useRun } from '../run/session';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
+import { EmbedNotices } from './EmbedNotices';
 import type { CompareView } from './messages';
 import { embedOptions } from './options';
 import { StepBar } from './StepBar';
@@ -119,6 +120,7 @@ export default function CompareEmbed() {
             </a>
           )}
         </div>
+        <EmbedNotices notices={run.notices} />
         <div className="embed-map cmp-embed-body">
           {errors.length > 0 && (
             <p className="cmp-embed-error" role="alert">

@@ -14,6 +14,7 @@ import { useRun } from '../run/session';
 import { useStepView } from '../run/useStepView';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
+import { EmbedNotices } from './EmbedNotices';
 import { embedOptions } from './options';
 import { StepBar } from './StepBar';
 import { useDeckMessages } from './useDeckMessages';
@@ -71,6 +72,7 @@ function SingleEmbed() {
             </a>
           )}
         </div>
+        <EmbedNotices notices={run.notices} />
         <div className="embed-map">
           {info && (
             <MemoryMap

@@ -10,15 +10,15 @@
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_PRESET } from '../../src/scenario/presets';
 import type { LoadOptions, LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
+import { readCompareParams } from '../compare/compare-url';
+import { defaultB } from '../compare/sides';
 import { getEngine, prefetchSnapshot, takeEarlyLoad } from '../engine-client';
 import { useUi } from '../store';
 import { loadSourceOf, type RunSource, sourceOfFragment } from '../url';
+import { compareNotice, fragmentNotice, type NoticeText, stepPastEnd } from './link-notices';
 
-export interface Notice {
+export interface Notice extends NoticeText {
   id: number;
-  tone: 'error' | 'warning';
-  title: string;
-  messages: string[];
 }
 
 export interface RunState {
@@ -63,9 +63,11 @@ export function getRun(): RunState {
   return state;
 }
 
-function notice(tone: Notice['tone'], title: string, messages: string[]): Notice {
-  return { id: ++noticeSeq, tone, title, messages };
+function notice(tone: Notice['tone'], title: string, messages: string[], brief = title): Notice {
+  return { id: ++noticeSeq, tone, title, messages, brief };
 }
+
+const noticeOf = (n: NoticeText): Notice => ({ id: ++noticeSeq, ...n });
 
 export function dismissNotice(id: number): void {
   setState({ notices: state.notices.filter((n) => n.id !== id) });
@@ -90,6 +92,12 @@ function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice
   if (state.info === null && (r.view.layer ?? ui.layer) !== 'guest') {
     const step = r.view.step ?? ui.step;
     prefetchSnapshot(Math.max(0, Math.min(info.computed, Math.round(step) || 0)));
+  }
+  // The page's first run: a compare link's B parameters are read once, by compare, now.
+  const compare = state.info === null ? readCompareParams(window.location.search) : null;
+  if (compare) {
+    const n = compareNotice(window.location.search, defaultB(info, compare));
+    if (n) notices.push(noticeOf(n));
   }
   ui.setPlaying(false);
   ui.selectOutcome(null);
@@ -155,14 +163,8 @@ export async function loadFragment(fragment: string): Promise<void> {
     getEngine().load({ kind: 'fragment', fragment }, { progressive: true }));
   if (seq !== loadSeq) return;
   const notices: Notice[] = [];
-  if (r.repairs.length > 0 || (r.ok && r.errors.length > 0)) {
-    const all = [...r.errors, ...r.repairs];
-    const unusable = all.some((m) => m.includes('could not be used'));
-    const title = unusable
-      ? 'This link could not be loaded, so the default scenario is shown'
-      : 'This link needed repairs to load';
-    notices.push(notice(unusable ? 'error' : 'warning', title, all));
-  }
+  const n = fragmentNotice(fragment, r);
+  if (n) notices.push(noticeOf(n));
   if (r.ok && r.info) {
     accept(
       { ...r, view: linkView(r.view) },
@@ -192,7 +194,14 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
   const r = await getEngine().load(loadSourceOf(source), progressive(want));
   if (seq !== loadSeq) return false;
   const notices: Notice[] = [];
-  if (r.repairs.length > 0) notices.push(notice('warning', 'The scenario was repaired', r.repairs));
+  const repairs = [...r.repairs];
+  // A link's view (a `#src=` link's) past the run's end: the seek below clamps it; say so.
+  if (view?.step !== undefined && r.info && view.step > r.info.steps)
+    repairs.push(stepPastEnd(view.step, r.info.steps));
+  if (repairs.length > 0) {
+    const title = 'The scenario was repaired';
+    notices.push(notice('warning', title, repairs, `${title}: ${repairs.join('; ')}`));
+  }
   if (r.ok && r.info) {
     const ui = useUi.getState();
     const keep: ViewState = { step: ui.step, layer: ui.layer };
