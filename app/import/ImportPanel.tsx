@@ -3,11 +3,11 @@
  * SEV-SNP messages, QEMU conversion traces); a second snapshot gives the split decomposition.
  * Parsing runs in the tools worker; bad input comes back as messages naming the line.
  */
-import { type DragEvent, useState } from 'react';
+import { type DragEvent, useEffect, useRef, useState } from 'react';
 import type { ImportResult, PairResult } from '../../src/formats/import/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import type { RunSource } from '../url';
-import { ImportResultView, PairResultView } from './ImportResultView';
+import { ImportResultView, PairResultView, RESULT_HEADING } from './ImportResultView';
 import { setImportOverlay, useImportOverlay } from './map-overlay';
 import { isInput, parseOne, parsePair, readFile } from './read';
 import './import.css';
@@ -73,8 +73,18 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   const [two, setTwo] = useState(false);
   const [shown, setShown] = useState<Shown>({ kind: 'none' });
   const [dragging, setDragging] = useState(false);
+  const panel = useRef<HTMLElement>(null);
+  const focusResult = useRef(false);
+
+  // A new result takes the focus (the sheet's Esc keeps working; a screen reader reads it).
+  useEffect(() => {
+    if (!focusResult.current || shown.kind === 'busy' || shown.kind === 'none') return;
+    focusResult.current = false;
+    panel.current?.querySelector<HTMLElement>(`[${RESULT_HEADING}]`)?.focus();
+  }, [shown]);
 
   const run = async (ta: string, na: string | null, tb: string | null) => {
+    focusResult.current = true;
     setShown({ kind: 'busy' });
     try {
       if (tb !== null) setShown({ kind: 'pair', result: await parsePair(ta, tb) });
@@ -129,6 +139,7 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
 
   return (
     <section
+      ref={panel}
       className={`import-panel${dragging ? ' dragging' : ''}`}
       aria-label="Import drop zone"
       onDragOver={(e) => {

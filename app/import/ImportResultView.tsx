@@ -4,6 +4,7 @@ import type { ImportData, ImportResult, PairResult } from '../../src/formats/imp
 import { formatMeminfo, formatVmstat } from '../../src/formats/meminfo';
 import type { RunInfo } from '../../src/worker/protocol';
 import type { ReconcileResult } from '../../src/worker/tools-host';
+import { formatDelta } from '../panels/format';
 import { loadSource } from '../run/session';
 import { useUi } from '../store';
 import { getTools } from '../tools-client';
@@ -11,6 +12,15 @@ import { OV_DIFFER, setImportOverlay, useImportOverlay } from './map-overlay';
 import { errorLine } from './read';
 
 const hex = (n: number | bigint) => `0x${n.toString(16)}`;
+/** machine − model in kB, signed as the counters panel signs deltas ("+2,048", "−287"). */
+const signedKb = (kb: number) => `${kb === 0 ? '0' : formatDelta(kb)} kB`;
+
+/**
+ * What the sheet focuses once a result is shown: the Import button is disabled while parsing,
+ * which drops focus to <body>, where Esc no longer reaches the sheet.
+ */
+export const RESULT_HEADING = 'data-result-heading';
+const heading = { [RESULT_HEADING]: '', tabIndex: -1 };
 const FORMAT_NAMES: Record<ImportData['format'], string> = {
   ptdump: 'ptdump (kernel page tables)',
   meminfo: '/proc/meminfo',
@@ -23,7 +33,7 @@ const FORMAT_NAMES: Record<ImportData['format'], string> = {
 function Errors(props: { errors: { line: number; message: string; expected: string }[] }) {
   return (
     <div className="tools-error" role="alert">
-      <p>The text could not be imported:</p>
+      <p {...heading}>The text could not be imported:</p>
       <ul>
         {props.errors.slice(0, 20).map((e) => (
           <li key={errorLine(e)}>{errorLine(e)}</li>
@@ -44,10 +54,8 @@ export function ImportResultView(props: {
   const d = r.data;
   return (
     <section className="import-result" aria-label="Import result">
-      <p>
-        Detected: <strong>{FORMAT_NAMES[d.format]}</strong>{' '}
-        <span className="tools-note">({r.detection.reason})</span>
-      </p>
+      <h3 {...heading}>Detected: {FORMAT_NAMES[d.format]}</h3>
+      <p className="tools-note">{r.detection.reason}</p>
       {r.warnings.length > 0 && (
         <ul className="import-warnings">
           {r.warnings.slice(0, 10).map((w) => (
@@ -142,7 +150,7 @@ function Reconcile(props: { text: string; info: RunInfo }) {
               <th scope="row">{k}</th>
               <td className="num">{m.model[k].toLocaleString('en-US')} kB</td>
               <td className="num">{m.machine[k].toLocaleString('en-US')} kB</td>
-              <td className="num">{m.delta[k].toLocaleString('en-US')} kB</td>
+              <td className="num">{signedKb(m.delta[k])}</td>
             </tr>
           ))}
         </tbody>
@@ -426,9 +434,9 @@ export function PairResultView(props: { result: PairResult }) {
   }
   return (
     <section className="import-result" aria-label="Split decomposition">
-      <p>
+      <h3 {...heading}>
         {r.before.format} → {r.after.format}
-      </p>
+      </h3>
       {r.vmstat ? (
         <pre className="tools-pre">{formatVmstat(r.vmstat)}</pre>
       ) : (
