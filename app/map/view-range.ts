@@ -7,7 +7,8 @@
  *
  * Within a 4 KiB cell the byte offset places the corner to 1/64 of a cell (4096 = 64 × 64: row,
  * then column), which at the deepest zoom (64 px a cell) is one screen pixel. Coarser views
- * round to what one pixel can tell apart, down to whole pages from 1 px a cell, so links of
+ * round to a quarter pixel (the scale comes back from the box's shorter side, which multiplies a
+ * rounding error across the longer one), down to whole pages from 1/4 px a cell, so links of
  * zoomed-out views keep page-aligned addresses.
  *
  * Two 2 MiB-aligned ends are read as a plain address range (a hand-written
@@ -80,8 +81,8 @@ const sameBox = (a: Box, b: Box) =>
  * view shows nothing of the map. Parts of the view beyond the map's edges are left out.
  */
 export function rangeOfView(l: Layout, view: Box, k: number): ByteRange | null {
-  // Per axis, the finest step one screen pixel can tell apart (a power of two, 1/64 cell at most).
-  const n = Math.min(SUB, 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, k)))));
+  // Steps per cell: a quarter pixel or finer, a power of two, from 1 to 64.
+  const n = Math.min(SUB, 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, 4 * k)))));
   const x0 = Math.max(0, Math.floor(view.x0 * n) / n);
   const y0 = Math.max(0, Math.floor(view.y0 * n) / n);
   const x1 = Math.min(l.width, Math.ceil(view.x1 * n) / n);
