@@ -7,7 +7,7 @@
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_PRESET } from '../../src/scenario/presets';
 import type { ViewState } from '../../src/worker/protocol';
-import { dismissNotice, getRun, loadSource } from '../run/session';
+import { dismissNotice, getRun, linkView, loadSource } from '../run/session';
 import { MAP_LAYERS } from '../url';
 
 export interface SrcError {
@@ -120,8 +120,9 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
     }
     text = await r.text();
   } catch (e) {
+    // fetch() does not say why (an unreachable host, a refused port, CORS): name what is likely.
     fail(url, 'The scenario file could not be loaded', [
-      `the request failed (${String(e)}); the server must allow cross-origin requests (CORS)`,
+      `the request failed (${String(e)}): the server may be unreachable, or may not allow cross-origin requests (CORS)`,
     ]);
     return;
   }
@@ -140,7 +141,8 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
   // write after the load already keeps the short `#src=` form.
   const source = { kind: 'scenario' as const, scenario: json };
   srcSource = source;
-  const ok = await loadSource(source, view);
+  // A new link's view: what it does not give takes its default (not the previous run's).
+  const ok = await loadSource(source, linkView(view));
   if (ok) return;
   // loadSource reported the schema errors as a generic notice; say where they come from.
   const added = getRun().notices.slice(before);
