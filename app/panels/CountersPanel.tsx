@@ -55,39 +55,60 @@ const ROWS: readonly Row[] = [
   },
 ];
 
-function KernelText(props: { text: string; prev: string | null }) {
+/**
+ * The kernel's lines and, beside each, its change since the previous step. One grid: line i and
+ * its delta share grid row i, so a delta that has to wrap (a narrow column, a seven-digit change)
+ * keeps its line's row instead of drifting. The lines stay one <pre> in the kernel's format
+ * (selecting and copying them gives the file's text), and the deltas, after it, stay out of a
+ * copy of it.
+ */
+function KernelFile(props: {
+  name: string;
+  text: string;
+  prevText: string | null;
+  values: number[];
+  prev: number[] | null;
+  unit: string;
+}) {
   const lines = props.text.replace(/\n$/, '').split('\n');
-  const prevLines = props.prev?.replace(/\n$/, '').split('\n') ?? [];
+  const prevLines = props.prevText?.replace(/\n$/, '').split('\n') ?? [];
   return (
-    <pre className="kernel-text">
-      {lines.map((line, i) => {
-        const changed = props.prev !== null && prevLines[i] !== line;
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional, as in the file
-          <span key={i} className={changed ? 'line changed' : 'line'}>
-            {line}
-            {'\n'}
-          </span>
-        );
-      })}
-    </pre>
-  );
-}
-
-/** Deltas beside the kernel's lines, kept out of the copied text. */
-function KernelDeltas(props: { values: number[]; prev: number[] | null; unit: string }) {
-  return (
-    <div className="kernel-deltas" title="Change since the previous step">
-      {props.values.map((v, i) => {
-        const d = props.prev ? v - (props.prev[i] ?? v) : 0;
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: one per kernel line
-          <span key={i} className={d === 0 ? 'delta' : d > 0 ? 'delta up' : 'delta down'}>
-            {formatDelta(d)}
-            {d !== 0 && props.unit}
-          </span>
-        );
-      })}
+    <div className="kernel-file">
+      <div className="file-name">{props.name}</div>
+      <div className="kernel-row">
+        <pre className="kernel-text">
+          {lines.map((line, i) => {
+            const changed = props.prevText !== null && prevLines[i] !== line;
+            return (
+              <span
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional, as in the file
+                key={i}
+                className={changed ? 'line changed' : 'line'}
+                style={{ gridRow: i + 1 }}
+              >
+                {line}
+                {'\n'}
+              </span>
+            );
+          })}
+        </pre>
+        <div className="kernel-deltas" title="Change since the previous step">
+          {props.values.map((v, i) => {
+            const d = props.prev ? v - (props.prev[i] ?? v) : 0;
+            return (
+              <span
+                // biome-ignore lint/suspicious/noArrayIndexKey: one per kernel line
+                key={i}
+                className={d === 0 ? 'delta' : d > 0 ? 'delta up' : 'delta down'}
+                style={{ gridRow: i + 1 }}
+              >
+                {formatDelta(d)}
+                {d !== 0 && props.unit}
+              </span>
+            );
+          })}
+        </div>
+      </div>
     </div>
   );
 }
@@ -116,20 +137,22 @@ export function CountersPanel(props: {
       </h2>
       {view && m ? (
         <>
-          <div className="kernel-file">
-            <div className="file-name">/proc/meminfo</div>
-            <div className="kernel-row">
-              <KernelText text={view.meminfoText} prev={prev?.meminfoText ?? null} />
-              <KernelDeltas values={mi(m)} prev={p ? mi(p) : null} unit=" kB" />
-            </div>
-          </div>
-          <div className="kernel-file">
-            <div className="file-name">/proc/vmstat</div>
-            <div className="kernel-row">
-              <KernelText text={view.vmstatText} prev={prev?.vmstatText ?? null} />
-              <KernelDeltas values={vs(m)} prev={p ? vs(p) : null} unit="" />
-            </div>
-          </div>
+          <KernelFile
+            name="/proc/meminfo"
+            text={view.meminfoText}
+            prevText={prev?.meminfoText ?? null}
+            values={mi(m)}
+            prev={p ? mi(p) : null}
+            unit=" kB"
+          />
+          <KernelFile
+            name="/proc/vmstat"
+            text={view.vmstatText}
+            prevText={prev?.vmstatText ?? null}
+            values={vs(m)}
+            prev={p ? vs(p) : null}
+            unit=""
+          />
           <table className="metrics">
             <tbody>
               {ROWS.map((r) => {
