@@ -39,7 +39,6 @@ import { useUrlSync } from './run/useUrlSync';
 import { ShareDialog } from './share/ShareDialog';
 import { SrcErrorBanner } from './share/SrcErrorBanner';
 import { useUi } from './store';
-import type { RunSource } from './url';
 
 // Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
 const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
@@ -105,18 +104,13 @@ const LayerPicker = memo(function LayerPicker(props: { guests: string[] }) {
 });
 
 /**
- * A preset's title and captions describe the preset as written; say so when the link overrides
- * its kernel or backing, so a slide never shows "THP" over a hugetlbfs run without a word.
+ * A preset rerun with another kernel or backing: its title says "rerun …" and the preset's
+ * captions are not shown (they narrate the preset as written); the engine's note says why, so a
+ * slide never shows a rerun without a word.
  */
-function OverrideNote(props: { source: RunSource | null }) {
-  const s = props.source;
-  if (s?.kind !== 'preset' || (s.kernel === undefined && s.backing === undefined)) return null;
-  const parts = [s.kernel && `kernel ${s.kernel}`, s.backing && `backing ${s.backing}`];
-  return (
-    <span className="override-note">
-      with {parts.filter(Boolean).join(', ')} · title and captions are the preset's
-    </span>
-  );
+function OverrideNote(props: { note: string | undefined }) {
+  if (props.note === undefined) return null;
+  return <span className="override-note">{props.note}</span>;
 }
 
 export function App() {
@@ -200,10 +194,12 @@ export function App() {
         )}
         <div className="center">
           <div className="center-top">
-            <h1 className="scenario-title" title={info?.description ?? ''}>
-              {info?.title ?? 'Loading…'}
-            </h1>
-            <OverrideNote source={run.source} />
+            <div className="title-block">
+              <h1 className="scenario-title" title={info?.description ?? ''}>
+                {info?.title ?? 'Loading…'}
+              </h1>
+              <OverrideNote note={info?.narrativeNote} />
+            </div>
             <LayerPicker guests={guestNames} />
           </div>
           <div className="map-area">
