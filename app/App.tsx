@@ -178,7 +178,10 @@ export function App() {
     ...(zoom ? { zoom } : {}),
   };
 
-  const columns = `app-main${panels.counters ? '' : ' no-left'}${panels.log ? '' : ' no-right'}`;
+  // Lecture mode is for a projector: the narration takes the outcome log's width, so the caption
+  // reads in a few long lines under a map that stays as big as in the explorer.
+  const showLog = panels.log && !lecture;
+  const columns = `app-main${panels.counters ? '' : ' no-left'}${showLog ? '' : ' no-right'}`;
   return (
     <div className="app">
       <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
@@ -192,7 +195,7 @@ export function App() {
             <ScenarioPanel info={panelInfo} />
           </aside>
         )}
-        <div className="center">
+        <div className={lecture ? 'center lecture-mode' : 'center'}>
           <div className="center-top">
             <div className="title-block">
               <h1 className="scenario-title" title={info?.description ?? ''}>
@@ -227,7 +230,7 @@ export function App() {
             <Charts series={panelInfo.series} gbpages={panelInfo.gbpages} />
           )}
         </div>
-        {panels.log && (
+        {showLog && (
           <aside className={`column right${stale ? ' stale' : ''}`} aria-label="Outcomes">
             <OutcomeLog generation={panelGeneration} />
             <ExplanationPanel generation={panelGeneration} />

@@ -138,8 +138,13 @@ export const Header = memo(function Header(props: {
           type="button"
           className="text-button"
           aria-pressed={panels.log}
+          disabled={lecture}
           onClick={() => ui.togglePanel('log')}
-          title="Show or hide the outcome log column"
+          title={
+            lecture
+              ? 'The outcome log is hidden in lecture mode'
+              : 'Show or hide the outcome log column'
+          }
         >
           Log
         </button>

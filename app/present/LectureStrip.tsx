@@ -1,9 +1,11 @@
 /**
- * Lecture mode's narration strip: the caption in force, where it sits among the captions,
- * previous/next captioned step, a link to this caption's step, and the caption editor (add, edit
- * or remove the caption at the current step; the edit goes into the scenario, hence the link).
+ * Lecture mode's narration strip, for a projector: a bar (where the caption sits among the
+ * captions, previous/next captioned step, a link to this caption's step, the editor's toggle) over
+ * the caption in force, full width and large. The caption editor adds, edits or removes the
+ * caption at the current step; the edit goes into the scenario, hence the link.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import './lecture.css';
 import type { Scenario } from '../../src/scenario/types';
 import type { RunInfo } from '../../src/worker/protocol';
 import { editScenario } from '../controls/change';
@@ -53,15 +55,36 @@ function CaptionEditor(props: { info: RunInfo; step: number; existing: string | 
   );
 }
 
+/**
+ * Every caption of the scenario laid over the shown one, invisibly: the strip is as tall as the
+ * tallest caption at this width, so the map keeps its size from one captioned step to the next
+ * (a projected map that rescales at every step loses the room).
+ */
+function Sizers(props: { texts: readonly string[] }) {
+  return (
+    <>
+      {props.texts.map((t, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: captions are positional, one per step
+        <p key={i} className="lecture-text lecture-sizer" aria-hidden="true">
+          {t}
+        </p>
+      ))}
+    </>
+  );
+}
+
 export function LectureStrip(props: { info: RunInfo; step: number }) {
   const { info, step } = props;
   const ui = useUi.getState();
+  const [editing, setEditing] = useState(false);
   const captions = info.captions;
   const current = captionAt(captions, step);
   const here = captions.find((c) => c.step === step) ?? null;
   const index = current ? captions.findIndex((c) => c.step === current.step) : -1;
   const prev = captionStepFrom(captions, step, -1);
   const next = captionStepFrom(captions, step, 1);
+  const texts = useMemo(() => captions.map((c) => c.text), [captions]);
+  const editorId = useId();
   const go = (to: number | null) => {
     if (to === null) return;
     ui.setPlaying(false);
@@ -69,71 +92,87 @@ export function LectureStrip(props: { info: RunInfo; step: number }) {
   };
   return (
     <section className="lecture" aria-label="Lecture">
-      <div className="lecture-strip" aria-live="polite">
-        <button
-          type="button"
-          className="text-button"
-          disabled={prev === null}
-          onClick={() => go(prev)}
-          aria-label="Previous caption"
-        >
-          ‹
-        </button>
-        <div className={current && current.step === step ? 'lecture-text' : 'lecture-text stale'}>
+      <div className="lecture-strip">
+        <div className="lecture-bar">
+          <span className="caption-step">
+            {current ? `${index + 1} / ${captions.length} · step ${current.step}` : `step ${step}`}
+          </span>
+          <button
+            type="button"
+            className="text-button"
+            disabled={prev === null}
+            onClick={() => go(prev)}
+            aria-label="Previous caption"
+            title="Previous caption (PageUp, ←)"
+          >
+            ‹
+          </button>
+          <button
+            type="button"
+            className="text-button"
+            disabled={next === null}
+            onClick={() => go(next)}
+            aria-label="Next caption"
+            title="Next caption (PageDown, →)"
+          >
+            ›
+          </button>
+          <span className="lecture-spacer" />
+          {current && (
+            <CopyButton
+              text={() => Promise.resolve(shareLink({ step: current.step }))}
+              label="Copy link"
+            />
+          )}
+          <button
+            type="button"
+            className="text-button"
+            aria-expanded={editing}
+            aria-controls={editorId}
+            onClick={() => setEditing(!editing)}
+          >
+            Edit captions
+          </button>
+          <button type="button" className="text-button" onClick={() => ui.setLecture(false)}>
+            Exit lecture (Esc)
+          </button>
+        </div>
+        <div className="lecture-body" aria-live="polite">
           {current ? (
-            <>
-              <span className="caption-step">
-                {index + 1} / {captions.length} · step {current.step}
-              </span>
-              <p>{current.text}</p>
-            </>
+            <p className={current.step === step ? 'lecture-text' : 'lecture-text stale'}>
+              {current.text}
+            </p>
           ) : (
-            <p className="hint">
+            <p className="lecture-text hint">
               {captions.length === 0
-                ? 'This scenario has no captions yet: write one for this step below.'
+                ? 'This scenario has no captions yet: write one for this step with Edit captions.'
                 : 'Before the first caption: PageDown or → to start.'}
             </p>
           )}
+          <Sizers texts={texts} />
         </div>
-        <button
-          type="button"
-          className="text-button"
-          disabled={next === null}
-          onClick={() => go(next)}
-          aria-label="Next caption"
-        >
-          ›
-        </button>
-        {current && (
-          <CopyButton
-            text={() => Promise.resolve(shareLink({ step: current.step }))}
-            label="Copy link to this caption"
-          />
-        )}
-        <button type="button" className="text-button" onClick={() => ui.setLecture(false)}>
-          Exit lecture (Esc)
-        </button>
       </div>
-      <details className="lecture-edit">
-        <summary>Edit captions</summary>
-        <CaptionEditor info={info} step={step} existing={here?.text ?? null} />
-        {captions.length > 0 && (
-          <ol className="caption-list">
-            {captions.map((c) => (
-              <li key={c.step}>
-                <button type="button" className="link-button" onClick={() => go(c.step)}>
-                  step {c.step}
-                </button>{' '}
-                {c.text}{' '}
-                <CopyButton
-                  text={() => Promise.resolve(shareLink({ step: c.step }))}
-                  label="Copy link"
-                />
-              </li>
-            ))}
-          </ol>
-        )}
-      </details>
+      {editing && (
+        <div className="lecture-edit" id={editorId}>
+          <CaptionEditor info={info} step={step} existing={here?.text ?? null} />
+          {captions.length > 0 && (
+            <ol className="caption-list">
+              {captions.map((c) => (
+                <li key={c.step}>
+                  <button type="button" className="link-button" onClick={() => go(c.step)}>
+                    step {c.step}
+                  </button>{' '}
+                  {c.text}{' '}
+                  <CopyButton
+                    text={() => Promise.resolve(shareLink({ step: c.step }))}
+                    label="Copy link"
+                  />
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
     </section>
   );
 }
