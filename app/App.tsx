@@ -224,6 +224,7 @@ export function App() {
               info={info}
               step={step}
               caption={stale ? null : (view?.caption ?? null)}
+              steady
             />
           )}
           {panelInfo && panels.charts && (
