@@ -12,7 +12,15 @@ import { kindMeta, OUTCOME_KINDS } from './kinds';
 
 type OutcomeQuery = Parameters<EngineApi['outcomes']>[0];
 
-const ROW_PX = 22;
+/** A row is two lines of 15 px (three in a narrow column) and 6 px of padding. */
+const LINE_PX = 15;
+const rowPxFor = (lines: number) => lines * LINE_PX + 6;
+/**
+ * Below this scroller width (1024 px screens) a row gets a third line: at 11.5 px mono two
+ * lines after the time stamp hold ~40 characters, and "x86/mm: direct map split 2M→4K at
+ * 0x4d3200000" needs 45 to reach the address, the one part that differs from row to row.
+ */
+const THREE_LINES_BELOW_PX = 250;
 const PAGE = 200;
 const OVERSCAN = 10;
 /** Kinds offered as filters; the rest are grouped under "other". */
@@ -100,6 +108,24 @@ function usePages(kinds: string[] | undefined, generation: number) {
   return { pages, ensure };
 }
 
+/**
+ * A row as dmesg prints it, wrapped: the time stamp (the step) in its own column, the message
+ * beside it on up to two or three lines (the whole line is the tooltip and the explanation).
+ */
+function LogText(props: { message: string | null }) {
+  const m = props.message;
+  if (m === null) return <span className="log-text">…</span>;
+  const stamp = /^\[\s*[\d,]+\]/.exec(m)?.[0];
+  return (
+    <>
+      {stamp && <span className="log-stamp">{stamp}</span>}
+      <span className="log-text" title={m}>
+        {stamp ? m.slice(stamp.length).trimStart() : m}
+      </span>
+    </>
+  );
+}
+
 export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }) {
   const { generation } = props;
   const step = useUi((s) => s.step);
@@ -117,12 +143,22 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewPx, setViewPx] = useState(300);
+  const [rowPx, setRowPx] = useState(rowPxFor(2));
   const follow = useRef(true);
 
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setViewPx(el.clientHeight));
+    let was = rowPxFor(2);
+    const ro = new ResizeObserver(() => {
+      setViewPx(el.clientHeight);
+      const next = rowPxFor(el.clientWidth < THREE_LINES_BELOW_PX ? 3 : 2);
+      if (next === was) return;
+      // Keep the row at the top in view when rows change height.
+      el.scrollTop = (el.scrollTop / was) * next;
+      was = next;
+      setRowPx(next);
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -131,17 +167,17 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
   // rAF: setting scrollTop forces a layout, and while playing the total changes every tick.
   useEffect(() => {
     if (!follow.current) return;
-    const tail = Math.max(0, total * ROW_PX - viewPx);
+    const tail = Math.max(0, total * rowPx - viewPx);
     setScrollTop(tail);
     const raf = requestAnimationFrame(() => {
       const el = scroller.current;
       if (el && follow.current && el.scrollTop !== tail) el.scrollTop = tail;
     });
     return () => cancelAnimationFrame(raf);
-  }, [total, viewPx]);
+  }, [total, viewPx, rowPx]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + viewPx) / ROW_PX) + OVERSCAN);
+  const first = Math.max(0, Math.floor(scrollTop / rowPx) - OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + viewPx) / rowPx) + OVERSCAN);
   useEffect(() => {
     for (let p = Math.floor(first / PAGE); p * PAGE < last; p++) ensure(p, last);
   }, [first, last, ensure]);
@@ -201,16 +237,19 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);
-          follow.current = el.scrollTop + viewPx >= total * ROW_PX - ROW_PX;
+          follow.current = el.scrollTop + viewPx >= total * rowPx - rowPx;
         }}
       >
-        <div className="log-body" style={{ height: total * ROW_PX }}>
+        <div
+          className={rowPx === rowPxFor(3) ? 'log-body three-lines' : 'log-body'}
+          style={{ height: total * rowPx }}
+        >
           {rows.map(({ i, row }) => (
             <button
               key={i}
               type="button"
               className={`log-row${row && row.index === selected ? ' selected' : ''}`}
-              style={{ top: i * ROW_PX, height: ROW_PX }}
+              style={{ top: i * rowPx, height: rowPx }}
               disabled={!row}
               aria-current={row && row.index === selected ? 'true' : undefined}
               onClick={() => row && pick(row)}
@@ -219,9 +258,7 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
                 className="log-kind"
                 style={{ background: row ? kindMeta(row.kind).color : 'transparent' }}
               />
-              <span className="log-text" title={row?.message}>
-                {row ? row.message : '…'}
-              </span>
+              <LogText message={row?.message ?? null} />
             </button>
           ))}
         </div>
