@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleAt, stepScale, thinIndices } from './chart-core';
+import { sampleAt, stepScale, stepTicks, thinIndices } from './chart-core';
 
 describe('thinIndices', () => {
   it('keeps every sample when each pixel column holds few', () => {
@@ -32,5 +32,33 @@ describe('sampleAt', () => {
     expect(sampleAt(steps, 4, 10)).toBe(2);
     expect(sampleAt(steps, 4, 99)).toBe(3);
     expect(sampleAt(steps, 4, -1)).toBe(-1);
+  });
+});
+
+describe('stepTicks', () => {
+  const spacing = (ticks: number[], x: (n: number) => number) =>
+    Math.min(...ticks.slice(1).map((t, i) => x(t) - x(ticks[i] ?? 0)));
+
+  it('keeps six ticks where the labels have room', () => {
+    const x = stepScale(9, 600);
+    expect(stepTicks(x).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('thins the ticks of a narrow chart until the widest label fits between two', () => {
+    // many-guests-1t at 1024 px: 50,000 steps on a ~160 px plot ran "10,00020,000…" together.
+    const x = stepScale(50_000, 220);
+    const ticks = stepTicks(x);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(spacing(ticks, x)).toBeGreaterThanOrEqual('50,000'.length * 6.4 + 14);
+  });
+
+  it('counts the end label that is anchored inside the edge as closer to its neighbour', () => {
+    // virtio-churn-1h at 1280 px: "150,000" and an end-anchored "200,000" touched.
+    const x = stepScale(200_000, 320);
+    const ticks = stepTicks(x);
+    const last = ticks[ticks.length - 1] ?? 0;
+    const widest = '200,000'.length * 6.4;
+    const shift = Math.max(0, x(last) + widest / 2 - 320);
+    expect(spacing(ticks, x) - shift).toBeGreaterThanOrEqual(widest + 14);
   });
 });

@@ -140,6 +140,31 @@ export function sampleAt(steps: ArrayLike<number>, n: number, step: number): num
   return found;
 }
 
+const stepLabel = (d: number) => d.toLocaleString('en-US');
+/** A 10 px axis digit (DejaVu Sans, the widest of the usual UI fonts, ≈ 6.4 px) and a gap. */
+const DIGIT_PX = 6.4;
+const LABEL_GAP_PX = 14;
+
+/**
+ * Step ticks as many as the plot's width holds without their labels touching: d3's nice ticks
+ * for the largest count (at most six) whose spacing fits the widest label ("400,000" needs
+ * ~58 px; at 1024 px a chart is ~160 px wide and six ticks ran together).
+ */
+export function stepTicks(x: ScaleLinear<number, number>): number[] {
+  const [, end = 0] = x.range();
+  for (let count = 6; count > 1; count--) {
+    const ticks = x.ticks(count);
+    const [a, b] = ticks;
+    const last = ticks[ticks.length - 1];
+    if (a === undefined || b === undefined || last === undefined) return ticks;
+    const widest = Math.max(...ticks.map((t) => stepLabel(t).length)) * DIGIT_PX;
+    // The last label, anchored at its end when it would hang over the edge, moves left by that.
+    const shift = Math.max(0, x(last) + widest / 2 - (end + MARGIN.right));
+    if (x(b) - x(a) - shift >= widest + LABEL_GAP_PX) return ticks;
+  }
+  return x.domain().map(Math.round);
+}
+
 function Axes(props: {
   x: ScaleLinear<number, number>;
   y: ScaleLinear<number, number>;
@@ -150,13 +175,16 @@ function Axes(props: {
   const gy = useRef<SVGGElement>(null);
   const { x, y, height, yFormat } = props;
   useEffect(() => {
-    if (gx.current)
+    if (gx.current) {
       select(gx.current).call(
         axisBottom(x)
-          .ticks(6)
-          .tickFormat((d) => Number(d).toLocaleString('en-US'))
+          .tickValues(stepTicks(x))
+          .tickFormat((d) => stepLabel(Number(d)))
           .tickSizeOuter(0),
       );
+      const [r0 = 0, r1 = 0] = x.range();
+      keepLabelsInside(gx.current, r0 - MARGIN.left, r1 + MARGIN.right);
+    }
     if (gy.current)
       select(gy.current).call(
         axisLeft(y)
@@ -171,6 +199,22 @@ function Axes(props: {
       <g ref={gy} className="axis" transform={`translate(${MARGIN.left},0)`} />
     </>
   );
+}
+
+/**
+ * A centred label at either end of the axis would hang over the SVG's edge and be cut ("200,0"):
+ * anchor it at its end instead. One text-length read per label, on a redraw only.
+ */
+function keepLabelsInside(g: SVGGElement, left: number, right: number): void {
+  for (const tick of g.querySelectorAll<SVGGElement>('.tick')) {
+    const text = tick.querySelector('text');
+    const x = tick.transform.baseVal.consolidate()?.matrix.e;
+    if (!text || x === undefined) continue;
+    text.removeAttribute('text-anchor');
+    const half = text.getComputedTextLength() / 2;
+    if (x + half > right) text.setAttribute('text-anchor', 'end');
+    else if (x - half < left) text.setAttribute('text-anchor', 'start');
+  }
 }
 
 export interface ChartPath {
