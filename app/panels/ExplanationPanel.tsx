@@ -65,12 +65,16 @@ export const ExplanationPanel = memo(function ExplanationPanel(props: { generati
               <dd>
                 <code>{rule.source}</code>
               </dd>
-              <dt>Source</dt>
-              <dd>
-                <a href={rule.url} target="_blank" rel="noreferrer noopener">
-                  {rule.url.replace(/^https:\/\//, '')}
-                </a>
-              </dd>
+              {rule.url !== '' && (
+                <>
+                  <dt>Source</dt>
+                  <dd>
+                    <a href={rule.url} target="_blank" rel="noreferrer noopener">
+                      {rule.url.replace(/^https:\/\//, '')}
+                    </a>
+                  </dd>
+                </>
+              )}
             </dl>
           )}
           <p className="frame-line">

@@ -2,15 +2,37 @@
 import { useEffect, useRef } from 'react';
 import { useUi } from '../store';
 
-const KEYS: [string, string][] = [
-  ['Space', 'Play / pause'],
-  ['← / →', 'Previous / next step'],
-  ['Home / End', 'First / last step'],
-  ['s / Shift+s', 'Next / previous direct-map split'],
-  ['f / Shift+f', 'Next / previous RMP fault'],
-  ['k / Shift+k', 'Next / previous killed guest'],
-  ['?', 'Show or hide this list'],
-  ['Esc', 'Close this list'],
+const KEYS: [string, [string, string][]][] = [
+  [
+    'Anywhere',
+    [
+      ['Space', 'Play / pause'],
+      ['← / →', 'Previous / next step'],
+      ['Home / End', 'First / last step'],
+      ['s / Shift+s', 'Next / previous direct-map split'],
+      ['f / Shift+f', 'Next / previous RMP fault'],
+      ['k / Shift+k', 'Next / previous killed guest'],
+      ['?', 'Show or hide this list'],
+      ['Esc', 'Close this list'],
+    ],
+  ],
+  [
+    'On the memory map (click or Tab to it)',
+    [
+      ['← ↑ → ↓', 'Pan'],
+      ['+ / −', 'Zoom in / out (4 KiB cells past a tile)'],
+      ['0', 'Fit the whole host'],
+      ['Enter', 'Inspect the frame at the centre'],
+      ['Esc', 'Close the inspector'],
+    ],
+  ],
+  [
+    'In lecture mode',
+    [
+      ['PageDown / PageUp', 'Next / previous captioned step (also → / ←)'],
+      ['Esc', 'Leave lecture mode'],
+    ],
+  ],
 ];
 
 export function HelpOverlay() {
@@ -41,16 +63,23 @@ export function HelpOverlay() {
     >
       <h2 id="help-title">Keyboard</h2>
       <table>
-        <tbody>
-          {KEYS.map(([k, what]) => (
-            <tr key={k}>
-              <th scope="row">
-                <kbd>{k}</kbd>
+        {KEYS.map(([group, keys]) => (
+          <tbody key={group}>
+            <tr>
+              <th scope="colgroup" colSpan={2} className="help-group">
+                {group}
               </th>
-              <td>{what}</td>
             </tr>
-          ))}
-        </tbody>
+            {keys.map(([k, what]) => (
+              <tr key={k}>
+                <th scope="row">
+                  <kbd>{k}</kbd>
+                </th>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        ))}
       </table>
       <p>
         Keys do nothing while you type in a field; the slider and radio buttons keep their arrows.

@@ -83,7 +83,7 @@ const meta: Record<string, KindMeta> = {
   ignored: {
     label: 'no effect',
     color: '#9ca3af',
-    what: 'The event changed nothing that matters here (for example a host write far from any guest page).',
+    what: 'The event had nothing to act on: its guest is not running (not launched yet, refused, killed or exited), its range is empty, or it names memory outside RAM. The rule says which.',
   },
   launch: {
     label: 'launch',
