@@ -11,6 +11,14 @@ export type Theme = 'light' | 'dark';
 export const SPEEDS = [1, 2, 5, 10, 30, 100, 1000] as const;
 export type Speed = (typeof SPEEDS)[number];
 
+/**
+ * The default speed for a run: the slowest (at least 2 steps/s) that plays it in about a minute;
+ * the fastest for longer runs. At 2 steps/s a 200,000-step run looked as if nothing happened.
+ */
+export function speedFor(steps: number): Speed {
+  return SPEEDS.find((s) => s >= 2 && steps / s <= 60) ?? SPEEDS[SPEEDS.length - 1]!;
+}
+
 export interface Zoom {
   start: number;
   end: number;
@@ -40,6 +48,8 @@ export interface UiState {
   computed: number;
   playing: boolean;
   speed: Speed;
+  /** The user picked the speed: a new run keeps it instead of taking one suited to its length. */
+  speedChosen: boolean;
   layer: MapLayer;
   guestIndex: number;
   selectedPfn: number | null;
@@ -69,6 +79,8 @@ export interface UiActions {
   setPlaying(playing: boolean): void;
   togglePlaying(): void;
   setSpeed(speed: Speed): void;
+  /** A speed for a new run of `steps` events, unless the user has chosen one. */
+  suggestSpeed(steps: number): void;
   setLayer(layer: MapLayer): void;
   setGuestIndex(i: number): void;
   selectPfn(pfn: number | null): void;
@@ -104,6 +116,7 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   computed: 0,
   playing: false,
   speed: 2,
+  speedChosen: false,
   layer: 'direct-map',
   guestIndex: 0,
   selectedPfn: null,
@@ -129,7 +142,10 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
     if (!playing && step >= maxStep) set({ step: 0, playing: maxStep > 0 });
     else set({ playing: !playing });
   },
-  setSpeed: (speed) => set({ speed }),
+  setSpeed: (speed) => set({ speed, speedChosen: true }),
+  suggestSpeed: (steps) => {
+    if (!get().speedChosen) set({ speed: speedFor(steps) });
+  },
   setLayer: (layer) => set({ layer }),
   setGuestIndex: (guestIndex) => set({ guestIndex }),
   selectPfn: (selectedPfn) => set({ selectedPfn }),

@@ -87,6 +87,7 @@ function applyView(view: ViewState, info: RunInfo): void {
 
 function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice[]): void {
   const ui = useUi.getState();
+  ui.suggestSpeed(info.steps);
   // The first run of the page: no map is mounted yet to ask for its snapshot; ask now, so the
   // worker builds it while React renders everything around the map.
   if (state.info === null && (r.view.layer ?? ui.layer) !== 'guest') {
