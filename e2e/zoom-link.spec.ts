@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { worldOfPfn } from './helpers/map';
 import { Explorer } from './pages/explorer';
 
 /**
@@ -7,18 +8,6 @@ import { Explorer } from './pages/explorer';
  * geometry is app/map/geometry.ts (a 2 MiB tile is 16 × 32 cells of 4 KiB, 32 tiles to a row of
  * a 1 GiB block); window.__fractureMap exposes its d3-zoom transform.
  */
-const TILE_W = 16;
-const TILE_H = 32;
-
-/** World cell of a frame inside the first 1 GiB block (thread-2021's host is 1 GiB). */
-function worldOfPfn(pfn: number): { x: number; y: number } {
-  const region = Math.floor(pfn / 512);
-  const i = pfn % 512;
-  return {
-    x: (region % 32) * TILE_W + (i % TILE_W),
-    y: Math.floor(region / 32) * TILE_H + Math.floor(i / TILE_W),
-  };
-}
 
 interface MapHandle {
   transform(): { k: number; x: number; y: number };
