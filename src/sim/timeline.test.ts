@@ -198,3 +198,26 @@ describe('Timeline.respace (checkpoints moved once the run is done)', () => {
     expect(roomy.checkpointSteps()).toEqual(steps);
   });
 });
+
+describe('Timeline.respace with room to spare', () => {
+  it('adds checkpoints up to what the memory budget holds when the replay budget asks for more', () => {
+    const long = run('virtio-churn-1h', 6000);
+    const bytes = new Timeline(long.spec, [], {}).final.estimateBytes();
+    // Copies "cost" 1 ms of the ticking clock, so the run itself spaces them ~800 events apart.
+    const t = new Timeline(long.spec, long.events, {
+      replayBudget: ticking(),
+      progressive: true,
+      checkpointBudgetBytes: bytes * 30.5,
+    });
+    while (!t.done) t.advance(500);
+    const before = t.checkpointSteps().length;
+    while (!t.respace(50));
+    const after = t.checkpointSteps();
+    // Step 0 (a boot, no copy) and as many copies as fit beside the running machine.
+    const capacity = Math.floor((bytes * 30.5) / t.final.estimateBytes());
+    expect(before).toBeLessThan(capacity - 3);
+    expect(after.length).toBe(capacity);
+    const fixed = new Timeline(long.spec, long.events, { checkpointInterval: 64 });
+    for (const s of [1, 777, 3001, 5999]) expect(fingerprint(t, s)).toEqual(fingerprint(fixed, s));
+  });
+});

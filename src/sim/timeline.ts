@@ -355,12 +355,17 @@ export class Timeline {
     return this.finishPlan();
   }
 
-  /** Targets splitting the run's apply time into equal shares, or null when the spacing is fine. */
+  /**
+   * Targets splitting the run's apply time into equal shares, or null when the spacing is fine.
+   * As many as the replay budget asks for, as far as the memory budget holds, and never fewer
+   * than there are (the run itself may have stopped short: thinning keeps the count it had).
+   */
   private makePlan(): { targets: number[]; next: number } | null {
     const costAt = this.costAt;
-    const n = this.checkpoints.length - 1;
+    const total = costAt?.[costAt.length - 1] ?? 0;
+    const want = Math.ceil(total / (this.budget?.ms ?? 1));
+    const n = Math.max(this.checkpoints.length - 1, Math.min(this.capacity - 1, want));
     if (!costAt || n < 1 || this.steps < 2 * MIN_INTERVAL) return null;
-    const total = costAt[costAt.length - 1]!;
     if (!(total > 0)) return null;
     const costOf = (step: number) => {
       const b = Math.floor(step / COST_BLOCK);

@@ -114,7 +114,11 @@ type Prepared =
 export class EngineHost implements EngineSync {
   private run: Run | null = null;
 
-  constructor(private readonly clock: HostClock | null = null) {}
+  constructor(
+    private readonly clock: HostClock | null = null,
+    /** Memory a run's checkpoints may hold (default the timeline's; the worker sizes it by device). */
+    private readonly checkpointBudgetBytes?: number,
+  ) {}
 
   protocolVersion(): number {
     return PROTOCOL_VERSION;
@@ -138,7 +142,7 @@ export class EngineHost implements EngineSync {
     }
     const view = { ...prepared.view };
     try {
-      this.run = startRun(prepared, this.clock);
+      this.run = startRun(prepared, this.clock, this.checkpointBudgetBytes);
       const want = Math.max(0, Math.floor(view.step ?? options.step ?? 0));
       if (options.progressive) {
         this.runTo(want);
@@ -607,7 +611,11 @@ function checkpointInterval(steps: number, regions: number): number {
   return Math.max(64, Math.ceil(steps / maxCheckpoints));
 }
 
-function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): Run {
+function startRun(
+  p: Extract<Prepared, { ok: true }>,
+  clock: HostClock | null,
+  budgetBytes: number | undefined,
+): Run {
   const t0 = clock?.now() ?? 0;
   const { spec, events } = compilePacked(p.scenario);
   const regions = Math.ceil(Math.max(...spec.host.ranges.map((r) => r.end), 1) / 4096 / 512);
@@ -615,6 +623,7 @@ function startRun(p: Extract<Prepared, { ok: true }>, clock: HostClock | null): 
     checkpointInterval: checkpointInterval(events.length, regions),
     progressive: true,
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
+    ...(budgetBytes !== undefined ? { checkpointBudgetBytes: budgetBytes } : {}),
   });
   const m = timeline.final;
   const info = runInfo(
