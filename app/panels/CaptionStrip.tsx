@@ -8,6 +8,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { RunInfo } from '../../src/worker/protocol';
+import { CaptionSizers } from './CaptionSizers';
 
 export function CaptionStrip(props: {
   info: RunInfo;
@@ -96,12 +97,9 @@ function SteadyCaption(props: { info: RunInfo; text: string | null; at: number; 
           <p ref={shown} className={text === null ? 'caption-text caption-none' : 'caption-text'}>
             {text ?? 'No caption before this step.'}
           </p>
-          {!open &&
-            info.captions.map((c) => (
-              <p key={c.step} className="caption-text caption-sizer" aria-hidden="true">
-                {c.text}
-              </p>
-            ))}
+          {!open && (
+            <CaptionSizers captions={info.captions} className="caption-text caption-sizer" />
+          )}
         </div>
         {(overflows || open) && (
           <button

@@ -4,7 +4,8 @@
  * the caption in force, full width and large. The caption editor adds, edits or removes the
  * caption at the current step; the edit goes into the scenario, hence the link.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { CaptionSizers } from '../panels/CaptionSizers';
 import './lecture.css';
 import type { Scenario } from '../../src/scenario/types';
 import type { RunInfo } from '../../src/worker/protocol';
@@ -55,24 +56,6 @@ function CaptionEditor(props: { info: RunInfo; step: number; existing: string | 
   );
 }
 
-/**
- * Every caption of the scenario laid over the shown one, invisibly: the strip is as tall as the
- * tallest caption at this width, so the map keeps its size from one captioned step to the next
- * (a projected map that rescales at every step loses the room).
- */
-function Sizers(props: { texts: readonly string[] }) {
-  return (
-    <>
-      {props.texts.map((t, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: captions are positional, one per step
-        <p key={i} className="lecture-text lecture-sizer" aria-hidden="true">
-          {t}
-        </p>
-      ))}
-    </>
-  );
-}
-
 export function LectureStrip(props: { info: RunInfo; step: number }) {
   const { info, step } = props;
   const ui = useUi.getState();
@@ -83,7 +66,6 @@ export function LectureStrip(props: { info: RunInfo; step: number }) {
   const index = current ? captions.findIndex((c) => c.step === current.step) : -1;
   const prev = captionStepFrom(captions, step, -1);
   const next = captionStepFrom(captions, step, 1);
-  const texts = useMemo(() => captions.map((c) => c.text), [captions]);
   const editorId = useId();
   const go = (to: number | null) => {
     if (to === null) return;
@@ -149,7 +131,8 @@ export function LectureStrip(props: { info: RunInfo; step: number }) {
                 : 'Before the first caption: PageDown or → to start.'}
             </p>
           )}
-          <Sizers texts={texts} />
+          {/* A projected map that rescales at every step loses the room. */}
+          <CaptionSizers captions={captions} className="lecture-text lecture-sizer" />
         </div>
       </div>
       {editing && (

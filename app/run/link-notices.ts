@@ -6,7 +6,12 @@
  */
 import { BACKINGS, KERNEL_DESIGNS } from '../../src/machine/events';
 import { DEFAULT_PRESET } from '../../src/scenario/presets';
-import type { Backing, KernelDesign, LoadResult } from '../../src/worker/protocol';
+import {
+  type Backing,
+  type KernelDesign,
+  type LoadResult,
+  stepPastEndRepair,
+} from '../../src/worker/protocol';
 import { COMPARE_VIEWS } from '../embed/messages';
 
 export interface NoticeText {
@@ -72,6 +77,4 @@ export function compareNotice(
 }
 
 /** A view's step past the end of its run (a `#src=` link's step, clamped by the app). */
-export function stepPastEnd(step: number, steps: number): string {
-  return `parameter step=${step}: the run has ${steps.toLocaleString('en-US')} steps; opened at its last step`;
-}
+export const stepPastEnd = stepPastEndRepair;

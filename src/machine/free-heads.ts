@@ -159,9 +159,8 @@ export class FreeHeads {
     this.heads[b] = 0;
   }
 
-  private rehash(atLeast: number): void {
-    let cap = MIN_CAPACITY;
-    while (cap < atLeast) cap *= 2;
+  /** Move every entry into a table of cap slots (a power of two). */
+  private rehash(cap: number): void {
     const oldKeys = this.keys;
     const oldOrders = this.orders;
     this.keys = new Float64Array(cap).fill(EMPTY);

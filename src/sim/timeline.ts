@@ -329,7 +329,7 @@ export class Timeline {
    * the run went on, memory forced it to thin them without knowing what was to come, so some
    * gaps ended up twice others (a seek replays up to a whole gap). Works in slices of about
    * maxMs (needs the clock); returns true when there is nothing left to do. Seeks may come
-   * between slices: every checkpoint is valid at every moment, and the same count is kept.
+   * between slices: every checkpoint is valid at every moment (see makePlan for how many).
    */
   respace(maxMs: number): boolean {
     const clock = this.budget?.now;
@@ -362,11 +362,12 @@ export class Timeline {
    */
   private makePlan(): { targets: number[]; next: number } | null {
     const costAt = this.costAt;
-    const total = costAt?.[costAt.length - 1] ?? 0;
-    const want = Math.ceil(total / (this.budget?.ms ?? 1));
-    const n = Math.max(this.checkpoints.length - 1, Math.min(this.capacity - 1, want));
-    if (!costAt || n < 1 || this.steps < 2 * MIN_INTERVAL) return null;
+    if (!costAt || !this.budget || this.steps < 2 * MIN_INTERVAL) return null;
+    const total = costAt[costAt.length - 1]!;
     if (!(total > 0)) return null;
+    const byReplay = Math.ceil(total / this.budget.ms);
+    const n = Math.max(this.checkpoints.length - 1, Math.min(this.capacity - 1, byReplay));
+    if (n < 1) return null;
     const costOf = (step: number) => {
       const b = Math.floor(step / COST_BLOCK);
       if (b >= costAt.length - 1) return total;

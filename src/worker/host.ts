@@ -46,6 +46,7 @@ import {
   type RunInfo,
   type RunProgress,
   type StepView,
+  stepPastEndRepair,
   type ViewState,
 } from './protocol';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
@@ -161,9 +162,7 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     const repairs = [...prepared.repairs];
     if (view.step !== undefined && view.step > run.info.steps) {
-      repairs.push(
-        `parameter step=${view.step}: the run has ${run.info.steps.toLocaleString('en-US')} steps; opened at its last step`,
-      );
+      repairs.push(stepPastEndRepair(view.step, run.info.steps));
       view.step = run.info.steps;
     }
     const p = this.progress()!;

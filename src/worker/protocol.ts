@@ -315,3 +315,11 @@ export interface EngineApi {
   /** Share-URL fragment for the current scenario and a view. */
   shareFragment(view: ViewState): Promise<string>;
 }
+
+/**
+ * The repair a load reports for a view's step past the end of its run (the engine for a link's
+ * step, the app for a `#src=` link's): one wording wherever it is said.
+ */
+export function stepPastEndRepair(step: number, steps: number): string {
+  return `parameter step=${step}: the run has ${steps.toLocaleString('en-US')} steps; opened at its last step`;
+}

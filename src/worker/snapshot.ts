@@ -216,15 +216,8 @@ function summarize(m: Machine, r: number): number {
   let bestN = -1;
   let distinct = 0;
   let shared = false;
-  let prevWord = -1;
-  let code = 0;
   for (let j = 0; j < k; j++) {
-    const w = runWord[j]!;
-    // Neighbouring runs often differ only in bits the code ignores (GPA frame, ASID).
-    if (w !== prevWord) {
-      code = cellCode(w, rmp2m);
-      prevWord = w;
-    }
+    const code = cellCode(runWord[j]!, rmp2m);
     const len = (j + 1 < k ? runStart[j + 1]! : REGION) - runStart[j]!;
     if (codeCount[code] === 0) seenCodes[distinct++] = code;
     const n = codeCount[code]! + len;

@@ -8,6 +8,7 @@
  * seeking and drawing go on while a million events are applied.
  */
 import { expose, transfer } from 'comlink';
+import { CHECKPOINT_BUDGET_BYTES } from '../sim/timeline';
 import { EngineHost } from './host';
 import type { EngineApi, MapSnapshot, OutcomeMarks, SeriesData } from './protocol';
 
@@ -18,8 +19,8 @@ import type { EngineApi, MapSnapshot, OutcomeMarks, SeriesData } from './protoco
  */
 function checkpointBudget(): number {
   const gib = (navigator as { deviceMemory?: number }).deviceMemory;
-  if (gib === undefined) return 640 * 2 ** 20;
-  return gib >= 8 ? 2 ** 30 : gib >= 4 ? 640 * 2 ** 20 : 256 * 2 ** 20;
+  if (gib === undefined) return CHECKPOINT_BUDGET_BYTES;
+  return gib >= 8 ? 2 ** 30 : gib >= 4 ? CHECKPOINT_BUDGET_BYTES : 256 * 2 ** 20;
 }
 
 const host = new EngineHost({ now: () => performance.now() }, checkpointBudget());
