@@ -4,10 +4,11 @@
  * without a word. The engine reports the fragment's repairs (src/worker/host.ts); the query
  * string's compare parameters are the app's own, so the app checks them here.
  */
-import { BACKINGS, KERNEL_DESIGNS } from '../../src/machine/events';
-import { DEFAULT_PRESET } from '../../src/scenario/presets';
+import { DEFAULT_PRESET } from '../../src/scenario/index';
 import {
+  BACKINGS,
   type Backing,
+  KERNEL_DESIGNS,
   type KernelDesign,
   type LoadResult,
   stepPastEndRepair,
@@ -29,17 +30,17 @@ function briefOf(title: string, messages: string[]): string {
   return `${title}: ${first}${more}`;
 }
 
-/** The notice for a fragment's load, or null when it needed nothing. */
-export function fragmentNotice(fragment: string, r: LoadResult): NoticeText | null {
+/** The notice for a fragment's load, or null when it needed nothing (classified by repair code). */
+export function fragmentNotice(r: LoadResult): NoticeText | null {
   if (r.repairs.length === 0 && !(r.ok && r.errors.length > 0)) return null;
-  const messages = [...r.errors, ...r.repairs];
-  const unusable = messages.some((m) => m.includes('could not be used'));
+  const messages = [...r.errors, ...r.repairs.map((x) => x.text)];
+  const unusable = r.repairs.some((x) => x.code === 'link-unusable');
   if (!unusable) {
     const title = 'This link needed repairs to load';
     return { tone: 'warning', title, messages, brief: briefOf(title, messages) };
   }
-  const preset = new URLSearchParams(fragment.replace(/^#/, '')).get('preset');
-  if (preset !== null && messages.some((m) => m.startsWith('preset: '))) {
+  const preset = r.repairs.find((x) => x.code === 'preset-unknown')?.value;
+  if (preset !== undefined) {
     const name = preset.length > 40 ? `${preset.slice(0, 40)}…` : preset;
     const title = `The link's preset "${name}" was not found, so the default scenario (${DEFAULT_PRESET}) is shown`;
     return { tone: 'error', title, messages, brief: title };
@@ -76,5 +77,16 @@ export function compareNotice(
   return { tone: 'warning', title, messages, brief: briefOf(title, messages) };
 }
 
-/** A view's step past the end of its run (a `#src=` link's step, clamped by the app). */
-export const stepPastEnd = stepPastEndRepair;
+/**
+ * The notice for a source the app built (controls, a `#src=` file): what the engine repaired,
+ * and a view's step past the run's end (a `#src=` link's step, clamped by the app's seek).
+ */
+export function repairNotice(r: LoadResult, viewStep: number | undefined): NoticeText | null {
+  const repairs = [...r.repairs];
+  if (viewStep !== undefined && r.info && viewStep > r.info.steps)
+    repairs.push(stepPastEndRepair(viewStep, r.info.steps));
+  if (repairs.length === 0) return null;
+  const title = 'The scenario was repaired';
+  const messages = repairs.map((x) => x.text);
+  return { tone: 'warning', title, messages, brief: `${title}: ${messages.join('; ')}` };
+}

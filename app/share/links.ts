@@ -27,8 +27,8 @@ export function pageBase(query = ''): string {
 export function fragmentFor(view: ViewState): string {
   const src = getSrcLink();
   if (src !== null) return srcFragment(src, view);
-  const { source } = getRun();
-  return source ? fragmentOf(source, view) : '';
+  const { link } = getRun();
+  return link !== null ? fragmentOf(link, view) : '';
 }
 
 /** The current view as the user sees it. */
