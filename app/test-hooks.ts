@@ -6,8 +6,37 @@
  */
 
 import type { Engine } from './engine-client';
-import type { OverlayDrawStats } from './import/map-overlay';
-import type { MapView } from './map/view';
+
+/**
+ * The memory map's handle (app/map: MapView.debugHandle() is checked against it). Declared here,
+ * not taken from the map, so the app's root modules import nothing from its folders.
+ */
+export interface MapHook {
+  stats: {
+    readonly drawMs: number[];
+    readonly slow: Record<string, number>[];
+    draws: number;
+    firstDataFrameAt: number | null;
+    reset(): void;
+  };
+  zoomBy(f: number): void;
+  panBy(dx: number, dy: number): void;
+  fit(): void;
+  transform(): { k: number; x: number; y: number };
+  ready(): boolean;
+  regionAt(x: number, y: number): number;
+}
+
+/** What the import overlay drew in its last frame (for tests: the map is a canvas). */
+export interface OverlayDrawStats {
+  frames: number;
+  step: number;
+  differ: number;
+  agree: number;
+  /** Differing regions outlined in the last frame (visible and big enough). */
+  outlined: number;
+  pfns: number;
+}
 
 export interface TestHooks {
   /** The explorer's engine (bench/map.bench.spec.ts: seek round trips through the worker). */
@@ -16,7 +45,7 @@ export interface TestHooks {
   killEngine?: (message?: string) => void;
   killTools?: (message?: string) => void;
   /** The memory map's handle (transform, stats, ready). */
-  map?: ReturnType<MapView['debugHandle']>;
+  map?: MapHook;
   /** What the import overlay drew in its last frame. */
   importOverlay?: OverlayDrawStats;
 }

@@ -41,16 +41,7 @@ export interface ImportOverlay {
 // The overlay is run state, held by the run session; the import panel sets and clears it there.
 export { getImportOverlay, setImportOverlay, useImportOverlay } from '../run/session';
 
-/** What the last frame drew (for tests: the map is a canvas). */
-export interface OverlayDrawStats {
-  frames: number;
-  step: number;
-  differ: number;
-  agree: number;
-  /** Differing regions outlined in the last frame (visible and big enough). */
-  outlined: number;
-  pfns: number;
-}
+export type { OverlayDrawStats } from '../test-hooks';
 
 const COLORS = {
   light: { differ: [214, 40, 40, 150], agree: [22, 163, 74, 36], line: '#b91c1c', snp: '#a21caf' },

@@ -19,12 +19,10 @@ import type {
   RunSource,
   ViewState,
 } from '../../src/worker/protocol';
-import { readCompareParams } from '../compare/compare-url';
-import { defaultB } from '../compare/sides';
 import { explorer, getEngine, prefetchSnapshot, publishRun, takeEarlyLoad } from '../engine-client';
 import { useUi } from '../store';
 import { toolsClient } from '../tools-client';
-import { compareNotice, fragmentNotice, type NoticeText, repairNotice } from './link-notices';
+import { fragmentNotice, type NoticeText, repairNotice } from './link-notices';
 
 export interface Notice extends NoticeText {
   id: number;
@@ -180,6 +178,27 @@ export function restartTools(): void {
 
 // ---- loading ---------------------------------------------------------------------------------
 
+let firstRunNotice: ((info: RunInfo) => NoticeText | null) | null = null;
+
+/**
+ * A check of the page's first run that belongs to another part (compare's link parameters,
+ * app/compare/compare-notice.ts): the entry registers it, so the session imports nothing of it.
+ */
+export function setFirstRunNotice(check: (info: RunInfo) => NoticeText | null): void {
+  firstRunNotice = check;
+}
+
+/** The view a link carries: step, layer, zoom (unless the whole host) and selection. */
+export function currentView(hostBytes: number): ViewState {
+  const ui = useUi.getState();
+  const view: ViewState = { step: ui.step, layer: ui.layer };
+  // The whole host is the default view: a link needs no zoom for it.
+  const whole = ui.zoom !== null && ui.zoom.start <= 0 && ui.zoom.end >= hostBytes;
+  if (ui.zoom && !whole) view.zoom = ui.zoom;
+  if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
+  return view;
+}
+
 /** How often a running run's progress is fetched (series and marks are redrawn this often). */
 const PROGRESS_MS = 400;
 
@@ -209,10 +228,9 @@ function accept(r: LoadResult, info: RunInfo, notices: Notice[]): void {
     const first = Math.max(0, Math.min(info.computed, Math.round(step) || 0));
     prefetchSnapshot(first, state.generation + 1);
   }
-  // The page's first run: a compare link's B parameters are read once, by compare, now.
-  const compare = state.info === null ? readCompareParams(window.location.search) : null;
-  if (compare) {
-    const n = compareNotice(window.location.search, defaultB(info, compare));
+  // The page's first run: what the page's own parameters say about it (a compare link's B).
+  if (state.info === null) {
+    const n = firstRunNotice?.(info) ?? null;
     if (n) notices.push(noticeOf(n));
   }
   ui.setPlaying(false);

@@ -4,8 +4,7 @@
  * The page address never carries the embed's query options unless asked for.
  */
 import type { ViewState } from '../../src/worker/protocol';
-import { getRun } from '../run/session';
-import { currentView } from '../run/useUrlSync';
+import { currentView, getRun } from '../run/session';
 import { fragmentOf } from '../url';
 import { getSrcLink, srcFragment } from './src-link';
 
