@@ -35,9 +35,10 @@ import { LectureStrip } from './present/LectureStrip';
 import { useLectureKeys } from './present/useLectureKeys';
 import { useRun } from './run/session';
 import { useStepView } from './run/useStepView';
-import { useUrlSync } from './run/useUrlSync';
+import { WorkerFailedBanner } from './run/WorkerFailedBanner';
 import { ShareDialog } from './share/ShareDialog';
 import { SrcErrorBanner } from './share/SrcErrorBanner';
+import { useUrlSync } from './share/useUrlSync';
 import { useUi } from './store';
 
 // Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
@@ -187,6 +188,7 @@ export function App() {
       <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
       <NoticeBanner notices={run.notices} />
       <SrcErrorBanner />
+      <WorkerFailedBanner />
       <main className={columns}>
         {panels.counters && (
           <aside className={`column left${stale ? ' stale' : ''}`} aria-label="Counters and guests">

@@ -5,9 +5,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { compareLinkNotice } from './compare/compare-notice';
 import { EmbedApp } from './embed/EmbedApp';
 import { isEmbed } from './embed/options';
-import { loadFragment } from './run/session';
+import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
 import { currentFragment } from './url';
 import './styles.css';
@@ -15,6 +16,7 @@ import './styles.css';
 // The entry may have started this fragment's load already (takeEarlyLoad in the session). A
 // `#src=` link fetches the user's scenario file first (the only request the app makes, on demand).
 performance.mark('fracture:app');
+setFirstRunNotice(compareLinkNotice);
 const fragment = currentFragment();
 void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
 

@@ -1,24 +1,27 @@
 /**
  * The UI's handle on the tools worker (sweep, import, reconcile): a second worker, created on
  * first use, so the explorer's engine run is never replaced and the page never freezes on a big
- * paste. Text over the limit is refused here, before it is copied to the worker.
+ * paste. Text over the limit is refused here, before it is copied to the worker. A tools worker
+ * that dies rejects its pending calls and reports the failure (WorkerClient); the run session
+ * shows it with a way to start a new one.
  */
-import { type Remote, wrap } from 'comlink';
-import type { ImportResult } from '../src/formats/import/index';
-import { MAX_INPUT_CHARS, type ToolsApi } from '../src/worker/tools-host';
+import type { Remote } from 'comlink';
+import type { ImportResult } from '../src/formats/index';
+import { MAX_INPUT_CHARS, type ToolsApi } from '../src/worker/protocol';
+import { testHooks } from './test-hooks';
+import { WorkerClient } from './worker-client';
 
 export type Tools = Remote<ToolsApi>;
 
-let tools: Tools | null = null;
+export const toolsClient = new WorkerClient<ToolsApi>(
+  () => new Worker(new URL('../src/worker/tools-worker.ts', import.meta.url), { type: 'module' }),
+);
 
 export function getTools(): Tools {
-  if (tools) return tools;
-  const worker = new Worker(new URL('../src/worker/tools-worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  tools = wrap<ToolsApi>(worker);
-  return tools;
+  return toolsClient.api;
 }
+
+if (typeof window !== 'undefined') testHooks().killTools = (message) => toolsClient.kill(message);
 
 export { MAX_INPUT_CHARS };
 

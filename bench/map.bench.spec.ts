@@ -9,33 +9,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Page, test } from '@playwright/test';
 import { millionEventLink } from '../e2e/helpers/million';
-import type { MapSnapshot, StepView } from '../src/worker/protocol';
-
-interface MapHandle {
-  stats: {
-    drawMs: number[];
-    slow: Record<string, number>[];
-    draws: number;
-    firstDataFrameAt: number | null;
-    reset(): void;
-  };
-  zoomBy(f: number): void;
-  panBy(dx: number, dy: number): void;
-  fit(): void;
-  ready(): boolean;
-}
-
-/** The app's engine handle (app/engine-client.ts), only the calls a seek makes. */
-interface EngineHandle {
-  snapshot(step: number): Promise<MapSnapshot>;
-  stepViews(step: number): Promise<{ view: StepView; prev: StepView | null }>;
-  progress(): Promise<{ settled: boolean } | null>;
-}
+import '../e2e/helpers/hooks';
 
 declare global {
   interface Window {
-    __fractureMap?: MapHandle;
-    __fractureEngine?: EngineHandle;
     __longTasks?: { start: number; duration: number }[];
     __rafGaps?: number[];
   }
@@ -60,8 +37,8 @@ async function observeLongTasks(page: Page): Promise<void> {
 
 async function waitForMap(page: Page, timeout: number): Promise<void> {
   await page.getByRole('img', { name: 'Host memory map' }).waitFor({ timeout });
-  await page.waitForFunction(() => window.__fractureMap?.ready() === true, null, { timeout });
-  await page.waitForFunction(() => window.__fractureMap?.stats.firstDataFrameAt != null, null, {
+  await page.waitForFunction(() => window.__fracture?.map?.ready() === true, null, { timeout });
+  await page.waitForFunction(() => window.__fracture?.map?.stats.firstDataFrameAt != null, null, {
     timeout,
   });
 }
@@ -112,7 +89,7 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
   await observeLongTasks(page);
   await page.goto('/#preset=thread-2021&step=4');
   await waitForMap(page, 30_000);
-  const first = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  const first = await page.evaluate(() => window.__fracture!.map!.stats.firstDataFrameAt!);
   rows.push(['first map frame, share URL (thread-2021)', ms(first), '< 1500 ms']);
 
   // 2. The 1 TiB preset: run time in the worker, then zoom and pan for ~3 s.
@@ -121,13 +98,13 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
   const t0 = Date.now();
   await page.goto('/#preset=many-guests-1t');
   await waitForMap(page, 240_000);
-  const firstBig = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  const firstBig = await page.evaluate(() => window.__fracture!.map!.stats.firstDataFrameAt!);
   rows.push(['first map frame, share URL (many-guests-1t)', ms(firstBig), 'engine run included']);
   rows.push(['  (wall time to ready)', ms(Date.now() - t0), '']);
   await page.waitForTimeout(500);
 
   await page.evaluate(() => {
-    window.__fractureMap!.stats.reset();
+    window.__fracture!.map!.stats.reset();
     window.__longTasks = [];
     window.__rafGaps = [];
     let last = performance.now();
@@ -164,8 +141,8 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
     const gaps = window.__rafGaps ?? [];
     delete window.__rafGaps;
     return {
-      draws: [...window.__fractureMap!.stats.drawMs],
-      slow: window.__fractureMap!.stats.slow,
+      draws: [...window.__fracture!.map!.stats.drawMs],
+      slow: window.__fracture!.map!.stats.slow,
       gaps,
       long: window.__longTasks ?? [],
     };
@@ -193,7 +170,7 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
   await page.goto('about:blank');
   await page.goto(`/${millionEventLink()}`);
   await waitForMap(page, 240_000);
-  const firstMillion = await page.evaluate(() => window.__fractureMap!.stats.firstDataFrameAt!);
+  const firstMillion = await page.evaluate(() => window.__fracture!.map!.stats.firstDataFrameAt!);
   rows.push([
     'first map frame, 1M-event share URL (virtio-churn-1h ×5)',
     ms(firstMillion),
@@ -208,12 +185,12 @@ test('memory map: frame times, long tasks, first frame, seeks, bundle size', asy
   const t2 = Date.now();
   // (waitForFunction takes a promise for a truthy answer: the wait goes inside the page.)
   await page.evaluate(async () => {
-    while ((await window.__fractureEngine!.progress())?.settled !== true)
+    while ((await window.__fracture!.engine!.progress())?.settled !== true)
       await new Promise((r) => setTimeout(r, 100));
   });
   rows.push(['  (checkpoints placed after)', ms(Date.now() - t2), '']);
   const seeks = await page.evaluate(async () => {
-    const e = window.__fractureEngine!;
+    const e = window.__fracture!.engine!;
     let seed = 12345;
     const rnd = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

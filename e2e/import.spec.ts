@@ -1,3 +1,4 @@
+import './helpers/hooks';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
@@ -91,12 +92,6 @@ test('two meminfo snapshots decompose into splits', async ({ page }) => {
   );
 });
 
-/** Test hooks on the page's window: the map's transform and what the import overlay drew. */
-interface Hooks {
-  __fractureMap?: { transform(): { k: number; x: number; y: number } };
-  __fractureImportOverlay?: { outlined: number; step: number; differ: number; agree: number };
-}
-
 test('a reconciled ptdump is drawn on the memory map: differing regions marked, then cleared', async ({
   page,
 }, info) => {
@@ -120,13 +115,9 @@ test('a reconciled ptdump is drawn on the memory map: differing regions marked, 
   await sheet.getByRole('button', { name: 'Show the overlay on the map' }).click();
   await expect(sheet).toBeHidden();
   await expect
-    .poll(() =>
-      page.evaluate(() => (window as unknown as Hooks).__fractureImportOverlay?.outlined ?? 0),
-    )
+    .poll(() => page.evaluate(() => window.__fracture?.importOverlay?.outlined ?? 0))
     .toBe(1);
-  expect(
-    await page.evaluate(() => (window as unknown as Hooks).__fractureImportOverlay),
-  ).toMatchObject({
+  expect(await page.evaluate(() => window.__fracture?.importOverlay)).toMatchObject({
     step: 1,
     differ: 1,
     agree: 511,
@@ -134,7 +125,7 @@ test('a reconciled ptdump is drawn on the memory map: differing regions marked, 
   // On the canvas: region 1's tile is red, region 3's (agreeing) is not.
   const red = (region: number) =>
     page.evaluate((r) => {
-      const m = (window as unknown as Hooks).__fractureMap;
+      const m = window.__fracture?.map;
       const c = document.querySelector<HTMLCanvasElement>('.fmap-canvas');
       if (!m || !c) return null;
       const t = m.transform();

@@ -1,3 +1,4 @@
+import './helpers/hooks';
 import { expect, type Page, test } from '@playwright/test';
 import { Explorer } from './pages/explorer';
 
@@ -6,12 +7,7 @@ import { Explorer } from './pages/explorer';
  * default (step 0, the direct map, the whole host, no selection), never what the tab showed.
  */
 
-const transform = (page: Page) =>
-  page.evaluate(() =>
-    (
-      window as unknown as { __fractureMap: { transform(): { k: number } } }
-    ).__fractureMap.transform(),
-  );
+const transform = (page: Page) => page.evaluate(() => window.__fracture!.map!.transform());
 
 test('a hand-edited link to another preset opens at step 0, not the old step', async ({ page }) => {
   const app = await new Explorer(page).open('#preset=thread-2021&step=5');

@@ -1,3 +1,4 @@
+import './helpers/hooks';
 import { expect, type Page, test } from '@playwright/test';
 import { worldOfPfn } from './helpers/map';
 import { Explorer } from './pages/explorer';
@@ -6,23 +7,13 @@ import { Explorer } from './pages/explorer';
  * A zoomed view's link reopens that view: the same frame under the same screen point, at the
  * same level of detail (4K cells), and at another window size the same range fitted. The map's
  * geometry is app/map/geometry.ts (a 2 MiB tile is 16 × 32 cells of 4 KiB, 32 tiles to a row of
- * a 1 GiB block); window.__fractureMap exposes its d3-zoom transform.
+ * a 1 GiB block); window.__fracture.map exposes its d3-zoom transform.
  */
 
-interface MapHandle {
-  transform(): { k: number; x: number; y: number };
-  ready(): boolean;
-}
-
-const transform = (page: Page) =>
-  page.evaluate(() =>
-    (window as unknown as { __fractureMap: MapHandle }).__fractureMap.transform(),
-  );
+const transform = (page: Page) => page.evaluate(() => window.__fracture!.map!.transform());
 
 async function mapReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (window as unknown as { __fractureMap?: MapHandle }).__fractureMap?.ready() === true,
-  );
+  await page.waitForFunction(() => window.__fracture?.map?.ready() === true);
 }
 
 /** Page position of the centre of a world cell. */

@@ -1,8 +1,9 @@
+import './helpers/hooks';
 import { expect, type Page, test } from '@playwright/test';
 import { worldOfPfn } from './helpers/map';
 import { Explorer } from './pages/explorer';
 
-/** The map's d3-zoom transform (window.__fractureMap; geometry in helpers/map.ts). */
+/** The map's d3-zoom transform (window.__fracture.map; geometry in helpers/map.ts). */
 interface Transform {
   k: number;
   x: number;
@@ -11,15 +12,15 @@ interface Transform {
 
 async function transform(page: Page): Promise<Transform> {
   return page.evaluate(() => {
-    const m = (window as unknown as { __fractureMap?: { transform(): Transform } }).__fractureMap;
-    if (!m) throw new Error('the map exposes no window.__fractureMap');
+    const m = window.__fracture?.map;
+    if (!m) throw new Error('the map exposes no window.__fracture.map');
     return m.transform();
   });
 }
 
 async function mapReady(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const m = (window as unknown as { __fractureMap?: { ready(): boolean } }).__fractureMap;
+    const m = window.__fracture?.map;
     return m?.ready() === true;
   });
 }

@@ -6,7 +6,6 @@
  * comparison itself.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { BACKINGS, KERNEL_DESIGNS } from '../../src/machine/events';
 import type {
   Backing,
   KernelDesign,
@@ -14,6 +13,7 @@ import type {
   StepView,
   ZenGeneration,
 } from '../../src/worker/protocol';
+import { BACKINGS, KERNEL_DESIGNS } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
 import { CopyButton } from '../share/CopyButton';
 import { embedLink, iframeSnippet, shareLink } from '../share/links';

@@ -6,8 +6,7 @@
 import { proxy } from 'comlink';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { useEffect, useMemo, useState } from 'react';
-import type { RunInfo } from '../../src/worker/protocol';
-import type { SweepRow } from '../../src/worker/tools-host';
+import type { RunInfo, SweepRow } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
 import { getTools } from '../tools-client';
 import type { RunSource } from '../url';

@@ -5,12 +5,12 @@
  * `embed=1` as a compare embed. The query string keeps the fragment's share-link codec untouched
  * (unknown fragment keys are repairs).
  */
-import { BACKINGS, KERNEL_DESIGNS } from '../../src/machine/events';
-import type { Backing, KernelDesign } from '../../src/worker/protocol';
-import { COMPARE_VIEWS, type CompareView } from '../embed/messages';
 
+import type { Backing, KernelDesign } from '../../src/worker/protocol';
+import { BACKINGS, KERNEL_DESIGNS } from '../../src/worker/protocol';
 /** How compare draws A and B: the difference map (default) or both maps side by side. */
-export { COMPARE_VIEWS, type CompareView };
+export const COMPARE_VIEWS = ['diff', 'side'] as const;
+export type CompareView = (typeof COMPARE_VIEWS)[number];
 
 export interface CompareParams {
   kernel?: KernelDesign;

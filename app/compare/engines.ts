@@ -1,18 +1,15 @@
 /**
- * Compare runs A and B each in its own engine worker (the same entry as the explorer's), so the
- * explorer's run is never replaced and the two answer in parallel. Terminated when compare closes.
+ * Compare runs A and B each in its own engine worker (the same entry and the same EngineClient
+ * class as the explorer's), so the explorer's run is never replaced and the two answer in
+ * parallel. Terminated when compare closes; a side whose worker dies rejects its calls.
  */
-import { type Remote, wrap } from 'comlink';
-import type { EngineApi } from '../../src/worker/protocol';
+import { type Engine, EngineClient } from '../engine-client';
 
 export interface CompareEngine {
-  api: Remote<EngineApi>;
+  api: Engine;
   dispose(): void;
 }
 
 export function createEngine(): CompareEngine {
-  const worker = new Worker(new URL('../../src/worker/worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  return { api: wrap<EngineApi>(worker), dispose: () => worker.terminate() };
+  return new EngineClient();
 }

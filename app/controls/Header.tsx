@@ -3,9 +3,9 @@
  * kernel design, which guest memory backing — plus share, theme and panel toggles.
  */
 import { memo } from 'react';
-import { BACKINGS } from '../../src/machine/events';
-import { PRESET_NAMES } from '../../src/scenario/presets';
+import { PRESET_NAMES } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
+import { BACKINGS } from '../../src/worker/protocol';
 import { type Tool, useUi } from '../store';
 import type { RunSource } from '../url';
 import { changeBacking, changeKernel, changePreset } from './change';

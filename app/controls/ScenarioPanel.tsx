@@ -3,7 +3,7 @@
  * workload (profile, length, seed). Each change reruns the scenario deterministically.
  */
 import { memo, useEffect, useState } from 'react';
-import { PROFILE_NAMES, type ProfileName } from '../../src/scenario/types';
+import { PROFILE_NAMES, type ProfileName } from '../../src/scenario/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import { editScenario } from './change';
 import {

@@ -2,7 +2,7 @@
  * Turning a control change into a new run: kernel and backing on a preset stay preset overrides
  * (the short link); every other change edits the scenario the engine ran and loads it as a whole.
  */
-import type { Scenario } from '../../src/scenario/types';
+import type { Scenario } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
 import { loadSource } from '../run/session';
 import type { RunSource } from '../url';

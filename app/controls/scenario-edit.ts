@@ -3,7 +3,7 @@
  * object; the engine validates the result when it loads it, so a bad combination comes back as
  * a readable error rather than being guessed at here.
  */
-import type { ProfileName, Scenario, ScenarioGuest } from '../../src/scenario/types';
+import type { ProfileName, Scenario, ScenarioGuest } from '../../src/scenario/index';
 import type { Backing, KernelDesign } from '../../src/worker/protocol';
 
 export const RAM_CHOICES = ['1G', '4G', '16G', '64G', '256G', '1T', '4T', '16T'] as const;

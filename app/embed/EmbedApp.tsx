@@ -12,6 +12,7 @@ import { MemoryMap } from '../map/MemoryMap';
 import { CaptionStrip } from '../panels/CaptionStrip';
 import { useRun } from '../run/session';
 import { useStepView } from '../run/useStepView';
+import { WorkerFailedBanner } from '../run/WorkerFailedBanner';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
 import { EmbedNotices } from './EmbedNotices';
@@ -73,6 +74,7 @@ function SingleEmbed() {
           )}
         </div>
         <EmbedNotices notices={run.notices} />
+        <WorkerFailedBanner />
         <div className="embed-map">
           {info && (
             <MemoryMap

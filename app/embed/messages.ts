@@ -9,6 +9,7 @@
  * why, never an exception.
  */
 import * as v from 'valibot';
+import { COMPARE_VIEWS, type CompareView } from '../compare/compare-url';
 
 export const MESSAGE_PREFIX = 'fracture:';
 
@@ -57,9 +58,8 @@ const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.M
 
 export const LAYERS = ['direct-map', 'vmm', 'rmp', 'guest'] as const;
 export const THEMES = ['light', 'dark'] as const;
-/** A compare embed's view: the difference map or A and B side by side (cmpView in its URL). */
-export const COMPARE_VIEWS = ['diff', 'side'] as const;
-export type CompareView = (typeof COMPARE_VIEWS)[number];
+// A compare embed's view (cmpView in its URL) is compare's own word (app/compare/compare-url.ts).
+export { COMPARE_VIEWS, type CompareView };
 
 const Zoom = v.pipe(
   v.strictObject({ start: Bytes, end: Bytes }),

@@ -4,7 +4,7 @@
  * carrying the share link in a tEXt/iTXt chunk so the image reopens live. Everything happens in
  * the page: the SVG is drawn from a blob: URL, nothing is fetched.
  */
-import { insertPngText, linkTexts } from '../../src/formats/png-text';
+import { insertPngText, linkTexts } from '../../src/formats/index';
 import type { RunInfo, ViewState } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';

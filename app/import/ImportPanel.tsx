@@ -4,7 +4,7 @@
  * Parsing runs in the tools worker; bad input comes back as messages naming the line.
  */
 import { type DragEvent, useEffect, useRef, useState } from 'react';
-import type { ImportResult, PairResult } from '../../src/formats/import/index';
+import type { ImportResult, PairResult } from '../../src/formats/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import type { RunSource } from '../url';
 import { ImportResultView, PairResultView, RESULT_HEADING } from './ImportResultView';

@@ -1,9 +1,8 @@
 /** What an import found: the detected format and, per format, what the user can do with it. */
 import { useEffect, useState } from 'react';
-import type { ImportData, ImportResult, PairResult } from '../../src/formats/import/index';
-import { formatMeminfo, formatVmstat } from '../../src/formats/meminfo';
-import type { RunInfo } from '../../src/worker/protocol';
-import type { ReconcileResult } from '../../src/worker/tools-host';
+import type { ImportData, ImportResult, PairResult } from '../../src/formats/index';
+import { formatMeminfo, formatVmstat } from '../../src/formats/index';
+import type { ReconcileResult, RunInfo } from '../../src/worker/protocol';
 import { formatDelta } from '../panels/format';
 import { loadSource } from '../run/session';
 import { useUi } from '../store';

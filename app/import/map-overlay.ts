@@ -1,13 +1,12 @@
 /**
  * What an import puts on the memory map: a reconcile's verdict per 2 MiB region (agree / differ,
  * from a ptdump next to the model) and SEV-SNP frames with their 2 MiB regions (from RMP
- * messages). One overlay at a time, owned by this module; the import panel sets and clears it and
+ * messages). One overlay at a time, held by the run session; the import panel sets and clears it and
  * the map draws it every frame through overlays.ts drawLabels (host layers only).
  *
  * The overlay belongs to the run it was made for (RunInfo.scenarioDigest): a different scenario
  * does not draw it. A reconcile is made at one step of the model; the legend says which.
  */
-import { useSyncExternalStore } from 'react';
 import { currentRun } from '../engine-client';
 import {
   type Layout,
@@ -20,6 +19,8 @@ import {
   TILES_Y,
 } from '../map/geometry';
 import type { OverlayState, Viewport } from '../map/overlays';
+import { getImportOverlay } from '../run/session';
+import { testHooks } from '../test-hooks';
 
 /** Per-region reconcile codes (tools-host ReconcileResult.overlay). */
 export const OV_NONE = 0;
@@ -37,45 +38,10 @@ export interface ImportOverlay {
   pfns: number[];
 }
 
-let overlay: ImportOverlay | null = null;
-const listeners = new Set<() => void>();
+// The overlay is run state, held by the run session; the import panel sets and clears it there.
+export { getImportOverlay, setImportOverlay, useImportOverlay } from '../run/session';
 
-export function setImportOverlay(o: ImportOverlay | null): void {
-  overlay = o;
-  raster = null;
-  for (const l of listeners) l();
-}
-
-export function getImportOverlay(): ImportOverlay | null {
-  return overlay;
-}
-
-export function useImportOverlay(): ImportOverlay | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => overlay,
-  );
-}
-
-/** What the last frame drew (for tests: the map is a canvas). */
-export interface OverlayDrawStats {
-  frames: number;
-  step: number;
-  differ: number;
-  agree: number;
-  /** Differing regions outlined in the last frame (visible and big enough). */
-  outlined: number;
-  pfns: number;
-}
-
-declare global {
-  interface Window {
-    __fractureImportOverlay?: OverlayDrawStats;
-  }
-}
+export type { OverlayDrawStats } from '../test-hooks';
 
 const COLORS = {
   light: { differ: [214, 40, 40, 150], agree: [22, 163, 74, 36], line: '#b91c1c', snp: '#a21caf' },
@@ -86,11 +52,11 @@ const COLORS = {
  * The reconcile as a raster of 1 × 1 px per 2 MiB tile (drawn scaled 16 × 32: a tile's shape),
  * built once per overlay, layout and theme; a 16 TiB host is 4096 × 2048 px.
  */
-let raster: { key: string; canvas: HTMLCanvasElement } | null = null;
+let raster: { of: ImportOverlay; key: string; canvas: HTMLCanvasElement } | null = null;
 
 function reconcileRaster(o: ImportOverlay, l: Layout, theme: 'light' | 'dark'): HTMLCanvasElement {
   const key = `${l.regions}|${theme}`;
-  if (raster?.key === key) return raster.canvas;
+  if (raster?.of === o && raster.key === key) return raster.canvas;
   const canvas = document.createElement('canvas');
   const w = l.cols * TILES_X;
   const h = l.rows * TILES_Y;
@@ -110,7 +76,7 @@ function reconcileRaster(o: ImportOverlay, l: Layout, theme: 'light' | 'dark'): 
     img.data.set(code === OV_DIFFER ? c.differ : c.agree, (y * w + x) * 4);
   }
   canvas.getContext('2d')?.putImageData(img, 0, 0);
-  raster = { key, canvas };
+  raster = { of: o, key, canvas };
   return canvas;
 }
 
@@ -119,7 +85,7 @@ export function drawImportOverlay(
   s: OverlayState,
   v: Viewport,
 ): void {
-  const o = overlay;
+  const o = getImportOverlay();
   if (!o || currentRun().info?.scenarioDigest !== o.scenarioDigest) return;
   const theme = s.palette.theme;
   const c = COLORS[theme];
@@ -137,8 +103,9 @@ export function drawImportOverlay(
   const marks = o.pfns.filter((p) => p >= 0 && p < pages).slice(0, 256);
   for (const pfn of marks) markFrame(ctx, l, v, pfn, c.snp, theme);
   legend(ctx, s, o, c);
-  window.__fractureImportOverlay = {
-    frames: (window.__fractureImportOverlay?.frames ?? 0) + 1,
+  const hooks = testHooks();
+  hooks.importOverlay = {
+    frames: (hooks.importOverlay?.frames ?? 0) + 1,
     step: o.reconcile?.step ?? s.snap.step,
     differ: o.reconcile?.differ ?? 0,
     agree: o.reconcile?.agree ?? 0,

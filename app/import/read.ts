@@ -2,7 +2,7 @@
  * Reading what the user pasted or dropped: files are size-checked before they are read (a
  * 100 MB log never reaches the main thread's memory twice), then parsed in the tools worker.
  */
-import type { ImportResult, PairResult } from '../../src/formats/import/index';
+import type { ImportResult, PairResult } from '../../src/formats/index';
 import { getTools, MAX_INPUT_CHARS, tooBig } from '../tools-client';
 
 export interface Input {

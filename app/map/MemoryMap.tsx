@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { MapLayer } from '../../src/worker/protocol';
+import { testHooks } from '../test-hooks';
 import { Legend } from './Legend';
 import { MapView, type MapViewProps } from './view';
 import './map.css';
@@ -24,13 +25,6 @@ export interface MemoryMapProps {
   animate: boolean;
 }
 
-declare global {
-  interface Window {
-    /** Map handle for benchmarks and tests (bench/map.bench.spec.ts). */
-    __fractureMap?: ReturnType<MapView['debugHandle']>;
-  }
-}
-
 export function MemoryMap(props: MemoryMapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const miniRef = useRef<HTMLCanvasElement>(null);
@@ -46,7 +40,7 @@ export function MemoryMap(props: MemoryMapProps) {
     if (!canvas || !minimap || !tooltip) return;
     const view = new MapView({ canvas, minimap, tooltip }, propsRef.current);
     viewRef.current = view;
-    window.__fractureMap = view.debugHandle();
+    testHooks().map = view.debugHandle();
     return () => {
       view.destroy();
       viewRef.current = null;

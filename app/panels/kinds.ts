@@ -3,7 +3,7 @@
  * engine's (src/machine/outcomes OUTCOME_KINDS); colours are picked to read on light and dark
  * backgrounds and on a grey projector (each also differs in lightness).
  */
-import { OUTCOME_KINDS } from '../../src/machine/outcomes';
+import { OUTCOME_KINDS } from '../../src/worker/protocol';
 
 export { OUTCOME_KINDS };
 

@@ -7,7 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import { CaptionSizers } from '../panels/CaptionSizers';
 import './lecture.css';
-import type { Scenario } from '../../src/scenario/types';
+import type { Scenario } from '../../src/scenario/index';
 import type { RunInfo } from '../../src/worker/protocol';
 import { editScenario } from '../controls/change';
 import { CopyButton } from '../share/CopyButton';

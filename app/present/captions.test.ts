@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../src/scenario/types';
+import type { Scenario } from '../../src/scenario/index';
 import { captionAt, captionStepFrom, withCaption, withoutCaption } from './captions';
 
 const base = { version: 1, captions: [{ step: 4, text: 'four' }] } as unknown as Scenario;

@@ -2,7 +2,7 @@
  * Captions as the lecture walks and edits them: pure functions over the scenario's
  * `captions` ({step, text}, at most one per step, kept sorted by step).
  */
-import type { Caption, Scenario } from '../../src/scenario/types';
+import type { Caption, Scenario } from '../../src/scenario/index';
 
 /** The scenario with `text` as the caption at `step` (added, or replacing the one there). */
 export function withCaption(s: Scenario, step: number, text: string): Scenario {

@@ -4,7 +4,7 @@
  * exploration. Typing in a field keeps its keys.
  */
 import { useEffect } from 'react';
-import type { Caption } from '../../src/scenario/types';
+import type { Caption } from '../../src/scenario/index';
 import { useUi } from '../store';
 import { captionStepFrom } from './captions';
 

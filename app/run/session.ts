@@ -1,44 +1,85 @@
 /**
- * The loaded run: which source it came from, the worker's RunInfo, and the notices a load left
- * (repairs, errors). Engine data, so it lives here and not in the UI store. One load at a time:
- * a newer load makes an older one's answer stale, and stale answers are dropped.
+ * The run session: everything the main thread holds about the loaded run — which source it came
+ * from (and its share link, from the worker), the load in flight, the worker's RunInfo, the
+ * notices a load left, the `#src=` link it came from, the import overlay drawn on its map, and
+ * whether a worker stopped. Engine data, so it lives here and not in the UI store. One load at a
+ * time: a newer load makes an older one's answer stale, and stale answers are dropped. One
+ * generation number, bumped on every accepted load: hooks and the map key their caches on it.
  *
  * Loads are progressive: the worker answers once the step to show is computed and runs the rest
  * in the background; until it is done, the session asks for its progress a few times a second
  * and updates RunInfo (series, marks, computed) and the store's computed step.
  */
 import { useSyncExternalStore } from 'react';
-import { DEFAULT_PRESET } from '../../src/scenario/presets';
-import type { LoadOptions, LoadResult, RunInfo, ViewState } from '../../src/worker/protocol';
-import { readCompareParams } from '../compare/compare-url';
-import { defaultB } from '../compare/sides';
-import { getEngine, prefetchSnapshot, takeEarlyLoad } from '../engine-client';
+import { DEFAULT_PRESET } from '../../src/scenario/index';
+import type {
+  LoadOptions,
+  LoadResult,
+  RunInfo,
+  RunSource,
+  ViewState,
+} from '../../src/worker/protocol';
+import { explorer, getEngine, prefetchSnapshot, publishRun, takeEarlyLoad } from '../engine-client';
 import { useUi } from '../store';
-import { loadSourceOf, type RunSource, sourceOfFragment } from '../url';
-import { compareNotice, fragmentNotice, type NoticeText, stepPastEnd } from './link-notices';
+import { toolsClient } from '../tools-client';
+import { fragmentNotice, type NoticeText, repairNotice } from './link-notices';
 
 export interface Notice extends NoticeText {
   id: number;
 }
 
+export interface SrcError {
+  url: string;
+  title: string;
+  messages: string[];
+}
+
+/** What an import puts on the memory map (drawn by app/import/map-overlay.ts). */
+export interface ImportOverlay {
+  /** RunInfo.scenarioDigest of the run it was made for. */
+  scenarioDigest: string;
+  /** What was imported, for the legend ("ptdump", "SEV-SNP RMP messages"). */
+  title: string;
+  /** Reconcile: the model's step, and OV_* per 2 MiB region (null: no reconcile). */
+  reconcile: { step: number; regions: Uint8Array; agree: number; differ: number } | null;
+  /** SEV-SNP: frames named by the messages (each drawn with its 2 MiB region). */
+  pfns: number[];
+}
+
 export interface RunState {
   source: RunSource | null;
+  /** The share fragment's source part for `source` (the worker encodes it). */
+  link: string | null;
   /** What is being loaded right now (shown by the controls until it lands). */
   pending: RunSource | null;
   info: RunInfo | null;
   loading: boolean;
   notices: Notice[];
-  /** Bumped on every completed load; hooks key their caches on it. */
+  /** Bumped on every accepted load; hooks key their caches on it. */
   generation: number;
+  /** The `#src=` URL the run came from, while `source` is the scenario that file became. */
+  src: { url: string; source: RunSource } | null;
+  srcError: SrcError | null;
+  importOverlay: ImportOverlay | null;
+  /** Why the engine worker stopped (the app shows it with a way to reload the run). */
+  engineFailure: string | null;
+  /** Why the tools worker stopped. */
+  toolsFailure: string | null;
 }
 
 let state: RunState = {
   source: null,
+  link: null,
   pending: null,
   info: null,
   loading: false,
   notices: [],
   generation: 0,
+  src: null,
+  srcError: null,
+  importOverlay: null,
+  engineFailure: null,
+  toolsFailure: null,
 };
 const listeners = new Set<() => void>();
 let loadSeq = 0;
@@ -49,18 +90,22 @@ function setState(patch: Partial<RunState>): void {
   for (const l of listeners) l();
 }
 
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+
 export function useRun(): RunState {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => state,
-  );
+  return useSyncExternalStore(subscribe, () => state);
 }
 
 export function getRun(): RunState {
   return state;
+}
+
+/** A part of the session, re-rendering only when that part changes. */
+export function useRunPart<T>(pick: (s: RunState) => T): T {
+  return useSyncExternalStore(subscribe, () => pick(state));
 }
 
 function notice(tone: Notice['tone'], title: string, messages: string[], brief = title): Notice {
@@ -71,6 +116,87 @@ const noticeOf = (n: NoticeText): Notice => ({ id: ++noticeSeq, ...n });
 
 export function dismissNotice(id: number): void {
   setState({ notices: state.notices.filter((n) => n.id !== id) });
+}
+
+// ---- the import overlay and the `#src=` link -------------------------------------------------
+
+export function setImportOverlay(o: ImportOverlay | null): void {
+  setState({ importOverlay: o });
+}
+
+export function getImportOverlay(): ImportOverlay | null {
+  return state.importOverlay;
+}
+
+export function useImportOverlay(): ImportOverlay | null {
+  return useRunPart((s) => s.importOverlay);
+}
+
+/** The URL the current run came from, when it came from a `#src=` link. */
+export function getSrcLink(): string | null {
+  const { src, source } = state;
+  return src !== null && src.source === source ? src.url : null;
+}
+
+/** A `#src=` link is being opened: its URL and the source its file became (or null: it failed). */
+export function setSrcLink(src: RunState['src'], srcError: SrcError | null = null): void {
+  setState({ src, srcError });
+}
+
+export function dismissSrcError(): void {
+  setState({ srcError: null });
+}
+
+// ---- worker failures -------------------------------------------------------------------------
+
+explorer.subscribe((reason) => {
+  if (reason === null) return;
+  // Whatever was in flight is gone with the worker: drop its answers and stop waiting.
+  loadSeq++;
+  useUi.getState().setPlaying(false);
+  setState({ engineFailure: reason, loading: false, pending: null });
+});
+toolsClient.subscribe((reason) => setState({ toolsFailure: reason }));
+
+/** A new engine worker, and the run loaded again from the same source at the same view. */
+export async function reloadRun(): Promise<void> {
+  explorer.restart();
+  setState({ engineFailure: null });
+  const ui = useUi.getState();
+  const view: ViewState = { step: ui.step, layer: ui.layer };
+  if (ui.zoom) view.zoom = ui.zoom;
+  if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
+  if (state.source) await loadSource(state.source, view);
+  else await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, linkView({}));
+}
+
+/** A new tools worker (the import or sweep that failed can be tried again). */
+export function restartTools(): void {
+  toolsClient.restart();
+  setState({ toolsFailure: null });
+}
+
+// ---- loading ---------------------------------------------------------------------------------
+
+let firstRunNotice: ((info: RunInfo) => NoticeText | null) | null = null;
+
+/**
+ * A check of the page's first run that belongs to another part (compare's link parameters,
+ * app/compare/compare-notice.ts): the entry registers it, so the session imports nothing of it.
+ */
+export function setFirstRunNotice(check: (info: RunInfo) => NoticeText | null): void {
+  firstRunNotice = check;
+}
+
+/** The view a link carries: step, layer, zoom (unless the whole host) and selection. */
+export function currentView(hostBytes: number): ViewState {
+  const ui = useUi.getState();
+  const view: ViewState = { step: ui.step, layer: ui.layer };
+  // The whole host is the default view: a link needs no zoom for it.
+  const whole = ui.zoom !== null && ui.zoom.start <= 0 && ui.zoom.end >= hostBytes;
+  if (ui.zoom && !whole) view.zoom = ui.zoom;
+  if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
+  return view;
 }
 
 /** How often a running run's progress is fetched (series and marks are redrawn this often). */
@@ -85,32 +211,38 @@ function applyView(view: ViewState, info: RunInfo): void {
   ui.selectPfn(view.sel ?? null);
 }
 
-function accept(r: LoadResult, info: RunInfo, source: RunSource, notices: Notice[]): void {
+/** An accepted run: the one place the generation is bumped and published. */
+function publish(info: RunInfo, patch: Partial<RunState>): void {
+  const generation = state.generation + 1;
+  publishRun({ generation, info });
+  setState({ ...patch, info, generation });
+}
+
+function accept(r: LoadResult, info: RunInfo, notices: Notice[]): void {
   const ui = useUi.getState();
   ui.suggestSpeed(info.steps);
   // The first run of the page: no map is mounted yet to ask for its snapshot; ask now, so the
   // worker builds it while React renders everything around the map.
   if (state.info === null && (r.view.layer ?? ui.layer) !== 'guest') {
     const step = r.view.step ?? ui.step;
-    prefetchSnapshot(Math.max(0, Math.min(info.computed, Math.round(step) || 0)));
+    const first = Math.max(0, Math.min(info.computed, Math.round(step) || 0));
+    prefetchSnapshot(first, state.generation + 1);
   }
-  // The page's first run: a compare link's B parameters are read once, by compare, now.
-  const compare = state.info === null ? readCompareParams(window.location.search) : null;
-  if (compare) {
-    const n = compareNotice(window.location.search, defaultB(info, compare));
+  // The page's first run: what the page's own parameters say about it (a compare link's B).
+  if (state.info === null) {
+    const n = firstRunNotice?.(info) ?? null;
     if (n) notices.push(noticeOf(n));
   }
   ui.setPlaying(false);
   ui.selectOutcome(null);
   if (ui.guestIndex >= info.guests.length) ui.setGuestIndex(0);
   applyView(r.view, info);
-  setState({
-    source,
+  publish(info, {
+    source: r.source?.source ?? null,
+    link: r.source?.link ?? null,
     pending: null,
-    info,
     loading: false,
     notices: [...state.notices, ...notices],
-    generation: state.generation + 1,
   });
   followProgress();
 }
@@ -151,6 +283,16 @@ export function linkView(view: ViewState): ViewState {
 const progressive = (view: ViewState | undefined): LoadOptions =>
   view?.step !== undefined ? { progressive: true, step: view.step } : { progressive: true };
 
+/** A load's answer, or null when the worker stopped meanwhile (the failure state says so). */
+async function answer(p: Promise<LoadResult>): Promise<LoadResult | null> {
+  try {
+    return await p;
+  } catch (e) {
+    if (explorer.failed !== null) return null;
+    throw e;
+  }
+}
+
 /** Startup and hand-edited links: a fragment, or the default preset when there is none. */
 export async function loadFragment(fragment: string): Promise<void> {
   if (fragment === '') {
@@ -158,21 +300,17 @@ export async function loadFragment(fragment: string): Promise<void> {
     return;
   }
   const seq = ++loadSeq;
-  const guess = sourceOfFragment(fragment, null);
-  setState({ loading: true, pending: guess.kind === 'preset' ? guess : null });
-  const r = await (takeEarlyLoad(fragment) ??
-    getEngine().load({ kind: 'fragment', fragment }, { progressive: true }));
-  if (seq !== loadSeq) return;
+  setState({ loading: true, pending: null });
+  const r = await answer(
+    takeEarlyLoad(fragment) ??
+      getEngine().load({ kind: 'fragment', fragment }, { progressive: true }),
+  );
+  if (seq !== loadSeq || r === null) return;
   const notices: Notice[] = [];
-  const n = fragmentNotice(fragment, r);
+  const n = fragmentNotice(r);
   if (n) notices.push(noticeOf(n));
   if (r.ok && r.info) {
-    accept(
-      { ...r, view: linkView(r.view) },
-      r.info,
-      sourceOfFragment(fragment, r.info.scenario),
-      notices,
-    );
+    accept({ ...r, view: linkView(r.view) }, r.info, notices);
     return;
   }
   const why = r.errors.length > 0 ? r.errors : ['the link holds no scenario'];
@@ -192,32 +330,28 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
   const previous = state.source;
   setState({ loading: true, pending: source });
   const want = view ?? { step: useUi.getState().step };
-  const r = await getEngine().load(loadSourceOf(source), progressive(want));
-  if (seq !== loadSeq) return false;
+  const r = await answer(getEngine().load(source, progressive(want)));
+  if (seq !== loadSeq || r === null) return false;
   const notices: Notice[] = [];
-  const repairs = [...r.repairs];
-  // A link's view (a `#src=` link's) past the run's end: the seek below clamps it; say so.
-  if (view?.step !== undefined && r.info && view.step > r.info.steps)
-    repairs.push(stepPastEnd(view.step, r.info.steps));
-  if (repairs.length > 0) {
-    const title = 'The scenario was repaired';
-    notices.push(notice('warning', title, repairs, `${title}: ${repairs.join('; ')}`));
-  }
+  const n = repairNotice(r, view?.step);
+  if (n) notices.push(noticeOf(n));
   if (r.ok && r.info) {
     const ui = useUi.getState();
     const keep: ViewState = { step: ui.step, layer: ui.layer };
     if (ui.zoom) keep.zoom = ui.zoom;
-    accept({ ...r, view: view ?? keep }, r.info, source, notices);
+    // The caller's very object stays the source (a `#src=` link is known by it).
+    const resolved = r.source ? { ...r.source, source } : null;
+    accept({ ...r, view: view ?? keep, source: resolved }, r.info, notices);
     return true;
   }
   notices.push(notice('error', 'That change cannot run; the previous scenario is kept', r.errors));
   setState({ notices: [...state.notices, ...notices], loading: false, pending: null });
   if (previous) {
     // The worker replaced its run with the failed one; put the previous one back.
-    const again = await getEngine().load(loadSourceOf(previous), progressive(want));
-    if (seq === loadSeq && again.ok && again.info) {
+    const again = await answer(getEngine().load(previous, progressive(want)));
+    if (seq === loadSeq && again?.ok && again.info) {
       useUi.getState().setComputed(again.info.computed);
-      setState({ info: again.info, source: previous, generation: state.generation + 1 });
+      publish(again.info, { source: previous });
       followProgress();
     }
   }

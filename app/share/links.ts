@@ -4,8 +4,7 @@
  * The page address never carries the embed's query options unless asked for.
  */
 import type { ViewState } from '../../src/worker/protocol';
-import { getRun } from '../run/session';
-import { currentView } from '../run/useUrlSync';
+import { currentView, getRun } from '../run/session';
 import { fragmentOf } from '../url';
 import { getSrcLink, srcFragment } from './src-link';
 
@@ -27,8 +26,8 @@ export function pageBase(query = ''): string {
 export function fragmentFor(view: ViewState): string {
   const src = getSrcLink();
   if (src !== null) return srcFragment(src, view);
-  const { source } = getRun();
-  return source ? fragmentOf(source, view) : '';
+  const { link } = getRun();
+  return link !== null ? fragmentOf(link, view) : '';
 }
 
 /** The current view as the user sees it. */

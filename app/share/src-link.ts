@@ -4,45 +4,25 @@
  * makes, and only to the URL in the link. Fetch, JSON and validation failures are shown, and the
  * default preset opens so the app keeps working.
  */
-import { useSyncExternalStore } from 'react';
-import { DEFAULT_PRESET } from '../../src/scenario/presets';
-import type { ViewState } from '../../src/worker/protocol';
-import { dismissNotice, getRun, linkView, loadSource } from '../run/session';
+import { DEFAULT_PRESET } from '../../src/scenario/index';
+import type { RunSource, ViewState } from '../../src/worker/protocol';
+import {
+  dismissNotice,
+  getRun,
+  linkView,
+  loadSource,
+  type SrcError,
+  setSrcLink,
+  useRunPart,
+} from '../run/session';
 import { MAP_LAYERS } from '../url';
 
-export interface SrcError {
-  url: string;
-  title: string;
-  messages: string[];
-}
-
-let srcLink: string | null = null;
-/** The run source the `#src=` file became; any other load (a preset, an edit) ends the link. */
-let srcSource: unknown = null;
-let error: SrcError | null = null;
-const listeners = new Set<() => void>();
-const emit = () => {
-  for (const l of listeners) l();
-};
-
-/** The URL the current run came from, when it came from a `#src=` link. */
-export function getSrcLink(): string | null {
-  return srcLink !== null && getRun().source === srcSource ? srcLink : null;
-}
+// The link's state is the run session's (its URL, the source its file became, its error): any
+// other load (a preset, an edit) replaces the source and so ends the link.
+export { dismissSrcError, getSrcLink, type SrcError } from '../run/session';
 
 export function useSrcError(): SrcError | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => error,
-  );
-}
-
-export function dismissSrcError(): void {
-  error = null;
-  emit();
+  return useRunPart((s) => s.srcError);
 }
 
 /** Is this fragment a `#src=` link? */
@@ -87,9 +67,7 @@ export function checkSrcUrl(raw: string): { ok: true; url: string } | { ok: fals
 }
 
 function fail(url: string, title: string, messages: string[]): void {
-  srcLink = null;
-  error = { url, title, messages };
-  emit();
+  setSrcLink(null, { url, title, messages });
   // Keep whatever is loaded; open the default preset only when nothing is.
   if (getRun().source === null)
     void loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, { step: 0 });
@@ -133,14 +111,11 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
     fail(url, 'The file is not valid JSON', [String(e instanceof Error ? e.message : e)]);
     return;
   }
-  srcLink = url;
-  error = null;
-  emit();
   const before = getRun().notices.length;
   // The session keeps this very object as its source; set before loading so the first URL
   // write after the load already keeps the short `#src=` form.
-  const source = { kind: 'scenario' as const, scenario: json };
-  srcSource = source;
+  const source: RunSource = { kind: 'scenario', scenario: json };
+  setSrcLink({ url, source });
   // A new link's view: what it does not give takes its default (not the previous run's).
   const ok = await loadSource(source, linkView(view));
   if (ok) return;

@@ -1,7 +1,7 @@
 /**
  * The map's geometry (app/map/geometry.ts): a 2 MiB tile is 16 × 32 cells of 4 KiB, tiles sit
  * 32 to a row inside a 1 GiB block; world units are cells. The map exposes its d3-zoom transform
- * as window.__fractureMap for tests and benchmarks.
+ * as window.__fracture.map for tests and benchmarks (helpers/hooks.ts).
  */
 export const TILE_W = 16;
 export const TILE_H = 32;

@@ -62,8 +62,8 @@ describe('EngineHost.load', () => {
     const r = new EngineHost().load({ kind: 'fragment', fragment: '#v=1&s=AAAA&step=3' });
     expect(r.ok).toBe(true);
     expect(r.info?.title).toContain('2021');
-    expect(r.repairs.some((x) => x.includes('deflate data'))).toBe(true);
-    expect(r.repairs.at(-1)).toContain('default preset "thread-2021"');
+    expect(r.repairs.some((x) => x.text.includes('deflate data'))).toBe(true);
+    expect(r.repairs.at(-1)?.text).toContain('default preset "thread-2021"');
     expect(r.view).toEqual({});
   });
 
@@ -75,7 +75,7 @@ describe('EngineHost.load', () => {
     const r = new EngineHost().load({ kind: 'fragment', fragment: frag });
     expect(r.ok).toBe(true);
     expect(r.repairs.length).toBeGreaterThan(0);
-    expect(r.repairs.join('\n')).toContain('backing');
+    expect(r.repairs.map((x) => x.text).join('\n')).toContain('backing');
     expect(r.view.step).toBe(4);
   });
 
@@ -320,7 +320,7 @@ describe('EngineHost: a link to a step past the end', () => {
     const h = new EngineHost();
     const r = h.load({ kind: 'fragment', fragment: '#preset=thread-2021&step=99999' });
     expect(r.view.step).toBe(9);
-    expect(r.repairs.join('\n')).toContain(
+    expect(r.repairs.map((x) => x.text).join('\n')).toContain(
       'step=99999: the run has 9 steps; opened at its last step',
     );
     expect(h.load({ kind: 'fragment', fragment: '#preset=thread-2021&step=9' }).repairs).toEqual(

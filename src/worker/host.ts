@@ -23,6 +23,7 @@ import {
   type PackedEvents,
   parseScenario,
   type Scenario,
+  type ScenarioError,
   type ShareSource,
   scenarioDigest,
 } from '../scenario/index';
@@ -42,6 +43,7 @@ import {
   type OutcomeMarks,
   type OutcomeRow,
   PROTOCOL_VERSION,
+  type Repair,
   type RuleInfo,
   type RunInfo,
   type RunProgress,
@@ -49,6 +51,7 @@ import {
   stepPastEndRepair,
   type ViewState,
 } from './protocol';
+import { resolvedSource } from './resolved-source';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
 
 /** The same calls as EngineApi, answered synchronously. */
@@ -108,7 +111,7 @@ type Prepared =
       /** The scenario before the overrides (for what the run says about itself). */
       base: Scenario;
       view: ViewState;
-      repairs: string[];
+      repairs: Repair[];
     }
   | { ok: false; errors: string[] };
 
@@ -135,11 +138,25 @@ export class EngineHost implements EngineSync {
       prepared = { ok: false, errors: [`could not read the scenario (internal error: ${e})`] };
     }
     if (!prepared.ok)
-      return { ok: false, errors: prepared.errors, repairs: [], view: {}, info: null };
+      return {
+        ok: false,
+        errors: prepared.errors,
+        repairs: [],
+        view: {},
+        info: null,
+        source: null,
+      };
     const events = (prepared.scenario.workload?.steps ?? 0) + prepared.scenario.events.length;
     if (events > MAX_WORKER_EVENTS) {
       const error = `the scenario has ${events.toLocaleString('en-US')} events; the browser runs at most ${MAX_WORKER_EVENTS.toLocaleString('en-US')} — run it with the CLI (npm run sim -- run <file>)`;
-      return { ok: false, errors: [error], repairs: prepared.repairs, view: {}, info: null };
+      return {
+        ok: false,
+        errors: [error],
+        repairs: prepared.repairs,
+        view: {},
+        info: null,
+        source: null,
+      };
     }
     const view = { ...prepared.view };
     try {
@@ -157,7 +174,14 @@ export class EngineHost implements EngineSync {
     } catch (e) {
       this.run = null;
       const error = `the engine failed while running the scenario (internal error: ${e})`;
-      return { ok: false, errors: [error], repairs: prepared.repairs, view: {}, info: null };
+      return {
+        ok: false,
+        errors: [error],
+        repairs: prepared.repairs,
+        view: {},
+        info: null,
+        source: null,
+      };
     }
     const run = this.run;
     const repairs = [...prepared.repairs];
@@ -168,7 +192,8 @@ export class EngineHost implements EngineSync {
     const p = this.progress()!;
     run.info = { ...run.info, series: p.series, marks: p.marks, computed: p.computed };
     run.info.runMs = p.runMs;
-    return { ok: true, errors: [], repairs, view, info: run.info };
+    const resolved = resolvedSource(source, prepared.share, prepared.overrides, run.info.scenario);
+    return { ok: true, errors: [], repairs, view, info: run.info, source: resolved };
   }
 
   // ---- progressive runs -----------------------------------------------------------------------
@@ -521,7 +546,7 @@ function prepare(source: LoadSource): Prepared {
       overrides: {},
       base: r.scenario,
       view: {},
-      repairs: r.warnings,
+      repairs: r.warnings.map((text) => ({ code: 'scenario-warning', text })),
     };
   }
   if (source.kind === 'preset') {
@@ -552,21 +577,32 @@ function prepare(source: LoadSource): Prepared {
   return prepareFragment(source.fragment);
 }
 
+/** A decoding error as a repair: an unknown preset carries its name (JSON-shown by the decoder). */
+function linkErrorRepair(e: ScenarioError): Repair {
+  if (e.path !== 'preset') return { code: 'link-invalid', text: e.message };
+  const value = e.value.replace(/^"/, '').replace(/("|\.\.\.)$/, '');
+  return { code: 'preset-unknown', text: e.message, value };
+}
+
 /** A share link never fails to open: broken parts are repaired or replaced, and said so. */
 function prepareFragment(fragment: string): Prepared {
   const d = decodeShareFragment(fragment);
-  const repairs = [...d.repairs];
+  const repairs: Repair[] = d.repairs.map((text) => ({ code: 'link-repaired', text }));
   const { kernel, backing, layer, ...rest } = d.view;
   const view: ViewState = { ...rest };
   if (layer === 'direct-map' || layer === 'vmm' || layer === 'rmp' || layer === 'guest')
     view.layer = layer;
   else if (layer !== undefined)
-    repairs.push(`parameter layer="${layer}": not a map layer, ignored`);
+    repairs.push({
+      code: 'layer-ignored',
+      text: `parameter layer="${layer}": not a map layer, ignored`,
+    });
   if (d.scenario !== undefined) {
     if (d.errors.length > 0)
-      repairs.unshift(
-        `the link's scenario had ${d.errors.length} problem(s): ${d.errors.map((e) => e.message).join('; ')}`,
-      );
+      repairs.unshift({
+        code: 'link-invalid',
+        text: `the link's scenario had ${d.errors.length} problem(s): ${d.errors.map((e) => e.message).join('; ')}`,
+      });
     const overrides: Run['overrides'] = {};
     if (kernel !== undefined) overrides.kernel = kernel;
     if (backing !== undefined) overrides.backing = backing;
@@ -578,10 +614,11 @@ function prepareFragment(fragment: string): Prepared {
   const fallback = loadPreset(DEFAULT_PRESET);
   if (!fallback.ok) return { ok: false, errors: fallback.errors.map((e) => e.message) };
   if (d.errors.length > 0) {
-    repairs.unshift(...d.errors.map((e) => e.message));
-    repairs.push(
-      `the link could not be used: opened the default preset "${DEFAULT_PRESET}" instead`,
-    );
+    repairs.unshift(...d.errors.map(linkErrorRepair));
+    repairs.push({
+      code: 'link-unusable',
+      text: `the link could not be used: opened the default preset "${DEFAULT_PRESET}" instead`,
+    });
     return {
       ok: true,
       scenario: fallback.scenario,

@@ -1,17 +1,33 @@
 /**
- * The one message protocol between the UI thread and the engine worker. Both sides import only
- * this file's types (and the pure helpers below); comlink carries the calls. The UI never walks
- * engine objects: it gets compact snapshots (typed arrays, transferred) and plain rows.
+ * The one declaration of everything the app may call or read from the engine: the engine
+ * worker's API (EngineApi), the tools worker's (ToolsApi), and the values they answer with.
+ * worker.ts, tools-worker.ts and the app's clients derive their types from here; comlink carries
+ * the calls. The UI never walks engine objects: it gets compact snapshots (typed arrays,
+ * transferred) and plain rows.
  *
  * Bump PROTOCOL_VERSION when a call changes shape.
  */
+import type {
+  ConversionEvent,
+  ImportOptions,
+  ImportResult,
+  PairResult,
+} from '../formats/import/index';
+import type { MeminfoComparison, RegionReconcile } from '../formats/import/reconcile';
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import type { Backing, KernelDesign } from '../machine/events';
+import type { Scenario } from '../scenario/types';
 import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
+import type { SweepCell } from '../sim/sweep';
 import type { SeriesColumn } from '../sim/timeline';
+import type { ReportRequest, ReportResult } from './report';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
+export { MAX_INPUT_CHARS } from '../formats/import/common';
+// The vocabularies the controls and the log offer (plain arrays, no engine code behind them).
+export { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
+export { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
 export type {
   Backing,
   KernelDesign,
@@ -23,11 +39,53 @@ export type {
   ZenGeneration,
 };
 
+/** A run's source in the form the controls edit: a preset (with overrides) or a scenario. */
+export type RunSource =
+  | { kind: 'preset'; preset: string; kernel?: KernelDesign; backing?: Backing }
+  | { kind: 'scenario'; scenario: unknown };
+
 /** What to load: a share-URL fragment, a scenario object (parsed JSON), or a preset name. */
-export type LoadSource =
-  | { kind: 'fragment'; fragment: string }
-  | { kind: 'scenario'; scenario: unknown }
-  | { kind: 'preset'; preset: string; kernel?: KernelDesign; backing?: Backing };
+export type LoadSource = { kind: 'fragment'; fragment: string } | RunSource;
+
+/**
+ * What a load resolved its source to. The worker decodes share fragments (the main thread never
+ * does): a link naming a preset that needed no repair stays that preset with its overrides;
+ * any other link is the scenario the engine ran.
+ */
+export interface ResolvedSource {
+  source: RunSource;
+  /**
+   * The share fragment's source part, `#preset=…&kernel=…&backing=…` or `#v=1&s=…`: the app
+   * appends the view (shareFragmentOf), so the scenario codec stays in the worker.
+   */
+  link: string;
+}
+
+/**
+ * Why a load changed what it was given, one code per kind of repair (the app classifies by code;
+ * the text is for people). link-repaired: the share-link decoder fixed or ignored part of the
+ * link; link-invalid: the link's scenario had errors (repaired around); preset-unknown: the
+ * link's preset does not exist; link-unusable: nothing usable, the default preset opened;
+ * layer-ignored: not a map layer; scenario-warning: a scenario's ignored fields;
+ * step-past-end: the view's step is past the run's end, opened at its last step.
+ */
+export const REPAIR_CODES = [
+  'link-repaired',
+  'link-invalid',
+  'preset-unknown',
+  'link-unusable',
+  'layer-ignored',
+  'scenario-warning',
+  'step-past-end',
+] as const;
+export type RepairCode = (typeof REPAIR_CODES)[number];
+
+export interface Repair {
+  code: RepairCode;
+  text: string;
+  /** The value the repair is about, as written (the preset name of preset-unknown). */
+  value?: string;
+}
 
 /** View state carried in share links (all optional). */
 export interface ViewState {
@@ -141,9 +199,11 @@ export interface LoadResult {
   /** Human messages: what is wrong (ok false) — each names the field, value and what is allowed. */
   errors: string[];
   /** What was repaired or dropped to make a broken link load (never silent). */
-  repairs: string[];
+  repairs: Repair[];
   view: ViewState;
   info: RunInfo | null;
+  /** The source the run came from (null when ok is false). */
+  source: ResolvedSource | null;
 }
 
 /**
@@ -292,8 +352,14 @@ export interface EngineApi {
   snapshot(step: number): Promise<MapSnapshot>;
   /** 512 cell codes per region for regions [firstRegion, firstRegion + count) at a step. */
   cells(step: number, firstRegion: number, count: number): Promise<Uint8Array>;
+  /** 512 cell codes for each listed host region (at most 4096): the map asks for what it shows. */
+  cellsAt(step: number, regions: readonly number[]): Promise<Uint8Array>;
   /** Per-guest GPA-order view: 512 codes per GPA chunk for chunks [first, first + count). */
   guestCells(step: number, guest: number, firstChunk: number, count: number): Promise<Uint8Array>;
+  /** 512 cell codes for each listed GPA chunk of one guest (at most 4096). */
+  guestCellsAt(step: number, guest: number, chunks: readonly number[]): Promise<Uint8Array>;
+  /** A guest's GPA space summarised per 2 MiB chunk, in MapSnapshot form (transferred). */
+  guestSnapshot(step: number, guest: number): Promise<MapSnapshot>;
   stepView(step: number): Promise<StepView>;
   /** The views at a step and at the step before it (null at step 0), for deltas. */
   stepViews(step: number): Promise<{ view: StepView; prev: StepView | null }>;
@@ -320,6 +386,73 @@ export interface EngineApi {
  * The repair a load reports for a view's step past the end of its run (the engine for a link's
  * step, the app for a `#src=` link's): one wording wherever it is said.
  */
-export function stepPastEndRepair(step: number, steps: number): string {
-  return `parameter step=${step}: the run has ${steps.toLocaleString('en-US')} steps; opened at its last step`;
+export function stepPastEndRepair(step: number, steps: number): Repair {
+  const text = `parameter step=${step}: the run has ${steps.toLocaleString('en-US')} steps; opened at its last step`;
+  return { code: 'step-past-end', text };
+}
+
+const hexAddr = (n: number) => `0x${n.toString(16)}`;
+
+/**
+ * A share fragment: a resolved source's link with a view's parameters, in the order and form
+ * encodeShareFragment writes them (src/scenario/url.ts; the two are tested equal).
+ */
+export function shareFragmentOf(link: string, view: ViewState): string {
+  let f = link;
+  if (view.step !== undefined && view.step > 0) f += `&step=${view.step}`;
+  if (view.zoom !== undefined) f += `&zoom=${hexAddr(view.zoom.start)}-${hexAddr(view.zoom.end)}`;
+  if (view.layer !== undefined && view.layer !== 'direct-map')
+    f += `&layer=${encodeURIComponent(view.layer)}`;
+  if (view.sel !== undefined) f += `&sel=${hexAddr(view.sel)}`;
+  return f;
+}
+
+// ---- the tools worker (tools-host.ts behind tools-worker.ts) -------------------------------------
+
+export const TOOLS_PROTOCOL_VERSION = 1;
+
+/** A scenario to work on: the explorer's current one (RunInfo.scenario) or a preset. */
+export type ToolsSource =
+  | { kind: 'scenario'; scenario: unknown }
+  | { kind: 'preset'; preset: string };
+
+export type SweepRow = SweepCell;
+
+export type SweepResult = { ok: true; rows: SweepRow[] } | { ok: false; errors: string[] };
+
+export type ReconcileResult =
+  | {
+      ok: true;
+      format: 'ptdump' | 'meminfo';
+      step: number;
+      /** Totals comparison (always present). */
+      meminfo: MeminfoComparison;
+      /** Region by region, when the import carries a layout (ptdump). */
+      regions: Omit<RegionReconcile, 'status' | 'meminfo'> | null;
+      /**
+       * Per 2 MiB region, for the map overlay: 0 unmapped on both sides, 1 agree, 2 differ
+       * (null without a layout). Region r covers physical [r × 2 MiB, (r + 1) × 2 MiB).
+       */
+      overlay: Uint8Array | null;
+    }
+  | { ok: false; errors: string[] };
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** Structured-cloneable progress callback (comlink proxies it across the worker boundary). */
+export type Progress = (done: number, total: number, label: string) => void;
+
+/** The tools worker's calls, answered synchronously by ToolsHost (comlink makes them async). */
+export interface ToolsApi {
+  protocolVersion(): number;
+  sweep(source: ToolsSource, onProgress?: Progress): SweepResult;
+  importText(text: string, opts?: ImportOptions): ImportResult;
+  importPair(before: string, after: string, opts?: ImportOptions): PairResult;
+  reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
+  /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
+  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
+  /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
+  withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
+  /** The 80-column mailing-list report at a step (report.ts). */
+  report(req: ReportRequest): ReportResult;
 }

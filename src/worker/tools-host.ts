@@ -18,8 +18,6 @@ import {
   type PairResult,
 } from '../formats/import/index';
 import {
-  type MeminfoComparison,
-  type RegionReconcile,
   RL_NONE,
   reconcileDirectMap,
   reconcileMeminfo,
@@ -38,56 +36,29 @@ import {
 } from '../scenario/index';
 import type { ScenarioEvent } from '../scenario/types';
 import { metricsOf } from '../sim/metrics';
-import { type SweepCell, sweepCell } from '../sim/sweep';
+import { sweepCell } from '../sim/sweep';
+import {
+  type Progress,
+  type ReconcileResult,
+  type ScenarioResult,
+  type SweepResult,
+  type SweepRow,
+  TOOLS_PROTOCOL_VERSION,
+  type ToolsApi,
+  type ToolsSource,
+} from './protocol';
 import { buildReport, type ReportRequest, type ReportResult } from './report';
 
-export const TOOLS_PROTOCOL_VERSION = 1;
-export { MAX_INPUT_CHARS };
-
-/** A scenario to work on: the explorer's current one (RunInfo.scenario) or a preset. */
-export type ToolsSource =
-  | { kind: 'scenario'; scenario: unknown }
-  | { kind: 'preset'; preset: string };
-
-export type SweepRow = SweepCell;
-
-export type SweepResult = { ok: true; rows: SweepRow[] } | { ok: false; errors: string[] };
-
-export type ReconcileResult =
-  | {
-      ok: true;
-      format: 'ptdump' | 'meminfo';
-      step: number;
-      /** Totals comparison (always present). */
-      meminfo: MeminfoComparison;
-      /** Region by region, when the import carries a layout (ptdump). */
-      regions: Omit<RegionReconcile, 'status' | 'meminfo'> | null;
-      /**
-       * Per 2 MiB region, for the map overlay: 0 unmapped on both sides, 1 agree, 2 differ
-       * (null without a layout). Region r covers physical [r × 2 MiB, (r + 1) × 2 MiB).
-       */
-      overlay: Uint8Array | null;
-    }
-  | { ok: false; errors: string[] };
-
-export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
-
-/** Structured-cloneable progress callback (comlink proxies it across the worker boundary). */
-export type Progress = (done: number, total: number, label: string) => void;
-
-export interface ToolsApi {
-  protocolVersion(): number;
-  sweep(source: ToolsSource, onProgress?: Progress): SweepResult;
-  importText(text: string, opts?: ImportOptions): ImportResult;
-  importPair(before: string, after: string, opts?: ImportOptions): PairResult;
-  reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
-  /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
-  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
-  /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
-  withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
-  /** The 80-column mailing-list report at a step (report.ts). */
-  report(req: ReportRequest): ReportResult;
-}
+export type {
+  Progress,
+  ReconcileResult,
+  ScenarioResult,
+  SweepResult,
+  SweepRow,
+  ToolsApi,
+  ToolsSource,
+} from './protocol';
+export { MAX_INPUT_CHARS, TOOLS_PROTOCOL_VERSION };
 
 function resolve(source: ToolsSource): ScenarioResult {
   const r = source.kind === 'preset' ? loadPreset(source.preset) : parseScenario(source.scenario);

@@ -55,7 +55,7 @@ const buffersOf = (series: SeriesData, marks: OutcomeMarks): ArrayBufferLike[] =
   return buffers;
 };
 
-const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnapshot'> = {
+const api: EngineApi = {
   protocolVersion: () => host.protocolVersion(),
   load: async (source, options) => {
     const r = host.load(source, options);
@@ -71,10 +71,10 @@ const api: EngineApi & Pick<EngineHost, 'cellsAt' | 'guestCellsAt' | 'guestSnaps
   },
   snapshot: async (step) => moveSnapshot(host.snapshot(step)),
   cells: async (step, first, count) => moveBytes(host.cells(step, first, count)),
-  cellsAt: (step, regions) => moveBytes(host.cellsAt(step, regions)),
+  cellsAt: async (step, regions) => moveBytes(host.cellsAt(step, regions)),
   guestCells: async (step, g, first, count) => moveBytes(host.guestCells(step, g, first, count)),
-  guestCellsAt: (step, g, chunks) => moveBytes(host.guestCellsAt(step, g, chunks)),
-  guestSnapshot: (step, g) => moveSnapshot(host.guestSnapshot(step, g)),
+  guestCellsAt: async (step, g, chunks) => moveBytes(host.guestCellsAt(step, g, chunks)),
+  guestSnapshot: async (step, g) => moveSnapshot(host.guestSnapshot(step, g)),
   stepView: async (step) => host.stepView(step),
   stepViews: async (step) => host.stepViews(step),
   outcomes: async (q) => host.outcomes(q),

@@ -4,32 +4,19 @@
  * the user edits by hand or pastes (hashchange).
  */
 import { useEffect } from 'react';
-import type { ViewState } from '../../src/worker/protocol';
-import { isEmbed } from '../embed/options';
-import { fragmentFor } from '../share/links';
-import { isSrcFragment, loadSrcFragment } from '../share/src-link';
+import { currentView, getRun, loadFragment, useRun } from '../run/session';
 import { useUi } from '../store';
 import { writeFragment } from '../url';
-import { getRun, loadFragment, useRun } from './session';
+import { fragmentFor } from './links';
+import { isSrcFragment, loadSrcFragment } from './src-link';
 
 const DEBOUNCE_MS = 250;
 let lastWritten = '';
 
-/** The view a link carries: step, layer, zoom (unless the whole host) and selection. */
-export function currentView(hostBytes: number): ViewState {
-  const ui = useUi.getState();
-  const view: ViewState = { step: ui.step, layer: ui.layer };
-  // The whole host is the default view: a link needs no zoom for it.
-  const whole = ui.zoom !== null && ui.zoom.start <= 0 && ui.zoom.end >= hostBytes;
-  if (ui.zoom && !whole) view.zoom = ui.zoom;
-  if (ui.selectedPfn !== null) view.sel = ui.selectedPfn;
-  return view;
-}
-
 function write(): void {
   const { source, info } = getRun();
-  // An embed never rewrites its iframe's URL (the deck owns it).
-  if (!source || !info || isEmbed()) return;
+  // Only the explorer (App) syncs: an embed never rewrites its iframe's URL (the deck owns it).
+  if (!source || !info) return;
   const fragment = fragmentFor(currentView(info.totalPages * 4096));
   if (fragment === '') return;
   lastWritten = fragment;

@@ -1,0 +1,29 @@
+/**
+ * The formats package's public face for the app: text in (the importers' result types) and
+ * text out (meminfo and vmstat, PNG text chunks). The engine's own modules import the files.
+ */
+export type {
+  ConversionEvent,
+  Detection,
+  E820Import,
+  ImportData,
+  ImportError,
+  ImportFormat,
+  ImportOptions,
+  ImportResult,
+  PairResult,
+  PtdumpImport,
+  RmpEntry,
+  SnpImport,
+  SplitDecomposition,
+  VmstatCounters,
+} from './import/index';
+export { formatMeminfo, formatVmstat, type Meminfo, type VmstatSplits } from './meminfo';
+export {
+  insertPngText,
+  LINK_KEYWORD,
+  linkTexts,
+  type PngText,
+  readPngLink,
+  readPngText,
+} from './png-text';
