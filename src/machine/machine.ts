@@ -338,9 +338,14 @@ export class Machine {
     this.curGuest = src.curGuest;
   }
 
+  /**
+   * An independent copy: nothing the copy does reaches this machine. Its outcome log counts on
+   * from this one's counts without the rows (callers that keep rows give it their own log).
+   */
   clone(): Machine {
     const c = Object.create(Machine.prototype) as Machine;
     Object.assign(c, this, {
+      log: OutcomeLog.countsOnly(this.log.counts),
       frames: this.frames.clone(),
       rmp2m: this.rmp2m.slice(),
       dm: this.dm.clone(),
