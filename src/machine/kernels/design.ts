@@ -3,11 +3,14 @@
  * (RMPUPDATE, PSMASH, the RMP write check, the buddy allocator, the VMM's backing); a design
  * decides where private memory lives, what a page state change does, what happens to the direct
  * map around an RMPUPDATE and how a user RMP fault is resolved. The engine (apply.ts, machine.ts)
- * calls these hooks and never asks which design is active. Adding a design is a new file here
- * plus one line in index.ts (see docs/extending.md).
+ * calls these hooks and never asks which design is active. Adding a design is a new file here,
+ * one line in index.ts and its name in events.ts's KERNEL_DESIGNS (see docs/extending.md).
  *
  * Each hook names the kernel (or QEMU) function it models. Hooks take the whole Machine: a design
- * is engine code, not a sandboxed plug-in.
+ * is engine code, not a sandboxed plug-in. Allocating and freeing private memory happens inside
+ * a design's conversions through its family's allocator (allocGmem() in gmem.ts models
+ * kvm_gmem_get_folio(); SequesteredArea in sequester-area.ts); the VMM's backing is allocBacking()
+ * in guest-ops.ts, which the engine also calls to fault a page in on a VMM write.
  */
 import type { Backing, GuestSpec, KernelDesign } from '../events';
 import type { Guest } from '../guest';
