@@ -4,17 +4,8 @@
  * bytes (4096, 2 MiB, 1 GiB or any multiple of 4096).
  */
 
-export type KernelDesign =
-  | 'rfc-2021'
-  | 'hugetlb-ban-2022'
-  | 'sequester'
-  | 'unmap-2023'
-  | 'upstream-2024'
-  | 'gmem-thp-rfc'
-  | 'gmem-1g-rfc'
-  | 'no-snp';
-
-export const KERNEL_DESIGNS: readonly KernelDesign[] = [
+/** The kernel designs, one per file in kernels/ (registered in kernels/index.ts). */
+const DESIGN_NAMES = [
   'rfc-2021',
   'hugetlb-ban-2022',
   'sequester',
@@ -23,7 +14,10 @@ export const KERNEL_DESIGNS: readonly KernelDesign[] = [
   'gmem-thp-rfc',
   'gmem-1g-rfc',
   'no-snp',
-];
+] as const;
+
+export type KernelDesign = (typeof DESIGN_NAMES)[number];
+export const KERNEL_DESIGNS: readonly KernelDesign[] = DESIGN_NAMES;
 
 export type Backing = '4k' | 'thp' | 'hugetlbfs-2m' | 'hugetlbfs-1g';
 export const BACKINGS: readonly Backing[] = ['4k', 'thp', 'hugetlbfs-2m', 'hugetlbfs-1g'];

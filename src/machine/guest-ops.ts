@@ -1,10 +1,8 @@
 /**
- * Guest events on the machine: launch (register memory), accept, share, unshare, hypervisor
- * writes, exit. Each works on runs (a 2 MiB chunk at a time when it is uniform) rather than page
- * by page, so a 960 GiB guest accepting memory in 2 MiB requests costs O(1) per request.
- *
- * Modes per guest: 'backing' (private pages are the VMM's own, converted in place: 2021–22
- * designs and sequester), 'gmem' (private pages from guest_memfd), 'plain' (no SNP: no RMP).
+ * The mechanics guest events share, whatever the kernel design: walking a guest's pages by runs
+ * (a 2 MiB chunk at a time when it is uniform, so a 960 GiB guest accepting memory in 2 MiB
+ * requests costs O(1) per request), RMPUPDATE of a run, reclaim, and the VMM's (QEMU's) backing
+ * of guest RAM. What a design does with them is in kernels/.
  */
 import type { Backing } from './events';
 import {
@@ -17,7 +15,6 @@ import {
   MAP_NONE,
   MAP_THP,
   RMP_ASSIGNED,
-  USE_GMEM,
   USE_VMM,
 } from './frame-bits';
 import type { Guest } from './guest';
@@ -26,13 +23,6 @@ import type { Machine } from './machine';
 
 const CHUNK = 512;
 const GIG = 512 * 512;
-
-export type GuestMode = 'backing' | 'gmem' | 'plain';
-
-export function modeOf(m: Machine, g: Guest): GuestMode {
-  if (!m.design.snp || !g.spec.snp) return 'plain';
-  return m.design.privateMemory;
-}
 
 /** Calls fn for maximal runs of pages in [gfn, gfn + n) with one state word. */
 export function stateRuns(
@@ -94,7 +84,7 @@ export function hostRuns(
  * RMPUPDATE a host run for pages of one guest, with 2M entries wherever a whole aligned region
  * maps a whole aligned 2 MiB GPA chunk (the only case KVM uses a 2M entry), else 4K entries.
  */
-function rmpUpdateRun(
+export function rmpUpdateRun(
   m: Machine,
   gfn: number,
   pfn: number,
@@ -141,14 +131,16 @@ function mapKind(backing: Backing): number {
 /**
  * Give pages [gfn, gfn + n) frames in the VMM's backing, by backing type: hugetlbfs takes whole
  * huge pages (2M, or 1G gigantic), THP takes an order-9 page for an untouched chunk and falls back
- * to 4K, 4K takes order-0 pages. Returns false when the host runs out of memory.
+ * to 4K, 4K takes order-0 pages; `in2mUnits` takes order-9 pages for whole untouched chunks
+ * whatever the backing (a host that places guest RAM in 2 MiB units). Returns false when the
+ * host runs out of memory.
  */
 export function allocBacking(
   m: Machine,
   g: Guest,
   gfn: number,
   n: number,
-  wholeChunks: boolean,
+  in2mUnits: boolean,
 ): boolean {
   const word = frameWord(USE_VMM, g.index);
   const kind = mapKind(g.spec.backing);
@@ -178,8 +170,7 @@ export function allocBacking(
         continue;
       }
       const hugetlb = kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G;
-      const huge =
-        (hugetlb || kind === MAP_THP || (m.design.sequester && wholeChunks)) && untouched;
+      const huge = (hugetlb || kind === MAP_THP || in2mUnits) && untouched;
       if (huge && ce - cs === CHUNK) {
         const pfn = m.allocBlock(9, word);
         if (pfn >= 0) {
@@ -221,57 +212,8 @@ function markBacked(g: Guest, gfn: number, n: number): void {
   g.state.update(gfn, n, 0, G_BACKED);
 }
 
-/** guest_memfd frames for [gfn, gfn + n) by folio policy; returns false when out of memory. */
-function allocGmem(m: Machine, g: Guest, gfn: number, n: number): boolean {
-  const word = frameWord(USE_GMEM, g.index);
-  const folio = m.design.gmemFolio;
-  let p = gfn;
-  const end = gfn + n;
-  while (p < end) {
-    if (folio === '1g') {
-      const gs = Math.floor(p / GIG) * GIG;
-      const ge = Math.min(gs + GIG, g.pages);
-      if (!g.gigaFolio.has(gs)) {
-        const pfn = m.allocBlock(18, frameWord(USE_GMEM, g.index));
-        if (pfn >= 0) {
-          g.gigaFolio.set(gs, pfn);
-          g.gmemMap.set(gs, ge - gs, pfn);
-        }
-      }
-      if (g.gigaFolio.has(gs)) {
-        const q = Math.min(end, ge);
-        g.state.update(p, q - p, 0, G_GMEM);
-        p = q;
-        continue;
-      }
-    }
-    const chunkEnd = Math.min((Math.floor(p / CHUNK) + 1) * CHUNK, end);
-    if (folio !== '4k' && p % CHUNK === 0 && chunkEnd - p === CHUNK) {
-      const pfn = m.allocBlock(9, word);
-      if (pfn >= 0) {
-        g.gmemMap.set(p, CHUNK, pfn);
-        g.state.update(p, CHUNK, 0, G_GMEM);
-        p = chunkEnd;
-        continue;
-      }
-    }
-    // Order-0 folios (upstream kvm_gmem_get_folio): the rest of this request in one bulk call.
-    const q = folio === '4k' ? end : chunkEnd;
-    const runs = m.allocFrames(q - p, word);
-    if (!runs) return false;
-    let at = p;
-    for (const r of runs) {
-      g.gmemMap.set(at, r.count, r.pfn);
-      at += r.count;
-    }
-    g.state.update(p, q - p, 0, G_GMEM);
-    p = q;
-  }
-  return true;
-}
-
 /** Frees a guest's frames of one map over [gfn, gfn + n), reclaiming RMP entries first. */
-function releaseFrames(
+export function releaseFrames(
   m: Machine,
   g: Guest,
   map: LinearMap,
@@ -289,7 +231,7 @@ function releaseFrames(
 }
 
 /** RMPUPDATE back to hypervisor-owned for the assigned frames of a host run. */
-function reclaimRmp(m: Machine, pfn: number, count: number): void {
+export function reclaimRmp(m: Machine, pfn: number, count: number): void {
   let p = pfn;
   const end = pfn + count;
   const words = reclaimScratch;
@@ -317,4 +259,25 @@ function reclaimRmp(m: Machine, pfn: number, count: number): void {
 }
 const reclaimScratch = new Uint32Array(CHUNK);
 
-export { allocGmem, reclaimRmp, releaseFrames, rmpUpdateRun };
+/**
+ * QEMU's ram_block_discard_range() on the shared copy after a conversion to private
+ * (kvm_convert_memory() in accel/kvm/kvm-all.c): hugetlbfs cannot discard 4K inside a huge page
+ * ([qemu.double_backing]); discarding inside a THP splits its mapping ([vmm.thp_discard]).
+ */
+export function discardShared(m: Machine, g: Guest, start: number, count: number): void {
+  stateRuns(g, start, count, (s, cnt, w) => {
+    if (!(w & G_BACKED)) return;
+    const c = Math.floor(s / CHUNK);
+    const kind = g.userMap[c];
+    if (kind === MAP_HUGETLB_2M || kind === MAP_HUGETLB_1G) {
+      return m.emit('double-backed', 'qemu.double_backing', g.backingMap.get(s), cnt, s * 4096);
+    }
+    if (kind === MAP_THP) {
+      g.userMap[c] = MAP_4K;
+      m.emit('thp-split', 'vmm.thp_discard', g.backingMap.get(c * CHUNK), c, c * CHUNK * 4096);
+    }
+    hostRuns(g.backingMap, s, cnt, (_gs, pfn, n) => m.freeFrames(pfn, n));
+    g.doubleBacked -= w & G_GMEM ? cnt : 0;
+    g.state.update(s, cnt, G_BACKED, 0);
+  });
+}

@@ -6,6 +6,7 @@
  */
 import type { GuestSpec } from './events';
 import { G_PRIVATE } from './frame-bits';
+import type { GuestKernel } from './kernels/design';
 import { LinearMap } from './linear-map';
 import { RegionWords } from './region-words';
 
@@ -38,7 +39,9 @@ export class Guest {
     readonly spec: GuestSpec,
     initialPrivate: boolean,
     /** Host frames are below this (sizes the GPA → frame maps' storage). */
-    hostPages = Number.MAX_SAFE_INTEGER,
+    hostPages: number,
+    /** What this guest's events do: its kernel design's hooks (kernels/design.ts). */
+    readonly kernel: GuestKernel,
   ) {
     this.pages = Math.floor(spec.memoryBytes / 4096);
     this.chunks = Math.ceil(this.pages / 512);

@@ -82,7 +82,7 @@ describe('exit returns every frame the guest took', () => {
       for (const e of LIFE) applyEvent(m, e);
       expect(m.guests[0]!.status).not.toBe('failed');
       // The sequestered area is the host's own pool: it stays allocated by design.
-      expect(m.alloc.freePages).toBe(free0 - m.dm.splitTablePages - m.seqPages);
+      expect(m.alloc.freePages).toBe(free0 - m.dm.splitTablePages - m.designState.heldPages);
       expect(m.checkInvariants()).toBeNull();
     });
   }

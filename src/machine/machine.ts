@@ -26,10 +26,10 @@ import {
 } from './frame-bits';
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
-import type { Design, DesignContext } from './kernels/design';
+import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
-import { ruleIndex } from './rules';
+import { type RuleId, ruleIndex } from './rules';
 import { ISA_END_ADDRESS, MiB, PAGES_PER_1G, PAGES_PER_2M, type PageLevel, roundUp } from './units';
 
 /** Where the kernel image sits (CONFIG_PHYSICAL_START) and how much of the boot memory it is. */
@@ -47,9 +47,8 @@ export class Machine {
   log = new OutcomeLog();
   /** The step being applied (1-based); 0 while booting. */
   step = 0;
-  /** Free pages of the sequestered shared area. */
-  seqFree: number[] = [];
-  seqPages = 0;
+  /** What the design keeps per machine (the sequestered area), cloned with it. */
+  designState: DesignState;
   unmapFlushes = 0;
   private lastUnmapStep = -1;
   /** Page-table pages of the direct map right after boot. */
@@ -59,6 +58,7 @@ export class Machine {
 
   constructor(readonly spec: MachineSpec) {
     this.design = DESIGNS[spec.kernel];
+    this.designState = this.design.createState();
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
     this.totalPages = roundUp(end / 4096, PAGES_PER_2M);
@@ -71,7 +71,9 @@ export class Machine {
     this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
     this.bootHostMemory(ranges);
     this.bootTablePages = this.countTablePages();
-    this.guests = spec.guests.map((g, i) => new Guest(i, g, false, this.totalPages));
+    this.guests = spec.guests.map(
+      (g, i) => new Guest(i, g, false, this.totalPages, guestKernel(this.design, g)),
+    );
     this.ctx = {
       split4k: (pfn, n, rule) => this.split4k(pfn, n, rule),
       setDirectMapPresent: (pfn, n, present, rule) =>
@@ -154,7 +156,7 @@ export class Machine {
 
   emit(
     kind: OutcomeKind,
-    rule: string,
+    rule: RuleId,
     pfn: number,
     detail: number,
     gpa = -1,
@@ -168,7 +170,7 @@ export class Machine {
   private readonly splitScratch: { kind: 'pud' | 'pmd'; index: number }[] = [];
 
   /** set_memory_4k(): split and account, allocating one page-table page per split. */
-  split4k(pfn: number, n: number, rule: string): void {
+  split4k(pfn: number, n: number, rule: RuleId): void {
     const recs = this.splitScratch;
     recs.length = 0;
     if (this.dm.split4k(pfn, n, recs) === 0) return;
@@ -180,7 +182,7 @@ export class Machine {
     }
   }
 
-  private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: string): void {
+  private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
     if (!present) {
       this.split4k(pfn, n, rule);
       this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
@@ -226,15 +228,19 @@ export class Machine {
   }
 
   /** [rmp.psmash] Split the 2M RMP entry of a region into 512 4K entries (validated kept). */
-  psmash(region: number, rule = 'rmp.psmash'): void {
+  psmash(region: number, rule: RuleId = 'rmp.psmash'): void {
     if (this.rmp2m[region] !== 1) return;
     this.rmp2m[region] = 0;
     this.emit('psmash', rule, region * PAGES_PER_2M, region);
   }
 
-  /** [rmp.check.write] Does a host write to this frame through a mapping of this size fault? */
+  /** Does a host write to this frame through a mapping of this size fault (the design says)? */
   writeFaults(pfn: number, level: PageLevel): boolean {
-    if (!this.design.snp) return false;
+    return this.design.hostWriteFaults(this, pfn, level);
+  }
+
+  /** [rmp.check.write] The RMP check of a host write through a mapping of this size. */
+  rmpCheckWrite(pfn: number, level: PageLevel): boolean {
     const r = Math.floor(pfn / PAGES_PER_2M);
     if (this.rmp2m[r] === 1) return true;
     if (level === '4K') return (this.frames.get(pfn) & RMP_ASSIGNED) !== 0;
@@ -288,9 +294,9 @@ export class Machine {
     return this.guests.reduce((s, g) => s + g.doubleBacked, 0);
   }
 
-  /** RMP: 16 bytes per 4K page of system memory plus 16 KiB of CPU bookkeeping. */
+  /** The RMP table's size (0 without SNP). */
   get rmpTableBytes(): number {
-    return this.totalPages * 16 + 16 * 1024;
+    return this.design.rmpTableBytes(this.totalPages);
   }
 
   count(kind: OutcomeKind): number {
@@ -326,22 +332,26 @@ export class Machine {
     this.alloc.copyFrom(src.alloc);
     for (let i = 0; i < this.guests.length; i++) this.guests[i]!.copyFrom(src.guests[i]!);
     this.step = src.step;
-    this.seqFree = src.seqFree.slice();
-    this.seqPages = src.seqPages;
+    this.designState.copyFrom(src.designState);
     this.unmapFlushes = src.unmapFlushes;
     this.lastUnmapStep = src.lastUnmapStep;
     this.curGuest = src.curGuest;
   }
 
+  /**
+   * An independent copy: nothing the copy does reaches this machine. Its outcome log counts on
+   * from this one's counts without the rows (callers that keep rows give it their own log).
+   */
   clone(): Machine {
     const c = Object.create(Machine.prototype) as Machine;
     Object.assign(c, this, {
+      log: OutcomeLog.countsOnly(this.log.counts),
       frames: this.frames.clone(),
       rmp2m: this.rmp2m.slice(),
       dm: this.dm.clone(),
       alloc: this.alloc.clone(),
       guests: this.guests.map((g) => g.clone()),
-      seqFree: this.seqFree.slice(),
+      designState: this.designState.clone(),
       splitScratch: [],
       oneRun: [{ pfn: 0, count: 0 }],
       runStarts: new Uint16Array(513),

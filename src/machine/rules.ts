@@ -1,214 +1,241 @@
 /**
  * Every hardware and kernel rule the engine applies, with its source. Outcomes carry a rule id
- * so the UI can explain what fired and link to the code or the manual.
+ * so the UI can explain what fired and link to the code or the manual. RuleId is derived from
+ * this table, and every emit site takes a RuleId, so an unregistered id does not compile. New
+ * rules go at the end: an outcome log stores a rule's index in this table.
  */
 
-export interface Rule {
-  id: string;
+interface RuleText {
   title: string;
   /** Kernel function (with file) or AMD instruction the rule models. */
   source: string;
   url: string;
   explain: string;
+  /** Kernel versions the rule holds for (e.g. '6.15+'); absent: every version modelled. */
+  kernels?: string;
+}
+
+export type RuleId = keyof typeof TABLE;
+
+export interface Rule extends RuleText {
+  id: RuleId;
 }
 
 const ELIXIR = 'https://elixir.bootlin.com/linux/v6.12/source/';
 const LORE = 'https://lore.kernel.org/all/';
 
-export const RULES: readonly Rule[] = [
-  {
-    id: 'dm.boot',
+const TABLE = {
+  'dm.boot': {
     title: 'Boot-time direct map layout',
     source: 'split_mem_range(), init_memory_mapping() in arch/x86/mm/init.c',
     url: `${ELIXIR}arch/x86/mm/init.c`,
     explain:
       'RAM is mapped with 1G pages where aligned (2M without gbpages), 4K at unaligned edges; the first 2 MiB is 4K.',
   },
-  {
-    id: 'dm.split.pud',
+  'dm.split.pud': {
     title: 'Direct map 1G → 2M split',
     source: '__split_large_page() in arch/x86/mm/pat/set_memory.c',
     url: `${ELIXIR}arch/x86/mm/pat/set_memory.c`,
     explain:
       'A 1 GiB mapping becomes 512 × 2M: one page-table page, a global TLB flush, direct_map_level3_splits + 1.',
   },
-  {
-    id: 'dm.split.pmd',
+  'dm.split.pmd': {
     title: 'Direct map 2M → 4K split',
     source: '__split_large_page() in arch/x86/mm/pat/set_memory.c',
     url: `${ELIXIR}arch/x86/mm/pat/set_memory.c`,
     explain:
       'A 2 MiB mapping becomes 512 × 4K: one page-table page, a global TLB flush, direct_map_level2_splits + 1. It never collapses again.',
   },
-  {
-    id: 'rfc.presplit',
+  'rfc.presplit': {
     title: 'Pre-split before RMPUPDATE (RFC 2021)',
     source: 'set_memory_4k() before rmpupdate(), RFC Part2 04/30',
     url: `${LORE}20210324170436.31843-5-brijesh.singh@amd.com/`,
     explain:
       'Every page added to the RMP is first forced to a 4K direct mapping, so host writes next to it cannot fault.',
   },
-  {
-    id: 'upstream.adjust_direct_map',
+  'upstream.adjust_direct_map': {
     title: 'Split on demand (adjust_direct_map)',
     source: 'adjust_direct_map() in arch/x86/virt/svm/sev.c (Linux 6.9)',
     url: `${LORE}20240126041126.1927228-12-michael.roth@amd.com/`,
     explain:
       'Each 4K RMPUPDATE splits the direct mapping that covers the page down to 4K; a 2M RMPUPDATE never splits.',
   },
-  {
-    id: 'unmap.invalidate',
+  'unmap.invalidate': {
     title: 'Private page removed from the direct map',
     source: 'invalidate_direct_map() → set_direct_map_invalid_noflush() (SNP host v7–v10)',
     url: `${LORE}?q=invalidate_direct_map+SEV-SNP`,
     explain:
       'The page is unmapped from the direct map (splitting any large mapping) and the TLB is flushed; it is mapped back on reclaim.',
   },
-  {
-    id: 'rmp.check.write',
+  'rmp.check.write': {
     title: 'RMP check on a host write',
     source: 'AMD APM vol. 2 §15.36.10; adjust_direct_map() comment in arch/x86/virt/svm/sev.c',
     url: `${ELIXIR}arch/x86/virt/svm/sev.c`,
     explain:
       'Through a 4K mapping a write faults iff that page is assigned; through a 2M or 1G mapping iff any page of the 2 MiB region hit is assigned.',
   },
-  {
-    id: 'rmp.rmpupdate',
+  'rmp.rmpupdate': {
     title: 'RMPUPDATE',
     source: 'RMPUPDATE instruction; rmpupdate() in arch/x86/virt/svm/sev.c',
     url: `${ELIXIR}arch/x86/virt/svm/sev.c`,
     explain:
       'Writes an RMP entry. A 2M entry needs a 2M-aligned PFN with all 512 entries unassigned (else FAIL_OVERLAP).',
   },
-  {
-    id: 'rmp.psmash',
+  'rmp.psmash': {
     title: 'PSMASH',
     source: 'PSMASH instruction; psmash() in arch/x86/virt/svm/sev.c',
     url: `${ELIXIR}arch/x86/virt/svm/sev.c`,
     explain:
       'Splits one 2M RMP entry into 512 4K entries with the same validated state, so one page can change.',
   },
-  {
-    id: 'rmp.npf.sizem',
+  'rmp.npf.sizem': {
     title: 'NPT/RMP size mismatch',
     source: 'sev_handle_rmp_fault() in arch/x86/kvm/svm/sev.c (PFERR_GUEST_SIZEM)',
     url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
     explain:
       'A 4K guest access or PVALIDATE inside a 2M RMP entry exits to KVM, which PSMASHes the entry.',
   },
-  {
-    id: 'rfc.thp_split',
+  'rfc.thp_split': {
     title: 'THP split on a user RMP fault',
     source: 'handle_user_rmp_page_fault() → split_huge_pmd(), RFC Part2 07/30',
     url: `${LORE}20210324170436.31843-8-brijesh.singh@amd.com/`,
     explain:
       'The VMM wrote through a 2M THP mapping that covers a private page: the PMD is split to 4K and the write retried.',
   },
-  {
-    id: 'rfc.hugetlb_sigbus',
+  'rfc.hugetlb_sigbus': {
     title: 'hugetlbfs cannot split: SIGBUS',
     source: 'RFC Part2 07/30; Dave Hansen, 25 Mar 2021',
     url: `${LORE}0edd1350-4865-dd71-5c14-3d57c784d62d@intel.com/`,
     explain:
       'A hugetlbfs mapping cannot be split, so the RMP fault cannot be resolved: the VMM gets SIGBUS and the guest dies.',
   },
-  {
-    id: 'rmp.user_private',
+  'rmp.user_private': {
     title: 'VMM wrote a private page',
     source: 'handle_user_rmp_page_fault(), RFC Part2 07/30',
     url: `${LORE}20210324170436.31843-8-brijesh.singh@amd.com/`,
     explain: 'A 4K user mapping of an assigned page faults and cannot be fixed: SIGBUS.',
   },
-  {
-    id: 'rmp.kernel_oops',
+  'rmp.kernel_oops': {
     title: 'RMP violation on a kernel address',
     source: 'show_fault_oops() / dump_rmpentry() in arch/x86/mm/fault.c, arch/x86/virt/svm/sev.c',
     url: `${LORE}20231230161954.569267-10-michael.roth@amd.com/`,
     explain:
       'The kernel wrote through its direct map into a region with an assigned page: the host oopses after dumping the RMP entries.',
   },
-  {
-    id: 'ban.hugetlb',
+  'ban.hugetlb': {
     title: 'hugetlbfs refused at registration',
     source: 'SNP host v6 (2022): fail KVM_MEMORY_ENCRYPT_REG_REGION for hugetlb',
     url: `${LORE}b32e0daab8af130a1bda76eb06ecd2546e8478bb.1655761627.git.ashish.kalra@amd.com/`,
     explain:
       'Memory that cannot be split is refused when the VMM registers it: the VM fails to start instead of dying later.',
   },
-  {
-    id: 'seq.move',
+  'seq.move': {
     title: 'Sequestered sharing',
     source: "Dave Hansen's proposed contract, 25 Mar 2021 (never merged)",
     url: `${LORE}0edd1350-4865-dd71-5c14-3d57c784d62d@intel.com/`,
     explain:
       'The guest announces a share; the host backs that GPA with a page from one dedicated shared area, so guest regions never mix.',
   },
-  {
-    id: 'gmem.alloc',
+  'gmem.alloc': {
     title: 'guest_memfd allocation',
     source: 'kvm_gmem_get_folio() in virt/kvm/guest_memfd.c',
     url: `${ELIXIR}virt/kvm/guest_memfd.c`,
     explain:
       'Private memory comes from guest_memfd; upstream allocates order-0 folios from the buddy allocator, unmovable.',
   },
-  {
-    id: 'gmem.folio_split',
+  'gmem.folio_split': {
     title: 'guest_memfd large folio split',
     source: 'gmem THP RFC (Roth, Dec 2024) / gmem 1G hugetlb RFC v2 (Tng, May 2025)',
     url: `${LORE}?q=guest_memfd+hugetlb`,
     explain:
       'Converting part of a large private folio to shared splits the folio (and PSMASHes its 2M RMP entry).',
   },
-  {
-    id: 'qemu.double_backing',
+  'qemu.double_backing': {
     title: 'Shared copy kept after conversion',
     source: 'kvm_convert_memory() → ram_block_discard_range() in QEMU accel/kvm/kvm-all.c',
     url: 'https://gitlab.com/qemu-project/qemu/-/blob/master/accel/kvm/kvm-all.c',
     explain:
       'hugetlbfs cannot discard 4K inside a huge page, so after shared→private the shared page stays allocated: the GPA is backed twice.',
   },
-  {
-    id: 'vmm.thp_discard',
+  'vmm.thp_discard': {
     title: 'THP split on discard',
     source: 'madvise(MADV_DONTNEED) → split_huge_pmd(); ram_block_discard_range() in QEMU',
     url: 'https://gitlab.com/qemu-project/qemu/-/blob/master/accel/kvm/kvm-all.c',
     explain: 'Discarding a 4K shared page inside a THP splits the huge mapping.',
   },
-  {
-    id: 'guest.not_running',
+  'guest.not_running': {
     title: 'Guest is not running',
     source: 'scenario semantics',
     url: '',
     explain:
       'The event names a guest that has not launched, was refused, was killed or has exited; nothing happens.',
   },
-  {
-    id: 'host.oom',
+  'host.oom': {
     title: 'Out of host memory',
     source: '__alloc_pages() failure',
     url: `${ELIXIR}mm/page_alloc.c`,
     explain: 'The allocator had no free block of the needed order.',
   },
-  {
-    id: 'guest.exit',
+  'guest.exit': {
     title: 'Guest exit',
     source: 'sev_free_vcpu()/kvm_gmem_release(): pages reclaimed (RMPUPDATE to shared) and freed',
     url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
     explain:
       'The guest exits: its pages return to the host and the allocator; direct-map splits remain.',
   },
-  {
-    id: 'guest.launch',
+  'guest.launch': {
     title: 'Guest launch',
     source: 'KVM_SEV_SNP_LAUNCH_START / KVM_MEMORY_ENCRYPT_REG_REGION',
     url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
     explain: 'The VMM registers guest memory with KVM.',
   },
-];
+  'dm.no-collapse': {
+    title: 'Direct-map splits never collapse',
+    source:
+      'set_memory_4k() marks PTEs _PAGE_KERNEL_4K; CPA_COLLAPSE is only for set_memory_rox() (v6.15, 41d88484c71c) in arch/x86/mm/pat/set_memory.c',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
+    explain:
+      'A 2M or 1G mapping split by set_memory_4k() or set_direct_map_*_noflush() stays split, even after the guest exits.',
+  },
+  'buddy.boot': {
+    title: 'Free memory handed to the buddy allocator at boot',
+    source:
+      'memblock_free_all() → __free_pages_core() (FPI_TO_TAIL) in mm/memblock.c, mm/page_alloc.c',
+    url: `${ELIXIR}mm/memblock.c`,
+    explain:
+      'Every free range goes to the buddy in ascending address order as maximal aligned blocks, lowest address first on each list.',
+  },
+  'buddy.alloc': {
+    title: 'Buddy allocation',
+    source: '__rmqueue_smallest() and expand() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'Take the head of the smallest non-empty free list of the order asked or above; split it, keeping the lower half.',
+  },
+  'buddy.free': {
+    title: 'Buddy free and merge',
+    source: '__free_one_page() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'A freed block merges with its buddy (pfn ^ (1 << order)) while the buddy is free at the same order.',
+  },
+  'buddy.pcp': {
+    title: 'Per-cpu page lists',
+    source: 'rmqueue_pcplist(), rmqueue_bulk(), free_pcppages_bulk() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'Order-0 pages are freed to and allocated from a per-cpu list (last freed, first reused), refilled and drained in batches.',
+  },
+} as const satisfies Record<string, RuleText>;
+
+export const RULES: readonly Rule[] = Object.entries(TABLE).map(([id, r]) => ({
+  id: id as RuleId,
+  ...r,
+}));
 
 export const RULE_INDEX: ReadonlyMap<string, number> = new Map(RULES.map((r, i) => [r.id, i]));
 
-export function ruleIndex(id: string): number {
+export function ruleIndex(id: RuleId): number {
   const i = RULE_INDEX.get(id);
   if (i === undefined) throw new Error(`unknown rule ${id}`);
   return i;

@@ -87,7 +87,7 @@ export function metricsOf(m: Machine): Metrics {
     },
     outcomes: outcomeCounts(m),
     pageTableBytes: m.tablePages * 4096,
-    rmpTableBytes: m.design.snp ? m.rmpTableBytes : 0,
+    rmpTableBytes: m.rmpTableBytes,
     doubleBackedBytes: m.doubleBackedPages * 4096,
     tlbReach: tlbReach(meminfo),
   };

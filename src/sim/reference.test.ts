@@ -189,7 +189,7 @@ function invariants(m: Machine, bootBytes: number, rng: () => number): string | 
     for (const lv of ['4K', '2M', '1G'] as const) {
       const any = words.some((w) => (w & RMP_ASSIGNED) !== 0);
       const own = (words[pfn % PAGES_PER_2M]! & RMP_ASSIGNED) !== 0;
-      const want = m.design.snp && (m.rmp2m[r] === 1 || (lv === '4K' ? own : any));
+      const want = m.spec.kernel !== 'no-snp' && (m.rmp2m[r] === 1 || (lv === '4K' ? own : any));
       if (m.writeFaults(pfn, lv) !== want)
         return `PFN ${pfn}: write through ${lv} faults=${!want}, hardware rule says ${want}`;
     }

@@ -68,11 +68,7 @@ function findOwner(m: Machine, pfn: number, w: number): Owner | null {
 }
 
 function backingText(m: Machine, o: Owner): string {
-  if (o.via === 'gmem') {
-    if (m.design.sequester) return 'sequestered shared area (4K)';
-    const folio = { '4k': '4K', '2m': '2M', '1g': '1G' }[m.design.gmemFolio];
-    return `guest_memfd (${folio} folios)`;
-  }
+  if (o.via === 'gmem') return m.design.gmemMapLabel;
   const kind = o.guest.userMap[Math.floor(o.gfn / REGION)] ?? 0;
   return `${MAP_NAMES[kind]} user mapping (${o.guest.spec.backing})`;
 }

@@ -10,7 +10,6 @@ import {
   frameUse,
   G_BACKED,
   G_GMEM,
-  G_PRIVATE,
   MAP_4K,
   MAP_HUGETLB_1G,
   MAP_HUGETLB_2M,
@@ -272,12 +271,8 @@ export function regionCells(m: Machine, list: ArrayLike<number>): Uint8Array {
 }
 
 /** The host frame that holds GPA page p of a guest now, or -1 (unbacked). */
-export function frameOfGfn(m: Machine, g: Guest, p: number): number {
-  const w = g.state.get(p);
-  if (w & G_GMEM && (w & G_PRIVATE || m.design.inPlaceShared || m.design.sequester))
-    return g.gmemMap.get(p);
-  if (w & G_BACKED) return g.backingMap.get(p);
-  return -1;
+export function frameOfGfn(_m: Machine, g: Guest, p: number): number {
+  return g.kernel.frameOf(g, p);
 }
 
 /** 512 codes per listed GPA chunk of one guest: the state of the host frame behind each page. */

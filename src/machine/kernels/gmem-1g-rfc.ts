@@ -5,18 +5,16 @@
  * direct map on demand.
  */
 import type { Design } from './design';
+import { gmemKernel } from './gmem';
+import { SNP_HOST } from './snp';
 import { adjustDirectMap } from './upstream-2024';
 
 export const gmem1gRfc: Design = {
+  ...SNP_HOST,
+  ...gmemKernel({ folio: '1g', inPlaceShared: true }),
   id: 'gmem-1g-rfc',
   label: 'RFC: guest_memfd 1G hugetlb',
   summary: '1G hugetlb private folios (2M RMP entries), in-place conversion that splits to 4K.',
-  snp: true,
-  privateMemory: 'gmem',
-  gmemFolio: '1g',
-  inPlaceShared: true,
-  sequester: false,
-  onRegister: () => null,
+  gmemMapLabel: 'guest_memfd (1G folios)',
   beforeRmpUpdate: adjustDirectMap,
-  afterRmpUpdate: () => {},
 };

@@ -5,18 +5,16 @@
  * upstream does.
  */
 import type { Design } from './design';
+import { gmemKernel } from './gmem';
+import { SNP_HOST } from './snp';
 import { adjustDirectMap } from './upstream-2024';
 
 export const gmemThpRfc: Design = {
+  ...SNP_HOST,
+  ...gmemKernel({ folio: '2m', inPlaceShared: false }),
   id: 'gmem-thp-rfc',
   label: 'RFC: guest_memfd 2M folios',
   summary: '2M private folios with 2M RMP entries: no split until a page inside is shared.',
-  snp: true,
-  privateMemory: 'gmem',
-  gmemFolio: '2m',
-  inPlaceShared: false,
-  sequester: false,
-  onRegister: () => null,
+  gmemMapLabel: 'guest_memfd (2M folios)',
   beforeRmpUpdate: adjustDirectMap,
-  afterRmpUpdate: () => {},
 };

@@ -12,7 +12,7 @@ export const hugetlbBan2022: Design = {
   label: '2022: refuse hugetlbfs at registration',
   summary:
     'As the RFC, but hugetlbfs-backed memory is refused at registration: the VM fails to start.',
-  onRegister(backing) {
+  register(backing) {
     if (backing === 'hugetlbfs-2m' || backing === 'hugetlbfs-1g')
       return {
         rule: 'ban.hugetlb',

@@ -1,3 +1,8 @@
+/**
+ * The registry of kernel designs: one line per design, in the order the UI and sweeps list them.
+ * The names are KERNEL_DESIGNS in events.ts (the scenario's vocabulary, kept free of engine code
+ * for the schema and the app); the compiler checks that both list the same designs.
+ */
 import type { KernelDesign } from '../events';
 import type { Design } from './design';
 import { gmem1gRfc } from './gmem-1g-rfc';

@@ -1,13 +1,18 @@
 /** Baseline without SEV-SNP: no RMP, so nothing ever checks a write and nothing fractures. */
 import type { Design } from './design';
-import { upstream2024 } from './upstream-2024';
+import { NO_STATE, noHook } from './design';
+import { PLAIN } from './plain';
 
 export const noSnp: Design = {
-  ...upstream2024,
+  ...PLAIN,
   id: 'no-snp',
   label: 'No SNP (baseline)',
   summary: 'No RMP: guest memory is ordinary memory, nothing faults, nothing fractures.',
-  snp: false,
-  privateMemory: 'backing',
-  beforeRmpUpdate: () => {},
+  plain: PLAIN,
+  gmemMapLabel: 'guest_memfd (4K folios)',
+  beforeRmpUpdate: noHook,
+  afterRmpUpdate: noHook,
+  hostWriteFaults: () => false,
+  rmpTableBytes: () => 0,
+  createState: () => NO_STATE,
 };

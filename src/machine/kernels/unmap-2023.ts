@@ -5,18 +5,17 @@
  * with a TLB flush. Dropped after it "cratered performance".
  */
 import type { Design } from './design';
+import { gmemKernel } from './gmem';
+import { SNP_HOST } from './snp';
 
 export const unmap2023: Design = {
+  ...SNP_HOST,
+  ...gmemKernel({ folio: '4k', inPlaceShared: false }),
   id: 'unmap-2023',
   label: '2023: unmap private pages',
   summary:
     'Private pages are removed from the direct map (splitting it) and mapped back on reclaim, with TLB flushes.',
-  snp: true,
-  privateMemory: 'gmem',
-  gmemFolio: '4k',
-  inPlaceShared: false,
-  sequester: false,
-  onRegister: () => null,
+  gmemMapLabel: 'guest_memfd (4K folios)',
   beforeRmpUpdate(ctx, pfn, n, _size, assigned) {
     if (assigned) ctx.setDirectMapPresent(pfn, n, false, 'unmap.invalidate');
   },

@@ -5,6 +5,8 @@
  * shared side. Source: arch/x86/virt/svm/sev.c, lore 20240126041126.1927228-12-michael.roth@amd.com.
  */
 import type { Design } from './design';
+import { gmemKernel } from './gmem';
+import { SNP_HOST } from './snp';
 
 export const adjustDirectMap: Design['beforeRmpUpdate'] = (ctx, pfn, n, size) => {
   // "If an entire 2MB physical range is being transitioned, then there is no risk of RMP #PFs
@@ -13,16 +15,12 @@ export const adjustDirectMap: Design['beforeRmpUpdate'] = (ctx, pfn, n, size) =>
 };
 
 export const upstream2024: Design = {
+  ...SNP_HOST,
+  ...gmemKernel({ folio: '4k', inPlaceShared: false }),
   id: 'upstream-2024',
   label: 'Upstream 2024: guest_memfd, split on demand',
   summary:
     'Private memory from guest_memfd (4K folios); adjust_direct_map() splits to 4K before each 4K RMPUPDATE.',
-  snp: true,
-  privateMemory: 'gmem',
-  gmemFolio: '4k',
-  inPlaceShared: false,
-  sequester: false,
-  onRegister: () => null,
+  gmemMapLabel: 'guest_memfd (4K folios)',
   beforeRmpUpdate: adjustDirectMap,
-  afterRmpUpdate: () => {},
 };
