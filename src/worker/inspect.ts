@@ -22,6 +22,7 @@ import type { Guest } from '../machine/guest';
 import type { LinearMap } from '../machine/linear-map';
 import type { Machine } from '../machine/machine';
 import type { OutcomeLog } from '../machine/outcomes';
+import { PAGE_OFFSET, PAGE_SIZE } from '../machine/units';
 import { directMapVa, hex, outcomeRow } from './messages';
 import type { FrameInfo, OutcomeRow } from './protocol';
 import { frameLevel } from './snapshot';
@@ -132,4 +133,18 @@ export function inspectFrame(
     vmmBacking: owner ? backingText(m, owner) : null,
     history: inRange ? frameHistory(m, log, pfn, step) : [],
   };
+}
+
+/** The ptdump line covering a frame: addresses are fixed-width hex, so strings compare. */
+export function ptdumpLineOf(lines: readonly string[], pfn: number): string {
+  const va = `0x${(PAGE_OFFSET + BigInt(pfn) * BigInt(PAGE_SIZE)).toString(16).padStart(16, '0')}`;
+  let lo = 1;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid]!.slice(19, 37) <= va) lo = mid + 1;
+    else hi = mid;
+  }
+  const line = lines[lo] ?? '';
+  return line.startsWith('0x') && line.slice(0, 18) <= va ? line : '';
 }
