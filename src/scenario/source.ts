@@ -38,8 +38,11 @@ export interface SourceView {
 export type ResolvedFrom =
   | { kind: 'scenario' }
   | { kind: 'preset'; preset: string }
-  /** A share link's scenario (written out, or `preset=` when `preset` is set). */
-  | { kind: 'link'; preset?: string }
+  /**
+   * A share link's scenario (written out, or `preset=` when `preset` is set); `repaired` when
+   * its scenario needed repairs (then it is no longer the preset as named).
+   */
+  | { kind: 'link'; preset?: string; repaired: boolean }
   /** A link that held no scenario or could not be used: the default preset opened instead. */
   | { kind: 'default'; preset: string };
 
@@ -155,7 +158,11 @@ function resolveFragment(fragment: string): ResolvedSource {
       overrides: overridesOf({ kernel, backing }),
       view,
       repairs,
-      resolved: d.preset !== undefined ? { kind: 'link', preset: d.preset } : { kind: 'link' },
+      resolved: {
+        kind: 'link',
+        ...(d.preset !== undefined ? { preset: d.preset } : {}),
+        repaired: d.errors.length > 0,
+      },
     };
   }
   const fallback = loadPreset(DEFAULT_PRESET);
