@@ -26,6 +26,7 @@ import {
   scenarioDigest,
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
+import { checkpointIntervalFor } from '../sim/checkpoints';
 import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
@@ -420,25 +421,14 @@ function emptySnapshot(step: number): MapSnapshot {
   return { step, regions: 0, regionCode: e, regionLevel: e, regionFlags: e, regionUserLevel: e };
 }
 
-/** Checkpoints are whole machines: keep their total near 2 GiB on a 16 TiB host. */
-function checkpointInterval(steps: number, regions: number): number {
-  const perMachine = regions * 40;
-  const maxCheckpoints = Math.max(8, Math.min(64, Math.floor(2 ** 31 / perMachine)));
-  return Math.max(64, Math.ceil(steps / maxCheckpoints));
-}
-
-function startRun(
-  p: Extract<Prepared, { ok: true }>,
-  clock: HostClock | null,
-  budgetBytes: number | undefined,
-): Run {
+function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | undefined): Run {
   const t0 = clock?.now() ?? 0;
   const { spec, events } = compilePacked(p.scenario);
   const regions = Math.ceil(
     Math.max(...spec.host.ranges.map((r) => r.end), 1) / PAGE_SIZE / PAGES_PER_2M,
   );
   const timeline = new Timeline(spec, events, {
-    checkpointInterval: checkpointInterval(events.length, regions),
+    checkpointInterval: checkpointIntervalFor(events.length, regions),
     progressive: true,
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
     ...(budgetBytes !== undefined ? { checkpointBudgetBytes: budgetBytes } : {}),
