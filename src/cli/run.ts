@@ -6,6 +6,7 @@
  * usage.
  */
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
+import { lastOutcomeLines } from '../formats/outcomes';
 import { formatPtdump } from '../formats/ptdump';
 import { applyEvent } from '../machine/apply';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
@@ -21,7 +22,7 @@ import {
 } from '../scenario/index';
 import { machineDigest } from '../sim/digest';
 import { metricsOf } from '../sim/metrics';
-import { directMapEntries, guestLine, lastOutcomeLines, runJson } from '../sim/report';
+import { directMapEntries, guestLine, runJson } from '../sim/report';
 
 export interface RunIo {
   readFile(path: string): string;

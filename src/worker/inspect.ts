@@ -3,6 +3,8 @@
  * line that covers it, the RMP entry as struct rmpentry holds it, the owner guest and GPA, the
  * VMM's backing page size, and the outcomes that touched the frame or its 2 MiB region.
  */
+
+import { directMapVa } from '../formats/outcomes';
 import {
   frameUse,
   G_BACKED,
@@ -22,13 +24,13 @@ import type { Guest } from '../machine/guest';
 import type { LinearMap } from '../machine/linear-map';
 import type { Machine } from '../machine/machine';
 import type { OutcomeLog } from '../machine/outcomes';
-import { PAGE_OFFSET, PAGE_SIZE } from '../machine/units';
-import { directMapVa, hex, outcomeRow } from './messages';
+import { hex, PAGE_OFFSET, PAGE_SIZE, PAGES_PER_1G, PAGES_PER_2M } from '../machine/units';
+import { outcomeRow } from './messages';
 import type { FrameInfo, OutcomeRow } from './protocol';
 import { frameLevel } from './snapshot';
 
-const REGION = 512;
-const GIG = 512 * 512;
+const REGION = PAGES_PER_2M;
+const GIG = PAGES_PER_1G;
 /** The inspector shows the newest outcomes; a frame hammered a million times needs no more. */
 const MAX_HISTORY = 64;
 
@@ -110,12 +112,12 @@ export function inspectFrame(
   const w = inRange ? m.frames.get(pfn) : 0;
   const assigned = (w & RMP_ASSIGNED) !== 0;
   const owner = inRange ? findOwner(m, pfn, w) : null;
-  const gpa = owner ? hex(owner.gfn * 4096) : null;
+  const gpa = owner ? hex(owner.gfn * PAGE_SIZE) : null;
   const rmp2m = inRange && m.rmp2m[Math.floor(pfn / REGION)] === 1;
   return {
     pfn,
-    physAddr: hex(pfn * 4096),
-    directMapVa: directMapVa(pfn * 4096),
+    physAddr: hex(pfn * PAGE_SIZE),
+    directMapVa: directMapVa(pfn * PAGE_SIZE),
     dmLevel: inRange ? frameLevel(m, pfn) : null,
     ptdumpLine,
     use: USE_NAMES[frameUse(w)] ?? 'hole',
