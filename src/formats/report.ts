@@ -9,7 +9,7 @@
  */
 import { PMD_LEAF, PMD_TABLE, PUD_LEAF, PUD_TABLE } from '../machine/direct-map';
 import type { Machine } from '../machine/machine';
-import { GiB, MiB, PAGE_SIZE, PAGES_PER_2M } from '../machine/units';
+import { GiB, MiB, PAGE_SIZE, PAGES_PER_2M, PTRS_PER_TABLE } from '../machine/units';
 import { formatMeminfo, formatVmstat } from './meminfo';
 import { stamp } from './outcomes';
 
@@ -65,8 +65,8 @@ export function classifyRegions(src: MapSource): { classes: Uint8Array; counts: 
     splitPrivate: 0,
   };
   for (let g = 0; g < pud.length; g++) {
-    const a = g * 512;
-    const b = Math.min(a + 512, regions);
+    const a = g * PTRS_PER_TABLE;
+    const b = Math.min(a + PTRS_PER_TABLE, regions);
     if (pud[g] === PUD_LEAF) {
       let anyPrivate = false;
       for (let r = a; r < b; r++) {

@@ -4,6 +4,8 @@
  */
 import { DEFAULT_PRESET } from './presets';
 
+/** The page sizes and the direct map's base, declared in src/machine/units.ts, for the app. */
+export { PAGE_OFFSET, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../machine/units';
 export {
   type CompiledScenario,
   compilePacked,

@@ -12,6 +12,7 @@ import { applyEvent } from '../machine/apply';
 import type { EngineEvent, MachineSpec } from '../machine/events';
 import { Machine } from '../machine/machine';
 import { OutcomeLog } from '../machine/outcomes';
+import { PAGE_SIZE } from '../machine/units';
 import { CHECKPOINT_BUDGET_BYTES, CheckpointStore } from './checkpoints';
 import { type Metrics, metricsOf } from './metrics';
 
@@ -422,6 +423,6 @@ function writeSample(m: Machine, c: Record<SeriesColumn, Float64Array>, k: numbe
   c.hostOops[k] = m.count('host-oops');
   c.psmash[k] = m.count('psmash');
   c.tlbFlushes[k] = m.tlbFlushes;
-  c.pageTableBytes[k] = m.tablePages * 4096;
-  c.doubleBackedBytes[k] = m.doubleBackedPages * 4096;
+  c.pageTableBytes[k] = m.tablePages * PAGE_SIZE;
+  c.doubleBackedBytes[k] = m.doubleBackedPages * PAGE_SIZE;
 }

@@ -2,6 +2,7 @@
  * Data the worker derives from a run's outcome log, kept up to date as the log grows: the first
  * split step of each 2 MiB region (the snapshot's "split since" flags) and the scrubber marks.
  */
+import { PAGES_PER_2M, PTRS_PER_TABLE } from '../machine/units';
 import type { Timeline } from '../sim/timeline';
 import { MARK_KINDS, type OutcomeMarks } from './protocol';
 
@@ -36,8 +37,8 @@ export class Derived {
       const kind = log.kindAt(i);
       if (kind === 'dm-split') {
         const o = log.get(i);
-        const first = Math.floor(o.pfn / 512);
-        const n = o.detail === 1 ? 512 : 1;
+        const first = Math.floor(o.pfn / PAGES_PER_2M);
+        const n = o.detail === 1 ? PTRS_PER_TABLE : 1;
         for (let r = first; r < Math.min(first + n, this.splitAt.length); r++)
           if (this.splitAt[r]! > o.step) this.splitAt[r] = o.step;
       }

@@ -270,7 +270,7 @@ export class EngineHost implements EngineSync {
     const m = this.machineAt(run, clampStep(run, step));
     const g = m.guests[guest];
     const list = Array.from(chunks).slice(0, MAX_CELL_REGIONS);
-    return g ? guestChunkCells(m, g, list) : new Uint8Array(list.length * 512);
+    return g ? guestChunkCells(m, g, list) : new Uint8Array(list.length * PAGES_PER_2M);
   }
 
   /** A guest's GPA space as a snapshot: one entry per 2 MiB GPA chunk (see buildGuestSnapshot). */
