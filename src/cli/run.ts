@@ -17,18 +17,12 @@ import {
   compileScenario,
   narrativeOf,
   overridesOf,
-  resolveScenarioArg,
   scenarioDigest,
 } from '../scenario/index';
 import { machineDigest } from '../sim/digest';
 import { metricsOf } from '../sim/metrics';
 import { directMapEntries, guestLine, runJson } from '../sim/report';
-
-export interface RunIo {
-  readFile(path: string): string;
-  out(s: string): void;
-  err(s: string): void;
-}
+import { type CliIo, scenarioArg } from './io';
 
 export const RUN_USAGE =
   'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--log N]';
@@ -88,18 +82,14 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
   return { source: positional[0]!, ...out };
 }
 
-export async function runRun(args: readonly string[], io: RunIo): Promise<number> {
+export async function runRun(args: readonly string[], io: CliIo): Promise<number> {
   const a = parseRunArgs(args);
   if (typeof a === 'string') {
     io.err(`sim run: ${a}\n${RUN_USAGE}\n`);
     return 2;
   }
-  const r = resolveScenarioArg(a.source, io.readFile, { repair: true });
-  if (!r.ok) {
-    for (const e of r.errors) io.err(`sim run: ${e}\n`);
-    return 1;
-  }
-  for (const w of r.warnings) io.err(`sim run: repaired: ${w}\n`);
+  const r = scenarioArg('run', a.source, io);
+  if (!r) return 1;
   // --kernel/--backing apply the way a share link's overrides do, and win over the link's.
   const flags = overridesOf(a);
   const o = applyOverrides(r.scenario, flags);

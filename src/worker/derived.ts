@@ -2,12 +2,14 @@
  * Data the worker derives from a run's outcome log, kept up to date as the log grows: the first
  * split step of each 2 MiB region (the snapshot's "split since" flags) and the scrubber marks.
  */
+
+import type { OutcomeLog } from '../machine/outcomes';
 import { PAGES_PER_2M, PTRS_PER_TABLE } from '../machine/units';
-import type { Timeline } from '../sim/timeline';
 import { MARK_KINDS, type OutcomeMarks } from './protocol';
 
-/** Scrubber marks beyond this are thinned to one per kind per 1/4096 of the run. */
+/** Scrubber marks beyond this are thinned to one per kind per 1/THIN_BINS of the run. */
 export const MAX_MARKS = 20_000;
+const THIN_BINS = 4096;
 
 const MARK_KIND_INDEX = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
 
@@ -31,7 +33,8 @@ export class Derived {
     this.splitAt = new Float64Array(regions).fill(Number.POSITIVE_INFINITY);
   }
 
-  extend(t: Timeline): void {
+  /** Take in the outcomes logged since the last call (a Timeline's log as it grows). */
+  extend(t: { readonly log: Pick<OutcomeLog, 'length' | 'kindAt' | 'stepAt' | 'get'> }): void {
     const log = t.log;
     for (let i = this.upto; i < log.length; i++) {
       const kind = log.kindAt(i);
@@ -52,7 +55,8 @@ export class Derived {
 
   private add(step: number, k: number): void {
     if (this.thin) {
-      const key = Math.floor((step / Math.max(1, this.runSteps)) * 4096) * MARK_KINDS.length + k;
+      const key =
+        Math.floor((step / Math.max(1, this.runSteps)) * THIN_BINS) * MARK_KINDS.length + k;
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
