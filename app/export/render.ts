@@ -5,6 +5,7 @@
  * the page: the SVG is drawn from a blob: URL, nothing is fetched.
  */
 import { insertPngText, linkTexts } from '../../src/formats/index';
+import { PMD_SIZE as REGION_BYTES } from '../../src/scenario/index';
 import type { RunInfo, ViewState } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
@@ -15,8 +16,6 @@ export const RESOLUTIONS: Record<SvgResolution, { width: number; height: number 
   '1920x1080': { width: 1920, height: 1080 },
   '3840x2160': { width: 3840, height: 2160 },
 };
-
-const REGION_BYTES = 2 * 1024 * 1024;
 
 export interface ExportView {
   info: RunInfo;

@@ -15,6 +15,7 @@
  * `zoom=0x40000000-0x80000000`, the import sheet's context ranges, older links): the tiles that
  * hold it. The encoder never writes two aligned ends unless those tiles are exactly the view.
  */
+import { PAGE_SIZE as PAGE } from '../../src/scenario/index';
 import {
   BLOCK,
   CELLS_PER_REGION,
@@ -41,7 +42,6 @@ export interface ByteRange {
 
 /** Positions within a cell a byte offset can name, per axis (64 × 64 = 4096 bytes). */
 const SUB = 64;
-const PAGE = 4096;
 const REGION_BYTES = CELLS_PER_REGION * PAGE;
 
 /** The byte whose 1/64-cell square holds world point (x, y); the point must lie in the grid. */

@@ -18,12 +18,7 @@ import {
 } from '../formats/import/index';
 import { formatMeminfo, formatVmstat, meminfoFromCounts } from '../formats/meminfo';
 import { bootDirectMap, countPieces } from '../machine/boot-layout';
-
-export interface ImportIo {
-  readFile(p: string): string;
-  out(s: string): void;
-  err(s: string): void;
-}
+import type { CliIo } from './io';
 
 const USAGE =
   'usage: sim import <file> [<file2>] [--json] [--page-offset-base 0x...] [--format ptdump|meminfo|vmstat|e820|snp-rmp|qemu-trace]';
@@ -74,7 +69,7 @@ function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x), 2);
 }
 
-function reportErrors(io: ImportIo, file: string, errors: readonly ImportError[]): void {
+function reportErrors(io: CliIo, file: string, errors: readonly ImportError[]): void {
   for (const e of errors) {
     const where = e.line > 0 ? `${file}:${e.line}` : file;
     io.err(`error: ${where}: ${e.message} (expected ${e.expected})\n`);
@@ -157,7 +152,7 @@ function dataText(d: ImportData): string {
   }
 }
 
-function read(io: ImportIo, file: string): string | null {
+function read(io: CliIo, file: string): string | null {
   try {
     return io.readFile(file);
   } catch (e) {
@@ -166,7 +161,7 @@ function read(io: ImportIo, file: string): string | null {
   }
 }
 
-export async function runImport(args: string[], io: ImportIo): Promise<number> {
+export async function runImport(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     io.err(`error: ${parsed}\n${USAGE}\n`);

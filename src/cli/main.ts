@@ -6,16 +6,12 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadPreset, PRESET_NAMES } from '../scenario/index';
 import { runImport } from './import';
+import type { CliIo } from './io';
 import { RUN_USAGE, runRun } from './run';
 import { runSweep } from './sweep';
 import { runUrl } from './url';
 
-export interface CliIo {
-  readFile(path: string): string;
-  /** Text as given; commands end their lines with "\n". */
-  out(s: string): void;
-  err(s: string): void;
-}
+export type { CliIo } from './io';
 
 export const USAGE = `Fracture: how SEV-SNP guests fracture the host's direct map.
 

@@ -6,28 +6,23 @@
  * usage.
  */
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
+import { lastOutcomeLines } from '../formats/outcomes';
 import { formatPtdump } from '../formats/ptdump';
 import { applyEvent } from '../machine/apply';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import { Machine } from '../machine/machine';
 import { formatSize, hex } from '../machine/units';
 import {
+  applyOverrides,
   compileScenario,
   narrativeOf,
-  parseScenario,
-  resolveScenarioArg,
-  type Scenario,
+  overridesOf,
   scenarioDigest,
 } from '../scenario/index';
 import { machineDigest } from '../sim/digest';
 import { metricsOf } from '../sim/metrics';
-import { directMapEntries, guestLine, lastOutcomeLines, runJson } from '../sim/report';
-
-export interface RunIo {
-  readFile(path: string): string;
-  out(s: string): void;
-  err(s: string): void;
-}
+import { directMapEntries, guestLine, runJson } from '../sim/report';
+import { type CliIo, scenarioArg } from './io';
 
 export const RUN_USAGE =
   'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--log N]';
@@ -87,34 +82,22 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
   return { source: positional[0]!, ...out };
 }
 
-/** Apply --kernel/--backing the way a share URL's overrides apply (backing to every guest). */
-function applyOverrides(s: Scenario, a: RunArgs): Scenario | string {
-  if (a.kernel === undefined && a.backing === undefined) return s;
-  const r = parseScenario({
-    ...s,
-    kernel: a.kernel ?? s.kernel,
-    guests: s.guests.map((g) => (a.backing === undefined ? g : { ...g, backing: a.backing })),
-  });
-  return r.ok ? r.scenario : r.errors.map((e) => e.message).join('; ');
-}
-
-export async function runRun(args: readonly string[], io: RunIo): Promise<number> {
+export async function runRun(args: readonly string[], io: CliIo): Promise<number> {
   const a = parseRunArgs(args);
   if (typeof a === 'string') {
     io.err(`sim run: ${a}\n${RUN_USAGE}\n`);
     return 2;
   }
-  const r = resolveScenarioArg(a.source, io.readFile, { repair: true });
-  if (!r.ok) {
-    for (const e of r.errors) io.err(`sim run: ${e}\n`);
+  const r = scenarioArg('run', a.source, io);
+  if (!r) return 1;
+  // --kernel/--backing apply the way a share link's overrides do, and win over the link's.
+  const flags = overridesOf(a);
+  const o = applyOverrides(r.scenario, flags);
+  if (!o.ok) {
+    io.err(`sim run: ${o.errors.join('; ')}\n`);
     return 1;
   }
-  for (const w of r.warnings) io.err(`sim run: repaired: ${w}\n`);
-  const scenario = applyOverrides(r.scenario, a);
-  if (typeof scenario === 'string') {
-    io.err(`sim run: ${scenario}\n`);
-    return 1;
-  }
+  const scenario = o.scenario;
   const { spec, events } = compileScenario(scenario);
   const step = a.step ?? r.view.step ?? events.length;
   if (step > events.length) {
@@ -125,12 +108,7 @@ export async function runRun(args: readonly string[], io: RunIo): Promise<number
   }
   const m = new Machine(spec);
   for (let i = 0; i < step; i++) applyEvent(m, events[i]!);
-  const overrides = {
-    ...(r.view.kernel !== undefined ? { kernel: r.view.kernel } : {}),
-    ...(r.view.backing !== undefined ? { backing: r.view.backing } : {}),
-    ...(a.kernel !== undefined ? { kernel: a.kernel } : {}),
-    ...(a.backing !== undefined ? { backing: a.backing } : {}),
-  };
+  const overrides = { ...overridesOf(r.view), ...flags };
   const story = narrativeOf(
     { ...scenario, title: scenario.title ?? r.preset ?? a.source },
     r.base,

@@ -1,16 +1,10 @@
 /** `sim sweep <scenario> [--json]`: one workload under every kernel design × guest backing. */
-import { resolveScenarioArg } from '../scenario/index';
 import { formatSweep, sweep } from '../sim/sweep';
-
-export interface SweepIo {
-  readFile(path: string): string;
-  out(s: string): void;
-  err(s: string): void;
-}
+import { type CliIo, scenarioArg } from './io';
 
 export const SWEEP_USAGE = 'usage: sim sweep <scenario.json | share URL | preset> [--json]';
 
-export async function runSweep(args: readonly string[], io: SweepIo): Promise<number> {
+export async function runSweep(args: readonly string[], io: CliIo): Promise<number> {
   const json = args.includes('--json');
   const rest = args.filter((a) => a !== '--json');
   const unknown = rest.find((a) => a.startsWith('--'));
@@ -20,12 +14,8 @@ export async function runSweep(args: readonly string[], io: SweepIo): Promise<nu
     );
     return 2;
   }
-  const r = resolveScenarioArg(rest[0]!, io.readFile, { repair: true });
-  if (!r.ok) {
-    for (const e of r.errors) io.err(`sim sweep: ${e}\n`);
-    return 1;
-  }
-  for (const w of r.warnings) io.err(`sim sweep: repaired: ${w}\n`);
+  const r = scenarioArg('sweep', rest[0]!, io);
+  if (!r) return 1;
   const cells = sweep(r.scenario);
   if (json) {
     const rows = cells.map((c) => ({

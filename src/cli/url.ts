@@ -9,17 +9,12 @@ import {
   resolveScenarioArg,
   type ShareView,
 } from '../scenario/index';
-
-export interface UrlIo {
-  readFile(path: string): string;
-  out(s: string): void;
-  err(s: string): void;
-}
+import type { CliIo } from './io';
 
 const USAGE =
   'usage: sim url <scenario.json | preset name | share URL> [--step N] [--kernel DESIGN] [--backing BACKING]';
 
-export async function runUrl(args: string[], io: UrlIo): Promise<number> {
+export async function runUrl(args: string[], io: CliIo): Promise<number> {
   const positional: string[] = [];
   const viewParams: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -63,7 +58,7 @@ export async function runUrl(args: string[], io: UrlIo): Promise<number> {
 }
 
 /** Validate --step/--kernel/... with the same rules as the URL's own parameters. */
-function readViewOptions(params: string[], io: UrlIo): ShareView | null {
+function readViewOptions(params: string[], io: CliIo): ShareView | null {
   if (params.length === 0) return {};
   const d: DecodedShare = decodeShareFragment(`#${params.join('&')}`);
   if (d.repairs.length > 0) {

@@ -6,7 +6,7 @@ import { Machine } from '../machine/machine';
 import { GiB, MiB, PAGES_PER_2M, TiB } from '../machine/units';
 import { loadPreset } from '../scenario';
 import { compilePacked } from '../scenario/compile';
-import { outcomeMessage } from '../sim/report';
+import { outcomeMessage } from './outcomes';
 import {
   classifyRegions,
   columns,

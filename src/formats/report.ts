@@ -9,8 +9,9 @@
  */
 import { PMD_LEAF, PMD_TABLE, PUD_LEAF, PUD_TABLE } from '../machine/direct-map';
 import type { Machine } from '../machine/machine';
-import { GiB, MiB, PAGES_PER_2M } from '../machine/units';
+import { GiB, MiB, PAGE_SIZE, PAGES_PER_2M, PTRS_PER_TABLE } from '../machine/units';
 import { formatMeminfo, formatVmstat } from './meminfo';
+import { stamp } from './outcomes';
 
 export const REPORT_COLUMNS = 80;
 /** At most this many map lines, whatever the host size (16 TiB at 16 GiB per character = 15). */
@@ -64,8 +65,8 @@ export function classifyRegions(src: MapSource): { classes: Uint8Array; counts: 
     splitPrivate: 0,
   };
   for (let g = 0; g < pud.length; g++) {
-    const a = g * 512;
-    const b = Math.min(a + 512, regions);
+    const a = g * PTRS_PER_TABLE;
+    const b = Math.min(a + PTRS_PER_TABLE, regions);
     if (pud[g] === PUD_LEAF) {
       let anyPrivate = false;
       for (let r = a; r < b; r++) {
@@ -96,7 +97,7 @@ export function classifyRegions(src: MapSource): { classes: Uint8Array; counts: 
 
 /** MiB per character: the smallest power of two (≥ 2 MiB) that fits the host in maxLines. */
 export function mapScaleMiB(totalPages: number, cellsPerLine: number, maxLines = MAP_MAX_LINES) {
-  const totalMiB = (totalPages * 4096) / MiB;
+  const totalMiB = (totalPages * PAGE_SIZE) / MiB;
   let n = 2;
   while (Math.ceil(totalMiB / n) > cellsPerLine * maxLines) n *= 2;
   return n;
@@ -235,7 +236,7 @@ function outcomeLines(outcomes: ReportInput['outcomes'], step: number): string[]
   const earlier = so.length - shown.length;
   if (earlier > 0) lines.push(`(${group(earlier)} earlier outcome(s) not shown)`);
   for (const o of shown) {
-    const prefix = `[${String(o.step).padStart(6)}] `;
+    const prefix = `${stamp(o.step)} `;
     const wrapped = wrapText(o.message, REPORT_COLUMNS - prefix.length, '');
     const indent = ' '.repeat(prefix.length);
     for (const [i, l] of wrapped.entries()) lines.push((i === 0 ? prefix : indent) + l);

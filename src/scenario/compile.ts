@@ -8,6 +8,7 @@
  */
 import { normalizeRanges } from '../machine/boot-layout';
 import type { EngineEvent, EventOp, MachineSpec } from '../machine/events';
+import { PAGE_SIZE } from '../machine/units';
 import { resolveGuest } from './checks';
 import { WorkloadGenerator } from './generate';
 import { type Caption, defaultKernelBytes, EVENT_OPS, type Scenario } from './types';
@@ -60,7 +61,7 @@ export function explicitEvents(s: Scenario): EngineEvent[] {
       guest: resolveGuest(e.guest, s.guests, names) ?? 0,
       gpa: e.gpa !== undefined && e.op !== 'host-write' ? (toBytes(e.gpa) ?? 0) : 0,
       pfn: e.pfn !== undefined && e.op === 'host-write' ? (toFrame(e.pfn) ?? 0) : 0,
-      sizeBytes: sized ? (toBytes(e.size ?? '4K') ?? 4096) : 0,
+      sizeBytes: sized ? (toBytes(e.size ?? '4K') ?? PAGE_SIZE) : 0,
       via: e.op === 'hv-write' ? (e.via ?? 'user') : 'user',
     };
   });

@@ -3,13 +3,10 @@
  * Sizes follow the kernel's own arithmetic; placements are seeded stand-ins for memblock and the
  * buddy allocator, which the model does not run inside the guest.
  */
+import { GiB, KiB, MiB, PAGE_SIZE, PMD_SIZE, roundDown, roundUp } from '../machine/units';
 import type { Prng } from './prng';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-export const PAGE = 4096;
-export const PMD = 2 * MiB;
+export { PAGE_SIZE as PAGE, PMD_SIZE as PMD, roundDown, roundUp };
 
 /** Kernel image at CONFIG_PHYSICAL_START (16 MiB, no KASLR), about 32 MiB long. */
 export const KERNEL_START = 16 * MiB;
@@ -25,9 +22,6 @@ export const FIRMWARE_ACCEPT_BYTES = 256 * MiB;
 /** memblock_alloc_low() allocates below ARCH_LOW_ADDRESS_LIMIT (4 GiB on x86-64). */
 const LOW_LIMIT = 4 * GiB;
 
-export const roundUp = (x: number, a: number) => Math.ceil(x / a) * a;
-export const roundDown = (x: number, a: number) => Math.floor(x / a) * a;
-
 /**
  * SWIOTLB bounce buffer of an SEV guest: 6% of memory clamped to [64 MiB, 1 GiB]
  * (arch/x86/mm/mem_encrypt.c mem_encrypt_setup_arch, commit e998879d4fb7), then rounded up by
@@ -38,7 +32,7 @@ export function swiotlbBytes(memBytes: number): number {
   const sixPercent = Math.floor((memBytes * 6) / 100);
   const clamped = Math.min(Math.max(sixPercent, 64 * MiB), GiB);
   const kernel = roundUp(clamped, 256 * KiB);
-  return Math.min(kernel, roundDown(memBytes / 4, PAGE));
+  return Math.min(kernel, roundDown(memBytes / 4, PAGE_SIZE));
 }
 
 /**
@@ -48,9 +42,9 @@ export function swiotlbBytes(memBytes: number): number {
  * the shared block is that power of two. 1 GiB → 128K, 4 GiB → 512K, ≥ 32 GiB → 4M.
  */
 export function dmaPoolBytes(memBytes: number): number {
-  const pages = Math.min(Math.floor(memBytes / PAGE / 8192), 1024);
-  const bytes = Math.max(pages * PAGE, 128 * KiB);
-  let block = PAGE;
+  const pages = Math.min(Math.floor(memBytes / PAGE_SIZE / 8192), 1024);
+  const bytes = Math.max(pages * PAGE_SIZE, 128 * KiB);
+  let block = PAGE_SIZE;
   while (block < bytes) block *= 2;
   return block;
 }
@@ -63,7 +57,7 @@ export const DMA_POOLS = 3;
 
 /** hv_clock_boot holds 64 pvclock_vsyscall_time_info (64 bytes each) per page: one page per 64 vCPUs. */
 export function kvmclockBytes(vcpus: number): number {
-  return Math.ceil(vcpus / 64) * PAGE;
+  return Math.ceil(vcpus / 64) * PAGE_SIZE;
 }
 
 export interface Block {
@@ -102,7 +96,7 @@ export function placeBlock(
     start = 0;
     slots = Math.floor(memBytes / size);
   }
-  if (slots <= 0) return { start: 0, size: roundDown(memBytes, PAGE) };
+  if (slots <= 0) return { start: 0, size: roundDown(memBytes, PAGE_SIZE) };
   let pick: Block = { start, size };
   for (let attempt = 0; attempt < 16; attempt++) {
     pick = { start: start + rng.below(slots) * size, size };
@@ -116,15 +110,15 @@ export function bootLayout(memBytes: number, vcpus: number, lazy: boolean, rng: 
   // SWIOTLB: memblock top-down below 4 GiB, so it ends at the top of low memory.
   const swSize = swiotlbBytes(memBytes);
   const top = Math.min(memBytes, LOW_LIMIT);
-  const swiotlb = { start: roundDown(top - swSize, PAGE), size: swSize };
+  const swiotlb = { start: roundDown(top - swSize, PAGE_SIZE), size: swSize };
   let swiotlbAccept: Block | null = null;
   if (swiotlb.start + swiotlb.size > lowEnd) {
-    const a = Math.max(roundDown(swiotlb.start, PMD), lowEnd);
-    swiotlbAccept = { start: a, size: Math.min(roundUp(top, PMD), memBytes) - a };
+    const a = Math.max(roundDown(swiotlb.start, PMD_SIZE), lowEnd);
+    swiotlbAccept = { start: a, size: Math.min(roundUp(top, PMD_SIZE), memBytes) - a };
   }
   const kernelImage = { start: KERNEL_START, size: KERNEL_END - KERNEL_START };
-  const bss = Math.min(BSS_DECRYPTED, roundDown(memBytes / 2, PMD));
-  const kvmclock = { start: bss, size: Math.min(kvmclockBytes(vcpus), PMD) };
+  const bss = Math.min(BSS_DECRYPTED, roundDown(memBytes / 2, PMD_SIZE));
+  const kvmclock = { start: bss, size: Math.min(kvmclockBytes(vcpus), PMD_SIZE) };
   const taken: Block[] = [kernelImage, swiotlb, kvmclock];
   const poolSize = dmaPoolBytes(memBytes);
   const pools: Block[] = [];
@@ -142,7 +136,7 @@ export function bootLayout(memBytes: number, vcpus: number, lazy: boolean, rng: 
   const pvPages: number[] = [];
   for (let cpu = 0; cpu < vcpus; cpu++) {
     for (const list of [ghcbs, pvPages]) {
-      const page = placeBlock(rng, KERNEL_END, lowEnd, PAGE, lowEnd, taken);
+      const page = placeBlock(rng, KERNEL_END, lowEnd, PAGE_SIZE, lowEnd, taken);
       list.push(page.start);
       if (taken.length < 256) taken.push(page);
     }

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
+import { lastOutcomeLines } from '../formats/outcomes';
 import { applyEvent } from '../machine/apply';
 import { type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import { Machine } from '../machine/machine';
@@ -21,7 +22,7 @@ import {
 } from '../scenario/index';
 import { machineDigest } from './digest';
 import { metricsOf } from './metrics';
-import { guestLine, lastOutcomeLines } from './report';
+import { guestLine } from './report';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

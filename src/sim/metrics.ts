@@ -5,6 +5,7 @@
  */
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import type { Machine } from '../machine/machine';
+import { PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../machine/units';
 
 export interface OutcomeCounts {
   rmp_faults: number;
@@ -65,7 +66,8 @@ export function tlbReach(meminfo: Meminfo): Metrics['tlbReach'] {
   const f2 = kb ? meminfo.DirectMap2M / kb : 0;
   const f1 = kb ? meminfo.DirectMap1G / kb : 0;
   // Expected page size of the translation a uniformly random direct-map access needs.
-  const avg = (holds1G: boolean) => f4 * 4096 + f2 * 2 ** 21 + f1 * (holds1G ? 2 ** 30 : 2 ** 21);
+  const avg = (holds1G: boolean) =>
+    f4 * PAGE_SIZE + f2 * PMD_SIZE + f1 * (holds1G ? PUD_SIZE : PMD_SIZE);
   const out = {} as Metrics['tlbReach'];
   for (const [gen, t] of Object.entries(ZEN_DTLB) as [ZenGeneration, (typeof ZEN_DTLB)['zen2']][])
     out[gen] = { l1: Math.round(t.l1 * avg(true)), l2: Math.round(t.l2 * avg(t.l2Holds1G)) };
@@ -86,9 +88,9 @@ export function metricsOf(m: Machine): Metrics {
       direct_map_level3_splits: m.dm.level3Splits,
     },
     outcomes: outcomeCounts(m),
-    pageTableBytes: m.tablePages * 4096,
+    pageTableBytes: m.tablePages * PAGE_SIZE,
     rmpTableBytes: m.rmpTableBytes,
-    doubleBackedBytes: m.doubleBackedPages * 4096,
+    doubleBackedBytes: m.doubleBackedPages * PAGE_SIZE,
     tlbReach: tlbReach(meminfo),
   };
 }

@@ -16,10 +16,11 @@ import {
   USE_SEQ,
   USE_VMM,
 } from '../machine/frame-bits';
+import { PAGES_PER_1G, PAGES_PER_2M } from '../machine/units';
 import type { ReferenceMachine } from './reference';
 
-export const C = 512;
-export const GIG = 512 * 512;
+export const C = PAGES_PER_2M;
+export const GIG = PAGES_PER_1G;
 
 export interface RefGuest {
   index: number;

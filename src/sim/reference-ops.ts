@@ -19,7 +19,7 @@ import {
   RMP_VALIDATED,
   USE_SEQ,
 } from '../machine/frame-bits';
-import type { PageLevel } from '../machine/units';
+import { PAGE_SIZE, type PageLevel } from '../machine/units';
 import {
   allocBacking,
   allocGmem,
@@ -88,8 +88,8 @@ export function applyReference(m: M, ev: EngineEvent): void {
   if (!g) return m.emit('ignored');
   if (ev.op === 'launch') return launch(m, g);
   if (g.status !== 'running') return m.emit('ignored');
-  const gfn = Math.floor(ev.gpa / 4096);
-  const n = Math.min(Math.max(1, Math.ceil(ev.sizeBytes / 4096)), Math.max(0, g.pages - gfn));
+  const gfn = Math.floor(ev.gpa / PAGE_SIZE);
+  const n = Math.min(Math.max(1, Math.ceil(ev.sizeBytes / PAGE_SIZE)), Math.max(0, g.pages - gfn));
   if (ev.op === 'exit') {
     teardown(m, g, 'exited');
     return m.emit('exit');

@@ -31,13 +31,22 @@ import {
   USE_PAGETABLE,
 } from '../machine/frame-bits';
 import { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
-import { ISA_END_ADDRESS, MiB, type PageLevel } from '../machine/units';
+import {
+  ISA_END_ADDRESS,
+  MiB,
+  PAGE_SIZE,
+  PAGES_PER_1G,
+  PAGES_PER_2M,
+  type PageLevel,
+  PTRS_PER_TABLE,
+  PUD_SIZE,
+} from '../machine/units';
 import type { RefGuest } from './reference-alloc';
 import { type FrameRun, MAX_PAGE_ORDER, ReferenceBuddy } from './reference-buddy';
 import { applyReference } from './reference-ops';
 
-const R2M = 512;
-const G1 = 512 * 512;
+const R2M = PAGES_PER_2M;
+const G1 = PAGES_PER_1G;
 
 export interface DesignRules {
   snp: boolean;
@@ -88,7 +97,7 @@ export class ReferenceMachine {
     this.rules = designRules(spec.kernel);
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
-    this.totalPages = Math.ceil(end / 4096 / R2M) * R2M;
+    this.totalPages = Math.ceil(end / PAGE_SIZE / R2M) * R2M;
     this.frames = new Uint32Array(this.totalPages);
     for (const p of bootDirectMap(ranges, spec.host.gbpages)) this.mapBoot(p);
     this.alloc = new ReferenceBuddy(spec.host.allocator, spec.host.seed);
@@ -96,7 +105,7 @@ export class ReferenceMachine {
     this.guests = spec.guests.map((g, index) => ({
       index,
       spec: g,
-      pages: Math.floor(g.memoryBytes / 4096),
+      pages: Math.floor(g.memoryBytes / PAGE_SIZE),
       status: 'created',
       reason: '',
       state: new Map(),
@@ -111,13 +120,13 @@ export class ReferenceMachine {
 
   private mapBoot(p: { start: number; end: number; level: PageLevel }): void {
     if (p.level === '1G') {
-      for (let g = p.start / 2 ** 30; g < p.end / 2 ** 30; g++) this.pud.set(g, 'leaf');
+      for (let g = p.start / PUD_SIZE; g < p.end / PUD_SIZE; g++) this.pud.set(g, 'leaf');
       return;
     }
-    for (let pfn = p.start / 4096; pfn < p.end / 4096; ) {
+    for (let pfn = p.start / PAGE_SIZE; pfn < p.end / PAGE_SIZE; ) {
       const r = Math.floor(pfn / R2M);
-      const e = Math.min(p.end / 4096, (r + 1) * R2M);
-      this.pud.set(Math.floor(r / 512), 'table');
+      const e = Math.min(p.end / PAGE_SIZE, (r + 1) * R2M);
+      this.pud.set(Math.floor(r / PTRS_PER_TABLE), 'table');
       this.pmd.set(r, p.level === '2M' ? 'leaf' : 'table');
       if (p.level === '4K') this.ptes.set(r, (this.ptes.get(r) ?? 0) + (e - pfn));
       pfn = e;
@@ -126,16 +135,16 @@ export class ReferenceMachine {
 
   /** RAM to the allocator minus the first 1 MiB and the kernel: image at 16 MiB, rest top-down. */
   private bootMemory(ranges: { start: number; end: number }[]): void {
-    const kernel: FrameRun[] = [{ pfn: 0, count: ISA_END_ADDRESS / 4096 }];
+    const kernel: FrameRun[] = [{ pfn: 0, count: ISA_END_ADDRESS / PAGE_SIZE }];
     const free: FrameRun[] = [];
     for (const r of ranges) {
-      const s = Math.max(r.start, ISA_END_ADDRESS) / 4096;
-      if (r.end / 4096 > s) free.push({ pfn: s, count: r.end / 4096 - s });
+      const s = Math.max(r.start, ISA_END_ADDRESS) / PAGE_SIZE;
+      if (r.end / PAGE_SIZE > s) free.push({ pfn: s, count: r.end / PAGE_SIZE - s });
     }
     const isKernel = (pfn: number) => kernel.some((k) => pfn >= k.pfn && pfn < k.pfn + k.count);
-    let left = Math.ceil(this.spec.host.kernelBytes / 4096);
-    const image = Math.min(left, (48 * MiB) / 4096);
-    const img = (16 * MiB) / 4096;
+    let left = Math.ceil(this.spec.host.kernelBytes / PAGE_SIZE);
+    const image = Math.min(left, (48 * MiB) / PAGE_SIZE);
+    const img = (16 * MiB) / PAGE_SIZE;
     for (const r of free) {
       const s = Math.max(r.pfn, img);
       const e = Math.min(r.pfn + r.count, img + image);
@@ -222,7 +231,7 @@ export class ReferenceMachine {
       const r = Math.floor(p / R2M);
       if (this.pud.get(g) === 'leaf') {
         this.pud.set(g, 'table');
-        for (let k = g * 512; k < (g + 1) * 512; k++) this.pmd.set(k, 'leaf');
+        for (let k = g * PTRS_PER_TABLE; k < (g + 1) * PTRS_PER_TABLE; k++) this.pmd.set(k, 'leaf');
         this.level3Splits++;
         this.splitDone();
       }
@@ -260,7 +269,7 @@ export class ReferenceMachine {
     let c1g = 0;
     for (const v of this.pud.values()) if (v === 'leaf') c1g++;
     for (const [r, v] of this.pmd) {
-      if (this.pud.get(Math.floor(r / 512)) !== 'table') continue;
+      if (this.pud.get(Math.floor(r / PTRS_PER_TABLE)) !== 'table') continue;
       if (v === 'leaf') c2m++;
       else c4k += this.ptes.get(r) ?? 0;
     }

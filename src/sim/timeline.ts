@@ -12,7 +12,11 @@ import { applyEvent } from '../machine/apply';
 import type { EngineEvent, MachineSpec } from '../machine/events';
 import { Machine } from '../machine/machine';
 import { OutcomeLog } from '../machine/outcomes';
+import { PAGE_SIZE } from '../machine/units';
+import { CHECKPOINT_BUDGET_BYTES, CheckpointStore } from './checkpoints';
 import { type Metrics, metricsOf } from './metrics';
+
+export { CHECKPOINT_BUDGET_BYTES } from './checkpoints';
 
 /** Columns sampled per step for charts. */
 export const SERIES_COLUMNS = [
@@ -39,8 +43,6 @@ export interface Series {
 }
 
 const MAX_SAMPLES = 4096;
-/** Memory all checkpoints of one run may hold, unless the caller says otherwise. */
-export const CHECKPOINT_BUDGET_BYTES = 640 * 2 ** 20;
 /** Checkpoints never closer than this many events (a clone costs more than replaying them). */
 const MIN_INTERVAL = 64;
 /** With a clock, the run's apply time is recorded every this many events (for respace()). */
@@ -74,26 +76,16 @@ export interface TimelineOptions {
   checkpointBudgetBytes?: number;
 }
 
-interface Checkpoint {
-  step: number;
-  /** null for step 0: booting the spec again restores it (no copy of the host is kept). */
-  machine: Machine | null;
-  counts: Float64Array;
-  /** Placed by respace() (the others are recycled as it goes). */
-  planned?: boolean;
-}
-
 export class Timeline {
   readonly steps: number;
   private readonly head: Machine;
-  private readonly checkpoints: Checkpoint[] = [];
+  private readonly checkpoints: CheckpointStore<Machine>;
   private readonly stride: number;
   private readonly sampleSteps: Float64Array;
   private readonly sampleColumns: Record<SeriesColumn, Float64Array>;
   private samples = 0;
   private interval: number;
   private readonly budget: TimelineOptions['replayBudget'];
-  private readonly budgetBytes: number;
   /** Events applied per ms, measured while advancing (0 until measured). */
   private rate = 0;
   private cursor: Machine | null = null;
@@ -111,13 +103,15 @@ export class Timeline {
   ) {
     this.steps = events.length;
     this.budget = opts.replayBudget;
-    this.budgetBytes = opts.checkpointBudgetBytes ?? CHECKPOINT_BUDGET_BYTES;
     this.costAt = this.budget ? new Float64Array(Math.ceil(this.steps / COST_BLOCK) + 1) : null;
     const t0 = this.budget?.now() ?? 0;
     this.head = new Machine(spec);
     // A copy costs about what a boot costs (both allocate the whole host).
     if (this.budget) this.cloneMs = this.budget.now() - t0;
-    this.checkpoints.push({ step: 0, machine: null, counts: this.head.log.counts.slice() });
+    this.checkpoints = new CheckpointStore(
+      opts.checkpointBudgetBytes ?? CHECKPOINT_BUDGET_BYTES,
+      this.head.log.counts.slice(),
+    );
     // Timed: no checkpoint until the first measurement says how far apart they go.
     this.interval = this.budget
       ? Number.POSITIVE_INFINITY
@@ -181,12 +175,12 @@ export class Timeline {
     const costAt = this.costAt;
     let cloneMs = 0;
     let lastT = t0;
-    let last = this.checkpoints[this.checkpoints.length - 1]!.step;
+    let last = this.checkpoints.lastStep();
     while (m.step < end) {
       applyEvent(m, this.events.at(m.step)!);
       if (m.step - last >= this.interval && m.step < this.steps) {
         const c0 = clock?.() ?? 0;
-        this.checkpoint(m);
+        this.checkpoints.take(m);
         this.keepWithinBudget(m);
         if (clock) this.cloneMs = clock() - c0;
         cloneMs += this.cloneMs;
@@ -241,46 +235,15 @@ export class Timeline {
 
   /**
    * Checkpoints cost a copy of the machine each; on a terabyte host that is tens of MiB. Past
-   * the budget, drop the checkpoint whose neighbours are closest (spacing stays even, so no seek
-   * replays much more than another) and space later ones over the whole run's length.
+   * the budget the store thins them (see CheckpointStore.thin), and later ones are spaced over
+   * the whole run's length.
    */
   private keepWithinBudget(m: Machine): void {
-    const cps = this.checkpoints;
-    const bytes = Math.max(1, m.estimateBytes());
-    const capacity = Math.max(2, Math.floor(this.budgetBytes / bytes));
+    const { capacity, dropped } = this.checkpoints.thin(m.estimateBytes());
     this.capacity = capacity;
-    while (cps.length > capacity && cps.length > 2) {
-      let drop = 1;
-      let gap = Number.POSITIVE_INFINITY;
-      for (let i = 1; i < cps.length - 1; i++) {
-        const g = cps[i + 1]!.step - cps[i - 1]!.step;
-        if (g < gap) {
-          gap = g;
-          drop = i;
-        }
-      }
-      const [dropped] = cps.splice(drop, 1);
-      // A dropped copy becomes the memory of a later checkpoint (copying into memory already
-      // touched is a memcpy; a fresh clone faults in every page).
-      // Only while spares and checkpoints together stay within the budget (a 16 TiB machine is
-      // most of a GiB: two spares would double what the worker holds).
-      const held = (cps.length + this.spares.length + 1) * bytes;
-      if (dropped?.machine && this.spares.length < 2 && held <= this.budgetBytes)
-        this.spares.push(dropped.machine);
-      this.thinned = true;
-    }
+    if (dropped) this.thinned = true;
     if (this.thinned) this.interval = Math.max(this.interval, Math.ceil(this.steps / capacity));
   }
-
-  private checkpoint(m: Machine): void {
-    const spare = this.spares.pop();
-    if (spare) spare.restoreFrom(m);
-    const machine = spare ?? m.clone();
-    this.checkpoints.push({ step: m.step, machine, counts: m.log.counts.slice() });
-  }
-
-  /** Machines of dropped checkpoints, reused for new ones. */
-  private readonly spares: Machine[] = [];
 
   private sample(): void {
     const m = this.head;
@@ -311,7 +274,7 @@ export class Timeline {
    */
   private cursorFor(s: number): Machine {
     const c = this.cursor;
-    const cp = this.checkpointBefore(s);
+    const cp = this.checkpoints.before(s);
     if (c && c.step <= s && (c.step >= cp.step || s - c.step <= this.forwardReach())) return c;
     // Step 0 is booted the first time a seek needs it, then kept like any checkpoint.
     cp.machine ??= new Machine(this.spec);
@@ -375,7 +338,7 @@ export class Timeline {
       return costAt[b]! + ((costAt[b + 1]! - costAt[b]!) * (step - b * COST_BLOCK)) / len;
     };
     const share = total / (n + 1);
-    const steps = [...this.checkpoints.map((c) => c.step), this.steps];
+    const steps = [...this.checkpoints.steps(), this.steps];
     let worst = 0;
     for (let i = 1; i < steps.length; i++)
       worst = Math.max(worst, costOf(steps[i]!) - costOf(steps[i - 1]!));
@@ -395,45 +358,14 @@ export class Timeline {
     return targets.length > 0 ? { targets, next: 0 } : null;
   }
 
-  /**
-   * A checkpoint of w (the cursor at a target step), in the memory of one that is not part of
-   * the plan: one at or before it (the new one supersedes it), else the later one whose
-   * neighbours are closest (as thinning would drop), else a fresh copy.
-   */
+  /** A checkpoint of w (the cursor at a target step), in place of one the plan does not keep. */
   private place(w: Machine): void {
-    const cps = this.checkpoints;
-    const same = cps.find((c) => c.step === w.step);
-    if (same) {
-      same.planned = true;
-      return;
-    }
-    let victim = cps.findIndex((c) => !c.planned && c.step > 0 && c.step < w.step);
-    if (victim < 0) {
-      let gap = Number.POSITIVE_INFINITY;
-      for (let i = 1; i < cps.length; i++) {
-        if (cps[i]!.planned) continue;
-        const g = (cps[i + 1]?.step ?? this.steps) - cps[i - 1]!.step;
-        if (g < gap) {
-          gap = g;
-          victim = i;
-        }
-      }
-    }
-    let machine: Machine;
-    if (victim > 0) {
-      const [old] = cps.splice(victim, 1);
-      machine = old!.machine!;
-      machine.restoreFrom(w);
-    } else machine = w.clone();
-    const at = cps.findIndex((c) => c.step > w.step);
-    const cp = { step: w.step, machine, counts: w.log.counts.slice(), planned: true };
-    cps.splice(at < 0 ? cps.length : at, 0, cp);
+    this.checkpoints.place(w, this.steps);
   }
 
   /** Drop what the plan did not place (their memory goes back to the heap). */
   private finishPlan(): boolean {
-    const cps = this.checkpoints;
-    for (let i = cps.length - 1; i > 0; i--) if (!cps[i]!.planned) cps.splice(i, 1);
+    this.checkpoints.dropUnplanned();
     this.plan = null;
     this.respaced = true;
     return true;
@@ -460,18 +392,6 @@ export class Timeline {
     return Number.isFinite(this.interval) ? Math.max(this.interval, measured) : measured;
   }
 
-  private checkpointBefore(s: number): Checkpoint {
-    const cps = this.checkpoints;
-    let lo = 0;
-    let hi = cps.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (cps[mid]!.step <= s) lo = mid;
-      else hi = mid - 1;
-    }
-    return cps[lo]!;
-  }
-
   private replay(m: Machine, step: number): void {
     while (m.step < step) applyEvent(m, this.events.at(m.step)!);
   }
@@ -482,7 +402,7 @@ export class Timeline {
 
   /** Checkpoint steps (for tests and the benchmark). */
   checkpointSteps(): number[] {
-    return this.checkpoints.map((c) => c.step);
+    return this.checkpoints.steps();
   }
 }
 
@@ -503,6 +423,6 @@ function writeSample(m: Machine, c: Record<SeriesColumn, Float64Array>, k: numbe
   c.hostOops[k] = m.count('host-oops');
   c.psmash[k] = m.count('psmash');
   c.tlbFlushes[k] = m.tlbFlushes;
-  c.pageTableBytes[k] = m.tablePages * 4096;
-  c.doubleBackedBytes[k] = m.doubleBackedPages * 4096;
+  c.pageTableBytes[k] = m.tablePages * PAGE_SIZE;
+  c.doubleBackedBytes[k] = m.doubleBackedPages * PAGE_SIZE;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, loadPreset } from '../scenario/index';
-import { EngineHost, ptdumpLineOf } from './host';
+import { EngineHost } from './host';
+import { ptdumpLineOf } from './inspect';
 import {
   CELL_FREE,
   CELL_KERNEL,

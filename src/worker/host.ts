@@ -9,28 +9,29 @@
 
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
 import { formatPtdump } from '../formats/ptdump';
-import type { Backing, KernelDesign } from '../machine/events';
 import { DESIGNS } from '../machine/kernels';
 import type { Machine } from '../machine/machine';
 import { RULES } from '../machine/rules';
+import { PAGE_SIZE, PAGES_PER_2M } from '../machine/units';
 import {
   compilePacked,
-  DEFAULT_PRESET,
-  decodeShareFragment,
   encodeShareFragment,
   LIMITS,
-  loadPreset,
+  type Overrides,
   type PackedEvents,
-  parseScenario,
+  type ResolvedSource,
+  resolveSource,
   type Scenario,
-  type ScenarioError,
   type ShareSource,
   scenarioDigest,
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
+import { checkpointIntervalFor } from '../sim/checkpoints';
 import { metricsOf } from '../sim/metrics';
+import { OutcomeIndex } from '../sim/outcome-index';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
-import { inspectFrame } from './inspect';
+import { Derived } from './derived';
+import { inspectFrame, ptdumpLineOf } from './inspect';
 import { outcomeRow } from './messages';
 import {
   type EngineApi,
@@ -40,10 +41,8 @@ import {
   type LoadSource,
   MARK_KINDS,
   type MapSnapshot,
-  type OutcomeMarks,
   type OutcomeRow,
   PROTOCOL_VERSION,
-  type Repair,
   type RuleInfo,
   type RunInfo,
   type RunProgress,
@@ -68,19 +67,17 @@ export type EngineSync = {
 export const MAX_WORKER_EVENTS = Math.min(LIMITS.events, 2_000_000);
 /** At most this many regions (or chunks) per cells() call: 4096 × 512 = 2 MiB of codes. */
 export const MAX_CELL_REGIONS = 4096;
-/** Scrubber marks beyond this are thinned to one per kind per 1/4096 of the run. */
-const MAX_MARKS = 20_000;
 
 interface Run {
   scenario: Scenario;
   share: ShareSource;
-  overrides: { kernel?: KernelDesign; backing?: Backing };
+  overrides: Overrides;
   timeline: Timeline;
   /** Grows with the log while the run is computed (see Derived). */
   derived: Derived;
   info: RunInfo;
-  /** Outcome indices per kind (or per sorted kind set), extended as the log grows. */
-  indices: Map<string, { upto: number; list: number[] }>;
+  /** Outcome indices per kind set, extended as the log grows. */
+  index: OutcomeIndex;
   ptdump: { step: number; lines: string[] } | null;
   /** A few recent step views: a seek answers step − 1 and step in one pass (see machineAt). */
   views: Map<number, StepView>;
@@ -102,18 +99,7 @@ const REPLAY_BUDGET_MS = 35;
 const FIRST_SLICE_MS = 60;
 const MAX_CACHED_VIEWS = 16;
 
-type Prepared =
-  | {
-      ok: true;
-      scenario: Scenario;
-      share: ShareSource;
-      overrides: Run['overrides'];
-      /** The scenario before the overrides (for what the run says about itself). */
-      base: Scenario;
-      view: ViewState;
-      repairs: Repair[];
-    }
-  | { ok: false; errors: string[] };
+type Prepared = Extract<ResolvedSource, { ok: true }>;
 
 export class EngineHost implements EngineSync {
   private run: Run | null = null;
@@ -131,9 +117,9 @@ export class EngineHost implements EngineSync {
   // ---- loading ------------------------------------------------------------------------------
 
   load(source: LoadSource, options: LoadOptions = {}): LoadResult {
-    let prepared: Prepared;
+    let prepared: ResolvedSource;
     try {
-      prepared = prepare(source);
+      prepared = resolveSource(source);
     } catch (e) {
       prepared = { ok: false, errors: [`could not read the scenario (internal error: ${e})`] };
     }
@@ -307,7 +293,7 @@ export class EngineHost implements EngineSync {
     const m = this.machineAt(run, clampStep(run, step));
     const g = m.guests[guest];
     const list = Array.from(chunks).slice(0, MAX_CELL_REGIONS);
-    return g ? guestChunkCells(m, g, list) : new Uint8Array(list.length * 512);
+    return g ? guestChunkCells(m, g, list) : new Uint8Array(list.length * PAGES_PER_2M);
   }
 
   /** A guest's GPA space as a snapshot: one entry per 2 MiB GPA chunk (see buildGuestSnapshot). */
@@ -348,7 +334,7 @@ export class EngineHost implements EngineSync {
         status: g.status,
         reason: g.reason,
         privatePages: m.privatePages(g),
-        doubleBackedBytes: g.doubleBacked * 4096,
+        doubleBackedBytes: g.doubleBacked * PAGE_SIZE,
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
     };
@@ -383,20 +369,8 @@ export class EngineHost implements EngineSync {
     if (!run) return { rows: [], total: 0 };
     const log = run.timeline.log;
     const m = run.timeline.final;
-    const cut = query.maxStep !== undefined ? log.lowerBound(query.maxStep + 1) : log.length;
-    const count = Math.max(0, Math.min(10_000, Math.floor(query.count)));
-    const from = Math.max(0, Math.floor(query.from));
-    const rows: OutcomeRow[] = [];
-    if (query.kinds === undefined) {
-      for (let i = from; i < Math.min(cut, from + count); i++)
-        rows.push(outcomeRow(m, i, log.get(i)));
-      return { rows, total: cut };
-    }
-    const idx = this.filteredIndices(run, query.kinds);
-    const total = lowerBoundIdx(idx, cut);
-    for (let j = from; j < Math.min(total, from + count); j++)
-      rows.push(outcomeRow(m, idx[j]!, log.get(idx[j]!)));
-    return { rows, total };
+    const page = run.index.page(query);
+    return { rows: page.indices.map((i) => outcomeRow(m, i, log.get(i))), total: page.total };
   }
 
   outcomeIndexAt(step: number): number {
@@ -405,25 +379,7 @@ export class EngineHost implements EngineSync {
 
   /** kind: an outcome kind (OUTCOME_KINDS) or 'any' for any scrubber-mark kind. */
   findOutcome(step: number, kind: string, dir: 1 | -1): number {
-    const run = this.run;
-    if (!run) return -1;
-    const log = run.timeline.log;
-    const idx =
-      kind === 'any' ? this.filteredIndices(run, [...MARK_KINDS]) : this.kindIndices(run, kind);
-    if (dir === 1) {
-      const j = lowerBoundIdx(idx, log.lowerBound(step + 1));
-      return j < idx.length ? log.stepAt(idx[j]!) : -1;
-    }
-    const j = lowerBoundIdx(idx, log.lowerBound(step)) - 1;
-    return j >= 0 ? log.stepAt(idx[j]!) : -1;
-  }
-
-  private kindIndices(run: Run, kind: string): ArrayLike<number> {
-    return indexOf(run, kind, [kind]);
-  }
-
-  private filteredIndices(run: Run, kinds: readonly string[]): ArrayLike<number> {
-    return indexOf(run, `[${[...kinds].sort().join(',')}]`, kinds);
+    return this.run?.index.find(step, kind === 'any' ? MARK_KINDS : [kind], dir) ?? -1;
   }
 
   // ---- inspector, rules, texts, links ---------------------------------------------------------
@@ -465,12 +421,7 @@ export class EngineHost implements EngineSync {
   shareFragment(view: ViewState): string {
     const run = this.run;
     if (!run) return '';
-    const { kernel, backing } = run.overrides;
-    return encodeShareFragment(run.share, {
-      ...(kernel !== undefined ? { kernel } : {}),
-      ...(backing !== undefined ? { backing } : {}),
-      ...view,
-    });
+    return encodeShareFragment(run.share, { ...run.overrides, ...view });
   }
 }
 
@@ -480,22 +431,6 @@ export class EngineHost implements EngineSync {
 function clampStep(run: Run, step: number): number {
   const s = Number.isFinite(step) ? Math.floor(step) : 0;
   return Math.max(0, Math.min(run.timeline.computed, s));
-}
-
-/** Outcome indices of some kinds, extended to the log's current length. */
-function indexOf(run: Run, key: string, kinds: readonly string[]): number[] {
-  let e = run.indices.get(key);
-  if (!e) {
-    e = { upto: 0, list: [] };
-    run.indices.set(key, e);
-  }
-  const log = run.timeline.log;
-  if (e.upto < log.length) {
-    const want = new Set(kinds);
-    for (let i = e.upto; i < log.length; i++) if (want.has(log.kindAt(i))) e.list.push(i);
-    e.upto = log.length;
-  }
-  return e.list;
 }
 
 function copySeries(s: Series): RunInfo['series'] {
@@ -509,154 +444,14 @@ function emptySnapshot(step: number): MapSnapshot {
   return { step, regions: 0, regionCode: e, regionLevel: e, regionFlags: e, regionUserLevel: e };
 }
 
-/** First j with idx[j] >= value (idx ascending). */
-function lowerBoundIdx(idx: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = idx.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (idx[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The ptdump line covering a frame: addresses are fixed-width hex, so strings compare. */
-export function ptdumpLineOf(lines: readonly string[], pfn: number): string {
-  const va = `0x${(0xffff888000000000n + BigInt(pfn) * 4096n).toString(16).padStart(16, '0')}`;
-  let lo = 1;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid]!.slice(19, 37) <= va) lo = mid + 1;
-    else hi = mid;
-  }
-  const line = lines[lo] ?? '';
-  return line.startsWith('0x') && line.slice(0, 18) <= va ? line : '';
-}
-
-function prepare(source: LoadSource): Prepared {
-  if (source.kind === 'scenario') {
-    const r = parseScenario(source.scenario);
-    if (!r.ok) return { ok: false, errors: r.errors.map((e) => e.message) };
-    return {
-      ok: true,
-      scenario: r.scenario,
-      share: r.scenario,
-      overrides: {},
-      base: r.scenario,
-      view: {},
-      repairs: r.warnings.map((text) => ({ code: 'scenario-warning', text })),
-    };
-  }
-  if (source.kind === 'preset') {
-    const r = loadPreset(source.preset);
-    if (!r.ok) return { ok: false, errors: r.errors.map((e) => e.message) };
-    const overrides: Run['overrides'] = {};
-    if (source.kernel !== undefined) overrides.kernel = source.kernel;
-    if (source.backing !== undefined) overrides.backing = source.backing;
-    const candidate: Scenario = {
-      ...r.scenario,
-      kernel: source.kernel ?? r.scenario.kernel,
-      guests: r.scenario.guests.map((g) =>
-        source.backing === undefined ? g : { ...g, backing: source.backing },
-      ),
-    };
-    const p = parseScenario(candidate);
-    if (!p.ok) return { ok: false, errors: p.errors.map((e) => e.message) };
-    return {
-      ok: true,
-      scenario: p.scenario,
-      share: { preset: source.preset },
-      overrides,
-      base: r.scenario,
-      view: {},
-      repairs: [],
-    };
-  }
-  return prepareFragment(source.fragment);
-}
-
-/** A decoding error as a repair: an unknown preset carries its name (JSON-shown by the decoder). */
-function linkErrorRepair(e: ScenarioError): Repair {
-  if (e.path !== 'preset') return { code: 'link-invalid', text: e.message };
-  const value = e.value.replace(/^"/, '').replace(/("|\.\.\.)$/, '');
-  return { code: 'preset-unknown', text: e.message, value };
-}
-
-/** A share link never fails to open: broken parts are repaired or replaced, and said so. */
-function prepareFragment(fragment: string): Prepared {
-  const d = decodeShareFragment(fragment);
-  const repairs: Repair[] = d.repairs.map((text) => ({ code: 'link-repaired', text }));
-  const { kernel, backing, layer, ...rest } = d.view;
-  const view: ViewState = { ...rest };
-  if (layer === 'direct-map' || layer === 'vmm' || layer === 'rmp' || layer === 'guest')
-    view.layer = layer;
-  else if (layer !== undefined)
-    repairs.push({
-      code: 'layer-ignored',
-      text: `parameter layer="${layer}": not a map layer, ignored`,
-    });
-  if (d.scenario !== undefined) {
-    if (d.errors.length > 0)
-      repairs.unshift({
-        code: 'link-invalid',
-        text: `the link's scenario had ${d.errors.length} problem(s): ${d.errors.map((e) => e.message).join('; ')}`,
-      });
-    const overrides: Run['overrides'] = {};
-    if (kernel !== undefined) overrides.kernel = kernel;
-    if (backing !== undefined) overrides.backing = backing;
-    const share: ShareSource =
-      d.preset !== undefined ? { preset: d.preset } : (d.baseScenario ?? d.scenario);
-    const base = d.baseScenario ?? d.scenario;
-    return { ok: true, scenario: d.scenario, share, overrides, base, view, repairs };
-  }
-  const fallback = loadPreset(DEFAULT_PRESET);
-  if (!fallback.ok) return { ok: false, errors: fallback.errors.map((e) => e.message) };
-  if (d.errors.length > 0) {
-    repairs.unshift(...d.errors.map(linkErrorRepair));
-    repairs.push({
-      code: 'link-unusable',
-      text: `the link could not be used: opened the default preset "${DEFAULT_PRESET}" instead`,
-    });
-    return {
-      ok: true,
-      scenario: fallback.scenario,
-      share: { preset: DEFAULT_PRESET },
-      overrides: {},
-      base: fallback.scenario,
-      view: {},
-      repairs,
-    };
-  }
-  return {
-    ok: true,
-    scenario: fallback.scenario,
-    share: { preset: DEFAULT_PRESET },
-    overrides: {},
-    base: fallback.scenario,
-    view,
-    repairs,
-  };
-}
-
-/** Checkpoints are whole machines: keep their total near 2 GiB on a 16 TiB host. */
-function checkpointInterval(steps: number, regions: number): number {
-  const perMachine = regions * 40;
-  const maxCheckpoints = Math.max(8, Math.min(64, Math.floor(2 ** 31 / perMachine)));
-  return Math.max(64, Math.ceil(steps / maxCheckpoints));
-}
-
-function startRun(
-  p: Extract<Prepared, { ok: true }>,
-  clock: HostClock | null,
-  budgetBytes: number | undefined,
-): Run {
+function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | undefined): Run {
   const t0 = clock?.now() ?? 0;
   const { spec, events } = compilePacked(p.scenario);
-  const regions = Math.ceil(Math.max(...spec.host.ranges.map((r) => r.end), 1) / 4096 / 512);
+  const regions = Math.ceil(
+    Math.max(...spec.host.ranges.map((r) => r.end), 1) / PAGE_SIZE / PAGES_PER_2M,
+  );
   const timeline = new Timeline(spec, events, {
-    checkpointInterval: checkpointInterval(events.length, regions),
+    checkpointInterval: checkpointIntervalFor(events.length, regions),
     progressive: true,
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
     ...(budgetBytes !== undefined ? { checkpointBudgetBytes: budgetBytes } : {}),
@@ -676,7 +471,7 @@ function startRun(
     timeline,
     derived: new Derived(m.frames.regions, timeline.steps),
     info,
-    indices: new Map(),
+    index: new OutcomeIndex(timeline.log),
     ptdump: null,
     views: new Map(),
     slice: 16,
@@ -693,7 +488,7 @@ function runInfo(
   m: Machine,
   events: PackedEvents,
 ): RunInfo {
-  const ramBytes = m.ramPages * 4096;
+  const ramBytes = m.ramPages * PAGE_SIZE;
   return {
     scenario: s,
     title: story.title,
@@ -721,70 +516,4 @@ function runInfo(
     runMs: 0,
     computed: timeline.computed,
   };
-}
-
-const MARK_KIND_INDEX = new Map<string, number>(MARK_KINDS.map((k, i) => [k, i]));
-
-/**
- * Data derived from the outcome log, kept up to date as the log grows: the first split step of
- * each region (snapshot flags) and the scrubber marks. Marks past MAX_MARKS are thinned to the
- * first of each kind per 1/4096 of the run; thinning when the count first passes the limit
- * keeps exactly the marks a one-shot pass over the whole log keeps.
- */
-class Derived {
-  readonly splitAt: Float64Array;
-  private upto = 0;
-  private steps: number[] = [];
-  private kinds: number[] = [];
-  private thin = false;
-  private readonly seen = new Set<number>();
-
-  constructor(
-    regions: number,
-    private readonly runSteps: number,
-  ) {
-    this.splitAt = new Float64Array(regions).fill(Number.POSITIVE_INFINITY);
-  }
-
-  extend(t: Timeline): void {
-    const log = t.log;
-    for (let i = this.upto; i < log.length; i++) {
-      const kind = log.kindAt(i);
-      if (kind === 'dm-split') {
-        const o = log.get(i);
-        const first = Math.floor(o.pfn / 512);
-        const n = o.detail === 1 ? 512 : 1;
-        for (let r = first; r < Math.min(first + n, this.splitAt.length); r++)
-          if (this.splitAt[r]! > o.step) this.splitAt[r] = o.step;
-      }
-      const k = MARK_KIND_INDEX.get(kind);
-      if (k === undefined) continue;
-      this.add(log.stepAt(i), k);
-      if (!this.thin && this.steps.length > MAX_MARKS) this.rethin();
-    }
-    this.upto = log.length;
-  }
-
-  private add(step: number, k: number): void {
-    if (this.thin) {
-      const key = Math.floor((step / Math.max(1, this.runSteps)) * 4096) * MARK_KINDS.length + k;
-      if (this.seen.has(key)) return;
-      this.seen.add(key);
-    }
-    this.steps.push(step);
-    this.kinds.push(k);
-  }
-
-  private rethin(): void {
-    const steps = this.steps;
-    const kinds = this.kinds;
-    this.steps = [];
-    this.kinds = [];
-    this.thin = true;
-    for (let i = 0; i < steps.length; i++) this.add(steps[i]!, kinds[i]!);
-  }
-
-  marks(): OutcomeMarks {
-    return { steps: Float64Array.from(this.steps), kinds: Uint8Array.from(this.kinds) };
-  }
 }

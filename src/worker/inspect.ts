@@ -3,6 +3,8 @@
  * line that covers it, the RMP entry as struct rmpentry holds it, the owner guest and GPA, the
  * VMM's backing page size, and the outcomes that touched the frame or its 2 MiB region.
  */
+
+import { directMapVa } from '../formats/outcomes';
 import {
   frameUse,
   G_BACKED,
@@ -22,12 +24,13 @@ import type { Guest } from '../machine/guest';
 import type { LinearMap } from '../machine/linear-map';
 import type { Machine } from '../machine/machine';
 import type { OutcomeLog } from '../machine/outcomes';
-import { directMapVa, hex, outcomeRow } from './messages';
+import { hex, PAGE_OFFSET, PAGE_SIZE, PAGES_PER_1G, PAGES_PER_2M } from '../machine/units';
+import { outcomeRow } from './messages';
 import type { FrameInfo, OutcomeRow } from './protocol';
 import { frameLevel } from './snapshot';
 
-const REGION = 512;
-const GIG = 512 * 512;
+const REGION = PAGES_PER_2M;
+const GIG = PAGES_PER_1G;
 /** The inspector shows the newest outcomes; a frame hammered a million times needs no more. */
 const MAX_HISTORY = 64;
 
@@ -105,12 +108,12 @@ export function inspectFrame(
   const w = inRange ? m.frames.get(pfn) : 0;
   const assigned = (w & RMP_ASSIGNED) !== 0;
   const owner = inRange ? findOwner(m, pfn, w) : null;
-  const gpa = owner ? hex(owner.gfn * 4096) : null;
+  const gpa = owner ? hex(owner.gfn * PAGE_SIZE) : null;
   const rmp2m = inRange && m.rmp2m[Math.floor(pfn / REGION)] === 1;
   return {
     pfn,
-    physAddr: hex(pfn * 4096),
-    directMapVa: directMapVa(pfn * 4096),
+    physAddr: hex(pfn * PAGE_SIZE),
+    directMapVa: directMapVa(pfn * PAGE_SIZE),
     dmLevel: inRange ? frameLevel(m, pfn) : null,
     ptdumpLine,
     use: USE_NAMES[frameUse(w)] ?? 'hole',
@@ -128,4 +131,18 @@ export function inspectFrame(
     vmmBacking: owner ? backingText(m, owner) : null,
     history: inRange ? frameHistory(m, log, pfn, step) : [],
   };
+}
+
+/** The ptdump line covering a frame: addresses are fixed-width hex, so strings compare. */
+export function ptdumpLineOf(lines: readonly string[], pfn: number): string {
+  const va = `0x${(PAGE_OFFSET + BigInt(pfn) * BigInt(PAGE_SIZE)).toString(16).padStart(16, '0')}`;
+  let lo = 1;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid]!.slice(19, 37) <= va) lo = mid + 1;
+    else hi = mid;
+  }
+  const line = lines[lo] ?? '';
+  return line.startsWith('0x') && line.slice(0, 18) <= va ? line : '';
 }

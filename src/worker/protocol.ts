@@ -16,6 +16,7 @@ import type {
 import type { MeminfoComparison, RegionReconcile } from '../formats/import/reconcile';
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import type { Backing, KernelDesign } from '../machine/events';
+import type { Repair } from '../scenario/repair-codes';
 import type { Scenario } from '../scenario/types';
 import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
 import type { SweepCell } from '../sim/sweep';
@@ -69,23 +70,7 @@ export interface ResolvedSource {
  * layer-ignored: not a map layer; scenario-warning: a scenario's ignored fields;
  * step-past-end: the view's step is past the run's end, opened at its last step.
  */
-export const REPAIR_CODES = [
-  'link-repaired',
-  'link-invalid',
-  'preset-unknown',
-  'link-unusable',
-  'layer-ignored',
-  'scenario-warning',
-  'step-past-end',
-] as const;
-export type RepairCode = (typeof REPAIR_CODES)[number];
-
-export interface Repair {
-  code: RepairCode;
-  text: string;
-  /** The value the repair is about, as written (the preset name of preset-unknown). */
-  value?: string;
-}
+export { REPAIR_CODES, type Repair, type RepairCode } from '../scenario/repair-codes';
 
 /** View state carried in share links (all optional). */
 export interface ViewState {

@@ -7,11 +7,12 @@
  * Served by the tools worker bundle (ToolsHost.report), in an instance of its own, so the engine
  * is not bundled a third time and a running sweep never holds a report up.
  */
+
+import { outcomeMessage } from '../formats/outcomes';
 import { formatReport, REPORT_OUTCOMES } from '../formats/report';
 import { applyEvent } from '../machine/apply';
 import { Machine } from '../machine/machine';
 import { compilePacked, type PackedEvents, parseScenario, scenarioDigest } from '../scenario/index';
-import { outcomeMessage } from '../sim/report';
 
 export interface ReportRequest {
   /** The scenario as the engine ran it (RunInfo.scenario). */

@@ -29,6 +29,7 @@ import {
 } from '../machine/frame-bits';
 import type { Guest } from '../machine/guest';
 import type { Machine } from '../machine/machine';
+import { PAGES_PER_2M } from '../machine/units';
 import {
   CELL_FIRMWARE,
   CELL_FREE,
@@ -52,7 +53,7 @@ import {
   RF_SPLIT_AFTER_BOOT,
 } from './protocol';
 
-const REGION = 512;
+const REGION = PAGES_PER_2M;
 
 /** The cell code of a host frame word (protocol.ts CELL_*, guest colour in the high nibble). */
 export function cellCode(w: number, rmp2m: boolean): number {

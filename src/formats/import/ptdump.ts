@@ -22,7 +22,7 @@
  * (direct_pages_count changes on splits, not on removal), which is where the two can differ.
  */
 import { countPieces, type MapPiece } from '../../machine/boot-layout';
-import type { PageLevel } from '../../machine/units';
+import { PAGE_OFFSET, type PageLevel } from '../../machine/units';
 import { type Meminfo, meminfoFromCounts } from '../meminfo';
 import { fail, type ImportError, type Parsed } from './common';
 import { type PtLine, type PtLines, readPtdumpLines } from './ptdump-lines';
@@ -49,12 +49,7 @@ export interface PtdumpImport {
   regionEnd: bigint;
 }
 
-const KNOWN_BASES = [
-  0xffff888000000000n,
-  0xff11000000000000n,
-  0xffff880000000000n,
-  0xff10000000000000n,
-];
+const KNOWN_BASES = [PAGE_OFFSET, 0xff11000000000000n, 0xffff880000000000n, 0xff10000000000000n];
 const KERNEL_HALF = 0xff00000000000000n;
 const LA57_TOP = 0xffff800000000000n;
 /** __START_KERNEL_map: the kernel image and modules are above the direct map. */

@@ -9,7 +9,7 @@
  * (decomposeSplits: 2M→4K moves 2048 kB, 1G→2M moves 1048576 kB, the mapped total never moves).
  */
 import type { MapPiece } from '../../machine/boot-layout';
-import { GiB, PAGES_PER_2M, type PageLevel } from '../../machine/units';
+import { GiB, type PageLevel, PMD_SIZE } from '../../machine/units';
 import type { Meminfo } from '../meminfo';
 import { decomposeSplits } from './meminfo';
 
@@ -20,7 +20,7 @@ export const RL_2M = 2;
 export const RL_4K = 3;
 const LEVEL_CODE: Record<PageLevel, number> = { '1G': RL_1G, '2M': RL_2M, '4K': RL_4K };
 const CODE_LEVEL: (PageLevel | null)[] = [null, '1G', '2M', '4K'];
-const REGION_BYTES = PAGES_PER_2M * 4096;
+const REGION_BYTES = PMD_SIZE;
 
 /** The finest mapping level in each 2 MiB region (RL_*). */
 export function regionLevels(pieces: readonly MapPiece[], regions: number): Uint8Array {
