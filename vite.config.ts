@@ -51,6 +51,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'app/**/*.test.ts'],
     environment: 'node',
+    // app/map/palette.ts reads the design tokens' text where there is no DOM (vitest stubs CSS).
+    css: { include: [/\/app\/tokens\.css/] },
     pool: 'threads',
     testTimeout: 60_000,
   },
