@@ -41,8 +41,46 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * The Content-Security-Policy of the built app, as a <meta> first in the head. Only what the app
+ * needs: its own scripts and workers; styles from its own CSS plus inline style attributes (React
+ * and d3 set them); images from data: (the favicon, inlined assets) and blob: (the export
+ * renders an SVG blob onto a canvas); media from blob: (the WebM export); connect-src https: and
+ * http: because a #src= link fetches a scenario from any address the user gives. No plugins, no
+ * <base>, no form posts. Framing stays open on purpose (embeds in slide decks): a <meta> cannot
+ * carry frame-ancestors anyway. Build only: the dev server's React refresh preamble is an inline
+ * script.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self' https: http:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'fracture-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), preloadApp()],
+  plugins: [react(), preloadApp(), contentSecurityPolicy()],
   base: './',
   worker: { format: 'es' },
   optimizeDeps: { include: ['comlink', 'valibot', 'fflate'] },

@@ -2,10 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_EMBED_OPTIONS,
+  foldCommand,
+  type IncomingMessage,
+  MAX_GOTO_STEP,
+  noCommands,
+  type PendingOp,
   parseEmbedOptions,
+  parseEmbedOrigins,
   parseIncoming,
   parseQuery,
   readyMessage,
+  senderAllowed,
   shouldCaptureKey,
   stepChangedMessage,
 } from './messages';
@@ -183,5 +190,138 @@ describe('shouldCaptureKey: the presenter keeps the clicker keys', () => {
   it('takes its own keys either way', () => {
     expect(shouldCaptureKey('l', false)).toBe(true);
     expect(shouldCaptureKey('Enter', false)).toBe(true);
+  });
+});
+
+describe('rule: goto.step is bounded by the longest run a scenario can make (LIMITS.events)', () => {
+  it.each([
+    [MAX_GOTO_STEP, true],
+    [MAX_GOTO_STEP + 1, false],
+    [Number.MAX_SAFE_INTEGER, false],
+    [1e308, false],
+    [Number.POSITIVE_INFINITY, false],
+  ])('step %d accepted: %s', (step, ok) => {
+    const r = parseIncoming({ type: 'fracture:goto', step });
+    expect(r.ok).toBe(ok);
+    if (!r.ok) expect(r.reason).toMatch(/step must be (at most 10,000,000|an integer)/);
+  });
+});
+
+describe('rule: commands count only from the embedding parent, and from ?origin= when given (senderAllowed)', () => {
+  const deck = 'https://slides.example';
+  it.each([
+    ['the parent, no allow-list', true, deck, null, true],
+    ['the parent, listed origin', true, deck, [deck], true],
+    ['the parent, origin not listed', true, 'https://evil.example', [deck], false],
+    ['the parent, every listed entry was invalid', true, deck, [], false],
+    ['a file:// parent listed as "null"', true, 'null', ['null'], true],
+    ['an opener or sibling on the same origin', false, deck, null, false],
+    ['an opener on a listed origin', false, deck, [deck], false],
+    ['an unknown window', false, '', null, false],
+  ] as const)('%s', (_who, fromParent, origin, allowed, ok) => {
+    const r = senderAllowed(fromParent, origin, allowed === null ? null : [...allowed]);
+    expect(r.ok).toBe(ok);
+    if (!r.ok) expect(r.reason.length).toBeGreaterThan(10);
+  });
+});
+
+describe('rule: ?origin= is a comma-separated list of origins; a bad entry is reported and never widens it (parseEmbedOrigins)', () => {
+  it.each([
+    ['', null, 0],
+    ['?embed=1', null, 0],
+    ['?origin=https://slides.example', ['https://slides.example'], 0],
+    [
+      '?origin=https://A.example/,%20http://127.0.0.1:8080',
+      ['https://a.example', 'http://127.0.0.1:8080'],
+      0,
+    ],
+    [
+      '?origin=https://a.example&origin=https://b.example',
+      ['https://a.example', 'https://b.example'],
+      0,
+    ],
+    ['?origin=null', ['null'], 0],
+    ['?origin=https://a.example/deck.html,https://b.example', ['https://b.example'], 1],
+    ['?origin=*', [], 2],
+    ['?origin=', [], 1],
+  ])('%s', (search, origins, errors) => {
+    const r = parseEmbedOrigins(search);
+    expect(r.origins).toEqual(origins);
+    expect(r.errors).toHaveLength(errors);
+  });
+
+  it('leaves the display options alone', () => {
+    expect(parseEmbedOptions('?origin=https://a.example').errors).toEqual([]);
+  });
+});
+
+describe('rule: folded commands mean what the same commands applied one by one mean (foldCommand)', () => {
+  // A model of the store actions useDeckMessages applies (app/store.ts seek, stepBy, togglePlaying).
+  interface Model {
+    step: number;
+    playing: boolean;
+    max: number;
+  }
+  const clamp = (s: number, max: number) => Math.max(0, Math.min(max, s));
+  const run = (m: Model, op: PendingOp): Model => {
+    switch (op.kind) {
+      case 'goto':
+        return { ...m, playing: false, step: clamp(op.step, m.max) };
+      case 'step':
+        return { ...m, playing: false, step: clamp(m.step + op.delta, m.max) };
+      case 'play':
+        if (m.playing) return m;
+        return m.step >= m.max ? { ...m, step: 0, playing: m.max > 0 } : { ...m, playing: true };
+      case 'pause':
+        return { ...m, playing: false };
+    }
+  };
+  const asOp = (msg: IncomingMessage): PendingOp | null =>
+    msg.type === 'fracture:goto'
+      ? { kind: 'goto', step: msg.step }
+      : msg.type === 'fracture:next'
+        ? { kind: 'step', delta: 1 }
+        : msg.type === 'fracture:prev'
+          ? { kind: 'step', delta: -1 }
+          : msg.type === 'fracture:play'
+            ? { kind: 'play' }
+            : msg.type === 'fracture:pause'
+              ? { kind: 'pause' }
+              : null;
+  const command: fc.Arbitrary<IncomingMessage> = fc.oneof(
+    fc.record({ type: fc.constant('fracture:goto' as const), step: fc.nat(12) }),
+    fc.constant({ type: 'fracture:next' as const }),
+    fc.constant({ type: 'fracture:next' as const }),
+    fc.constant({ type: 'fracture:prev' as const }),
+    fc.constant({ type: 'fracture:play' as const }),
+    fc.constant({ type: 'fracture:pause' as const }),
+    fc.record({
+      type: fc.constant('fracture:setView' as const),
+      layer: fc.constantFrom('rmp' as const, 'vmm' as const),
+    }),
+  );
+
+  it('for any sequence, from any state', () => {
+    fc.assert(
+      fc.property(
+        fc.array(command, { maxLength: 40 }),
+        fc.record({ step: fc.nat(9), playing: fc.boolean(), max: fc.nat(9) }),
+        (msgs, start) => {
+          const m0 = { ...start, step: Math.min(start.step, start.max) };
+          const oneByOne = msgs.map(asOp).reduce<Model>((m, op) => (op ? run(m, op) : m), m0);
+          const folded = msgs.reduce(foldCommand, noCommands());
+          expect(folded.ops.reduce(run, m0)).toEqual(oneByOne);
+          const views = msgs.filter((x) => x.type === 'fracture:setView');
+          expect(folded.view?.layer).toBe(views.at(-1)?.layer);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('folds a flood of 200,000 nexts into one step', () => {
+    const p = noCommands();
+    for (let i = 0; i < 200_000; i++) foldCommand(p, { type: 'fracture:next' });
+    expect(p.ops).toEqual([{ kind: 'step', delta: 200_000 }]);
   });
 });

@@ -9,6 +9,7 @@
  * why, never an exception.
  */
 import * as v from 'valibot';
+import { LIMITS } from '../../src/scenario/index';
 import { COMPARE_VIEWS, type CompareView } from '../compare/compare-url';
 
 export const MESSAGE_PREFIX = 'fracture:';
@@ -49,10 +50,14 @@ export const stepChangedMessage = (step: number): StepChangedMessage => ({
 
 // ---- incoming (deck → embed) -------------------------------------------------------------
 
+/** No run has more steps than a scenario has events (LIMITS.events); a larger goto is a bug. */
+export const MAX_GOTO_STEP = LIMITS.events;
+
 const Step = v.pipe(
   v.number('step must be a number'),
   v.integer('step must be an integer'),
   v.minValue(0, 'step must be 0 or more'),
+  v.maxValue(MAX_GOTO_STEP, `step must be at most ${MAX_GOTO_STEP.toLocaleString('en-US')}`),
 );
 const Bytes = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
@@ -105,20 +110,22 @@ export type ParseIncoming =
  * 'not-fracture' (the caller ignores it silently: decks post their own messages); a fracture
  * message that is unknown or malformed gets a reason worth logging.
  */
-export function parseIncoming(data: unknown): ParseIncoming {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, reason: 'not-fracture' };
-  }
+/** The "fracture:" type of a message, or null when it is not one of ours (never throws). */
+export function fractureType(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   let type: unknown;
   try {
     // A hostile object can throw from a getter; that is still just "not ours".
     type = (data as { type?: unknown }).type;
   } catch {
-    return { ok: false, reason: 'not-fracture' };
+    return null;
   }
-  if (typeof type !== 'string' || !type.startsWith(MESSAGE_PREFIX)) {
-    return { ok: false, reason: 'not-fracture' };
-  }
+  return typeof type === 'string' && type.startsWith(MESSAGE_PREFIX) ? type : null;
+}
+
+export function parseIncoming(data: unknown): ParseIncoming {
+  const type = fractureType(data);
+  if (type === null) return { ok: false, reason: 'not-fracture' };
   if (!(INCOMING_TYPES as readonly string[]).includes(type)) {
     return {
       ok: false,
@@ -134,6 +141,89 @@ export function parseIncoming(data: unknown): ParseIncoming {
   } catch {
     return { ok: false, reason: `${type}: the message could not be read` };
   }
+}
+
+// ---- who may send commands ---------------------------------------------------------------
+
+/**
+ * Commands are taken only from the page that embeds this one (`event.source === window.parent`):
+ * any other window holding a reference to the embed (an opener, a sibling frame, a popup) cannot
+ * drive it. With `?origin=` the parent's origin must also be in the list. A top-level page (not
+ * framed) has no parent and takes no commands from elsewhere.
+ */
+export function senderAllowed(
+  fromParent: boolean,
+  origin: string,
+  allowed: readonly string[] | null,
+): { ok: true } | { ok: false; reason: string } {
+  if (!fromParent) {
+    return {
+      ok: false,
+      reason: `a window that is not the embedding page (${origin || 'unknown origin'})`,
+    };
+  }
+  if (allowed !== null && !allowed.includes(origin)) {
+    const list =
+      allowed.length > 0 ? allowed.join(', ') : 'none (every ?origin= entry was invalid)';
+    return { ok: false, reason: `origin ${origin || 'unknown'} is not in ?origin= (${list})` };
+  }
+  return { ok: true };
+}
+
+/**
+ * The commands that arrived since the last frame, folded: a flood of 200,000 messages then costs
+ * one validation each and a few store updates per frame, not a render per message. Folding keeps
+ * the meaning of the sequence exactly, applied in order by the same store actions:
+ * - a goto replaces everything before it (it pauses and sets the step, whatever came earlier);
+ * - consecutive next/prev of one direction become one step of n (clamping is monotone, so
+ *   stepBy(n) equals n stepBy(1)); a change of direction starts a new entry;
+ * - a repeated play or pause is one (the second does nothing); they do not fold into each other;
+ * - setView fields merge, later ones winning (they do not touch the step or playback).
+ * `ops` is bounded by the caller: past MAX_PENDING_OPS entries it applies them at once.
+ */
+export type PendingOp =
+  | { kind: 'goto'; step: number }
+  | { kind: 'step'; delta: number }
+  | { kind: 'play' | 'pause' };
+
+export interface PendingCommands {
+  ops: PendingOp[];
+  view: Omit<Extract<IncomingMessage, { type: 'fracture:setView' }>, 'type'> | null;
+}
+
+export const MAX_PENDING_OPS = 64;
+
+export const noCommands = (): PendingCommands => ({ ops: [], view: null });
+
+/** Fold one command into `p` (in place: a flood must not allocate per message) and return it. */
+export function foldCommand(p: PendingCommands, msg: IncomingMessage): PendingCommands {
+  const last = p.ops[p.ops.length - 1];
+  switch (msg.type) {
+    case 'fracture:goto':
+      p.ops = [{ kind: 'goto', step: msg.step }];
+      break;
+    case 'fracture:next':
+    case 'fracture:prev': {
+      const d = msg.type === 'fracture:next' ? 1 : -1;
+      if (last?.kind === 'step' && Math.sign(last.delta) === d) {
+        last.delta = Math.max(-MAX_GOTO_STEP, Math.min(MAX_GOTO_STEP, last.delta + d));
+      } else p.ops.push({ kind: 'step', delta: d });
+      break;
+    }
+    case 'fracture:play':
+    case 'fracture:pause': {
+      // Only repeats fold: play after pause is not just play (from the end it starts over).
+      const kind = msg.type === 'fracture:play' ? 'play' : 'pause';
+      if (last?.kind !== kind) p.ops.push({ kind });
+      break;
+    }
+    case 'fracture:setView': {
+      const { type: _type, ...fields } = msg;
+      p.view = { ...p.view, ...fields };
+      break;
+    }
+  }
+  return p;
 }
 
 // ---- URL options -------------------------------------------------------------------------
@@ -240,6 +330,56 @@ export function parseEmbedOptions(
     }
   }
   return { options, errors };
+}
+
+/** scheme://host[:port] as event.origin serialises it, or "null" (file:// and sandboxed pages). */
+const ORIGIN = /^(?:[a-z][a-z0-9+.-]{0,20}:\/\/[^/?#\s@]{1,253}|null)$/;
+const MAX_ORIGINS = 32;
+
+export interface EmbedOriginsResult {
+  /** `?origin=` allow-list of the deck origins that may send commands; null: the parent, any origin. */
+  origins: string[] | null;
+  errors: string[];
+}
+
+/**
+ * The `?origin=` (or `origins=`) allow-list, apart from the display options: it decides who may
+ * drive the embed, not how it looks. Several parameters add up.
+ */
+export function parseEmbedOrigins(
+  search: string | Readonly<Record<string, string>>,
+): EmbedOriginsResult {
+  const pairs = typeof search === 'string' ? parseQuery(search) : Object.entries(search);
+  const errors: string[] = [];
+  let origins: string[] | null = null;
+  for (const [key, value] of pairs) {
+    if (key === 'origin' || key === 'origins') {
+      origins = [...(origins ?? []), ...parseOrigins(value, errors)];
+    }
+  }
+  if (origins !== null && origins.length === 0) {
+    errors.push('origin= names no valid origin: deck commands are refused');
+  }
+  return { origins, errors };
+}
+
+/**
+ * "https://a.example, https://b.example:8443/" → the origins as the browser writes them (lower
+ * case, no trailing slash). An entry that is not an origin is reported and left out; it is never
+ * widened, so a typo closes the embed to commands rather than opening it.
+ */
+function parseOrigins(value: string, errors: string[]): string[] {
+  const out: string[] = [];
+  for (const raw of value.split(',').slice(0, MAX_ORIGINS)) {
+    const o = raw.trim().replace(/\/$/, '').toLowerCase();
+    if (o === '') continue;
+    if (ORIGIN.test(o)) out.push(o);
+    else
+      errors.push(
+        `origin=${raw.trim().slice(0, 80)}: not an origin; expected scheme://host[:port], comma-separated`,
+      );
+  }
+  return out;
 }
 
 // ---- keys --------------------------------------------------------------------------------

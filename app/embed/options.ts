@@ -2,7 +2,7 @@
  * The embed's URL options, read once from the query string (they never change while the page
  * lives: the embed never rewrites its own URL).
  */
-import { type EmbedOptions, parseEmbedOptions } from './messages';
+import { type EmbedOptions, parseEmbedOptions, parseEmbedOrigins } from './messages';
 
 let cached: EmbedOptions | null = null;
 
@@ -17,4 +17,15 @@ export function embedOptions(): EmbedOptions {
 
 export function isEmbed(): boolean {
   return embedOptions().embed;
+}
+
+let origins: string[] | null | undefined;
+
+/** The `?origin=` allow-list (null when absent): which deck origins may send commands. */
+export function embedOrigins(): string[] | null {
+  if (origins !== undefined) return origins;
+  const r = parseEmbedOrigins(window.location.search);
+  for (const e of r.errors) console.warn(`Fracture embed: ${e}`);
+  origins = r.origins;
+  return origins;
 }

@@ -82,7 +82,9 @@ export function HelpOverlay() {
         ))}
       </table>
       <p>
-        Keys do nothing while you type in a field; the slider and radio buttons keep their arrows.
+        Keys do nothing while you type in a field, and the slider keeps its arrows. The step keys
+        work wherever a mouse click left the focus: after clicking a backing, → is the next step.
+        Radio buttons keep their arrows (and Space, Home, End) when you reach them with Tab.
       </p>
       <form method="dialog">
         <button type="submit" className="primary-button">

@@ -36,6 +36,12 @@ export function repairScenario(input: unknown): RepairResult {
 function repairUnsafe(input: unknown): RepairResult {
   const first = parseScenario(input);
   if (first.ok) return { scenario: first.scenario, repairs: first.warnings, errors: [] };
+  // A value nested past the schema's depth bound would overflow the stack in the copy below.
+  if (first.errors.some((e) => e.value === 'too deep'))
+    return {
+      repairs: ['could not repair the scenario: it is nested too deep'],
+      errors: first.errors,
+    };
   const repairs: string[] = [];
   let work: unknown = input;
   const migrated = migrateToCurrent(input);

@@ -270,3 +270,41 @@ describe('parseScenario', () => {
     expect(r.warnings).toContain('migrated from version 0 to 1');
   });
 });
+
+describe('rule: a workload without profiles runs the default mix and says so (schema.ts DEFAULT_PROFILES)', () => {
+  const withWorkload = (workload: Record<string, unknown>) => ({ ...base(), workload });
+  it.each([
+    ['profiles missing', { seed: 3, steps: 100 }],
+    ['profiles missing, other fields unknown', { seed: 3, steps: 100, mix: 'x' }],
+  ])('%s', (_what, workload) => {
+    const r = parseScenario(withWorkload(workload));
+    expect(r.ok && r.scenario.workload).toEqual({
+      seed: 3,
+      steps: 100,
+      profiles: [
+        { profile: 'linux-boot', weight: 1 },
+        { profile: 'virtio-io', weight: 1 },
+      ],
+    });
+    expect(r.warnings).toContain(
+      'workload.profiles: missing; using the default mix linux-boot (weight 1) and virtio-io (weight 1)',
+    );
+    expect(workload).not.toHaveProperty('profiles'); // the input is not changed
+  });
+
+  it.each([
+    ['an empty list', []],
+    ['null', null],
+    ['a string', 'linux-boot'],
+  ])('profiles given as %s are still an error, not replaced', (_what, profiles) => {
+    const errors = errorsOf(withWorkload({ seed: 3, steps: 100, profiles }));
+    expect(errors[0]?.path).toBe('workload.profiles');
+  });
+
+  it('the default is written out, so the parsed scenario parses again unchanged and silently', () => {
+    const r = parseScenario(withWorkload({ seed: 3, steps: 100 }));
+    const again = r.ok ? parseScenario(r.scenario) : r;
+    expect(again.ok && again.scenario).toEqual(r.ok && r.scenario);
+    expect(again.warnings).toEqual([]);
+  });
+});

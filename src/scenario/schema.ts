@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
 import { checkScenario, unknownKeyWarnings } from './checks';
+import { depthError } from './depth';
 import { formatPath, scenarioError, showValue, tooLarge } from './errors';
 import { migrateToCurrent } from './migrate';
 import {
@@ -18,6 +19,7 @@ import {
   type Scenario,
   type ScenarioError,
   VIAS,
+  type WorkloadProfile,
 } from './types';
 import { canonicalAddr, canonicalSize, toBytes, toFrame } from './values';
 
@@ -209,10 +211,13 @@ export function parseScenario(input: unknown): ParseResult {
 }
 
 function parseUnsafe(input: unknown): ParseResult {
+  // Before anything that recurses (migration, valibot, showValue): see depth.ts.
+  const deep = depthError(input);
+  if (deep) return { ok: false, errors: [deep], warnings: [] };
   const migrated = migrateToCurrent(input);
   if (!migrated.ok) return { ok: false, errors: [migrated.error], warnings: [] };
   const warnings = [...migrated.notes];
-  const value = migrated.value;
+  const value = withDefaultProfiles(migrated.value, warnings);
   const early = arrayLimitErrors(value);
   if (early.length > 0) return { ok: false, errors: early, warnings };
   warnings.push(...unknownKeyWarnings(value));
@@ -224,6 +229,27 @@ function parseUnsafe(input: unknown): ParseResult {
   warnings.push(...checked.warnings);
   if (checked.errors.length > 0) return { ok: false, errors: checked.errors, warnings };
   return { ok: true, scenario: buildScenario(result.output), warnings };
+}
+
+/**
+ * The mix a workload without `profiles` runs: a guest boots (bootEvents(), its accept and share
+ * sequence) and then does virtio I/O, the most common life of an SNP guest and the mix of the
+ * virtio-churn preset.
+ */
+export const DEFAULT_PROFILES: readonly WorkloadProfile[] = [
+  { profile: 'linux-boot', weight: 1 },
+  { profile: 'virtio-io', weight: 1 },
+];
+
+/** A workload object without `profiles` gets DEFAULT_PROFILES, said in a warning; the input is not changed. */
+function withDefaultProfiles(value: unknown, warnings: string[]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const o = value as Record<string, unknown>;
+  const w = o.workload;
+  if (w === null || typeof w !== 'object' || Array.isArray(w) || 'profiles' in w) return value;
+  const mix = DEFAULT_PROFILES.map((p) => `${p.profile} (weight ${p.weight})`).join(' and ');
+  warnings.push(`workload.profiles: missing; using the default mix ${mix}`);
+  return { ...o, workload: { ...w, profiles: DEFAULT_PROFILES.map((p) => ({ ...p })) } };
 }
 
 /** Refuse oversized lists before validating each item (a link could carry millions). */

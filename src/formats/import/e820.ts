@@ -31,6 +31,8 @@ export interface E820Import {
 const E820 = /^(BIOS-e820|user): \[mem 0x([0-9a-fA-F]{1,16})-0x([0-9a-fA-F]{1,16})\] (.{1,40})$/;
 const NODE = /^node\s+(\d{1,4}): \[mem 0x([0-9a-fA-F]{1,16})-0x([0-9a-fA-F]{1,16})\]$/;
 const EXPECTED = '"BIOS-e820: [mem 0x...-0x...] usable" or "  node   0: [mem 0x...-0x...]"';
+/** The start of a line that e820__print_table() or free_area_init() printed, whatever follows. */
+const LOOKS_LIKE = /^(?:(?:BIOS-e820|user): \[mem |node\s+\S{1,8}: \[mem )/;
 
 export function parseE820(text: string): Parsed<E820Import> {
   const { lines } = kernelLines(text);
@@ -38,7 +40,13 @@ export function parseE820(text: string): Parsed<E820Import> {
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i]!.trim();
     const e = E820.exec(s) ?? NODE.exec(s);
-    if (!e) continue;
+    if (!e) {
+      // A range with a non-hex, overlong or cut-off address would change the layout if skipped.
+      if (LOOKS_LIKE.test(s)) {
+        return fail(i + 1, `malformed memory range "${s.slice(0, 80)}"`, EXPECTED);
+      }
+      continue;
+    }
     const isNode = s.startsWith('node');
     const start = parseHex(e[2]!);
     const last = parseHex(e[3]!);

@@ -41,31 +41,128 @@ interface Field {
 }
 
 /**
- * A line that names a counter this file reads but does not have its form (a value that is not a
- * count): the error says which line and what is wrong, rather than "no lines found".
+ * Every field meminfo_proc_show() (fs/proc/meminfo.c), hugetlb_report_meminfo() (mm/hugetlb.c) and
+ * arch_report_meminfo() print. All are unsigned (show_val_kb() takes an unsigned long, the hugetlb
+ * counts are %lu), so a negative or non-numeric value is a damaged or hand-edited copy.
  */
-const MALFORMED: [RegExp, RegExp, string][] = [
-  [KB_LINE, /^(DirectMap\w+):?\s*(.*)$/, 'a number of kB, as "DirectMap4k:    2048 kB"'],
-  [VM_LINE, /^(direct_map_\w+)\s*(.*)$/, 'a count, as "direct_map_level2_splits 12"'],
-];
+const MEMINFO_KEYS = new Set([
+  'MemTotal',
+  'MemFree',
+  'MemAvailable',
+  'Buffers',
+  'Cached',
+  'SwapCached',
+  'Active',
+  'Inactive',
+  'Active(anon)',
+  'Inactive(anon)',
+  'Active(file)',
+  'Inactive(file)',
+  'Unevictable',
+  'Mlocked',
+  'HighTotal',
+  'HighFree',
+  'LowTotal',
+  'LowFree',
+  'MmapCopy',
+  'SwapTotal',
+  'SwapFree',
+  'Zswap',
+  'Zswapped',
+  'Dirty',
+  'Writeback',
+  'AnonPages',
+  'Mapped',
+  'Shmem',
+  'KReclaimable',
+  'Slab',
+  'SReclaimable',
+  'SUnreclaim',
+  'KernelStack',
+  'ShadowCallStack',
+  'PageTables',
+  'SecPageTables',
+  'NFS_Unstable',
+  'Bounce',
+  'WritebackTmp',
+  'CommitLimit',
+  'Committed_AS',
+  'VmallocTotal',
+  'VmallocUsed',
+  'VmallocChunk',
+  'Percpu',
+  'HardwareCorrupted',
+  'AnonHugePages',
+  'ShmemHugePages',
+  'ShmemPmdMapped',
+  'FileHugePages',
+  'FilePmdMapped',
+  'CmaTotal',
+  'CmaFree',
+  'Unaccepted',
+  'Balloon',
+  'HugePages_Total',
+  'HugePages_Free',
+  'HugePages_Rsvd',
+  'HugePages_Surp',
+  'Hugepagesize',
+  'Hugetlb',
+]);
+const MEMINFO_FIELD = /^([A-Za-z][A-Za-z0-9_()]{0,40}):\s*(.*)$/;
+const DIRECTMAP_FIELD = /^(DirectMap\w+):?\s*(.*)$/;
+const VM_DIRECT_MAP = /^(direct_map_\w+)\s*(.*)$/;
+/** vmstat_show() prints every counter unsigned; "nr_* -<n>" is never kernel output. */
+const VM_NEGATIVE = /^(nr_\w+)\s+(-\d.*)$/;
+
+type Malformed = (line: string) => { key: string; found: string; expected: string } | null;
+
+const KB_EXPECTED = 'a number of kB, as "MemTotal:    2048 kB" (meminfo values are unsigned)';
+const COUNT_EXPECTED = 'a count, as "direct_map_level2_splits 12" (vmstat counters are unsigned)';
+
+/**
+ * A line that names a field this file knows but does not have its form (a value that is negative
+ * or not a count): the error names the line and what is wrong, rather than skipping it.
+ */
+const MALFORMED = new Map<RegExp, Malformed>([
+  [
+    KB_LINE,
+    (line) => {
+      const d = DIRECTMAP_FIELD.exec(line);
+      if (d) return { key: d[1]!, found: d[2]!, expected: KB_EXPECTED };
+      const f = MEMINFO_FIELD.exec(line);
+      if (f && MEMINFO_KEYS.has(f[1]!)) return { key: f[1]!, found: f[2]!, expected: KB_EXPECTED };
+      return null;
+    },
+  ],
+  [
+    VM_LINE,
+    (line) => {
+      const f = VM_DIRECT_MAP.exec(line) ?? VM_NEGATIVE.exec(line);
+      return f ? { key: f[1]!, found: f[2]!, expected: COUNT_EXPECTED } : null;
+    },
+  ],
+]);
+
+/** The message keeps the line's own text; `expected` says why a negative value cannot be real. */
+function malformedError(line: number, key: string, found: string, expected: string): ImportError {
+  const negative = /^-\s*\d/.test(found);
+  return {
+    line,
+    message: `${key}: found "${found.slice(0, 40)}"`,
+    expected: negative ? `${expected}; a negative value is never kernel output` : expected,
+  };
+}
 
 function collect(text: string, re: RegExp): Map<string, Field> | ImportError {
   const fields = new Map<string, Field>();
   const { lines } = kernelLines(text);
-  const malformed = MALFORMED.find(([form]) => form === re);
+  const malformed = MALFORMED.get(re);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     const m = re.exec(line);
     if (!m) {
-      const bad = malformed?.[1].exec(line);
-      if (bad && malformed) {
-        const [, key = '', rest = ''] = bad;
-        return {
-          line: i + 1,
-          message: `${key}: found "${rest.slice(0, 40)}"`,
-          expected: malformed[2],
-        };
-      }
+      const bad = malformed?.(line);
+      if (bad) return malformedError(i + 1, bad.key, bad.found, bad.expected);
       continue;
     }
     const [, key = '', num = ''] = m;

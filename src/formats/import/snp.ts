@@ -70,7 +70,7 @@ const RE = {
   ),
   regionEntry: new RegExp(`^SEV-SNP: PFN: 0x${X}, \\[0x${X} - 0x${X}\\]$`),
   rmpupdate: new RegExp(
-    `^SEV-SNP: RMPUPDATE failed for PFN ${X}, pg_level: (\\d{1,2}), ret: (-?\\d{1,10})$`,
+    `^SEV-SNP: RMPUPDATE failed for PFN ${X}, pg_level: ([12]), ret: (-?\\d{1,10})$`,
   ),
   split: new RegExp(`^SEV-SNP: Failed to split direct map for PFN 0x${X}, ret: (-?\\d{1,10})$`),
 };
@@ -176,13 +176,17 @@ export function parseSnp(text: string, opts: SnpImportOptions = {}): Parsed<SnpI
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i]!.trim();
     lineNo = i + 1;
+    let matched = false;
     for (const [re, handle] of handlers) {
       const m = re.exec(s);
       if (m) {
         handle(m);
+        matched = true;
         break;
       }
     }
+    const bad = matched ? null : malformedSnpLine(s);
+    if (bad) return fail(lineNo, bad, SNP_EXPECTED);
   }
   const found =
     out.fault ||
@@ -205,6 +209,26 @@ export function parseSnp(text: string, opts: SnpImportOptions = {}): Parsed<SnpI
   out.regions = regionsOf(out);
   out.explanation = explain(out);
   return { ok: true, value: out, warnings: [] };
+}
+
+const SNP_EXPECTED =
+  'the kernel\'s own SEV-SNP lines: "SEV-SNP: PFN 0x<pfn>, RMP entry: [0x<16 hex> - 0x<16 hex>]", "SEV-SNP: RMPUPDATE failed for PFN <hex>, pg_level: <1|2>, ret: <n>", "#PF: error_code(0x<hex>) - RMP violation"';
+/** Starts of the lines that dump_rmpentry(), rmpupdate() and show_fault_oops() print. */
+const SNP_STARTS = [
+  'SEV-SNP: PFN',
+  'SEV-SNP: RMPUPDATE failed',
+  'SEV-SNP: Failed to split direct map',
+  '#PF: error_code(',
+];
+
+/**
+ * A line that begins like an SEV-SNP message but does not parse (a non-hex PFN, a cut-off entry, a
+ * page level the RMP does not have) is named rather than skipped: skipping it would explain a
+ * different fault. rmpupdate() prints pg_level as PG_LEVEL_4K (1) or PG_LEVEL_2M (2).
+ */
+function malformedSnpLine(s: string): string | null {
+  if (!SNP_STARTS.some((p) => s.startsWith(p))) return null;
+  return `malformed SEV-SNP line "${s.slice(0, 80)}"`;
 }
 
 /** dump_pagetable() stops at a present large leaf: bit 7 (PSE) of the last PUD or PMD printed. */
