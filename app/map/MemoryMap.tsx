@@ -1,10 +1,12 @@
 /**
  * The host memory map: a thin React shell around MapView (view.ts), which draws on a canvas and
  * handles zoom, pan, hover and keys without React re-rendering. Every prop change is passed on;
- * the view fetches what it needs from the engine worker.
+ * the view fetches what it needs from the engine worker, which this shell hands it (MapDeps).
  */
 import { useEffect, useRef } from 'react';
 import type { MapLayer } from '../../src/worker/protocol';
+import { currentRun, getEngine, onRunChange } from '../engine-client';
+import { drawImportOverlay } from '../import/map-overlay';
 import { Legend } from './Legend';
 import { MapView, type MapViewProps } from './view';
 import './map.css';
@@ -44,7 +46,12 @@ export function MemoryMap(props: MemoryMapProps) {
     const minimap = miniRef.current;
     const tooltip = tipRef.current;
     if (!canvas || !minimap || !tooltip) return;
-    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current);
+    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current, {
+      source: getEngine(),
+      run: currentRun,
+      onRunChange,
+      hostOverlays: [drawImportOverlay],
+    });
     viewRef.current = view;
     window.__fractureMap = view.debugHandle();
     return () => {
