@@ -70,8 +70,6 @@ export class MapView {
   private readonly unsub: () => void;
   private props: MapViewProps;
   private frame = 0;
-  /** The run and space last fitted: a new one starts from its link's range or the whole map. */
-  private fitted = '';
 
   constructor(
     el: MapElements,
@@ -155,23 +153,16 @@ export class MapView {
     )
       this.loader.sync();
     if (old.theme !== p.theme || old.layer !== p.layer) this.rebuildRaster();
-    if (this.link.isNew(p.zoom)) this.applyZoomProp();
+    if (this.link.isNew(p.zoom)) this.link.show(this.loader.loaded, p.zoom);
     this.request();
   }
 
   private apply(next: Loaded, prev: Loaded | null): void {
     this.flash.loaded(next, this.props.layer, this.props.animate);
-    const refit = prev?.layout.regions !== next.layout.regions || prev.gen !== next.gen;
     this.camera.setWorld(next.layout);
     this.minimap.setLayout(next.layout);
     this.rebuildRaster();
-    if (refit && this.fitted !== `${next.gen}|${next.space}`) {
-      this.fitted = `${next.gen}|${next.space}`;
-      // A new run starts from the view its link or source asks for; resizes follow that again.
-      this.camera.userMoved = false;
-      if (this.props.zoom && next.space === 'host') this.applyZoomProp();
-      else this.camera.fit();
-    }
+    this.link.loaded(next, prev, this.props.zoom);
     this.stats.markData();
     this.request();
   }
@@ -191,30 +182,14 @@ export class MapView {
   private resized(): void {
     const c = this.camera;
     this.minimap.resize(c.cssW, c.cssH, c.dpr);
-    const d = this.loader.loaded;
-    if (d && !c.userMoved) {
-      if (this.props.zoom && d.space === 'host') {
-        this.link.reset();
-        this.applyZoomProp();
-      } else c.fit();
-    }
+    this.link.resized(this.loader.loaded, this.props.zoom);
     this.minimap.rebuild(this.region.canvas);
     this.request();
   }
 
-  private applyZoomProp(): void {
-    const z = this.props.zoom;
-    const d = this.loader.loaded;
-    if (z && d && d.space === 'host') this.link.apply(z, d.layout);
-  }
-
   /** The view above the legend as an address range, for share links (view-range.ts). */
   private reportZoom(): void {
-    const d = this.loader.loaded;
-    const cb = this.props.onZoomChange;
-    if (!d || !cb || d.space !== 'host') return;
-    const z = this.link.report(d.layout);
-    if (z) cb(z);
+    this.link.report(this.loader.loaded, this.props.onZoomChange);
   }
 
   request(): void {
