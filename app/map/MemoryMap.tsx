@@ -1,14 +1,13 @@
 /**
  * The host memory map: a thin React shell around MapView (view.ts), which draws on a canvas and
  * handles zoom, pan, hover and keys without React re-rendering. Every prop change is passed on;
- * the view fetches what it needs from the engine worker, which this shell hands it (MapDeps).
+ * the view fetches what it needs from the engine worker it is handed (view-deps.ts).
  */
 import { useEffect, useRef } from 'react';
 import type { MapLayer } from '../../src/worker/protocol';
-import { currentRun, getEngine, onRunChange } from '../engine-client';
-import { drawImportOverlay } from '../import/map-overlay';
 import { Legend } from './Legend';
 import { MapView, type MapViewProps } from './view';
+import { explorerDeps } from './view-deps';
 import './map.css';
 
 export interface MemoryMapProps {
@@ -46,12 +45,7 @@ export function MemoryMap(props: MemoryMapProps) {
     const minimap = miniRef.current;
     const tooltip = tipRef.current;
     if (!canvas || !minimap || !tooltip) return;
-    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current, {
-      source: getEngine(),
-      run: currentRun,
-      onRunChange,
-      hostOverlays: [drawImportOverlay],
-    });
+    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current, explorerDeps());
     viewRef.current = view;
     window.__fractureMap = view.debugHandle();
     return () => {

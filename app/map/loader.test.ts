@@ -40,10 +40,10 @@ class FakeSource implements MapSource {
   guestSnapshot(step: number, guest: number) {
     return this.call<MapSnapshot>('guestSnapshot', [step, guest]);
   }
-  cellsAt(step: number, regions: number[]) {
+  cellsAt(step: number, regions: readonly number[]) {
     return this.call<Uint8Array>('cellsAt', [step, regions]);
   }
-  guestCellsAt(step: number, guest: number, chunks: number[]) {
+  guestCellsAt(step: number, guest: number, chunks: readonly number[]) {
     return this.call<Uint8Array>('guestCellsAt', [step, guest, chunks]);
   }
 }

@@ -19,9 +19,9 @@ export interface MapSource {
   /** A guest's GPA space summarised per 2 MiB chunk, in MapSnapshot form. */
   guestSnapshot(step: number, guest: number): Promise<MapSnapshot>;
   /** 512 cell codes for each listed host region (at most 4096). */
-  cellsAt(step: number, regions: number[]): Promise<Uint8Array>;
+  cellsAt(step: number, regions: readonly number[]): Promise<Uint8Array>;
   /** 512 cell codes for each listed GPA chunk of one guest (at most 4096). */
-  guestCellsAt(step: number, guest: number, chunks: number[]): Promise<Uint8Array>;
+  guestCellsAt(step: number, guest: number, chunks: readonly number[]): Promise<Uint8Array>;
 }
 
 /** The run loaded last: its generation counts loads; `info` is null before the first. */
