@@ -4,8 +4,8 @@
  * striped in the colour of the side that split, over the "neither" ground, so they read as a
  * different kind of mark from the solid 4K differences.
  */
-import { useEffect, useRef } from 'react';
-import { layoutFor, REGIONS_PER_BLOCK, TILES_X, TILES_Y } from '../map/geometry';
+import { useEffect, useMemo, useRef } from 'react';
+import { layoutFor, TILES_X, TILES_Y, tileColumn, tileRow } from '../map/geometry';
 import {
   DIFF_1G_A,
   DIFF_1G_B,
@@ -77,7 +77,7 @@ export function DiffMap(props: {
 }) {
   const { codes, theme } = props;
   const ref = useRef<HTMLCanvasElement>(null);
-  const l = layoutFor(codes.length);
+  const l = useMemo(() => layoutFor(codes.length), [codes.length]);
   const cols = l.cols * TILES_X;
   const rows = l.rows * TILES_Y;
   const q = pxPerRegion(cols, rows);
@@ -96,10 +96,8 @@ export function DiffMap(props: {
     for (let r = 0; r < codes.length; r++) {
       const code = codes[r]!;
       const rgb = pal[code]!;
-      const b = Math.floor(r / REGIONS_PER_BLOCK);
-      const t = r - b * REGIONS_PER_BLOCK;
-      const x0 = ((b % l.cols) * TILES_X + (t % TILES_X)) * q;
-      const y0 = (Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X)) * q;
+      const x0 = tileColumn(l, r) * q;
+      const y0 = tileRow(l, r) * q;
       const striped = STRIPED.has(code);
       for (let y = 0; y < q; y++)
         for (let x = 0; x < q; x++) {
@@ -109,7 +107,7 @@ export function DiffMap(props: {
         }
     }
     ctx.putImageData(img, 0, 0);
-  }, [codes, theme, rows, cols, q, l.cols]);
+  }, [codes, theme, rows, cols, q, l]);
   return (
     <canvas
       ref={ref}

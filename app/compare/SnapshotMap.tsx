@@ -1,16 +1,19 @@
 /**
  * A still memory map of one MapSnapshot, for A and B side by side. The explorer's MemoryMap is
  * bound to the explorer's engine; compare's snapshots come from workers of their own, so this
- * draws them with the same pieces (region raster, grids, selection mark) but no zoom gestures,
- * hover or cell fetches: it fits the whole host, or a byte range when given one (share links'
- * `zoom`, an embed's setView). Drawn on mount, on resize and on every prop change.
+ * wires the map's parts without the loader: a camera with no gestures (it fits the whole host, or
+ * a byte range when given one: share links' `zoom`, an embed's setView), the region layer (a step
+ * repaints only the tiles it changed) and drawMap, with no hover, minimap or cell fetches. Drawn
+ * on resize and on every prop change.
  */
 import { useEffect, useRef } from 'react';
 import type { MapLayer, MapSnapshot } from '../../src/worker/protocol';
+import { Camera } from '../map/camera';
+import { drawMap } from '../map/draw';
 import { CELLS_PER_REGION, layoutFor, rangeBox } from '../map/geometry';
-import { drawFrameMark, drawGrids, drawLabels, type OverlayState } from '../map/overlays';
+import { RegionLayer } from '../map/layers';
+import { regionAddress } from '../map/overlays';
 import { paletteFor } from '../map/palette';
-import { buildRegionRaster } from '../map/raster';
 import './snapshot-map.css';
 
 export interface SnapshotMapProps {
@@ -23,84 +26,69 @@ export interface SnapshotMapProps {
   label: string;
 }
 
+const NO_CELLS: ReadonlyMap<number, Uint8Array> = new Map();
+
 export function SnapshotMap(props: SnapshotMapProps) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { snap, theme, zoom, selectedPfn } = props;
-  const layer: MapLayer = props.layer === 'guest' ? 'direct-map' : props.layer;
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const drawRef = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     const wrap = wrapRef.current;
     const canvas = canvasRef.current;
     if (!wrap || !canvas) return;
-    const layout = layoutFor(snap.regions);
-    const palette = paletteFor(theme);
-    const { image, worldPerPx } = buildRegionRaster(layout, snap, layer, palette);
-    const raster = document.createElement('canvas');
-    raster.width = image.width;
-    raster.height = image.height;
-    raster.getContext('2d')?.putImageData(image, 0, 0);
-
+    const region = new RegionLayer();
     const draw = () => {
-      const r = wrap.getBoundingClientRect();
-      const cssW = Math.max(1, Math.floor(r.width));
-      const cssH = Math.max(1, Math.floor(r.height));
-      const dpr = Math.min(2, window.devicePixelRatio || 1);
-      canvas.width = Math.round(cssW * dpr);
-      canvas.height = Math.round(cssH * dpr);
-      canvas.style.width = `${cssW}px`;
-      canvas.style.height = `${cssH}px`;
-      const ctx = canvas.getContext('2d', { alpha: false });
-      if (!ctx) return;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.fillStyle = palette.background;
-      ctx.fillRect(0, 0, cssW, cssH);
+      const { snap, theme, zoom, selectedPfn } = propsRef.current;
+      const layer: MapLayer =
+        propsRef.current.layer === 'guest' ? 'direct-map' : propsRef.current.layer;
+      const layout = layoutFor(snap.regions);
+      const palette = paletteFor(theme);
+      region.show(`${layout.regions}|${layer}|${theme}`, layout, snap, layer, palette);
+      camera.measure();
+      camera.setWorld(layout);
       const pages = layout.regions * CELLS_PER_REGION;
-      const box =
+      camera.zoomTo(
         zoom && zoom.end > zoom.start
           ? rangeBox(
               layout,
               Math.min(pages - 1, Math.floor(zoom.start / 4096)),
               Math.min(pages, Math.ceil(zoom.end / 4096)),
             )
-          : { x0: 0, y0: 0, x1: layout.width, y1: layout.height };
-      const bw = Math.max(1, box.x1 - box.x0);
-      const bh = Math.max(1, box.y1 - box.y0);
-      const k = Math.min(64, Math.min(cssW / bw, cssH / bh) * 0.96);
-      const v = {
-        k,
-        x: (cssW - k * (box.x0 + box.x1)) / 2,
-        y: (cssH - k * (box.y0 + box.y1)) / 2,
-        width: cssW,
-        height: cssH,
-      };
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(
-        raster,
-        v.x,
-        v.y,
-        raster.width * worldPerPx * k,
-        raster.height * worldPerPx * k,
+          : { x0: 0, y0: 0, x1: layout.width, y1: layout.height },
+        0.02,
       );
-      const s: OverlayState = {
-        layout,
-        snap,
-        layer,
+      const ctx = canvas.getContext('2d', { alpha: false });
+      if (!ctx) return;
+      drawMap(ctx, {
+        dpr: camera.dpr,
+        width: camera.cssW,
+        height: camera.cssH,
         palette,
-        cells: new Map(),
-        addressLabel: (region) => `0x${(region * 2 ** 21).toString(16)}`,
-        importOverlay: false,
-      };
-      drawGrids(ctx, s, v);
-      drawLabels(ctx, s, v);
-      if (selectedPfn !== null && selectedPfn !== undefined && selectedPfn < pages)
-        drawFrameMark(ctx, s, v, selectedPfn, 'selected');
+        scene: { layout, snap, layer, palette, cells: NO_CELLS, addressLabel: regionAddress },
+        viewport: camera.viewport(),
+        region: region.placed,
+        detail: null,
+        overlays: [],
+        flash: null,
+        selectedPfn: selectedPfn ?? null,
+        cursorPfn: null,
+        stale: false,
+      });
     };
-    draw();
-    const ro = new ResizeObserver(draw);
-    ro.observe(wrap);
-    return () => ro.disconnect();
-  }, [snap, layer, theme, zoom, selectedPfn]);
+    const camera = new Camera({ canvas, stage: wrap, gestures: false, onResize: draw });
+    drawRef.current = draw;
+    return () => {
+      drawRef.current = null;
+      camera.dispose();
+    };
+  }, []);
+
+  const { snap, layer, theme, zoom, selectedPfn } = props;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: draw reads the props through propsRef
+  useEffect(() => drawRef.current?.(), [snap, layer, theme, zoom, selectedPfn]);
 
   return (
     <div ref={wrapRef} className="snapshot-map">

@@ -1,13 +1,14 @@
 /**
  * The host memory map: a thin React shell around MapView (view.ts), which draws on a canvas and
  * handles zoom, pan, hover and keys without React re-rendering. Every prop change is passed on;
- * the view fetches what it needs from the engine worker.
+ * the view fetches what it needs from the engine worker it is handed (view-deps.ts).
  */
 import { useEffect, useRef } from 'react';
 import type { MapLayer } from '../../src/worker/protocol';
 import { testHooks } from '../test-hooks';
 import { Legend } from './Legend';
 import { MapView, type MapViewProps } from './view';
+import { explorerDeps } from './view-deps';
 import './map.css';
 
 export interface MemoryMapProps {
@@ -38,7 +39,7 @@ export function MemoryMap(props: MemoryMapProps) {
     const minimap = miniRef.current;
     const tooltip = tipRef.current;
     if (!canvas || !minimap || !tooltip) return;
-    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current);
+    const view = new MapView({ canvas, minimap, tooltip }, propsRef.current, explorerDeps());
     viewRef.current = view;
     testHooks().map = view.debugHandle();
     return () => {

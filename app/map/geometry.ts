@@ -42,6 +42,21 @@ export function regionXY(l: Layout, r: number): [number, number] {
   ];
 }
 
+/**
+ * A region's tile as a column and row of the whole grid of tiles (TILES_X × TILES_Y a block): the
+ * pixel index of rasters drawn at one pixel (or q × q) per tile. Two numbers, not a pair: the
+ * difference map asks once per region of a 16 TiB host (8 Mi).
+ */
+export function tileColumn(l: Layout, r: number): number {
+  const b = Math.floor(r / REGIONS_PER_BLOCK);
+  return (b % l.cols) * TILES_X + ((r - b * REGIONS_PER_BLOCK) % TILES_X);
+}
+
+export function tileRow(l: Layout, r: number): number {
+  const b = Math.floor(r / REGIONS_PER_BLOCK);
+  return Math.floor(b / l.cols) * TILES_Y + Math.floor((r - b * REGIONS_PER_BLOCK) / TILES_X);
+}
+
 /** Top-left world position of a frame's cell. */
 export function pfnXY(l: Layout, pfn: number): [number, number] {
   const r = Math.floor(pfn / CELLS_PER_REGION);

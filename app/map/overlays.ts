@@ -5,10 +5,9 @@
  * keyboard cursor and the split animation. Each kind is batched into one path.
  *
  * The import overlay (app/import/map-overlay.ts: reconcile agree/differ per region, SEV-SNP frames and
- * their 2 MiB regions) is drawn after the labels of every host frame, from drawLabels.
+ * their 2 MiB regions) is one of drawMap's extra painters (draw.ts), drawn after the labels.
  */
 import { CELL_NAMES, LEVEL_1G, type MapLayer, type MapSnapshot } from '../../src/worker/protocol';
-import { drawImportOverlay } from '../import/map-overlay';
 import {
   BLOCK,
   CELLS_PER_REGION,
@@ -44,9 +43,10 @@ export interface OverlayState {
   cells: ReadonlyMap<number, Uint8Array>;
   /** Address of region 0 for labels: 0 on the host, GPA 0 in the guest view. */
   addressLabel: (region: number) => string;
-  /** Draw the import overlay (default true; compare's still maps pass false). */
-  importOverlay?: boolean;
 }
+
+/** A region's physical address, as tile labels show it. */
+export const regionAddress = (region: number): string => `0x${(region * 2 ** 21).toString(16)}`;
 
 export const visibleWorld = (v: Viewport) => ({
   x0: -v.x / v.k,
@@ -189,11 +189,6 @@ const SHORT: Record<string, string> = {
 };
 
 export function drawLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
-  drawTileLabels(ctx, s, v);
-  if (s.importOverlay !== false && s.layer !== 'guest') drawImportOverlay(ctx, s, v);
-}
-
-function drawTileLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
   const { k } = v;
   const w = visibleWorld(v);
   ctx.textBaseline = 'top';
