@@ -1,125 +1,35 @@
 /**
- * Engine benchmarks (npm run bench): the issue's three targets, printed as a table.
- * Medians of several runs; heap measured with a forced GC when node runs with --expose-gc.
+ * Engine benchmarks (npm run bench): targets and results printed as one table. Medians of
+ * several runs; heap measured with a forced GC when node runs with --expose-gc. The churn part
+ * prints the bare-loop lower bound beside the engine (bench/workloads.ts), the scale part the
+ * scaling table (bench/scaling.ts; BENCH_SCALE=full adds the 10 M-event rows).
  */
 import { readFileSync } from 'node:fs';
 import { applyEvent } from '../src/machine/apply';
 import type { EngineEvent, MachineSpec } from '../src/machine/events';
 import { Machine } from '../src/machine/machine';
 import { Rng } from '../src/machine/rng';
-import { PackedEvents } from '../src/scenario/compile';
 import { ReferenceMachine } from '../src/sim/reference';
 import { EngineHost } from '../src/worker/host';
+import { measureRow, scalingRows } from './scaling';
+import {
+  acceptAll,
+  bareLoop,
+  churn,
+  churnEvents,
+  churnSpec,
+  ev,
+  GiB,
+  median,
+  runChurn,
+  TiB,
+} from './workloads';
 
-const GiB = 2 ** 30;
-const TiB = 2 ** 40;
-
-function ev(
-  op: EngineEvent['op'],
-  guest: number,
-  gpa: number,
-  sizeBytes: number,
-  via: EngineEvent['via'] = 'user',
-): EngineEvent {
-  return { op, guest, gpa, pfn: 0, sizeBytes, via };
-}
-
-function heapMiB(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20 + process.memoryUsage().arrayBuffers / 2 ** 20;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function acceptAll(
-  hostBytes: number,
-  guestBytes: number,
-): { ms: number; events: number; heap: number; splits: number } {
-  const spec: MachineSpec = {
-    host: {
-      ranges: [{ start: 0, end: hostBytes }],
-      gbpages: true,
-      allocator: 'buddy',
-      kernelBytes: 4 * GiB,
-      seed: 1,
-    },
-    kernel: 'upstream-2024',
-    guests: [{ name: 'big', memoryBytes: guestBytes, vcpus: 64, backing: 'thp', snp: true }],
-  };
-  const before = heapMiB();
-  const t0 = performance.now();
-  const m = new Machine(spec);
-  applyEvent(m, ev('launch', 0, 0, 0));
-  const chunks = guestBytes / (2 * 2 ** 20);
-  for (let c = 0; c < chunks; c++) applyEvent(m, ev('accept', 0, c * 2 * 2 ** 20, 2 * 2 ** 20));
-  const ms = performance.now() - t0;
-  const heap = heapMiB() - before;
-  return { ms, events: chunks + 1, heap, splits: m.dm.level2Splits };
-}
-
-/**
- * The churn as the worker holds a compiled workload: packed typed arrays (20 bytes an event),
- * each event materialised only while it is applied. A million event objects kept alive would
- * measure the garbage collector's marking of the benchmark's own array, not the engine.
- */
-function churnEvents(n: number, guests: number, guestBytes: number, seed: number): PackedEvents {
-  const rng = new Rng(seed);
-  const events = new PackedEvents(n + 2 * guests);
-  for (let g = 0; g < guests; g++) {
-    events.push(ev('launch', g, 0, 0));
-    events.push(ev('accept', g, 0, guestBytes));
-  }
-  const ops: EngineEvent['op'][] = ['share', 'unshare', 'hv-write'];
-  for (let i = 0; i < n; i++) {
-    const g = rng.int(guests);
-    events.push(ev(ops[rng.int(3)]!, g, rng.int(guestBytes / 4096) * 4096, 4096));
-  }
-  return events;
-}
-
-function churn(
-  kernel: MachineSpec['kernel'],
-  n: number,
-  naive: boolean,
-  hostBytes = 256 * GiB,
-  guestBytes = 28 * GiB,
-): { ms: number; perSec: number } {
-  const spec: MachineSpec = {
-    host: {
-      ranges: [{ start: 0, end: hostBytes }],
-      gbpages: true,
-      allocator: 'buddy',
-      kernelBytes: 2 * GiB,
-      seed: 1,
-    },
-    kernel,
-    guests: Array.from({ length: 8 }, (_, i) => ({
-      name: `g${i}`,
-      memoryBytes: guestBytes,
-      vcpus: 4,
-      backing: 'thp' as const,
-      snp: true,
-    })),
-  };
-  const events = churnEvents(n, 8, guestBytes, 42);
-  const setup = 16;
-  if (naive) {
-    const r = new ReferenceMachine(spec);
-    for (let i = 0; i < setup; i++) r.apply(events.at(i));
-    const t0 = performance.now();
-    for (let i = setup; i < events.length; i++) r.apply(events.at(i));
-    const ms = performance.now() - t0;
-    return { ms, perSec: ((events.length - setup) / ms) * 1000 };
-  }
-  const m = new Machine(spec);
-  for (let i = 0; i < setup; i++) applyEvent(m, events.at(i));
-  const t0 = performance.now();
-  for (let i = setup; i < events.length; i++) applyEvent(m, events.at(i));
-  const ms = performance.now() - t0;
-  return { ms, perSec: ((events.length - setup) / ms) * 1000 };
+// A scaling row's child process (bench/scaling.ts): measure the one row, print it, and stop.
+const row = process.env.BENCH_ROW;
+if (row) {
+  console.log(JSON.stringify(measureRow(row)));
+  process.exit(0);
 }
 
 /** One 8 GiB guest accepting all its memory in 2 MiB requests on a 16 GiB host. */
@@ -156,7 +66,7 @@ function acceptRatio(naive: boolean): { ms: number; events: number } | number {
 
 const rows: string[][] = [['benchmark', 'result', 'target', 'ok']];
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-/** BENCH_ONLY=accept|churn|ratio|seek runs one part (profiling); default all. */
+/** BENCH_ONLY=accept|churn|ratio|seek|scale runs one part (profiling); default all. */
 const only = process.env.BENCH_ONLY ?? 'all';
 const part = (name: string) => only === 'all' || only === name;
 
@@ -193,13 +103,35 @@ if (part('accept')) {
 
 const n = Number(process.env.BENCH_CHURN ?? 1_000_000);
 if (part('churn')) {
-  const c = Array.from({ length: runs }, () => churn('upstream-2024', n, false));
-  const cRate = median(c.map((x) => x.perSec));
+  // Engine and bare loop on the very same packed events, interleaved run by run.
+  const events = churnEvents(n, 8, 28 * GiB, 42);
+  const spec = churnSpec('upstream-2024');
+  const c: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    c.push(runChurn(spec, events, false).ms);
+    bare.push(bareLoop(events, 8, 28 * GiB).ms);
+  }
+  const cMs = median(c);
+  const bMs = median(bare);
+  const rate = (ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')} events/s`;
   rows.push([
     `churn ${n.toLocaleString('en')} 4K share/unshare/hv-write, 8 guests, 256 GiB (upstream-2024)`,
-    `${Math.round(cRate).toLocaleString('en')} events/s`,
+    rate(cMs),
     '>= 1,000,000/s',
-    cRate >= 1e6 ? 'yes' : 'NO',
+    (n / cMs) * 1000 >= 1e6 ? 'yes' : 'NO',
+  ]);
+  rows.push([
+    '  bare-loop bound, same events: flat page states + split bitmap, no allocator',
+    rate(bMs),
+    '',
+    '',
+  ]);
+  rows.push([
+    '  engine time / bare-loop time',
+    `${(cMs / bMs).toFixed(1)}x (${cMs.toFixed(0)} ms vs ${bMs.toFixed(0)} ms)`,
+    '<= 6x',
+    cMs / bMs <= 6 ? 'yes' : 'NO',
   ]);
 }
 // The reference keeps a Map entry per guest page, so 8 x 28 GiB (58 M pages) does not fit in a
@@ -291,7 +223,9 @@ if (part('seek')) {
   ]);
 }
 
+if (part('scale')) rows.push(...scalingRows(process.env.BENCH_SCALE === 'full'));
+
 // Fixed column widths, so the parts run-engine.mjs starts one by one line up as one table.
-const widths = [84, 40, 16, 3];
+const widths = [84, 56, 24, 3];
 const shown = process.env.BENCH_HEADER === '0' ? rows.slice(1) : rows;
 for (const r of shown) console.log(r.map((x, i) => x.padEnd(widths[i]!)).join('  '));

@@ -408,11 +408,6 @@ export class BuddyAllocator {
     }
   }
 
-  /** Is the whole aligned block [pfn, pfn + 2^order) free? (for gigantic allocations) */
-  largestFreeOrderAt(pfn: number): number {
-    return this.freeHeads.get(pfn);
-  }
-
   /**
    * A naturally aligned run of 2^order pages with order > MAX_ORDER (1 GiB hugetlb pages, as
    * alloc_contig_pages / the boot-time gigantic pool): only from wholly free max-order blocks.
@@ -421,23 +416,16 @@ export class BuddyAllocator {
     const blocks = POW2[order - MAX_ORDER]!;
     const size = POW2[order]!;
     const step = 2 ** MAX_ORDER;
-    const candidates = new Set<number>();
-    for (const [pfn, order] of this.freeHeads.entries())
-      if (order === MAX_ORDER) candidates.add(Math.floor(pfn / size) * size);
-    const sorted = [...candidates].sort((a, b) => a - b);
-    for (const start of sorted) {
-      let ok = true;
-      for (let i = 0; i < blocks && ok; i++)
-        ok = this.largestFreeOrderAt(start + i * step) === MAX_ORDER;
-      if (!ok) continue;
-      for (let i = 0; i < blocks; i++) {
-        this.freeHeads.delete(start + i * step);
-        this.liveCount[MAX_ORDER]!--;
-      }
-      this.freePages -= size;
-      return start;
+    // The lowest aligned run of wholly free max-order blocks (FreeHeads keeps counts per 1 GiB).
+    const first = this.freeHeads.firstWholeRun(blocks);
+    if (first < 0) return -1;
+    const start = first * step;
+    for (let i = 0; i < blocks; i++) {
+      this.freeHeads.delete(start + i * step);
+      this.liveCount[MAX_ORDER]!--;
     }
-    return -1;
+    this.freePages -= size;
+    return start;
   }
 
   estimateBytes(): number {

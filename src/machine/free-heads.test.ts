@@ -88,6 +88,43 @@ describe('FreeHeads (free block heads by pfn)', () => {
     expect(b.get(1)).toBe(-1);
   });
 
+  // The lowest aligned run of wholly free max-order blocks, as BuddyAllocator.allocGigantic
+  // asks for it (alloc_contig_pages: a gigantic page is naturally aligned and wholly free).
+  it('finds the lowest aligned run of whole blocks as a scan of every block would', () => {
+    const groups = 4;
+    const blocks = groups * 256;
+    const naive = (h: FreeHeads, run: number): number => {
+      for (let b = 0; b + run <= blocks; b += run) {
+        let i = 0;
+        while (i < run && h.get((b + i) * 1024) === MAX) i++;
+        if (i === run) return b;
+      }
+      return -1;
+    };
+    const step = fc.record({
+      block: fc.integer({ min: 0, max: blocks - 1 }),
+      kind: fc.constantFrom('delete', 'partial', 'whole'),
+      offset: fc.integer({ min: 1, max: 1023 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), fc.boolean(), (list, copy) => {
+        let h = new FreeHeads(MAX);
+        for (let b = 0; b < blocks; b++) h.set(b * 1024, MAX);
+        for (const op of list) {
+          const pfn = op.block * 1024;
+          if (op.kind === 'whole') h.set(pfn, MAX);
+          else if (h.get(pfn) === MAX) {
+            h.delete(pfn);
+            if (op.kind === 'partial') h.set(pfn + op.offset, 0);
+          }
+        }
+        if (copy) h = h.clone();
+        return [1, 2, 16, 256, 512, 1024].every((run) => h.firstWholeRun(run) === naive(h, run));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('costs a few bytes per head, not per page of the blocks holding them', () => {
     const h = new FreeHeads(MAX);
     // One order-0 head in each of 10,000 blocks (40 GiB of partly used memory).

@@ -18,6 +18,11 @@ const PARTIAL = 2;
 /** An empty table slot (pfns are >= 0). */
 const EMPTY = -1;
 const MIN_CAPACITY = 64;
+/**
+ * Max-order blocks per group counted in `whole`: 256 blocks of 2^10 pages are one 1 GiB page
+ * (order 18), the gigantic size the model allocates (hugetlbfs 1G, 1G guest_memfd folios).
+ */
+const GROUP = 256;
 
 /**
  * Table slot of a pfn in a table of 2^(32 - shift) slots: Fibonacci hashing, the top bits of
@@ -33,6 +38,13 @@ export class FreeHeads {
   private state = new Uint8Array(0);
   /** Heads in each PARTIAL block (a block with none left goes back to NONE). */
   private heads = new Uint16Array(0);
+  /**
+   * WHOLE blocks in each group of GROUP blocks, and how many groups are all WHOLE: a gigantic
+   * allocation finds the lowest free 1 GiB without listing every free head (a 1 TiB host that
+   * has run out of free 1 GiB pages was asked again on every hugetlbfs-1g share).
+   */
+  private whole = new Uint16Array(0);
+  private fullGroups = 0;
   /** The table: pfn (EMPTY when free) and order of each partial-block head. */
   private keys = new Float64Array(MIN_CAPACITY).fill(EMPTY);
   private orders = new Uint8Array(MIN_CAPACITY);
@@ -43,7 +55,11 @@ export class FreeHeads {
 
   get bytes(): number {
     return (
-      this.state.byteLength + this.heads.byteLength + this.keys.byteLength + this.orders.byteLength
+      this.state.byteLength +
+      this.heads.byteLength +
+      this.whole.byteLength +
+      this.keys.byteLength +
+      this.orders.byteLength
     );
   }
 
@@ -56,8 +72,51 @@ export class FreeHeads {
     st.set(this.state);
     const hd = new Uint16Array(n);
     hd.set(this.heads);
+    const wh = new Uint16Array(Math.ceil(n / GROUP));
+    wh.set(this.whole);
     this.state = st;
     this.heads = hd;
+    this.whole = wh;
+  }
+
+  /** Set block b's state, keeping the WHOLE counts per group. */
+  private mark(b: number, st: number): void {
+    const was = this.state[b]!;
+    if (was === st) return;
+    const g = Math.floor(b / GROUP);
+    if (was === WHOLE) {
+      if (this.whole[g]! === GROUP) this.fullGroups--;
+      this.whole[g]!--;
+    } else if (st === WHOLE && ++this.whole[g]! === GROUP) this.fullGroups++;
+    this.state[b] = st;
+  }
+
+  /**
+   * The lowest block b, a multiple of `blocks` (a power of two), whose blocks b .. b + blocks - 1
+   * are all wholly free max-order blocks; -1 if there is none.
+   */
+  firstWholeRun(blocks: number): number {
+    const whole = this.whole;
+    if (blocks >= GROUP) {
+      if (this.fullGroups === 0) return -1;
+      const need = blocks / GROUP;
+      for (let g = 0; g + need <= whole.length; g += need) {
+        let i = 0;
+        while (i < need && whole[g + i] === GROUP) i++;
+        if (i === need) return g * GROUP;
+      }
+      return -1;
+    }
+    for (let g = 0; g < whole.length; g++) {
+      if (whole[g]! < blocks) continue;
+      const end = Math.min((g + 1) * GROUP, this.state.length);
+      for (let b = g * GROUP; b + blocks <= end; b += blocks) {
+        let i = 0;
+        while (i < blocks && this.state[b + i] === WHOLE) i++;
+        if (i === blocks) return b;
+      }
+    }
+    return -1;
   }
 
   /** The table slot holding pfn, or the empty slot where it would go. */
@@ -90,10 +149,10 @@ export class FreeHeads {
       // The block's own heads were merged away; drop any the caller left behind.
       if (this.state[b] === PARTIAL) this.clearBlock(b);
       else if (this.state[b] === WHOLE) this.size--;
-      this.state[b] = WHOLE;
+      this.mark(b, WHOLE);
       return;
     }
-    this.state[b] = PARTIAL;
+    this.mark(b, PARTIAL);
     let i = this.find(pfn);
     if (this.keys[i] === pfn) this.size--;
     else {
@@ -113,7 +172,7 @@ export class FreeHeads {
     const b = Math.floor(pfn / BLOCK);
     this.size--;
     if (this.state[b] === WHOLE) {
-      this.state[b] = NONE;
+      this.mark(b, NONE);
       return;
     }
     const i = this.find(pfn);
@@ -189,6 +248,8 @@ export class FreeHeads {
   copyFrom(src: FreeHeads): void {
     this.state = into(this.state, src.state);
     this.heads = into(this.heads, src.heads);
+    this.whole = into(this.whole, src.whole);
+    this.fullGroups = src.fullGroups;
     this.keys = into(this.keys, src.keys);
     this.orders = into(this.orders, src.orders);
     this.shift = src.shift;
