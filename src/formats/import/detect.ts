@@ -4,6 +4,8 @@
  * most specific wins: SNP messages, then QEMU trace, ptdump, meminfo, vmstat, e820.
  */
 import { checkInput, kernelLines } from './common';
+import { isFrec } from './frec';
+import { isPrometheusAnswer } from './prometheus';
 
 export type ImportFormat =
   | 'ptdump'
@@ -12,6 +14,8 @@ export type ImportFormat =
   | 'e820'
   | 'snp-rmp'
   | 'qemu-trace'
+  | 'frec'
+  | 'prometheus'
   | 'unknown';
 
 export interface Detection {
@@ -51,6 +55,11 @@ const SIGNS: { format: Exclude<ImportFormat, 'unknown'>; re: RegExp; what: strin
 ];
 
 export function detectFormat(text: string): Detection {
+  // Timelines announce themselves at the start and may exceed the 64 MiB limit of a dump.
+  if (typeof text === 'string' && isFrec(text))
+    return { format: 'frec', reason: 'first line "# fracture-record …"', also: [] };
+  if (typeof text === 'string' && isPrometheusAnswer(text))
+    return { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] };
   const bad = checkInput(text);
   if (bad) return { format: 'unknown', reason: bad.message, also: [] };
   const { lines } = kernelLines(text);
