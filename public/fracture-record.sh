@@ -195,9 +195,6 @@ header() {
 	emit "# Written by fracture-record.sh for Fracture (open it in Fracture's import). Lines:"
 	emit "# key=value header, 'sample' lines, '# note:' for what could not be read, 'end' last."
 	emit "recorder=fracture-record.sh $RECORDER_VERSION"
-	emit "started_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	emit "started_wall=$WALL0"
-	emit "started_uptime=$START_T"
 	emit "interval_s=$INTERVAL"
 	emit "duration_s=$DURATION"
 	emit "kernel_release=$(uname -r)"
@@ -642,14 +639,17 @@ finish() {
 	exit 0
 }
 
-now_cs
-START=$NOW
-fmt_t "$START"
-START_T=$T
-WALL0=$(date +%s)
+START=0
 header
 trap 'finish signal' INT TERM HUP
 [ "$TRACE" = 1 ] && start_trace
+# t=0 is now, after the header (reading the config and dmesg can take a while on a busy host).
+now_cs
+START=$NOW
+fmt_t "$START"
+emit "started_uptime=$T"
+emit "started_wall=$(date +%s)"
+emit "started_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 [ -n "$PT_CS" ] && take_ptdump
 NEXT_PT=$((START + ${PT_CS:-0}))
 sample

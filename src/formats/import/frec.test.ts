@@ -27,8 +27,8 @@ describe('fracture-record 1: samples keyed as the kernel names them', () => {
       'direct_map_level3_collapses',
     ]);
     expect(tl.samples[0]).toEqual({
-      t: 0.02,
-      wall: 1796286605,
+      t: 0.01,
+      wall: 1796287451,
       values: {
         DirectMap4k: 30720,
         DirectMap2M: 2066432,
@@ -47,7 +47,7 @@ describe('fracture-record 1: samples keyed as the kernel names them', () => {
       'e820.4': '0x100000000-0x63fffffff System RAM',
     });
     expect(tl.host).toBeNull();
-    expect(tl.end).toEqual({ t: 3.01, wall: 1796286608, samples: 4, reason: 'complete' });
+    expect(tl.end).toEqual({ t: 3.37, wall: 1796287454, samples: 4, reason: 'complete' });
   });
 
   it('keeps arm64 keys (DirectMap64k, DirectMap32M) and the notes of what was missing', () => {
