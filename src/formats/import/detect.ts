@@ -55,13 +55,12 @@ const SIGNS: { format: Exclude<ImportFormat, 'unknown'>; re: RegExp; what: strin
 ];
 
 export function detectFormat(text: string): Detection {
-  // Timelines announce themselves at the start and may exceed the 64 MiB limit of a dump.
-  if (typeof text === 'string' && isFrec(text))
-    return { format: 'frec', reason: 'first line "# fracture-record …"', also: [] };
-  if (typeof text === 'string' && isPrometheusAnswer(text))
-    return { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] };
   const bad = checkInput(text);
   if (bad) return { format: 'unknown', reason: bad.message, also: [] };
+  // Timelines announce themselves at the start (one over 64 MiB goes to importTimeline() directly).
+  if (isFrec(text)) return { format: 'frec', reason: 'first line "# fracture-record …"', also: [] };
+  if (isPrometheusAnswer(text))
+    return { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] };
   const { lines } = kernelLines(text);
   const counts = new Map<ImportFormat, number>();
   for (const raw of lines) {

@@ -15,7 +15,7 @@ import {
   type SplitDecomposition,
   type VmstatCounters,
 } from './meminfo';
-import { parsePrometheus } from './prometheus';
+import { isPrometheusAnswer, parsePrometheus } from './prometheus';
 import { type PtdumpImport, parsePtdump } from './ptdump';
 import { type ConversionEvent, parseQemuTrace } from './qemu-trace';
 import { parseSnp, type SnpImport } from './snp';
@@ -55,19 +55,24 @@ export type TimelineResult =
   | { ok: true; detection: Detection; timelines: Timeline[]; warnings: string[] }
   | { ok: false; detection: Detection; errors: ImportError[]; warnings: string[] };
 
-/** A fracture-record.sh recording (one timeline) or a Prometheus query_range answer (one per host). */
+/**
+ * A fracture-record.sh recording (one timeline) or a Prometheus query_range answer (one per
+ * host), up to 512 MiB: unlike importText(), no 64 MiB limit (a week of 1 s samples is ~120 MB).
+ */
 export function importTimeline(text: string): TimelineResult {
-  const detection = detectFormat(text);
-  const r = detection.format === 'prometheus' ? parsePrometheus(text) : parseFrec(text);
+  const prom = typeof text === 'string' && isPrometheusAnswer(text);
+  const detection: Detection = prom
+    ? { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] }
+    : { format: 'frec', reason: 'read as a fracture-record recording', also: [] };
+  const r = prom ? parsePrometheus(text) : parseFrec(text);
   if (!r.ok) return { ok: false, detection, errors: r.errors, warnings: r.warnings };
   const timelines = Array.isArray(r.value) ? r.value : [r.value];
   return { ok: true, detection, timelines, warnings: r.warnings };
 }
 
 export function importText(text: string, opts: ImportOptions = {}): ImportResult {
+  const bad = checkInput(text);
   const detected = detectFormat(text);
-  const timeline = (opts.format ?? detected.format).match(/^(?:frec|prometheus)$/);
-  const bad = timeline ? null : checkInput(text);
   if (bad) return { ok: false, detection: detected, errors: [bad], warnings: [] };
   const detection: Detection = opts.format
     ? { format: opts.format, reason: 'format given', also: [] }

@@ -225,15 +225,26 @@ function compactPoint(sc: Scanner, ts: number[], vs: number[]): boolean {
 /** [[t,"v"],…] into ts and vs. */
 function readValues(sc: Scanner, ts: number[], vs: number[]): void {
   if (!sc.open(91, 93, '"values" array')) return;
-  do {
-    sc.ws();
-    if (compactPoint(sc, ts, vs)) continue;
-    sc.expect(91, '"[" of a [time, "value"] pair');
-    ts.push(sc.number());
-    sc.expect(44, '","');
-    vs.push(sc.number());
-    sc.expect(93, '"]"');
-  } while (sc.more(93));
+  const s = sc.s;
+  for (;;) {
+    if (!compactPoint(sc, ts, vs)) {
+      sc.expect(91, '"[" of a [time, "value"] pair');
+      ts.push(sc.number());
+      sc.expect(44, '","');
+      vs.push(sc.number());
+      sc.expect(93, '"]"');
+    }
+    // The compact form's "," or "]" right after the point; anything else through more().
+    const c = s.charCodeAt(sc.pos);
+    if (c === 44) {
+      sc.pos++;
+      sc.ws();
+    } else if (c === 93) {
+      sc.pos++;
+      return;
+    } else if (sc.more(93)) sc.ws();
+    else return;
+  }
 }
 
 function readSeries(sc: Scanner, warnings: string[]): Series | null {
@@ -343,9 +354,10 @@ function timelineOf(host: string | null, series: Series[], warnings: string[]): 
       samples[i]!.values[s.key] = s.scale === 1 ? s.vs[j]! : s.vs[j]! * s.scale;
     }
   }
-  const keys: string[] = [];
+  // Aligned: every sample has every series' key. Otherwise a key's first sample decides its place.
+  const keys: string[] = aligned ? [...keysSeen] : [];
   const seen = new Set<string>();
-  for (const s of samples) noteKeys(s.values, seen, keys);
+  if (!aligned) for (const s of samples) noteKeys(s.values, seen, keys);
   return {
     source: 'prometheus',
     header,
