@@ -586,7 +586,7 @@ start_trace() {
 	}
 	trace_reader <"$TMPD/out" &
 	READER_PID=$!
-	bpftrace "$TMPD/probe.bt" >"$TMPD/out" 2>"$TMPD/err" &
+	bpftrace -B line "$TMPD/probe.bt" >"$TMPD/out" 2>"$TMPD/err" &
 	BPF_PID=$!
 	emit "trace_functions=$(printf '%s' "$_syms" | grep -E 'set_' | tr -d '\n' | sed 's/^ //')"
 	emit "trace_clock=monotonic"
@@ -642,14 +642,15 @@ finish() {
 START=0
 header
 trap 'finish signal' INT TERM HUP
-[ "$TRACE" = 1 ] && start_trace
-# t=0 is now, after the header (reading the config and dmesg can take a while on a busy host).
+# t=0 is now, after the header (reading the config and dmesg can take a while on a busy host);
+# the trace reader, a subshell, takes START with it.
 now_cs
 START=$NOW
 fmt_t "$START"
 emit "started_uptime=$T"
 emit "started_wall=$(date +%s)"
 emit "started_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+[ "$TRACE" = 1 ] && start_trace
 [ -n "$PT_CS" ] && take_ptdump
 NEXT_PT=$((START + ${PT_CS:-0}))
 sample

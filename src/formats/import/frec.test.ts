@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFrec, ptdumpFrameText } from './frec';
 import { parsePtdump } from './ptdump';
@@ -160,7 +161,7 @@ describe('fracture-record 1: page-table frames and recorded calls', () => {
       ['set_direct_map_invalid_noflush', 0x800200000, 1],
       ['set_memory_rox', null, 2],
     ]);
-    expect(tl.trace[0]?.stack.slice(0, 2)).toEqual(['set_memory_4k+0', 'snp_rmptable_psmash+0x5a']);
+    expect(tl.trace[0]?.stack.slice(0, 2)).toEqual(['set_memory_4k+0', 'snp_rmptable_psmash+90']);
     expect(tl.trace[2]?.fields).toMatchObject({ region: 'outside', future_field: '42' });
   });
 });
@@ -183,5 +184,23 @@ describe('fracture-record 1: what is not a recording is refused by name', () => 
   it('refuses a value that is not a string', () => {
     const r = parseFrec(42 as unknown as string);
     expect(!r.ok && r.errors[0]?.message).toBe('input is not text');
+  });
+});
+
+describe('fracture-record 1: numbers read in place equal Number()', () => {
+  it('for any time and counter the recorder can print (fast-check, seed printed on failure)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.maxSafeNat(),
+        (s, cs, v) => {
+          const t = `${s}.${String(cs).padStart(2, '0')}`;
+          const r = parseFrec(`# fracture-record 1\nsample t=${t} wall=1 DirectMap4k=${v}\n`);
+          const got = r.ok ? r.value.samples[0] : undefined;
+          return got?.t === Number(t) && got.values.DirectMap4k === v;
+        },
+      ),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFrec } from './frec';
 import { parsePrometheus } from './prometheus';
@@ -187,5 +188,24 @@ describe('Prometheus query_range: an answer that is not a range is refused by na
     const r = parsePrometheus(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]?.message).toMatch(message);
+  });
+});
+
+describe('Prometheus query_range: numbers read in place equal Number()', () => {
+  it('for any time and value string Prometheus prints (fast-check, seed printed on failure)', () => {
+    const value = fc.oneof(
+      fc.maxSafeNat().map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.constantFrom('NaN', '+Inf', '-Inf', '0', '1e+21'),
+    );
+    const time = fc.oneof(fc.maxSafeNat(), fc.double({ min: 0, max: 4e9, noNaN: true }));
+    fc.assert(
+      fc.property(time, value, (t, v) => {
+        const r = parsePrometheus(answer([series('node_load1', 'a', [[t, v]])]));
+        const got = r.ok ? r.value[0]?.samples[0] : undefined;
+        const want = v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
+        return got?.wall === t && Object.is(got.values.node_load1, want);
+      }),
+    );
   });
 });

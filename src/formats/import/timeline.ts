@@ -45,7 +45,7 @@ export interface TraceEvent {
   pages: number;
   /** Byte offset from the direct-map base (the physical address on x86), when recorded. */
   dmOffset: number | null;
-  /** Kernel stack, innermost first, as "symbol+0xoff"; "?" where a raw address was left out. */
+  /** Kernel stack, innermost first, as bpftrace prints it ("symbol+219"); "?" for a raw address left out. */
   stack: string[];
   /** Every field of the line as recorded, including ones this importer does not know. */
   fields: Record<string, string>;
