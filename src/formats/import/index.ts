@@ -30,7 +30,14 @@ export { decomposeSplits, type SplitDecomposition, type VmstatCounters } from '.
 export type { PtdumpImport } from './ptdump';
 export type { ConversionEvent } from './qemu-trace';
 export { decodeRmpEntry, type RmpEntry, type SnpImport } from './snp';
-export type { PtdumpFrame, Timeline, TimelineSample, TraceEvent } from './timeline';
+export {
+  type PtdumpFrame,
+  type Timeline,
+  type TimelineColumns,
+  type TimelineSample,
+  type TraceEvent,
+  timelineColumns,
+} from './timeline';
 
 export interface ImportOptions {
   /** Skip detection and parse as this format. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_INPUT_CHARS } from './common';
 import { detectFormat, importText, importTimeline } from './index';
+import { timelineColumns } from './timeline';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -44,5 +45,20 @@ describe('timelines in detection and importText', () => {
     const text = `# fracture-record 1\n${line.repeat(Math.ceil(MAX_INPUT_CHARS / line.length) + 1)}`;
     const r = importTimeline(text);
     expect(r.ok && r.timelines[0]!.samples.length).toBeGreaterThan(800_000);
+  });
+});
+
+describe('timelineColumns', () => {
+  it('gives one array per key with NaN where a sample lacks it (a failed scrape)', () => {
+    const r = importTimeline(
+      '# fracture-record 1\nsample t=0 wall=10 DirectMap4k=4 direct_map_level2_splits=1\nsample t=1 wall=11 DirectMap4k=8\n',
+    );
+    if (!r.ok) throw new Error('import failed');
+    const c = timelineColumns(r.timelines[0]!);
+    expect(c.keys).toEqual(['DirectMap4k', 'direct_map_level2_splits']);
+    expect([...c.t]).toEqual([0, 1]);
+    expect([...c.wall]).toEqual([10, 11]);
+    expect([...c.values[0]!]).toEqual([4, 8]);
+    expect([...c.values[1]!]).toEqual([1, Number.NaN]);
   });
 });
