@@ -71,25 +71,12 @@ die() {
 
 # A positive decimal number of seconds (at most two decimals) → centiseconds; empty if invalid.
 to_cs() {
-	case $1 in
-	'' | *[!0-9.]* | *.*.* | .) return ;;
-	esac
-	_i=${1%%.*}
-	_f=
-	case $1 in *.*) _f=${1#*.} ;; esac
-	case $_f in
-	'') _f=00 ;;
-	?) _f=${_f}0 ;;
-	??) ;;
-	*) return ;;
-	esac
-	[ -n "$_i" ] || _i=0
-	# Leading zeros would read as octal: strip them.
-	while :; do
-		case $_i in 0?*) _i=${_i#0} ;; *) break ;; esac
-	done
-	case $_f in 0?) _f=${_f#0} ;; esac
-	printf '%s' "$((_i * 100 + _f))"
+	case $1 in '' | *[!0-9.]* | *.*.* | .) return ;; esac
+	_i=${1%%.*} _f=00
+	case $1 in *.) ;; *.?) _f=${1#*.}0 ;; *.??) _f=${1#*.} ;; *.*) return ;; esac
+	# Leading zeros would read as octal: strip them ("1$_f - 100" does it for the decimals).
+	while case $_i in 0?*) true ;; *) false ;; esac; do _i=${_i#0}; done
+	printf '%s' "$((${_i:-0} * 100 + 1$_f - 100))"
 }
 
 DURATION=60
@@ -102,48 +89,31 @@ WITH_HOST=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
+	--*=*)
+		# --opt=value is read as --opt value.
+		_o=${1%%=*} _v=${1#*=}
+		shift
+		set -- "$_o" "$_v" "$@"
+		continue
+		;;
 	--duration | --interval | --output | --ptdump)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--duration) DURATION=$2 ;;
 		--interval) INTERVAL=$2 ;;
 		--output) OUTPUT=$2 ;;
-		--ptdump) PTDUMP_EVERY=$2 ;;
-		esac
-		shift 2
-		;;
-	--duration=* | --interval=* | --output=* | --ptdump=*)
-		_v=${1#*=}
-		case $1 in
-		--duration=*) DURATION=$_v ;;
-		--interval=*) INTERVAL=$_v ;;
-		--output=*) OUTPUT=$_v ;;
-		--ptdump=*) PTDUMP_EVERY=$_v ;;
+		*) PTDUMP_EVERY=$2 ;;
 		esac
 		shift
 		;;
-	--trace)
-		TRACE=1
-		shift
-		;;
-	--raw-addresses)
-		RAW=1
-		shift
-		;;
-	--hostname)
-		WITH_HOST=1
-		shift
-		;;
-	-h | --help)
-		usage
-		exit 0
-		;;
-	--version)
-		printf 'fracture-record.sh %s (file format fracture-record %s)\n' "$RECORDER_VERSION" "$FORMAT_VERSION"
-		exit 0
-		;;
+	--trace) TRACE=1 ;;
+	--raw-addresses) RAW=1 ;;
+	--hostname) WITH_HOST=1 ;;
+	-h | --help) usage && exit 0 ;;
+	--version) printf 'fracture-record.sh %s (file format fracture-record %s)\n' "$RECORDER_VERSION" "$FORMAT_VERSION" && exit 0 ;;
 	*) die "unknown option: $1" ;;
 	esac
+	shift
 done
 
 PROC=${FRACTURE_PROC:-/proc}
@@ -232,12 +202,8 @@ CONFIG_RE='^(# )?CONFIG_(KFENCE|KFENCE_SAMPLE_INTERVAL|STRICT_KERNEL_RWX|STRICT_
 kernel_config() {
 	_src=
 	if [ -r "$PROC/config.gz" ]; then
-		if command -v gzip >/dev/null 2>&1; then
-			_src="$PROC/config.gz"
-		else
-			note "$PROC/config.gz exists but gzip is missing; kernel config not recorded"
-			return
-		fi
+		_src="$PROC/config.gz"
+		if ! command -v gzip >/dev/null 2>&1; then note "$_src exists but gzip is missing: kernel config not recorded"; return; fi
 	elif [ -r "/boot/config-$(uname -r)" ]; then
 		_src="/boot/config-$(uname -r)"
 	else
@@ -259,14 +225,8 @@ kernel_config() {
 # /sys/firmware/memmap/N/{start,end,type}: the firmware (e820) map, end inclusive; root only.
 firmware_memmap() {
 	_mm=/sys/firmware/memmap
-	if [ ! -d "$_mm" ]; then
-		note "no $_mm (CONFIG_FIRMWARE_MEMMAP off or not x86): e820 map not recorded"
-		return
-	fi
-	if [ ! -r "$_mm/0/start" ]; then
-		note "$_mm is readable by root only: e820 map not recorded"
-		return
-	fi
+	if [ ! -d "$_mm" ]; then note "no $_mm (CONFIG_FIRMWARE_MEMMAP off or not x86): e820 map not recorded"; return; fi
+	if [ ! -r "$_mm/0/start" ]; then note "$_mm is readable by root only: e820 map not recorded"; return; fi
 	emit "e820_source=$_mm (start-end inclusive, type)"
 	# shellcheck disable=SC2012 # the entries are numbers 0, 1, 2, ...
 	for _n in $(ls "$_mm" | sort -n); do
@@ -280,14 +240,8 @@ firmware_memmap() {
 # The dmesg lines that tell the direct map's state: "Using GB pages for direct mapping"
 # (init_mem_mapping()) and memory_failure()'s "Memory failure:" (pages unmapped by set_mce_nospec()).
 dmesg_lines() {
-	if ! command -v dmesg >/dev/null 2>&1; then
-		note "dmesg is not installed: boot messages not recorded"
-		return
-	fi
-	if ! dmesg >/dev/null 2>&1; then
-		note "dmesg is not readable (kernel.dmesg_restrict): boot messages not recorded"
-		return
-	fi
+	if ! command -v dmesg >/dev/null 2>&1; then note "dmesg is not installed: boot messages not recorded"; return; fi
+	if ! dmesg >/dev/null 2>&1; then note "dmesg is not readable (kernel.dmesg_restrict): boot messages not recorded"; return; fi
 	_i=0
 	dmesg 2>/dev/null | grep -E 'Using GB pages for direct mapping|Memory failure:' | head -n 50 |
 		while IFS= read -r _l; do
@@ -310,11 +264,7 @@ sample() {
 		_got=0
 		if [ -r "$PROC/meminfo" ]; then
 			while read -r _k _v _u; do
-				case $_k in DirectMap*:)
-					_line="$_line ${_k%:}=$_v"
-					_got=1
-					;;
-				esac
+				case $_k in DirectMap*:) _line="$_line ${_k%:}=$_v" _got=1 ;; esac
 			done <"$PROC/meminfo"
 		fi
 		if [ $_got = 0 ]; then
@@ -326,11 +276,7 @@ sample() {
 		_got=0
 		if [ -r "$PROC/vmstat" ]; then
 			while read -r _k _v; do
-				case $_k in direct_map_*)
-					_line="$_line $_k=$_v"
-					_got=1
-					;;
-				esac
+				case $_k in direct_map_*) _line="$_line $_k=$_v" _got=1 ;; esac
 			done <"$PROC/vmstat"
 		fi
 		if [ $_got = 0 ]; then
@@ -539,14 +485,8 @@ trace_flush() {
 }
 
 start_trace() {
-	if [ "$(id -u)" != 0 ]; then
-		note "--trace needs root (kprobes): no calls recorded"
-		return
-	fi
-	if ! command -v bpftrace >/dev/null 2>&1; then
-		note "--trace: bpftrace is not installed: no calls recorded"
-		return
-	fi
+	if [ "$(id -u)" != 0 ]; then note "--trace needs root (kprobes): no calls recorded"; return; fi
+	if ! command -v bpftrace >/dev/null 2>&1; then note "--trace: bpftrace is not installed: no calls recorded"; return; fi
 	if [ -r "$PROC/config.gz" ] && command -v gzip >/dev/null 2>&1 &&
 		gzip -dc "$PROC/config.gz" 2>/dev/null | grep -q '^# CONFIG_KPROBES is not set'; then
 		note "--trace: this kernel is built without CONFIG_KPROBES: no calls recorded"
@@ -561,29 +501,17 @@ start_trace() {
 " in *" $_f
 "*) _n=$((_n + 1)) ;; *) _missing="$_missing $_f" ;; esac
 	done
-	if [ $_n = 0 ]; then
-		note "--trace: none of the traced functions is in /proc/kallsyms: no calls recorded"
-		return
-	fi
+	if [ $_n = 0 ]; then note "--trace: none of the traced functions is in /proc/kallsyms: no calls recorded"; return; fi
 	[ -z "$_missing" ] || note "--trace: not in /proc/kallsyms (inlined or absent), not traced:$_missing"
 	if [ "$RAW" = 0 ]; then
 		case "$_syms
 " in *" page_offset_base
 "*) ;; *) note "--trace: page_offset_base is not in /proc/kallsyms: set_memory_*() addresses left out" ;; esac
 	fi
-	TMPD=$(mktemp -d 2>/dev/null) || {
-		TMPD=${TMPDIR:-/tmp}/fracture-record.$$
-		mkdir -m 700 "$TMPD" || {
-			note "--trace: cannot make a temporary directory: no calls recorded"
-			TMPD=
-			return
-		}
-	}
+	TMPD=$(mktemp -d 2>/dev/null) || { TMPD=${TMPDIR:-/tmp}/fracture-record.$$ && mkdir -m 700 "$TMPD"; } ||
+		{ note "--trace: cannot make a temporary directory: no calls recorded"; TMPD=; return; }
 	bpf_program "$_syms" >"$TMPD/probe.bt"
-	mkfifo "$TMPD/out" || {
-		note "--trace: mkfifo failed: no calls recorded"
-		return
-	}
+	mkfifo "$TMPD/out" || { note "--trace: mkfifo failed: no calls recorded"; return; }
 	trace_reader <"$TMPD/out" &
 	READER_PID=$!
 	bpftrace -B line "$TMPD/probe.bt" >"$TMPD/out" 2>"$TMPD/err" &
@@ -615,9 +543,8 @@ sleep 0.01 2>/dev/null || FRACTIONAL_SLEEP=0
 # Sleep $1 centiseconds, in the background so that a trapped signal ends the wait at once.
 sleep_cs() {
 	if [ $FRACTIONAL_SLEEP = 1 ]; then
-		_c=$(($1 % 100))
-		[ "$_c" -ge 10 ] || _c=0$_c
-		sleep "$(($1 / 100)).$_c" &
+		fmt_t "$1"
+		sleep "$T" &
 	else
 		sleep $((($1 + 99) / 100)) &
 	fi
