@@ -4,6 +4,8 @@
  * most specific wins: SNP messages, then QEMU trace, ptdump, meminfo, vmstat, e820.
  */
 import { checkInput, kernelLines } from './common';
+import { isFrec } from './frec';
+import { isPrometheusAnswer } from './prometheus';
 
 export type ImportFormat =
   | 'ptdump'
@@ -12,6 +14,8 @@ export type ImportFormat =
   | 'e820'
   | 'snp-rmp'
   | 'qemu-trace'
+  | 'frec'
+  | 'prometheus'
   | 'unknown';
 
 export interface Detection {
@@ -53,6 +57,10 @@ const SIGNS: { format: Exclude<ImportFormat, 'unknown'>; re: RegExp; what: strin
 export function detectFormat(text: string): Detection {
   const bad = checkInput(text);
   if (bad) return { format: 'unknown', reason: bad.message, also: [] };
+  // Timelines announce themselves at the start (one over 64 MiB goes to importTimeline() directly).
+  if (isFrec(text)) return { format: 'frec', reason: 'first line "# fracture-record …"', also: [] };
+  if (isPrometheusAnswer(text))
+    return { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] };
   const { lines } = kernelLines(text);
   const counts = new Map<ImportFormat, number>();
   for (const raw of lines) {

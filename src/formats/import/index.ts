@@ -6,6 +6,7 @@ import type { Meminfo, VmstatSplits } from '../meminfo';
 import { checkInput, type ImportError } from './common';
 import { type Detection, detectFormat, type ImportFormat } from './detect';
 import { type E820Import, parseE820 } from './e820';
+import { parseFrec } from './frec';
 import {
   decomposeSplits,
   type MeminfoImport,
@@ -14,18 +15,29 @@ import {
   type SplitDecomposition,
   type VmstatCounters,
 } from './meminfo';
+import { isPrometheusAnswer, parsePrometheus } from './prometheus';
 import { type PtdumpImport, parsePtdump } from './ptdump';
 import { type ConversionEvent, parseQemuTrace } from './qemu-trace';
 import { parseSnp, type SnpImport } from './snp';
+import type { Timeline } from './timeline';
 
 export type { ImportError } from './common';
 export type { Detection, ImportFormat } from './detect';
 export { detectFormat } from './detect';
 export type { E820Import } from './e820';
+export { ptdumpFrameText } from './frec';
 export { decomposeSplits, type SplitDecomposition, type VmstatCounters } from './meminfo';
 export type { PtdumpImport } from './ptdump';
 export type { ConversionEvent } from './qemu-trace';
 export { decodeRmpEntry, type RmpEntry, type SnpImport } from './snp';
+export {
+  type PtdumpFrame,
+  type Timeline,
+  type TimelineColumns,
+  type TimelineSample,
+  type TraceEvent,
+  timelineColumns,
+} from './timeline';
 
 export interface ImportOptions {
   /** Skip detection and parse as this format. */
@@ -45,6 +57,25 @@ export type ImportData =
 export type ImportResult =
   | { ok: true; detection: Detection; data: ImportData; warnings: string[] }
   | { ok: false; detection: Detection; errors: ImportError[]; warnings: string[] };
+
+export type TimelineResult =
+  | { ok: true; detection: Detection; timelines: Timeline[]; warnings: string[] }
+  | { ok: false; detection: Detection; errors: ImportError[]; warnings: string[] };
+
+/**
+ * A fracture-record.sh recording (one timeline) or a Prometheus query_range answer (one per
+ * host), up to 512 MiB: unlike importText(), no 64 MiB limit (a week of 1 s samples is ~120 MB).
+ */
+export function importTimeline(text: string): TimelineResult {
+  const prom = typeof text === 'string' && isPrometheusAnswer(text);
+  const detection: Detection = prom
+    ? { format: 'prometheus', reason: 'a Prometheus API answer (JSON)', also: [] }
+    : { format: 'frec', reason: 'read as a fracture-record recording', also: [] };
+  const r = prom ? parsePrometheus(text) : parseFrec(text);
+  if (!r.ok) return { ok: false, detection, errors: r.errors, warnings: r.warnings };
+  const timelines = Array.isArray(r.value) ? r.value : [r.value];
+  return { ok: true, detection, timelines, warnings: r.warnings };
+}
 
 export function importText(text: string, opts: ImportOptions = {}): ImportResult {
   const bad = checkInput(text);
@@ -80,6 +111,17 @@ export function importText(text: string, opts: ImportOptions = {}): ImportResult
       return wrap(parseSnp(text, offset), (s) => ({ format: 'snp-rmp', snp: s }));
     case 'qemu-trace':
       return wrap(parseQemuTrace(text), (events) => ({ format: 'qemu-trace', events }));
+    case 'frec':
+    case 'prometheus': {
+      // A series over time, not one snapshot: importTimeline() reads it; its errors are the errors.
+      const t = importTimeline(text);
+      if (!t.ok) return t;
+      const n = t.timelines.reduce((a, x) => a + x.samples.length, 0);
+      const hosts = t.timelines.length > 1 ? ` from ${t.timelines.length} hosts` : '';
+      const message = `a timeline of ${n} sample(s)${hosts}, not one snapshot`;
+      const errors = [{ line: 0, message, expected: 'importTimeline() for timelines' }];
+      return { ok: false, detection, errors, warnings: t.warnings };
+    }
     case 'unknown':
       return {
         ok: false,
