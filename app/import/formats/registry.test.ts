@@ -7,9 +7,15 @@ import type { ImportKind } from './shared';
 type Same<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-// Type level: the kinds importText returns are exactly the formats detectFormat names, and the
-// registry's mapped type (registry.ts) already refuses a missing or extra kind.
-const kindsAreDetectedFormats: Same<ImportKind, Exclude<ImportFormat, 'unknown'>> = true;
+// Type level: the kinds importText returns are exactly the snapshot formats detectFormat names
+// (recordings and Prometheus answers are timelines, read by importTimeline: their view is the
+// timeline view of issue 18, not one of these), and the registry's mapped type (registry.ts)
+// already refuses a missing or extra kind.
+type TimelineFormat = 'frec' | 'prometheus';
+const kindsAreDetectedFormats: Same<
+  ImportKind,
+  Exclude<ImportFormat, 'unknown' | TimelineFormat>
+> = true;
 const registryKeysAreKinds: Same<keyof typeof FORMAT_VIEWS, ImportKind> = true;
 
 const fixtures = import.meta.glob<string>('../../../src/formats/import/fixtures/*.txt', {
