@@ -50,7 +50,7 @@ export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | n
   const kept = fragment !== undefined ? { link: fragment } : {};
   const newer = r.repairs.find((x) => x.code === 'link-newer');
   if (newer !== undefined) {
-    const title = `This link was made by a newer Fracture (link format version ${newer.value ?? '?'}), so it was not run; the default scenario is shown`;
+    const title = `This link could not be loaded: it was made by a newer Fracture (link format version ${newer.value ?? '?'}), so it was not run; the default scenario is shown`;
     const action =
       fragment !== undefined
         ? { action: { label: 'Try anyway', fragment: asCurrentVersion(fragment) } }
