@@ -46,7 +46,11 @@ const textsOf = (svg: string, part: string) =>
       .trim(),
   );
 
-async function save(exp: ExportDialog, kind: 'PNG' | 'SVG', path: string): Promise<Buffer> {
+async function save(
+  exp: ExportDialog,
+  kind: 'PNG' | 'SVG' | 'Record WebM',
+  path: string,
+): Promise<Buffer> {
   const dl = await exp.download(new RegExp(`^${kind}$`));
   await dl.saveAs(path);
   return readFileSync(path);
@@ -131,4 +135,18 @@ test('a slide zoomed to 0x200000–0x400000 shows 512 distinguishable 4K cells',
   // The shared page (GPA 0x1f000 → cell 0x1f) is not the colour of its private neighbours.
   expect(near(inside[0x1f]!, inside[0x1e]!)).toBe(false);
   expect(near(inside[0x1e]!, inside[0x20]!)).toBe(true);
+});
+
+test('a WebM of steps 3 to 4 records the slides', async ({ page }, info) => {
+  await new Explorer(page).open('#preset=thread-2021&step=4');
+  const exp = await new ExportDialog(page).open();
+  const record = exp.dialog.getByRole('button', { name: 'Record WebM' });
+  test.skip(await record.isDisabled(), 'this Chromium cannot record a canvas');
+  await exp.dialog.getByRole('spinbutton', { name: 'From step' }).fill('3');
+  await exp.dialog.getByRole('spinbutton', { name: 'to step' }).fill('4');
+  await exp.dialog.getByRole('combobox', { name: 'Size' }).selectOption('1280x720');
+  const webm = await save(exp, 'Record WebM', info.outputPath('steps.webm'));
+  // EBML magic: a Matroska/WebM file.
+  expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+  expect(webm.length).toBeGreaterThan(1000);
 });
