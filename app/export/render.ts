@@ -9,7 +9,6 @@ import { insertPngText, linkTexts } from '../../src/formats/index';
 import { PMD_SIZE as REGION_BYTES } from '../../src/scenario/index';
 import {
   type MapSnapshot,
-  type Metrics,
   RF_MIXED,
   type RunInfo,
   type StepView,
@@ -17,10 +16,10 @@ import {
 } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
-import { formatCount } from '../panels/format';
 import { shareLink } from '../share/links';
+import { changedRegions, slideCounters } from './slide-data';
 import { SLIDE_SIZES, type SlideSize } from './slide-text';
-import { buildMapSvg, type SlideCounter, type SvgTheme, slideLayout } from './svg';
+import { buildMapSvg, type SvgTheme, slideLayout } from './svg';
 
 export { SLIDE_SIZES };
 
@@ -44,30 +43,6 @@ export function linkOf(v: ExportView): string {
   const whole = v.zoom !== null && v.zoom.start <= 0 && v.zoom.end >= v.info.totalPages * 4096;
   if (v.zoom && !whole) view.zoom = v.zoom;
   return shareLink(view);
-}
-
-const kB = (n: number) => `${formatCount(n)} kB`;
-
-function delta(now: number, prev: number | null, fmt: (n: number) => string): string {
-  if (prev === null) return '';
-  const d = now - prev;
-  return d === 0 ? '±0' : `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
-}
-
-/** The counters a kernel developer reads after a step, with their change since the step before. */
-export function slideCounters(m: Metrics, prev: Metrics | null): SlideCounter[] {
-  const rows: [string, (x: Metrics) => number, (n: number) => string][] = [
-    ['DirectMap4k', (x) => x.meminfo.DirectMap4k, kB],
-    ['DirectMap2M', (x) => x.meminfo.DirectMap2M, kB],
-    ['DirectMap1G', (x) => x.meminfo.DirectMap1G, kB],
-    ['level2_splits', (x) => x.vmstat.direct_map_level2_splits, formatCount],
-    ['level3_splits', (x) => x.vmstat.direct_map_level3_splits, formatCount],
-  ];
-  return rows.map(([label, get, fmt]) => ({
-    label,
-    value: fmt(get(m)),
-    delta: delta(get(m), prev ? get(prev) : null, fmt),
-  }));
 }
 
 /** The step's caption; else what happened at it, as the log says it; else null. */
@@ -110,25 +85,6 @@ async function cellsFor(
   mixed.forEach((r, i) => {
     out.set(r, buf.subarray(i * 512, (i + 1) * 512));
   });
-  return out;
-}
-
-/** Regions in range whose code, direct-map level or VMM mapping level differ from `prev`'s. */
-export function changedRegions(
-  now: MapSnapshot,
-  prev: MapSnapshot | null,
-  range: { firstRegion: number; endRegion: number },
-): Set<number> {
-  const out = new Set<number>();
-  if (!prev || prev.regions !== now.regions) return out;
-  for (let r = range.firstRegion; r < range.endRegion; r++)
-    if (
-      now.regionCode[r] !== prev.regionCode[r] ||
-      now.regionLevel[r] !== prev.regionLevel[r] ||
-      now.regionUserLevel[r] !== prev.regionUserLevel[r] ||
-      now.regionFlags[r] !== prev.regionFlags[r]
-    )
-      out.add(r);
   return out;
 }
 
