@@ -8,6 +8,8 @@ import { App } from './App';
 import { compareLinkNotice } from './compare/compare-notice';
 import { EmbedApp } from './embed/EmbedApp';
 import { isEmbed } from './embed/options';
+import { drawImportOverlay } from './import/map-overlay';
+import { addHostOverlay } from './map/view-deps';
 import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
 import { currentFragment } from './url';
@@ -17,6 +19,7 @@ import './styles.css';
 // `#src=` link fetches the user's scenario file first (the only request the app makes, on demand).
 performance.mark('fracture:app');
 setFirstRunNotice(compareLinkNotice);
+addHostOverlay(drawImportOverlay);
 const fragment = currentFragment();
 void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
 

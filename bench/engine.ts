@@ -12,6 +12,7 @@ import { Rng } from '../src/machine/rng';
 import { ReferenceMachine } from '../src/sim/reference';
 import { EngineHost } from '../src/worker/host';
 import { measureRow, scalingRows } from './scaling';
+import { timelineRows } from './timeline';
 import {
   acceptAll,
   bareLoop,
@@ -224,6 +225,7 @@ if (part('seek')) {
 }
 
 if (part('scale')) rows.push(...scalingRows(process.env.BENCH_SCALE === 'full'));
+if (part('timeline')) rows.push(...timelineRows());
 
 // Fixed column widths, so the parts run-engine.mjs starts one by one line up as one table.
 const widths = [84, 56, 24, 3];

@@ -16,17 +16,17 @@ import type {
 import { BACKINGS, KERNEL_DESIGNS } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
 import { CopyButton } from '../share/CopyButton';
-import { embedLink, iframeSnippet, shareLink } from '../share/links';
-import { useUi } from '../store';
-import type { RunSource } from '../url';
-import { CompareCharts } from './CompareCharts';
 import {
   type CompareParams,
   type CompareView,
   readCompareParams,
   withCompareParams,
   writeCompareParams,
-} from './compare-url';
+} from '../share/compare-url';
+import { embedLink, iframeSnippet, shareLink } from '../share/links';
+import { useUi } from '../store';
+import type { RunSource } from '../url';
+import { CompareCharts } from './CompareCharts';
 import { DiffLegend, DiffMap, diffRegions } from './DiffMap';
 import { variantSource } from './open';
 import { COUNTER_ROWS, fmtDelta } from './rows';

@@ -11,7 +11,7 @@ import {
   type RunInfo,
 } from '../../src/worker/protocol';
 import { briefOf, type NoticeText } from '../run/link-notices';
-import { COMPARE_VIEWS, readCompareParams } from './compare-url';
+import { COMPARE_VIEWS, readCompareParams } from '../share/compare-url';
 import { defaultB } from './sides';
 
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);

@@ -1,7 +1,7 @@
 /** What A and B are: B's default when a link names none, and a side's label. */
 import type { Backing, RunInfo } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
-import type { CompareParams } from './compare-url';
+import type { CompareParams } from '../share/compare-url';
 
 type BChoice = Required<Omit<CompareParams, 'view'>>;
 

@@ -20,12 +20,7 @@ export const GUEST_MEMORY_CHOICES = [
 export const GUEST_COUNT_CHOICES = [1, 2, 4, 8, 16, 32, 64] as const;
 export const WORKLOAD_STEP_CHOICES = [100, 1_000, 10_000, 100_000, 1_000_000] as const;
 
-export const BACKING_LABELS: Record<Backing, string> = {
-  '4k': '4K',
-  thp: 'THP',
-  'hugetlbfs-2m': 'hugetlbfs 2M',
-  'hugetlbfs-1g': 'hugetlbfs 1G',
-};
+export { BACKING_LABELS } from '../panels/format';
 
 export function asScenario(json: unknown): Scenario | null {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return null;

@@ -7,7 +7,6 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { RunInfo, StepView } from '../../src/worker/protocol';
-import { readCompareParams, withCompareParams } from '../compare/compare-url';
 import { DiffLegend, DiffMap, diffRegions } from '../compare/DiffMap';
 import { variantSource } from '../compare/open';
 import { SnapshotMap } from '../compare/SnapshotMap';
@@ -19,6 +18,7 @@ import { getEngine } from '../engine-client';
 import { CaptionStrip } from '../panels/CaptionStrip';
 import { formatCount } from '../panels/format';
 import { useRun } from '../run/session';
+import { readCompareParams, withCompareParams } from '../share/compare-url';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
 import { EmbedNotices } from './EmbedNotices';

@@ -6,13 +6,13 @@
  * A and B instead (CompareEmbed), with the same step bar, keys and messages.
  */
 import { lazy, Suspense, useCallback, useRef } from 'react';
-import { readCompareParams } from '../compare/compare-url';
 import { usePlayback } from '../controls/usePlayback';
 import { MemoryMap } from '../map/MemoryMap';
 import { CaptionStrip } from '../panels/CaptionStrip';
 import { useRun } from '../run/session';
 import { useStepView } from '../run/useStepView';
 import { WorkerFailedBanner } from '../run/WorkerFailedBanner';
+import { readCompareParams } from '../share/compare-url';
 import { shareLink } from '../share/links';
 import { useUi } from '../store';
 import { EmbedNotices } from './EmbedNotices';

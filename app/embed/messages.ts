@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { LIMITS } from '../../src/scenario/index';
-import { COMPARE_VIEWS, type CompareView } from '../compare/compare-url';
+import { COMPARE_VIEWS, type CompareView } from '../share/compare-url';
 
 export const MESSAGE_PREFIX = 'fracture:';
 

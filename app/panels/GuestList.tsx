@@ -4,8 +4,7 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import type { RunInfo, StepView } from '../../src/worker/protocol';
-import { BACKING_LABELS } from '../controls/scenario-edit';
-import { formatBytes, formatCount } from './format';
+import { BACKING_LABELS, formatBytes, formatCount } from './format';
 import { rowWindow } from './row-window';
 import './guests.css';
 

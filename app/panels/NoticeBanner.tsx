@@ -1,6 +1,7 @@
 /** Repairs and errors from a load, named one by one and dismissible — never a silent fix. */
 import { memo } from 'react';
-import { dismissNotice, type Notice } from '../run/session';
+import { dismissNotice, loadFragment, type Notice } from '../run/session';
+import { CopyButton } from '../share/CopyButton';
 
 export const NoticeBanner = memo(function NoticeBanner(props: { notices: Notice[] }) {
   // Always rendered: the app's grid keeps a row for it.
@@ -21,6 +22,26 @@ export const NoticeBanner = memo(function NoticeBanner(props: { notices: Notice[
               ))}
               {n.messages.length > 8 && <li>and {n.messages.length - 8} more</li>}
             </ul>
+            {n.link !== undefined && (
+              <div className="notice-link">
+                <span>The link:</span>{' '}
+                <code>{n.link.length > 120 ? `${n.link.slice(0, 120)}…` : n.link}</code>{' '}
+                <CopyButton text={n.link} label="Copy link" />
+              </div>
+            )}
+            {n.action !== undefined && (
+              <button
+                type="button"
+                className="notice-action"
+                onClick={() => {
+                  const fragment = n.action?.fragment ?? '';
+                  dismissNotice(n.id);
+                  void loadFragment(fragment);
+                }}
+              >
+                {n.action.label}
+              </button>
+            )}
           </div>
           <button
             type="button"

@@ -1,3 +1,5 @@
+import type { Backing } from '../../src/worker/protocol';
+
 /** Number formatting for panels: binary units as kernel people write them, tabular-friendly. */
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
@@ -30,3 +32,11 @@ export function formatDelta(delta: number, fmt: (n: number) => string = formatCo
 export function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
+
+/** How the UI names each guest backing (header, guest list, compare). */
+export const BACKING_LABELS: Record<Backing, string> = {
+  '4k': '4K',
+  thp: 'THP',
+  'hugetlbfs-2m': 'hugetlbfs 2M',
+  'hugetlbfs-1g': 'hugetlbfs 1G',
+};

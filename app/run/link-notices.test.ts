@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult, Repair } from '../../src/worker/protocol';
-import { fragmentNotice, repairNotice } from './link-notices';
+import { asCurrentVersion, fragmentNotice, repairNotice } from './link-notices';
 
 const loaded = (repairs: Repair[]): LoadResult => ({
   ok: true,
@@ -85,4 +85,48 @@ it('a repair is classified by its code, never by its words', () => {
   const words = 'the link could not be used: opened the default preset "thread-2021" instead';
   expect(fragmentNotice(loaded([repaired(words)]))?.tone).toBe('warning');
   expect(fragmentNotice(loaded([{ code: 'link-unusable', text: 'x' }]))?.tone).toBe('error');
+});
+
+describe('link versions (issues 14 and 16)', () => {
+  const unusable: Repair = {
+    code: 'link-unusable',
+    text: 'the link could not be used: opened the default preset "thread-2021" instead',
+  };
+  it.each([
+    // [rule, repairs, tone, title, has Try anyway]
+    [
+      'an older model alone is a warning titled as such',
+      [{ code: 'model-changed', text: 'This link was made with model version 1; …' } as Repair],
+      'warning',
+      /^This link was made with an older model$/,
+      false,
+    ],
+    [
+      'a newer link format is refused with Try anyway',
+      [{ code: 'link-newer', text: 'v: found "99"; …', value: '99' } as Repair, unusable],
+      'error',
+      /newer Fracture \(link format version 99\), so it was not run/,
+      true,
+    ],
+    [
+      'a link that could not be used is kept in the notice',
+      [{ code: 'link-invalid', text: 's: the scenario data looks cut short' } as Repair, unusable],
+      'error',
+      /could not be loaded/,
+      false,
+    ],
+  ] as const)('%s', (_, repairs, tone, title, tryAnyway) => {
+    const fragment = '#v=99&s=abc&step=2';
+    const n = fragmentNotice(loaded([...repairs]), fragment);
+    expect(n?.tone).toBe(tone);
+    expect(n?.title).toMatch(title);
+    if (tone === 'error') expect(n?.link).toBe(fragment);
+    expect(n?.action !== undefined).toBe(tryAnyway);
+    if (tryAnyway)
+      expect(n?.action).toEqual({ label: 'Try anyway', fragment: '#v=1&s=abc&step=2' });
+  });
+
+  it("Try anyway loads the link as this build's format version", () => {
+    expect(asCurrentVersion('#s=x&v=99&m=3')).toBe('#s=x&v=1&m=3');
+  });
 });

@@ -5,7 +5,7 @@
  * code the notice is chosen by; the query string's compare parameters are compare's own
  * (app/compare/compare-notice.ts).
  */
-import { DEFAULT_PRESET } from '../../src/scenario/index';
+import { DEFAULT_PRESET, SCENARIO_VERSION } from '../../src/scenario/index';
 import { type LoadResult, stepPastEndRepair } from '../../src/worker/protocol';
 
 export interface NoticeText {
@@ -14,6 +14,15 @@ export interface NoticeText {
   messages: string[];
   /** One line for a compact notice (the embed); the messages stay available in full. */
   brief: string;
+  /** A button that loads this fragment (Try anyway for a newer link format). */
+  action?: { label: string; fragment: string };
+  /** The link that could not be used, shown with a copy button so it is not lost. */
+  link?: string;
+}
+
+/** The fragment with its format version set to this build's: what Try anyway loads. */
+export function asCurrentVersion(fragment: string): string {
+  return fragment.replace(/([#&])v=\d+/, `$1v=${SCENARIO_VERSION}`);
 }
 
 export function briefOf(title: string, messages: string[]): string {
@@ -23,23 +32,39 @@ export function briefOf(title: string, messages: string[]): string {
   return `${title}: ${first}${more}`;
 }
 
-/** The notice for a fragment's load, or null when it needed nothing (classified by repair code). */
-export function fragmentNotice(r: LoadResult): NoticeText | null {
+/**
+ * The notice for a fragment's load, or null when it needed nothing (classified by repair code).
+ * `fragment` is the link as loaded: a link that could not be used is kept in the notice.
+ */
+export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | null {
   if (r.repairs.length === 0 && !(r.ok && r.errors.length > 0)) return null;
   const messages = [...r.errors, ...r.repairs.map((x) => x.text)];
   const unusable = r.repairs.some((x) => x.code === 'link-unusable');
   if (!unusable) {
-    const title = 'This link needed repairs to load';
+    // Only the model changed: the link is fine, today's model differs (issue 14, Compatibility).
+    const title = r.repairs.every((x) => x.code === 'model-changed')
+      ? 'This link was made with an older model'
+      : 'This link needed repairs to load';
     return { tone: 'warning', title, messages, brief: briefOf(title, messages) };
+  }
+  const kept = fragment !== undefined ? { link: fragment } : {};
+  const newer = r.repairs.find((x) => x.code === 'link-newer');
+  if (newer !== undefined) {
+    const title = `This link could not be loaded: it was made by a newer Fracture (link format version ${newer.value ?? '?'}), so it was not run; the default scenario is shown`;
+    const action =
+      fragment !== undefined
+        ? { action: { label: 'Try anyway', fragment: asCurrentVersion(fragment) } }
+        : {};
+    return { tone: 'error', title, messages, brief: title, ...kept, ...action };
   }
   const preset = r.repairs.find((x) => x.code === 'preset-unknown')?.value;
   if (preset !== undefined) {
     const name = preset.length > 40 ? `${preset.slice(0, 40)}…` : preset;
     const title = `The link's preset "${name}" was not found, so the default scenario (${DEFAULT_PRESET}) is shown`;
-    return { tone: 'error', title, messages, brief: title };
+    return { tone: 'error', title, messages, brief: title, ...kept };
   }
   const title = 'This link could not be loaded, so the default scenario is shown';
-  return { tone: 'error', title, messages, brief: briefOf(title, messages) };
+  return { tone: 'error', title, messages, brief: briefOf(title, messages), ...kept };
 }
 
 /**

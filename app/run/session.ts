@@ -57,6 +57,11 @@ export interface RunState {
   notices: Notice[];
   /** Bumped on every accepted load; hooks key their caches on it. */
   generation: number;
+  /**
+   * A link that could not be used and opened the default scenario: the address bar keeps it
+   * until the user changes the view (app/share/useUrlSync.ts). Cleared by the next load.
+   */
+  keptLink: string | null;
   /** The `#src=` URL the run came from, while `source` is the scenario that file became. */
   src: { url: string; source: RunSource } | null;
   srcError: SrcError | null;
@@ -75,6 +80,7 @@ let state: RunState = {
   loading: false,
   notices: [],
   generation: 0,
+  keptLink: null,
   src: null,
   srcError: null,
   importOverlay: null,
@@ -113,6 +119,12 @@ function notice(tone: Notice['tone'], title: string, messages: string[], brief =
 }
 
 const noticeOf = (n: NoticeText): Notice => ({ id: ++noticeSeq, ...n });
+
+/** A notice of the app's own (the share link's guard), shown once per title while it stands. */
+export function addNotice(n: NoticeText): void {
+  if (state.notices.some((x) => x.title === n.title)) return;
+  setState({ notices: [...state.notices, noticeOf(n)] });
+}
 
 export function dismissNotice(id: number): void {
   setState({ notices: state.notices.filter((n) => n.id !== id) });
@@ -243,6 +255,7 @@ function accept(r: LoadResult, info: RunInfo, notices: Notice[]): void {
     pending: null,
     loading: false,
     notices: [...state.notices, ...notices],
+    keptLink: null,
   });
   followProgress();
 }
@@ -307,10 +320,12 @@ export async function loadFragment(fragment: string): Promise<void> {
   );
   if (seq !== loadSeq || r === null) return;
   const notices: Notice[] = [];
-  const n = fragmentNotice(r);
+  const n = fragmentNotice(r, fragment);
   if (n) notices.push(noticeOf(n));
   if (r.ok && r.info) {
     accept({ ...r, view: linkView(r.view) }, r.info, notices);
+    // Issue 16: the address bar keeps a link that could not be used, so it can be fixed.
+    if (r.repairs.some((x) => x.code === 'link-unusable')) setState({ keptLink: fragment });
     return;
   }
   const why = r.errors.length > 0 ? r.errors : ['the link holds no scenario'];

@@ -5,8 +5,8 @@
  */
 import { useState } from 'react';
 import type { RunInfo } from '../../src/worker/protocol';
-import { readCompareParams } from '../compare/compare-url';
 import { CopyButton } from './CopyButton';
+import { readCompareParams } from './compare-url';
 import { Dialog, download } from './Dialog';
 import { embedLink, iframeSnippet, LONG_LINK_CHARS, pageBase, shareLink } from './links';
 import { checkSrcUrl, srcFragment } from './src-link';

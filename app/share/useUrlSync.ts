@@ -4,7 +4,8 @@
  * the user edits by hand or pastes (hashchange).
  */
 import { useEffect } from 'react';
-import { currentView, getRun, loadFragment, useRun } from '../run/session';
+import { MAX_FRAGMENT_CHARS } from '../../src/scenario/index';
+import { addNotice, currentView, getRun, loadFragment, useRun } from '../run/session';
 import { useUi } from '../store';
 import { writeFragment } from '../url';
 import { fragmentFor } from './links';
@@ -13,12 +14,32 @@ import { isSrcFragment, loadSrcFragment } from './src-link';
 const DEBOUNCE_MS = 250;
 let lastWritten = '';
 
-function write(): void {
-  const { source, info } = getRun();
+export const TOO_LARGE_TITLE =
+  'This scenario is too large for a link — download the scenario or host it for #src=';
+
+/**
+ * `onLoad`: the write after a load, which leaves a link that could not be used in the address
+ * bar (issue 16); a later change of view writes the run's own link.
+ */
+function write(onLoad = false): void {
+  const { source, info, keptLink } = getRun();
   // Only the explorer (App) syncs: an embed never rewrites its iframe's URL (the deck owns it).
   if (!source || !info) return;
+  if (onLoad && keptLink !== null) return;
   const fragment = fragmentFor(currentView(info.totalPages * 4096));
   if (fragment === '') return;
+  // A link the decoder refuses (src/scenario/url.ts) is no link: keep the last good one.
+  if (fragment.length > MAX_FRAGMENT_CHARS) {
+    addNotice({
+      tone: 'warning',
+      title: TOO_LARGE_TITLE,
+      messages: [
+        `its link would be ${fragment.length.toLocaleString('en-US')} characters; links open up to ${MAX_FRAGMENT_CHARS.toLocaleString('en-US')}. The address bar keeps the last link that fits.`,
+      ],
+      brief: TOO_LARGE_TITLE,
+    });
+    return;
+  }
   lastWritten = fragment;
   writeFragment(fragment);
 }
@@ -28,7 +49,7 @@ export function useUrlSync(): void {
 
   useEffect(() => {
     if (generation === 0) return;
-    write();
+    write(true);
     let timer = 0;
     const unsubscribe = useUi.subscribe((s, p) => {
       if (
@@ -39,7 +60,7 @@ export function useUrlSync(): void {
       )
         return;
       window.clearTimeout(timer);
-      timer = window.setTimeout(write, DEBOUNCE_MS);
+      timer = window.setTimeout(() => write(), DEBOUNCE_MS);
     });
     return () => {
       unsubscribe();

@@ -90,3 +90,46 @@ describe('sim import', () => {
     expect(r.json()).toMatchObject({ baseSource: 'option', meminfo: { DirectMap1G: 6291456 } });
   });
 });
+
+describe('sim import of a timeline (issue 18: keys as the kernel names them, kB for DirectMap*)', () => {
+  it('prints a recording as samples {t, time, DirectMap4k …, direct_map_level2_splits …}', async () => {
+    const r = await run('frec/x86-this-host.frec', '--json');
+    expect(r.code).toBe(0);
+    const [tl, ...more] = r.json().timelines;
+    expect(more).toEqual([]);
+    expect(tl.header.kernel_release).toBe('6.18.44-fc-v1045');
+    expect(tl.samples).toHaveLength(4);
+    expect(tl.samples[0]).toMatchObject({
+      t: 0.01,
+      time: '2026-12-03T08:44:11.000Z',
+      DirectMap4k: 30720,
+      DirectMap2M: 2066432,
+      DirectMap1G: 25165824,
+      direct_map_level2_splits: 5,
+    });
+  });
+
+  it('prints a Prometheus answer the same, bytes back to kB, one timeline per instance', async () => {
+    const r = await run('prometheus/query-range-this-host.json', '--json');
+    expect(r.code).toBe(0);
+    const tls = r.json().timelines;
+    expect(tls.map((t: { host: string }) => t.host)).toEqual(['127.0.0.1:19100']);
+    expect(tls[0].samples[0]).toMatchObject({ DirectMap4k: 30720, direct_map_level2_splits: 5 });
+  });
+
+  it('summarises host, kernel, duration, samples and first → last without --json', async () => {
+    const r = await run('frec/x86-this-host.frec');
+    expect(r.out).toContain('kernel: 6.18.44-fc-v1045 (x86_64)');
+    expect(r.out).toContain('duration: 3 s');
+    expect(r.out).toContain('samples: 4');
+    expect(r.out).toContain('DirectMap4k: 30720 → 30720 kB');
+    expect(r.out).toContain('direct_map_level2_splits: 5 → 5');
+  });
+
+  it('names the error of a Prometheus error answer', async () => {
+    const r = await run('prometheus/error-bad-data.json', '--json');
+    expect(r.code).toBe(1);
+    expect(r.json().ok).toBe(false);
+    expect(r.err).toMatch(/^error: /);
+  });
+});

@@ -4,10 +4,14 @@
  * One file: the detected format and what it says — for direct-map data (ptdump, meminfo) the
  * `meminfo` totals {DirectMap4k, DirectMap2M, DirectMap1G} in kB; for SEV-SNP messages `rmp`, the
  * decoded RMP entries. Two files (before, after): the split decomposition as `vmstat`
- * {direct_map_level2_splits, direct_map_level3_splits}. The JSON keys are a contract.
+ * {direct_map_level2_splits, direct_map_level3_splits}. A fracture-record.sh recording or a
+ * Prometheus query_range answer: `timelines`, one per host, each a list of samples
+ * {t, time, DirectMap4k …, direct_map_level2_splits …} keyed as the kernel names them.
+ * The JSON keys are a contract.
  * Exit 0 on success, 1 on bad input or a difference that splits cannot explain, 2 on bad usage.
  */
 
+import { detectFormat } from '../formats/import/detect';
 import {
   type ImportData,
   type ImportError,
@@ -15,6 +19,8 @@ import {
   type ImportOptions,
   importPair,
   importText,
+  importTimeline,
+  type Timeline,
 } from '../formats/import/index';
 import { formatMeminfo, formatVmstat, meminfoFromCounts } from '../formats/meminfo';
 import { bootDirectMap, countPieces } from '../machine/boot-layout';
@@ -152,6 +158,75 @@ function dataText(d: ImportData): string {
   }
 }
 
+/** A sample as the kernel prints it: kB for DirectMap*, counts for direct_map_*; ISO time. */
+function sampleJson(s: Timeline['samples'][number]): Record<string, unknown> {
+  const time = Number.isFinite(s.wall) ? new Date(s.wall * 1000).toISOString() : null;
+  return { t: s.t, time, ...s.values };
+}
+
+function timelineJson(tl: Timeline): Record<string, unknown> {
+  return {
+    source: tl.source,
+    host: tl.host,
+    header: tl.header,
+    keys: tl.keys,
+    notes: tl.notes,
+    end: tl.end,
+    ptdumps: tl.ptdumps.length,
+    trace: tl.trace.length,
+    samples: tl.samples.map(sampleJson),
+  };
+}
+
+/** Keys the summary prints first → last: the DirectMap totals, then split/collapse counters. */
+const SUMMARY_KEY = /^(DirectMap|direct_map_|nr_direct_map)/;
+
+function timelineText(tl: Timeline): string {
+  const first = tl.samples[0];
+  const last = tl.samples[tl.samples.length - 1];
+  const kernel = tl.header.kernel_release ?? 'not recorded';
+  const duration = first && last ? `${(last.t - first.t).toFixed(0)} s` : 'none';
+  const lines = [
+    `host: ${tl.host ?? 'not recorded'}`,
+    `kernel: ${kernel}${tl.header.machine ? ` (${tl.header.machine})` : ''}`,
+    `duration: ${duration}${first && Number.isFinite(first.wall) ? ` from ${new Date(first.wall * 1000).toISOString()}` : ''}`,
+    `samples: ${tl.samples.length}${tl.end || tl.source !== 'frec' ? '' : ' (recording cut short: no end line)'}`,
+  ];
+  for (const k of tl.keys.filter((k) => SUMMARY_KEY.test(k))) {
+    const unit = k.startsWith('DirectMap') ? ' kB' : '';
+    const a = first?.values[k];
+    const b = last?.values[k];
+    const change =
+      a !== undefined && b !== undefined && b !== a ? ` (${b > a ? '+' : ''}${b - a})` : '';
+    lines.push(`  ${k}: ${a ?? '–'} → ${b ?? '–'}${unit}${change}`);
+  }
+  if (tl.ptdumps.length) lines.push(`ptdump frames: ${tl.ptdumps.length}`);
+  if (tl.trace.length) lines.push(`trace events: ${tl.trace.length}`);
+  for (const n of tl.notes) lines.push(`note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function runTimeline(io: CliIo, file: string, text: string, json: boolean): number {
+  const r = importTimeline(text);
+  if (!r.ok) {
+    reportErrors(io, file, r.errors);
+    if (json) io.out(`${toJson({ ok: false, format: r.detection.format, errors: r.errors })}\n`);
+    return 1;
+  }
+  for (const w of r.warnings) io.err(`warning: ${file}: ${w}\n`);
+  const format = r.detection.format;
+  if (json) {
+    const timelines = r.timelines.map(timelineJson);
+    io.out(`${JSON.stringify({ ok: true, format, timelines, warnings: r.warnings })}\n`);
+    return 0;
+  }
+  const hosts = r.timelines.length > 1 ? `, ${r.timelines.length} hosts` : '';
+  io.out(`format: ${format} (${r.detection.reason})${hosts}\n`);
+  io.out(r.timelines.map(timelineText).join('\n'));
+  for (const w of r.warnings) io.out(`warning: ${w}\n`);
+  return 0;
+}
+
 function read(io: CliIo, file: string): string | null {
   try {
     return io.readFile(file);
@@ -173,6 +248,8 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   const [fa = '', fb = ''] = files;
   const [ta = '', tb] = texts as string[];
   if (tb === undefined) {
+    const kind = opts.format ?? detectFormat(ta).format;
+    if (kind === 'frec' || kind === 'prometheus') return runTimeline(io, fa, ta, json);
     const r = importText(ta, opts);
     if (!r.ok) {
       reportErrors(io, fa, r.errors);

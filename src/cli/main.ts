@@ -2,11 +2,10 @@
  * The command line: `npm run --silent sim -- <command>`. Commands: run, url, import, presets,
  * help. main() takes its I/O as a parameter so tests call it without spawning a process.
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadPreset, PRESET_NAMES } from '../scenario/index';
 import { runImport } from './import';
-import type { CliIo } from './io';
+import { type CliIo, readTextFile } from './io';
 import { RUN_USAGE, runRun } from './run';
 import { runSweep } from './sweep';
 import { runUrl } from './url';
@@ -82,7 +81,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
 }
 
 export const nodeIo: CliIo = {
-  readFile: (path) => readFileSync(path, 'utf8'),
+  readFile: (path) => readTextFile(path),
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 };

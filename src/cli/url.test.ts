@@ -27,10 +27,31 @@ describe('sim url', () => {
     const h = harness({ 's.json': JSON.stringify(scenario) });
     expect(await runUrl(['s.json', '--step', '2'], h.io)).toBe(0);
     const fragment = h.out[0] ?? '';
-    expect(fragment).toMatch(/^#v=1&s=[A-Za-z0-9_-]+&step=2$/);
+    expect(fragment).toMatch(/^#v=1&s=[A-Za-z0-9_-]+&m=2&step=2$/);
     const d = decodeShareFragment(fragment);
     expect(d.scenario?.guests[0]?.name).toBe('vm');
     expect(d.view.step).toBe(2);
+  });
+
+  it('exits non-zero past the decoder limit (issue 16: never write a link too large to open)', async () => {
+    // Random caption text does not compress: ~1.6 M characters of it make a fragment over 1 M.
+    let x = 12345;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[x % 62];
+    };
+    const captions = Array.from({ length: 800 }, () => ({
+      step: 0,
+      text: Array.from({ length: 2000 }, rnd).join(''),
+    }));
+    const h = harness({
+      'big.json': JSON.stringify({ version: 1, host: { ram: '8G' }, captions }),
+    });
+    expect(await runUrl(['big.json'], h.io)).toBe(1);
+    expect(h.out).toEqual([]);
+    expect(h.err.join('\n')).toMatch(
+      /too large for a link .*at most 1,000,000\): share the file, or host it for #src=/,
+    );
   });
 
   it('prints the short form for a preset', async () => {
@@ -38,7 +59,7 @@ describe('sim url', () => {
     expect(
       await runUrl(['thread-2021', '--kernel=rfc-2021', '--backing', 'hugetlbfs-2m'], h.io),
     ).toBe(0);
-    expect(h.out).toEqual(['#preset=thread-2021&kernel=rfc-2021&backing=hugetlbfs-2m']);
+    expect(h.out).toEqual(['#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m']);
   });
 
   it('exits non-zero naming the field for an invalid scenario', async () => {

@@ -6,6 +6,7 @@ import {
   type DecodedShare,
   decodeShareFragment,
   encodeShareFragment,
+  MAX_FRAGMENT_CHARS,
   resolveScenarioArg,
   type ShareView,
 } from '../scenario/index';
@@ -53,6 +54,13 @@ export async function runUrl(args: string[], io: CliIo): Promise<number> {
     r.preset !== undefined
       ? encodeShareFragment({ preset: r.preset }, merged)
       : encodeShareFragment(r.scenario, merged);
+  // A link the decoder would refuse is no link (src/scenario/url.ts MAX_FRAGMENT_CHARS).
+  if (fragment.length > MAX_FRAGMENT_CHARS) {
+    io.err(
+      `sim url: the scenario is too large for a link (${fragment.length.toLocaleString('en-US')} characters; at most ${MAX_FRAGMENT_CHARS.toLocaleString('en-US')}): share the file, or host it for #src=`,
+    );
+    return 1;
+  }
   io.out(fragment);
   return 0;
 }

@@ -33,6 +33,11 @@ export interface HostSpec {
   kernelBytes: number;
   /** Seed for the "random" allocator; the engine takes no other randomness. */
   seed: number;
+  /**
+   * The host kernel version whose rules apply (src/machine/linux.ts); absent means the kernel
+   * design's own era (issue 14: compile fills it in from `host.linux`).
+   */
+  linux?: string;
 }
 
 export interface GuestSpec {

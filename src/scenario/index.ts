@@ -18,6 +18,7 @@ export {
 export { canonicalJson, scenarioDigest } from './digest';
 export { dmaPoolBytes, swiotlbBytes } from './layout';
 export { detectVersion, MIGRATIONS, migrateToCurrent } from './migrate';
+export { MODEL_CHANGES, type ModelChange } from './model-changes';
 export { type Narrative, narrativeOf, type Overrides } from './narrative';
 export { DEFAULT_PRESET, loadPreset, PRESET_NAMES, PRESETS, type PresetResult } from './presets';
 export { Prng } from './prng';
@@ -25,6 +26,7 @@ export { FALLBACK_RAM, type RepairResult, repairScenario } from './repair';
 export { type ParseResult, parseScenario } from './schema';
 export {
   applyOverrides,
+  countersText,
   looksLikeShareLink,
   MAP_LAYERS,
   type MapLayerName,
@@ -46,9 +48,18 @@ export {
   type DecodedShare,
   decodeShareFragment,
   encodeShareFragment,
+  formatCounters,
+  MAX_FRAGMENT_CHARS,
+  type ShareCounters,
   type ShareSource,
   type ShareView,
 } from './url';
+export {
+  KNOWN_LINUX_VERSIONS,
+  MODEL_VERSION,
+  modelChangesSince,
+  nearestLinuxVersion,
+} from './versions';
 
 export const DEFAULT_SCENARIO_NAME = DEFAULT_PRESET;
 

@@ -10,6 +10,10 @@ export const REPAIR_CODES = [
   'layer-ignored',
   'scenario-warning',
   'step-past-end',
+  /** The link was made with an older model whose changes touch its design (not an error). */
+  'model-changed',
+  /** The link's format version is newer than this build's: refused; `value` is the version. */
+  'link-newer',
 ] as const;
 export type RepairCode = (typeof REPAIR_CODES)[number];
 

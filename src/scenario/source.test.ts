@@ -115,7 +115,7 @@ describe('resolveSource: a load source to the scenario to run', () => {
   });
 
   it('drops a layer that is not a map layer, and says so', () => {
-    const r = ok(resolveSource({ kind: 'fragment', fragment: '#preset=thread-2021&layer=x' }));
+    const r = ok(resolveSource({ kind: 'fragment', fragment: '#preset=thread-2021&m=2&layer=x' }));
     expect(r.view).toEqual({});
     expect(r.repairs).toEqual([
       { code: 'layer-ignored', text: 'parameter layer="x": not a map layer, ignored' },
@@ -165,7 +165,7 @@ describe('resolveScenarioArg: what the CLI accepts', () => {
 
   it.each([
     ['#step=2', 'the link holds no scenario'],
-    ['#v=1&s=AAAA', 'deflate'],
+    ['#v=1&s=AAAA', 'looks cut short (4 characters, ends with AAAA)'],
     ['missing.json', 'cannot read "missing.json" (no such file)'],
   ])('%s is an error: %s', (arg, text) => {
     const r = resolveScenarioArg(arg, noFile);

@@ -12,7 +12,14 @@ import { DEFAULT_PRESET, loadPreset, PRESET_NAMES, PRESETS } from './presets';
 import type { Repair } from './repair-codes';
 import { parseScenario } from './schema';
 import type { Scenario, ScenarioError } from './types';
-import { decodeShareFragment, type ShareSource, type ShareView } from './url';
+import {
+  type DecodedShare,
+  decodeShareFragment,
+  type ShareCounters,
+  type ShareSource,
+  type ShareView,
+} from './url';
+import { MODEL_VERSION, modelChangesSince } from './versions';
 
 export { REPAIR_CODES, type Repair, type RepairCode } from './repair-codes';
 
@@ -154,6 +161,8 @@ function resolveFragment(fragment: string): ResolvedSource {
         text: `the link's scenario had ${d.errors.length} problem(s): ${messages(d.errors).join('; ')}`,
       });
     const base = d.baseScenario ?? d.scenario;
+    const changed = modelChangedRepair(d, d.scenario.kernel);
+    if (changed) repairs.push(changed);
     return {
       ok: true,
       scenario: d.scenario,
@@ -192,8 +201,38 @@ function resolveFragment(fragment: string): ResolvedSource {
   };
 }
 
+const kb = (n: number) => `${n.toLocaleString('en-US')} kB`;
+
+/** DirectMap counters in words, for then and now in a model-changed notice. */
+export function countersText(c: ShareCounters): string {
+  return `DirectMap4k ${kb(c.directMap4k)}, DirectMap2M ${kb(c.directMap2M)}, DirectMap1G ${kb(c.directMap1G)}`;
+}
+
+/**
+ * A link made with an older model whose later changes touch the design it runs (its `kernel=`,
+ * else its scenario's or preset's): said plainly, with the counters it recorded when it has them
+ * (`value` is its `c=`, for the app to put today's beside them).
+ */
+function modelChangedRepair(d: DecodedShare, design: string): Repair | null {
+  if (d.model >= MODEL_VERSION) return null;
+  const changes = modelChangesSince(d.model, design);
+  if (changes.length === 0) return null;
+  const then = d.counters ? ` At its step the link recorded ${countersText(d.counters)}.` : '';
+  return {
+    code: 'model-changed',
+    text: `This link was made with model version ${d.model}; the model has changed since: ${changes.join('; ')}. The run shows today's model.${then}`,
+    ...(d.counters
+      ? {
+          value: `${d.counters.directMap4k}-${d.counters.directMap2M}-${d.counters.directMap1G}`,
+        }
+      : {}),
+  };
+}
+
 /** A decoding error as a repair: an unknown preset carries its name (JSON-shown by the decoder). */
 function linkErrorRepair(e: ScenarioError): Repair {
+  if (e.path === 'v' && /not supported by this build/.test(e.message))
+    return { code: 'link-newer', text: e.message, value: e.value.replace(/^"|"$/g, '') };
   if (e.path !== 'preset') return { code: 'link-invalid', text: e.message };
   const value = e.value.replace(/^"/, '').replace(/("|\.\.\.)$/, '');
   return { code: 'preset-unknown', text: e.message, value };
@@ -224,7 +263,7 @@ export interface ResolveOptions {
 
 /** True when `arg` looks like a share link or a bare fragment rather than a file or preset. */
 export function looksLikeShareLink(arg: string): boolean {
-  return arg.includes('#') || /^(v|s|preset|step|kernel|backing|zoom|layer|sel)=/.test(arg);
+  return arg.includes('#') || /^(v|s|m|c|preset|step|kernel|backing|zoom|layer|sel)=/.test(arg);
 }
 
 /**

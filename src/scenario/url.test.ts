@@ -183,7 +183,7 @@ describe('share URLs', () => {
       { preset: 'thread-2021' },
       { kernel: 'rfc-2021', backing: 'hugetlbfs-2m', step: 4 },
     );
-    expect(fragment).toBe('#preset=thread-2021&kernel=rfc-2021&backing=hugetlbfs-2m&step=4');
+    expect(fragment).toBe('#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m&step=4');
     const d = decodeShareFragment(`https://example.org/fracture/${fragment}`);
     expect(d.errors).toEqual([]);
     expect(d.preset).toBe('thread-2021');
@@ -255,17 +255,19 @@ describe('share URLs', () => {
     expect(d.errors[0]?.message).toMatch(
       /^v: found "2"; .*link format version 2 is not supported by this build/,
     );
-    expect(d.errors[1]?.path).toBe('s');
+    expect(d.newerFormat).toBe(2);
+    expect(d.errors).toHaveLength(1);
   });
 
-  it('read a readable payload of a newer link format as version 1, saying both', () => {
+  // Issue 16: a v=99 link ran under version-1 rules; it is refused (the app offers Try anyway).
+  it('refuse a readable payload of a newer link format instead of reading it as version 1', () => {
     const json = { host: { ram: '4G' }, guests: [] };
     const d = decodeShareFragment(
-      `#v=3&s=${encodeBase64url(deflateSync(strToU8(JSON.stringify(json))))}`,
+      `#v=99&s=${encodeBase64url(deflateSync(strToU8(JSON.stringify(json))))}`,
     );
-    expect(d.errors[0]?.message).toMatch(/link format version 3 is not supported/);
-    expect(d.scenario?.host.ram).toBe('4G');
-    expect(d.repairs.join('\n')).toMatch(/read as version 1/);
+    expect(d.errors[0]?.message).toMatch(/link format version 99 is not supported/);
+    expect(d.scenario).toBeUndefined();
+    expect(d.newerFormat).toBe(99);
   });
 });
 

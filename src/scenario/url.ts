@@ -2,9 +2,11 @@
  * Share links. Everything lives in the URL fragment, so nothing is ever uploaded:
  *
  *   #v=1&s=<base64url(deflate(compact JSON))>&step=4&kernel=rfc-2021&zoom=0x0-0x40000000
- *   #preset=thread-2021&kernel=rfc-2021&backing=hugetlbfs-2m&step=4
+ *   #preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m&step=4
  *
- * `v` is the scenario version (readable, so old links can be migrated), `s` the scenario with its
+ * `m` is the model version the link was made with (absent: 1; src/scenario/model-changes.ts),
+ * `c` the link's DirectMap4k/2M/1G in kB at its step, as `c=4k-2m-1g` (written by the app, so a
+ * later model can show then and now). `v` is the scenario version (readable, so old links can be migrated), `s` the scenario with its
  * version-1 defaults left out, and the rest are view parameters people edit by hand: `step`,
  * `kernel` and `backing` (overrides applied to the scenario, backing to every guest), `zoom`
  * (a physical address range), `layer`, `sel` (a selected host frame).
@@ -21,6 +23,7 @@ import { repairScenario } from './repair';
 import { parseScenario } from './schema';
 import { DEFAULTS, SCENARIO_VERSION, type Scenario, type ScenarioError } from './types';
 import { toBytes, toFrame } from './values';
+import { MODEL_VERSION } from './versions';
 
 export const MAX_FRAGMENT_CHARS = 1_000_000;
 export const MAX_INFLATED_BYTES = 1024 * 1024;
@@ -43,6 +46,13 @@ export interface ShareView {
 
 export type ShareSource = Scenario | { preset: string };
 
+/** DirectMap4k/2M/1G in kB, as /proc/meminfo prints them. */
+export interface ShareCounters {
+  directMap4k: number;
+  directMap2M: number;
+  directMap1G: number;
+}
+
 export interface DecodedShare {
   /** The scenario to run, view overrides applied; absent when the link holds none or is broken. */
   scenario?: Scenario;
@@ -54,6 +64,12 @@ export interface DecodedShare {
   errors: ScenarioError[];
   /** Every change made to make the link usable, in words. */
   repairs: string[];
+  /** The model version the link was made with (`m=`; 1 when absent). */
+  model: number;
+  /** The counters the link recorded at its step (`c=`), when it did. */
+  counters?: ShareCounters;
+  /** The link format version when it is newer than this build's (the link is refused). */
+  newerFormat?: number;
 }
 
 /** Scenario → scenario JSON without the version-1 defaults (they are fixed forever for v1). */
@@ -79,6 +95,7 @@ export function encodeShareFragment(source: ShareSource, view: ShareView = {}): 
     const packed = encodeBase64url(deflateSync(strToU8(json), { level: 9 }));
     params.push(`v=${SCENARIO_VERSION}`, `s=${packed}`);
   }
+  params.push(`m=${MODEL_VERSION}`);
   if (view.kernel !== undefined) params.push(`kernel=${view.kernel}`);
   if (view.backing !== undefined) params.push(`backing=${view.backing}`);
   if (view.step !== undefined) params.push(`step=${view.step}`);
@@ -92,7 +109,7 @@ export function encodeShareFragment(source: ShareSource, view: ShareView = {}): 
 const hexAddr = (n: number) => `0x${n.toString(16)}`;
 
 export function decodeShareFragment(fragment: string): DecodedShare {
-  const out: DecodedShare = { view: {}, errors: [], repairs: [] };
+  const out: DecodedShare = { view: {}, errors: [], repairs: [], model: 1 };
   try {
     decodeInto(typeof fragment === 'string' ? fragment : '', out);
   } catch (e) {
@@ -137,7 +154,43 @@ function splitParams(fragment: string, out: DecodedShare): Map<string, string> {
   return params;
 }
 
-const KNOWN = new Set(['v', 's', 'preset', 'step', 'kernel', 'backing', 'zoom', 'layer', 'sel']);
+const KNOWN = new Set([
+  'v',
+  's',
+  'm',
+  'c',
+  'preset',
+  'step',
+  'kernel',
+  'backing',
+  'zoom',
+  'layer',
+  'sel',
+]);
+
+/** `c=` as the app writes it: three kB counts joined by "-". */
+export function formatCounters(c: ShareCounters): string {
+  return `${c.directMap4k}-${c.directMap2M}-${c.directMap1G}`;
+}
+
+function readModel(params: Map<string, string>, out: DecodedShare): void {
+  const m = params.get('m');
+  if (m !== undefined) {
+    if (/^\d{1,6}$/.test(m) && Number(m) >= 1) out.model = Number(m);
+    else out.repairs.push(`parameter m="${m.slice(0, 40)}": not a model version, ignored`);
+  }
+  const c = params.get('c');
+  if (c !== undefined) {
+    const parts = /^(\d{1,15})-(\d{1,15})-(\d{1,15})$/.exec(c);
+    if (parts)
+      out.counters = {
+        directMap4k: Number(parts[1]),
+        directMap2M: Number(parts[2]),
+        directMap1G: Number(parts[3]),
+      };
+    else out.repairs.push(`parameter c="${c.slice(0, 40)}": not counters 4k-2M-1G in kB, ignored`);
+  }
+}
 
 function decodeInto(fragment: string, out: DecodedShare): void {
   if (fragment.length > MAX_FRAGMENT_CHARS) {
@@ -150,6 +203,7 @@ function decodeInto(fragment: string, out: DecodedShare): void {
     if (!KNOWN.has(key)) out.repairs.push(`parameter "${key.slice(0, 20)}": unknown, ignored`);
   }
   readView(params, out);
+  readModel(params, out);
   const base = readSource(params, out);
   if (base === undefined) return;
   out.baseScenario = base;
@@ -181,14 +235,21 @@ function readPayload(s: string, v: string | undefined, out: DecodedShare): Scena
     out.errors.push(fragError('v', `a scenario version 0..${SCENARIO_VERSION}`, v));
     return undefined;
   } else version = Number(v);
-  // Said first: whatever else is wrong with the payload, a newer format explains it.
+  // Refused rather than read under this build's rules, which may mean something else: the app
+  // offers to try anyway (it reloads the link as the current version).
   if (version > SCENARIO_VERSION) {
     const allowed = `a link format version up to ${SCENARIO_VERSION} (link format version ${version} is not supported by this build; the link was made by a newer Fracture)`;
     out.errors.push(fragError('v', allowed, v));
+    out.newerFormat = version;
+    return undefined;
   }
   const bytes = decodeBase64url(s);
   if (bytes === null || bytes.length === 0) {
-    out.errors.push(fragError('s', 'base64url text (A-Z a-z 0-9 - _), as the app writes it', s));
+    out.errors.push(
+      /^[A-Za-z0-9_-]*={0,2}$/.test(s)
+        ? cutShort(s)
+        : fragError('s', 'base64url text (A-Z a-z 0-9 - _), as the app writes it', s),
+    );
     return undefined;
   }
   const inflated = inflateCapped(bytes, MAX_INFLATED_BYTES);
@@ -199,7 +260,7 @@ function readPayload(s: string, v: string | undefined, out: DecodedShare): Scena
     return undefined;
   }
   if (inflated === 'corrupt') {
-    out.errors.push(fragError('s', 'deflate data (the link looks cut short or altered)', s));
+    out.errors.push(cutShort(s));
     return undefined;
   }
   let json: unknown;
@@ -221,6 +282,21 @@ function readPayload(s: string, v: string | undefined, out: DecodedShare): Scena
   const repaired = repairScenario(json);
   out.repairs.push(...repaired.repairs);
   return repaired.scenario;
+}
+
+/**
+ * Every character valid but the data ends early (a chat tool or a line break cut the link): say
+ * so, with its length and ending, rather than "invalid characters".
+ */
+function cutShort(s: string): ScenarioError {
+  const tail = s.length > 12 ? `…${s.slice(-12)}` : s;
+  const text = `looks cut short (${s.length} characters, ends with ${tail}): copy the whole link again`;
+  return {
+    path: 's',
+    value: `${s.length} characters`,
+    allowed: text,
+    message: `s: the scenario data ${text}`,
+  };
 }
 
 /** Inflate with an output cap: stops as soon as the output passes `cap` bytes. */

@@ -123,26 +123,11 @@ export class EngineHost implements EngineSync {
     } catch (e) {
       prepared = { ok: false, errors: [`could not read the scenario (internal error: ${e})`] };
     }
-    if (!prepared.ok)
-      return {
-        ok: false,
-        errors: prepared.errors,
-        repairs: [],
-        view: {},
-        info: null,
-        source: null,
-      };
+    if (!prepared.ok) return loadFailed(prepared.errors, []);
     const events = (prepared.scenario.workload?.steps ?? 0) + prepared.scenario.events.length;
     if (events > MAX_WORKER_EVENTS) {
       const error = `the scenario has ${events.toLocaleString('en-US')} events; the browser runs at most ${MAX_WORKER_EVENTS.toLocaleString('en-US')} — run it with the CLI (npm run sim -- run <file>)`;
-      return {
-        ok: false,
-        errors: [error],
-        repairs: prepared.repairs,
-        view: {},
-        info: null,
-        source: null,
-      };
+      return loadFailed([error], prepared.repairs);
     }
     const view = { ...prepared.view };
     try {
@@ -160,14 +145,7 @@ export class EngineHost implements EngineSync {
     } catch (e) {
       this.run = null;
       const error = `the engine failed while running the scenario (internal error: ${e})`;
-      return {
-        ok: false,
-        errors: [error],
-        repairs: prepared.repairs,
-        view: {},
-        info: null,
-        source: null,
-      };
+      return loadFailed([error], prepared.repairs);
     }
     const run = this.run;
     const repairs = [...prepared.repairs];
@@ -516,4 +494,9 @@ function runInfo(
     runMs: 0,
     computed: timeline.computed,
   };
+}
+
+/** A load that did not start a run: what went wrong, and what was repaired on the way. */
+function loadFailed(errors: string[], repairs: LoadResult['repairs']): LoadResult {
+  return { ok: false, errors, repairs, view: {}, info: null, source: null };
 }

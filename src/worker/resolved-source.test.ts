@@ -17,19 +17,19 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
       'a preset link keeps the preset',
       frag('#preset=thread-2021&kernel=rfc-2021'),
       'preset',
-      '#preset=thread-2021&kernel=rfc-2021',
+      '#preset=thread-2021&m=2&kernel=rfc-2021',
     ],
     [
       'a broken link opens the default preset',
       frag('#v=1&s=AAAA'),
       'preset',
-      '#preset=thread-2021',
+      '#preset=thread-2021&m=2',
     ],
     [
       'a preset with overrides',
       { kind: 'preset', preset: 'thread-2021', backing: 'thp' },
       'preset',
-      '#preset=thread-2021&backing=thp',
+      '#preset=thread-2021&m=2&backing=thp',
     ],
   ];
   it.each(cases)('%s', (_, source, kind, link) => {

@@ -1,0 +1,120 @@
+/**
+ * Model versions in links (issue 14, "Compatibility": a model version in the link; where a link
+ * records its final counters, show then and now) and link refusals (issue 16).
+ */
+import { describe, expect, it } from 'vitest';
+import { MODEL_CHANGES } from './model-changes';
+import { resolveSource } from './source';
+import { decodeShareFragment, encodeShareFragment, MAX_FRAGMENT_CHARS } from './url';
+import { MODEL_VERSION, modelChangesSince, nearestLinuxVersion } from './versions';
+
+const codes = (fragment: string) => {
+  const r = resolveSource({ kind: 'fragment', fragment });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r;
+};
+
+describe('the model version is the last MODEL_CHANGES version', () => {
+  it('MODEL_VERSION = the newest entry', () => {
+    expect(MODEL_VERSION).toBe(Math.max(...MODEL_CHANGES.map((c) => c.version)));
+    expect(MODEL_VERSION).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('new links carry the model version (m=)', () => {
+  it.each([['a preset link', encodeShareFragment({ preset: 'thread-2021' }, { step: 3 })]])(
+    '%s',
+    (_, fragment) => {
+      expect(fragment).toContain(`&m=${MODEL_VERSION}`);
+      expect(decodeShareFragment(fragment).model).toBe(MODEL_VERSION);
+    },
+  );
+});
+
+describe('a link without m= is model 1', () => {
+  it.each([
+    ['#preset=thread-2021', 1],
+    ['#preset=thread-2021&m=2', 2],
+    ['#preset=thread-2021&m=x', 1],
+  ])('%s → model %d', (fragment, model) => {
+    expect(decodeShareFragment(fragment).model).toBe(model);
+  });
+});
+
+describe('an older model touching the link design opens with model-changed', () => {
+  it.each([
+    // [fragment, expects a model-changed repair]
+    ['#preset=thread-2021', true],
+    ['#preset=thread-2021&kernel=rfc-2021', true],
+    [`#preset=thread-2021&m=${MODEL_VERSION}`, false],
+  ])('%s → %s', (fragment, expected) => {
+    const r = codes(fragment);
+    const changed = r.repairs.find((x) => x.code === 'model-changed');
+    expect(changed !== undefined).toBe(expected);
+    if (changed) {
+      expect(changed.text).toMatch(
+        /^This link was made with model version 1; the model has changed since: .+\. The run shows today's model\./,
+      );
+    }
+  });
+
+  it('a link recording its counters (c=) says what they were then', () => {
+    const r = codes('#preset=thread-2021&step=2&c=8192-2048-4194304');
+    const changed = r.repairs.find((x) => x.code === 'model-changed');
+    expect(changed?.value).toBe('8192-2048-4194304');
+    expect(changed?.text).toMatch(/DirectMap4k 8,192 kB, DirectMap2M 2,048 kB, DirectMap1G/);
+  });
+
+  it('changes since a version list only those touching the design', () => {
+    expect(modelChangesSince(MODEL_VERSION, 'rfc-2021')).toEqual([]);
+    expect(modelChangesSince(1, 'not-a-design')).toEqual([]);
+  });
+});
+
+describe('a newer link format (v=99) is refused, not run under version-1 rules', () => {
+  it('refused with a link-newer repair carrying the version', () => {
+    const r = codes('#v=99&s=abc');
+    expect(r.resolved.kind).toBe('default');
+    const newer = r.repairs.find((x) => x.code === 'link-newer');
+    expect(newer?.value).toBe('99');
+    expect(newer?.text).toMatch(/link format version 99 is not supported by this build/);
+  });
+});
+
+describe('a truncated s= is reported as cut short, not invalid characters', () => {
+  const full = encodeShareFragment({
+    version: 1,
+    host: { ram: '4G', gbpages: true, allocator: 'buddy' },
+    kernel: 'upstream-2024',
+    guests: [],
+    events: [],
+    captions: [],
+  });
+  const s = /s=([^&]+)/.exec(full)?.[1] ?? '';
+  it.each([
+    ['cut to an impossible base64 length', s.slice(0, s.length - (s.length % 4 === 1 ? 1 : 0) - 3)],
+    ['cut mid-stream', s.slice(0, Math.floor(s.length / 2))],
+  ])('%s', (_, cut) => {
+    const d = decodeShareFragment(`#v=1&s=${cut}`);
+    expect(d.errors[0]?.message).toContain(`looks cut short (${cut.length} characters, ends with`);
+    expect(d.errors[0]?.message).not.toMatch(/base64url text/);
+  });
+  it('a wrong character is still named as such', () => {
+    const d = decodeShareFragment('#v=1&s=ab*cd');
+    expect(d.errors[0]?.message).toMatch(/base64url text/);
+  });
+});
+
+describe('the decoder limit is exported for the writers', () => {
+  it('MAX_FRAGMENT_CHARS is a million', () => expect(MAX_FRAGMENT_CHARS).toBe(1_000_000));
+});
+
+describe('an unknown host.linux uses the nearest known rule set at or below it', () => {
+  it.each([
+    ['6.15', '6.15'],
+    ['6.12', '6.11'],
+    ['7.0', '6.15'],
+    ['4.19', '5.15'],
+    ['6.11.3', '6.11'],
+  ])('%s → %s', (v, known) => expect(nearestLinuxVersion(v)).toBe(known));
+});
