@@ -24,7 +24,7 @@ export function defaultJobs(cells: number): number {
 export interface PoolOptions {
   jobs: number;
   /** Dispatch order as indices into the design × backing list (default: as listed). */
-  order?: readonly number[];
+  order?: readonly number[] | undefined;
   onCell?: ((done: number, total: number, cell: SweepCell) => void) | undefined;
 }
 
@@ -55,11 +55,19 @@ export async function sweepPool(s: Scenario, opts: PoolOptions): Promise<SweepCe
         };
         w.on('message', (m: { i: number; cell: SweepCell }) => {
           out[m.i] = m.cell;
-          opts.onCell?.(++done, jobs.length, m.cell);
+          // Counted outside the optional call: `f?.(++done)` skips the increment when f is absent.
+          done++;
+          opts.onCell?.(done, jobs.length, m.cell);
           if (done === jobs.length) resolve();
           else feed();
         });
         w.on('error', reject);
+        // A worker that dies without an error event (killed, or its module failed to load
+        // quietly) would leave the sweep waiting for ever.
+        w.on('exit', (code) => {
+          if (done < jobs.length)
+            reject(new Error(`sweep worker exited (code ${code}) before the sweep finished`));
+        });
         feed();
       }
     });
