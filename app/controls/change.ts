@@ -2,7 +2,7 @@
  * Turning a control change into a new run: kernel and backing on a preset stay preset overrides
  * (the short link); every other change edits the scenario the engine ran and loads it as a whole.
  */
-import type { Scenario } from '../../src/scenario/index';
+import { editedNarration, type Scenario } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
 import { loadSource } from '../run/session';
 import type { RunSource } from '../url';
@@ -24,10 +24,11 @@ export function changeBacking(source: RunSource, info: RunInfo, backing: Backing
   editScenario(info, (s) => withBacking(s, backing));
 }
 
+/** An edit that changes the model drops the preset's title and captions (editedNarration). */
 export function editScenario(info: RunInfo, edit: (s: Scenario) => Scenario): void {
   const s = asScenario(info.scenario);
   if (s === null) return;
-  void loadSource({ kind: 'scenario', scenario: edit(s) });
+  void loadSource({ kind: 'scenario', scenario: editedNarration(s, edit(s)) });
 }
 
 export function changePreset(preset: string): void {

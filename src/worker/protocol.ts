@@ -136,10 +136,15 @@ export interface RunInfo {
   ramBytes: number;
   gbpages: boolean;
   guests: GuestInfo[];
-  captions: { step: number; text: string }[];
   /**
-   * Set when the link overrides a preset's kernel or backing: why the preset's captions are not
-   * shown (they narrate the preset as written), and what the title's "rerun …" means.
+   * Captions by step; `auto` marks one written from a what-if's outcomes where the preset's
+   * caption no longer holds. A what-if's grow as its run is computed (RunProgress.captions).
+   */
+  captions: { step: number; text: string; auto?: true }[];
+  /**
+   * Set when the link overrides a preset's kernel or backing: how its captions were chosen (the
+   * preset's where a step turns out the same, automatic ones where it does not), and what the
+   * title's "rerun …" means.
    */
   narrativeNote?: string;
   series: SeriesData;
@@ -177,6 +182,8 @@ export interface RunProgress {
   settled: boolean;
   /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
   error?: string;
+  /** A what-if's captions so far (RunInfo.captions), present when they grew since load. */
+  captions?: RunInfo['captions'];
 }
 
 export interface LoadResult {
