@@ -101,6 +101,14 @@ const subscribe = (l: () => void) => {
   return () => listeners.delete(l);
 };
 
+/** Called after every change of the session (the edit queue waits for a load to land). */
+export function subscribeRun(l: () => void): () => void {
+  listeners.add(l);
+  return () => {
+    listeners.delete(l);
+  };
+}
+
 export function useRun(): RunState {
   return useSyncExternalStore(subscribe, () => state);
 }
