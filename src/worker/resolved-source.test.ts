@@ -46,6 +46,20 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
     expect(r.source?.link).toBe(encodeShareFragment(r.info?.scenario as never));
   });
 
+  it('a file’s raw JSON without captions or events loads, its link the scenario it became', () => {
+    // Issue 16: a `#src=` file without `captions` made the link's encoder throw; no answer came.
+    const scenario = {
+      version: 1,
+      host: { ram: '4G' },
+      guests: [{ name: 'vm', memory: '256M', vcpus: 1, backing: 'thp' }],
+      workload: { seed: 3, steps: 50 },
+    };
+    const r = h.load({ kind: 'scenario', scenario });
+    expect(r.errors).toEqual([]);
+    expect(r.source?.source).toEqual({ kind: 'scenario', scenario });
+    expect(r.source?.link).toBe(encodeShareFragment(r.info?.scenario as never));
+  });
+
   it('an unknown preset: preset-unknown with the name, then link-unusable', () => {
     const r = h.load(frag('#preset=nope'));
     expect(r.repairs.map((x) => x.code)).toEqual(['preset-unknown', 'link-unusable']);

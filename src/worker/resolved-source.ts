@@ -20,7 +20,10 @@ export function resolvedSource(
   if (load.kind === 'scenario') source = { kind: 'scenario', scenario: load.scenario };
   else if ('preset' in share) source = { kind: 'preset', preset: share.preset, ...overrides };
   else source = { kind: 'scenario', scenario: ran };
-  return { source, link: sourceLink(source) };
+  // The link encodes the scenario the engine ran: a caller's object may be a file's raw JSON
+  // (a `#src=` file without `captions` made compactScenario throw, and the load never answered).
+  const linked: RunSource = load.kind === 'scenario' ? { kind: 'scenario', scenario: ran } : source;
+  return { source, link: sourceLink(linked) };
 }
 
 /** The fragment's source part: `#preset=…&kernel=…&backing=…` or `#v=1&s=…`. */
