@@ -46,18 +46,19 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
     expect(r.source?.link).toBe(encodeShareFragment(r.info?.scenario as never));
   });
 
-  it('a file’s raw JSON without captions or events loads, its link the scenario it became', () => {
-    // Issue 16: a `#src=` file without `captions` made the link's encoder throw; no answer came.
-    const scenario = {
+  it('a hand-written scenario without events or captions loads, and its link is the run', () => {
+    const raw = {
       version: 1,
       host: { ram: '4G' },
-      guests: [{ name: 'vm', memory: '256M', vcpus: 1, backing: 'thp' }],
-      workload: { seed: 3, steps: 50 },
+      kernel: 'upstream-2024',
+      guests: [{ name: 'vm', memory: '64M', vcpus: 1, backing: 'thp' }],
+      workload: { seed: 1, steps: 50, profiles: [{ profile: 'virtio-io', weight: 1 }] },
     };
-    const r = h.load({ kind: 'scenario', scenario });
-    expect(r.errors).toEqual([]);
-    expect(r.source?.source).toEqual({ kind: 'scenario', scenario });
-    expect(r.source?.link).toBe(encodeShareFragment(r.info?.scenario as never));
+    const r = h.load({ kind: 'scenario', scenario: raw });
+    expect(r.ok).toBe(true);
+    expect(r.source?.source).toEqual({ kind: 'scenario', scenario: raw });
+    const again = new EngineHost().load(frag(r.source!.link));
+    expect(again.info?.digest).toBe(r.info?.digest);
   });
 
   it('an unknown preset: preset-unknown with the name, then link-unusable', () => {
