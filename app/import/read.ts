@@ -19,7 +19,8 @@ export interface Input {
 
 /** Files up to this size are read as text here (the reconcile view works on the whole text). */
 export const TEXT_READ_MAX_BYTES = 4 * 1024 * 1024;
-const PREVIEW_BYTES = 200_000;
+/** What the text box shows of such a file (the box itself shows at most 200,000 characters). */
+const PREVIEW_BYTES = 100_000;
 
 /** A file's text, or an error result when it is over the limit or unreadable. */
 export async function readFile(file: File): Promise<Input | ImportResult> {

@@ -23,6 +23,7 @@ import { explorer, getEngine, prefetchSnapshot, publishRun, takeEarlyLoad } from
 import { useUi } from '../store';
 import { toolsClient } from '../tools-client';
 import {
+  briefOf,
   fragmentNotice,
   type NoticeText,
   REPAIRED_TITLE,
@@ -156,6 +157,19 @@ function replacing(old: Notice[], added: Notice[]): Notice[] {
 export function addNotice(n: NoticeText): void {
   if (state.notices.some((x) => x.title === n.title)) return;
   setState({ notices: [...state.notices, noticeOf(n)] });
+}
+
+/** Warnings the app learnt beside the load's (a `#src=` file's parse): one notice with them all. */
+export function addWarnings(messages: string[]): void {
+  const old = state.notices.find((n) => n.title === WARNINGS_TITLE);
+  const all = [...new Set([...messages, ...(old?.messages ?? [])])];
+  const n = noticeOf({
+    tone: 'note',
+    title: WARNINGS_TITLE,
+    messages: all,
+    brief: briefOf(WARNINGS_TITLE, all),
+  });
+  setState({ notices: [...state.notices.filter((x) => x !== old), n] });
 }
 
 export function dismissNotice(id: number): void {
