@@ -12,6 +12,7 @@ import { drawImportOverlay } from './import/map-overlay';
 import { addHostOverlay } from './map/view-deps';
 import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
+import { isPromFragment, openPromFragment } from './timeline/prom';
 import { currentFragment } from './url';
 import './styles.css';
 
@@ -21,7 +22,11 @@ performance.mark('fracture:app');
 setFirstRunNotice(compareLinkNotice);
 addHostOverlay(drawImportOverlay);
 const fragment = currentFragment();
-void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
+void (isSrcFragment(fragment)
+  ? loadSrcFragment(fragment)
+  : isPromFragment(fragment)
+    ? openPromFragment(fragment)
+    : loadFragment(fragment));
 
 const root = document.getElementById('root');
 if (root) {

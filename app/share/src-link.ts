@@ -15,6 +15,7 @@ import {
   setSrcLink,
   useRunPart,
 } from '../run/session';
+import { openedAsTimeline } from '../timeline/open';
 import { MAP_LAYERS } from '../url';
 
 // The link's state is the run session's (its URL, the source its file became, its error): any
@@ -104,6 +105,8 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
     ]);
     return;
   }
+  // A recording or a Prometheus answer is a timeline, not a scenario.
+  if (openedAsTimeline(text, url)) return;
   let json: unknown;
   try {
     json = JSON.parse(text);

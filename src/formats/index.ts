@@ -18,6 +18,8 @@ export type {
   SplitDecomposition,
   VmstatCounters,
 } from './import/index';
+// The fleet view ranks hosts of a Prometheus answer the worker parsed (pure, no text).
+export { type FleetHost, type FleetOrder, rankFleet } from './import/prometheus';
 export { formatMeminfo, formatVmstat, type Meminfo, type VmstatSplits } from './meminfo';
 export {
   insertPngText,
