@@ -211,6 +211,7 @@ export function TimelineTracks(props: {
           const delta = Number.isFinite(v) && Number.isFinite(prev) ? v - prev : 0;
           dd.textContent = `${formatValue(v, tr.unit)}${delta !== 0 ? ` (${delta > 0 ? '+' : '−'}${formatValue(Math.abs(delta), tr.unit)})` : ''}`;
           dd.classList.toggle('changed', delta !== 0);
+          dd.dataset.value = String(v);
         }
       });
       const time = readout.current?.querySelector('[data-cursor-time]');
