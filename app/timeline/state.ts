@@ -81,11 +81,13 @@ export async function openIfTimelineFile(file: File): Promise<boolean> {
   return true;
 }
 
-function applyResult(r: TimelineOpenResult, name: string): void {
+function applyResult(r: TimelineOpenResult, name: string, fromProm: boolean): void {
   if (!r.ok) {
     const title = /Prometheus answered with an error/.test(r.errors[0] ?? '')
       ? 'Prometheus answered with an error'
-      : 'This is not a recording Fracture can open';
+      : fromProm
+        ? 'The Prometheus answer cannot be opened'
+        : 'This is not a recording Fracture can open';
     showTimelineError(name, title, [...r.errors, ...r.warnings]);
   } else if (r.kind === 'one') set({ kind: 'one', name, view: r.view, fleet: null });
   else set({ kind: 'fleet', name, fleet: r.fleet });
@@ -99,7 +101,7 @@ export async function openTimeline(
 ): Promise<void> {
   showTimelineBusy(name, 'Parsing in the tools worker…', link);
   try {
-    applyResult(await getTools().openTimeline(input), name);
+    applyResult(await getTools().openTimeline(input), name, link !== null);
   } catch (e) {
     showTimelineError(name, 'The tools worker stopped', [String(e)]);
   }
