@@ -201,7 +201,7 @@ export function TimelineTracks(props: {
       ctx.moveTo(cx, 0);
       ctx.lineTo(cx, heightPx - AXIS_H);
       ctx.stroke();
-      const rows = readout.current?.querySelectorAll('dd[data-key]');
+      const rows = readout.current?.querySelectorAll<HTMLElement>('dd[data-key]');
       tracks.forEach((tr, k) => {
         const col = view.columns.values[tr.column]!;
         const v = col[i]!;

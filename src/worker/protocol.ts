@@ -7,13 +7,14 @@
  *
  * Bump PROTOCOL_VERSION when a call changes shape.
  */
+
+import type { FleetHost } from '../formats/import/fleet';
 import type {
   ConversionEvent,
   ImportOptions,
   ImportResult,
   PairResult,
 } from '../formats/import/index';
-import type { FleetHost } from '../formats/import/prometheus';
 import type { MeminfoComparison, RegionReconcile } from '../formats/import/reconcile';
 import type { TimelineColumns, TimelineEnd } from '../formats/import/timeline';
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
@@ -450,7 +451,7 @@ export interface ToolsApi {
 
 // ---- timelines: a recording or a Prometheus answer (timeline-host.ts) ----------------------------
 
-export type { FleetHost, FleetOrder } from '../formats/import/prometheus';
+export type { FleetHost, FleetOrder } from '../formats/import/fleet';
 export type { TimelineColumns, TimelineEnd } from '../formats/import/timeline';
 
 /** One --ptdump sample as a map frame: the direct map's level per 2 MiB region (RL_* codes). */

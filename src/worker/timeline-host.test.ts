@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fleetHosts, rankFleet } from '../formats/import/prometheus';
+import { fleetHosts, rankFleet } from '../formats/import/fleet';
 import type { Timeline } from '../formats/import/timeline';
 import { callerOf, TimelineStore, timelineBuffers, traceGroups } from './timeline-host';
 import { ToolsHost } from './tools-host';

@@ -7,9 +7,22 @@
  * The main thread never holds the text: a file or a fetched answer comes here as a Blob and is
  * read here (a week of 1 s samples is ~120 MB, a 10,000-host day ~380 MB).
  */
+
+import {
+  fillShareRow,
+  fleetHostOf,
+  fleetSpan,
+  promHostColumns,
+  shareColumn,
+} from '../formats/import/fleet';
 import { ptdumpFrameText } from '../formats/import/frec';
 import { importTimeline } from '../formats/import/index';
-import { fleetHosts, fleetShareGrid } from '../formats/import/prometheus';
+import {
+  isPrometheusAnswer,
+  type PromHost,
+  promHostTimeline,
+  readPrometheusHosts,
+} from '../formats/import/prometheus';
 import { parsePtdump } from '../formats/import/ptdump';
 import { regionLevels } from '../formats/import/reconcile';
 import { type Timeline, type TraceEvent, timelineColumns } from '../formats/import/timeline';
@@ -132,19 +145,24 @@ export function timelineView(tl: Timeline, warnings: string[]): TimelineView {
   };
 }
 
-export function fleetView(tls: readonly Timeline[], warnings: string[]): FleetView {
-  const grid = fleetShareGrid(tls, FLEET_POINTS);
-  return {
-    hosts: fleetHosts(tls),
-    samples: tls.reduce((a, x) => a + x.samples.length, 0),
-    warnings,
-    ...grid,
-  };
+/** A many-instance answer as the fleet view: computed from the series' arrays, no samples built. */
+export function fleetView(hosts: readonly PromHost[], warnings: string[]): FleetView {
+  const cols = hosts.map((h, i) => promHostColumns(h, i));
+  const span = fleetSpan(cols);
+  const share = new Float32Array(hosts.length * FLEET_POINTS).fill(Number.NaN);
+  let samples = 0;
+  const rows = cols.map((c, i) => {
+    const s = shareColumn(c);
+    fillShareRow(share, i, FLEET_POINTS, span, c.wall, s);
+    samples += c.wall.length;
+    return fleetHostOf(c, i, s);
+  });
+  return { hosts: rows, samples, warnings, ...span, points: FLEET_POINTS, share };
 }
 
 /** The parsed timelines of the last open, so the fleet view can open one host without a reparse. */
 export class TimelineStore {
-  private timelines: Timeline[] = [];
+  private hosts: PromHost[] = [];
   private warnings: string[] = [];
 
   async open(input: TimelineInput): Promise<TimelineOpenResult> {
@@ -154,26 +172,41 @@ export class TimelineStore {
     } catch (e) {
       return { ok: false, errors: [`the file could not be read: ${String(e)}`], warnings: [] };
     }
-    const r = importTimeline(text);
-    text = '';
-    if (!r.ok) {
-      const errors = r.errors.map(
-        (e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`,
-      );
-      return { ok: false, errors, warnings: r.warnings };
-    }
-    this.timelines = r.timelines;
-    this.warnings = r.warnings;
-    if (r.timelines.length === 1) {
-      return { ok: true, kind: 'one', view: timelineView(r.timelines[0]!, r.warnings) };
-    }
-    return { ok: true, kind: 'fleet', fleet: fleetView(r.timelines, r.warnings) };
+    return this.openText(text);
   }
 
-  /** One host of the last fleet opened, as its own timeline. */
+  /** open() of text already read (the bench and tests call it directly). */
+  openText(input: string): TimelineOpenResult {
+    let text = input;
+    this.hosts = [];
+    const messages = (errors: { line: number; message: string; expected: string }[]) =>
+      errors.map(
+        (e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`,
+      );
+    if (isPrometheusAnswer(text)) {
+      const r = readPrometheusHosts(text);
+      text = '';
+      if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+      this.warnings = r.warnings;
+      if (r.value.length === 1) {
+        const tl = promHostTimeline(r.value[0]!, r.warnings);
+        return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
+      }
+      this.hosts = r.value;
+      return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
+    }
+    const r = importTimeline(text);
+    text = '';
+    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+    return { ok: true, kind: 'one', view: timelineView(r.timelines[0]!, r.warnings) };
+  }
+
+  /** One host of the last fleet opened, as its own timeline (built now, from its series). */
   host(index: number): TimelineView | null {
-    const tl = this.timelines[index];
-    return tl ? timelineView(tl, this.warnings) : null;
+    const h = this.hosts[index];
+    if (!h) return null;
+    const warnings = [...this.warnings];
+    return timelineView(promHostTimeline(h, warnings), warnings);
   }
 }
 

@@ -21,7 +21,7 @@ import { checkTimelineInput, noteKeys, type Timeline, type TimelineSample } from
 
 export class PrometheusError extends Error {}
 
-interface Series {
+export interface Series {
   key: string;
   scale: number;
   labels: Record<string, string>;
@@ -318,7 +318,7 @@ function readAnswer(text: string): Answer {
   return a;
 }
 
-function sameTimes(a: number[], b: number[]): boolean {
+export function sameTimes(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -373,7 +373,17 @@ function timelineOf(host: string | null, series: Series[], warnings: string[]): 
 
 const fail = (message: string, expected: string): ImportError => ({ line: 0, message, expected });
 
-export function parsePrometheus(text: string): Parsed<Timeline[]> {
+/** One instance of an answer: its series as read, before they become a Timeline. */
+export interface PromHost {
+  host: string | null;
+  series: Series[];
+}
+
+/**
+ * The answer's series grouped by instance, without building samples: the fleet view ranks
+ * 10,000 hosts from these arrays and builds a Timeline only for the host the user opens.
+ */
+export function readPrometheusHosts(text: string): Parsed<PromHost[]> {
   const bad = checkTimelineInput(text);
   if (bad) return { ok: false, errors: [bad], warnings: [] };
   let a: Answer;
@@ -416,127 +426,18 @@ export function parsePrometheus(text: string): Parsed<Timeline[]> {
       warnings: a.warnings,
     };
   }
-  const warnings = a.warnings;
-  const timelines = [...hosts].map(([host, series]) => timelineOf(host, series, warnings));
-  return { ok: true, value: timelines, warnings };
+  const value = [...hosts].map(([host, series]) => ({ host, series }));
+  return { ok: true, value, warnings: a.warnings };
 }
 
-// ---- the fleet view's ranking ---------------------------------------------------------------
-
-/** One host of a fleet answer, as the fleet view ranks it. */
-export interface FleetHost {
-  /** Index into the answer's timelines (parsePrometheus order). */
-  index: number;
-  host: string;
-  samples: number;
-  /** DirectMap4k over the sum of every DirectMap* key, at the host's last and first sample (0…1). */
-  share: number;
-  shareFirst: number;
-  /** share − shareFirst: how much of the direct map went to 4K over the window (fraction). */
-  growth: number;
-  /** DirectMap4k in kB at the last sample and its change over the window. */
-  k4Kb: number;
-  k4GrowthKb: number;
-  /** direct_map_level2_splits + level3 over the window; null when the host exports neither. */
-  splits: number | null;
+/** One instance as a Timeline (warnings about its series are added to `warnings`). */
+export function promHostTimeline(h: PromHost, warnings: string[]): Timeline {
+  return timelineOf(h.host, h.series, warnings);
 }
 
-/** DirectMap4k / Σ DirectMap* of one sample; NaN without a DirectMap4k or a total. */
-export function directMap4kShare(values: Record<string, number>): number {
-  const k4 = values.DirectMap4k;
-  if (k4 === undefined) return Number.NaN;
-  let total = 0;
-  for (const k in values) if (k.startsWith('DirectMap')) total += values[k]!;
-  return total > 0 ? k4 / total : Number.NaN;
-}
-
-const firstWith = (tl: Timeline, f: (v: Record<string, number>) => number, dir: 1 | -1) => {
-  const n = tl.samples.length;
-  for (let j = 0; j < n; j++) {
-    const x = f(tl.samples[dir === 1 ? j : n - 1 - j]!.values);
-    if (Number.isFinite(x)) return x;
-  }
-  return Number.NaN;
-};
-
-function splitsOver(tl: Timeline): number | null {
-  const keys = ['direct_map_level2_splits', 'direct_map_level3_splits'];
-  let any = false;
-  let sum = 0;
-  for (const k of keys) {
-    const a = firstWith(tl, (v) => v[k] ?? Number.NaN, 1);
-    const b = firstWith(tl, (v) => v[k] ?? Number.NaN, -1);
-    if (Number.isFinite(a) && Number.isFinite(b)) {
-      any = true;
-      // A counter that went down was reset (a reboot): count what it holds now.
-      sum += b >= a ? b - a : b;
-    }
-  }
-  return any ? sum : null;
-}
-
-/** Every host of a fleet answer with its DirectMap4k share and growth, in answer order. */
-export function fleetHosts(timelines: readonly Timeline[]): FleetHost[] {
-  return timelines.map((tl, index) => {
-    const share = firstWith(tl, directMap4kShare, -1);
-    const shareFirst = firstWith(tl, directMap4kShare, 1);
-    const k4 = firstWith(tl, (v) => v.DirectMap4k ?? Number.NaN, -1);
-    const k4First = firstWith(tl, (v) => v.DirectMap4k ?? Number.NaN, 1);
-    return {
-      index,
-      host: tl.host ?? `series ${index + 1}`,
-      samples: tl.samples.length,
-      share,
-      shareFirst,
-      growth: share - shareFirst,
-      k4Kb: k4,
-      k4GrowthKb: k4 - k4First,
-      splits: splitsOver(tl),
-    };
-  });
-}
-
-export type FleetOrder = 'share' | 'growth';
-
-/** Hosts ranked, highest first; hosts without a DirectMap4k (NaN) last, then by name. */
-export function rankFleet(hosts: readonly FleetHost[], by: FleetOrder): FleetHost[] {
-  const key = (h: FleetHost) => (by === 'share' ? h.share : h.growth);
-  return [...hosts].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    const nx = Number.isNaN(x);
-    const ny = Number.isNaN(y);
-    if (nx !== ny) return nx ? 1 : -1;
-    if (!nx && x !== y) return y - x;
-    return a.host < b.host ? -1 : a.host > b.host ? 1 : 0;
-  });
-}
-
-/**
- * Each host's DirectMap4k share on one time axis of `points` buckets over [t0, t1] (wall seconds),
- * the last sample in a bucket winning; NaN where a host has no sample. Row h is timelines[h].
- */
-export function fleetShareGrid(
-  timelines: readonly Timeline[],
-  points: number,
-): { t0: number; t1: number; points: number; share: Float32Array } {
-  let t0 = Infinity;
-  let t1 = -Infinity;
-  for (const tl of timelines) {
-    const a = tl.samples[0]?.wall;
-    const b = tl.samples.at(-1)?.wall;
-    if (a !== undefined && a < t0) t0 = a;
-    if (b !== undefined && b > t1) t1 = b;
-  }
-  const share = new Float32Array(timelines.length * points).fill(Number.NaN);
-  if (!(t1 >= t0)) return { t0: 0, t1: 0, points, share };
-  const span = t1 - t0 || 1;
-  timelines.forEach((tl, h) => {
-    for (const s of tl.samples) {
-      const p = Math.min(points - 1, Math.floor(((s.wall - t0) / span) * points));
-      const x = directMap4kShare(s.values);
-      if (Number.isFinite(x)) share[h * points + p] = x;
-    }
-  });
-  return { t0, t1, points, share };
+export function parsePrometheus(text: string): Parsed<Timeline[]> {
+  const r = readPrometheusHosts(text);
+  if (!r.ok) return r;
+  const warnings = r.warnings;
+  return { ok: true, value: r.value.map((h) => promHostTimeline(h, warnings)), warnings };
 }
