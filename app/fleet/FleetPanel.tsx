@@ -16,7 +16,8 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '
 const pp = (x: number) =>
   Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)} pp` : '—';
 
-function Multiples(props: { fleet: FleetView; ranked: FleetHost[]; count: number }) {
+/** The first `rows` rows of hosts, as many per row as fit. */
+function Multiples(props: { fleet: FleetView; ranked: FleetHost[]; rows: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const [grid, setGrid] = useState({ cols: 6, cellW: CELL_W });
@@ -32,7 +33,7 @@ function Multiples(props: { fleet: FleetView; ranked: FleetHost[]; count: number
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const shown = props.ranked.slice(0, props.count);
+  const shown = props.ranked.slice(0, cols * props.rows);
   useEffect(() => {
     const c = ref.current;
     if (c) drawMultiples(c, props.fleet, shown, cols, cellW);
@@ -108,7 +109,7 @@ export function FleetPanel(props: { fleet: FleetView }) {
           />
         </label>
       </div>
-      <Multiples fleet={fleet} ranked={filtered} count={48} />
+      <Multiples fleet={fleet} ranked={filtered} rows={4} />
       <table className="timeline-table fleet-table" aria-label="Hosts ranked">
         <thead>
           <tr>

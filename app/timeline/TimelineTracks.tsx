@@ -175,7 +175,9 @@ export function TimelineTracks(props: {
       }
       for (const tk of ticks) {
         ctx.fillRect(tk.x, y, 1, 4);
-        ctx.fillText(tk.label, tk.x + 2, y + 6);
+        // A label that would run past the right edge is left out (its tick stays).
+        if (tk.x + 2 + ctx.measureText(tk.label).width <= w)
+          ctx.fillText(tk.label, tk.x + 2, y + 6);
       }
     };
 
