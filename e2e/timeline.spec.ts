@@ -6,7 +6,7 @@
  */
 import './helpers/hooks';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -172,6 +172,15 @@ test('bad input: each a clear message, and what was open stays', async ({ page }
     buffer: Buffer.from('# fracture-record 1\nkernel_release=6.1\nsample t=1 wall=5 DirectMap4k=4'),
   });
   await expect(tl.sheet.getByRole('alert')).toContainText('the recording holds no whole sample');
+  await tl.close();
+  // A 1 GiB recording (sparse: its header, then zeros) is refused by size before it is read.
+  const big = join(mkdtempSync(join(tmpdir(), 'fracture-big-')), 'huge.frec');
+  writeFileSync(big, '# fracture-record 1\n');
+  truncateSync(big, 2 ** 30);
+  await imp.getByLabel('Text to import: file').setInputFiles(big);
+  await expect(tl.sheet.getByRole('alert')).toContainText(
+    'huge.frec is 1024 MiB, over the 512 MiB',
+  );
   await tl.close();
   await imp.getByRole('button', { name: 'Close' }).click();
   await expect(app.slider).toHaveValue('3');
