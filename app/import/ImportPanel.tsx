@@ -6,6 +6,9 @@
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import type { ImportResult, PairResult } from '../../src/formats/index';
 import type { RunInfo } from '../../src/worker/protocol';
+import { openIfTimelineText } from '../timeline/open';
+import { RecordLink } from '../timeline/RecordLink';
+import { openIfTimelineFile } from '../timeline/state';
 import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
@@ -88,6 +91,9 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   }, [shown]);
 
   const run = async (ia: Input, ib: Input | null) => {
+    // A recording or a Prometheus answer opens as a timeline over the explorer (a big file
+    // was routed by takeFile already: its text here is only its beginning).
+    if (ib === null && ia.file === undefined && openIfTimelineText(ia.text, ia.name)) return;
     focusResult.current = true;
     setShown({ kind: 'busy' });
     const { text: ta, name: na } = ia;
@@ -115,6 +121,7 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   };
 
   const takeFile = async (f: File, side: 'a' | 'b') => {
+    if (side === 'a' && !two && (await openIfTimelineFile(f))) return;
     const r = await readFile(f);
     if (!isInput(r)) {
       // A refused file leaves nothing of the previous one behind (its name, its text).
@@ -171,8 +178,10 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
         <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
         <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
-        in this tab (at most 64 MiB).
+        in this tab (at most 64 MiB). A fracture-record.sh recording or a Prometheus query_range
+        answer (up to 512 MiB) opens as a timeline.
       </p>
+      <RecordLink />
       <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />
       <div className={`import-sources${two ? ' two' : ''}`}>
         <Source
