@@ -9,6 +9,7 @@ import type { RunInfo } from '../../src/worker/protocol';
 import { openIfTimelineText } from '../timeline/open';
 import { RecordLink } from '../timeline/RecordLink';
 import { openIfTimelineFile } from '../timeline/state';
+import { toolsClient } from '../tools-client';
 import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
@@ -82,6 +83,10 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   const [dragging, setDragging] = useState(false);
   const panel = useRef<HTMLElement>(null);
   const focusResult = useRef(false);
+
+  // The sheet is open: start the tools worker now, so it has parsed its bundle by the time the
+  // user imports (and an import's first call is never the one that starts it).
+  useEffect(() => toolsClient.warm(), []);
 
   // A new result takes the focus (the sheet's Esc keeps working; a screen reader reads it).
   useEffect(() => {
