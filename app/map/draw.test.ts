@@ -203,6 +203,6 @@ describe('drawMap', () => {
     const { ctx } = recorder();
     let t = 0;
     const times = drawMap(ctx, frame({ clock: () => ++t }));
-    expect(times).toEqual({ raster: 1, detail: 2, grids: 3, labels: 4 });
+    expect(times).toMatchObject({ raster: 1, detail: 2, grids: 3, labels: 4 });
   });
 });
