@@ -19,7 +19,7 @@ import {
   visibleWorld,
 } from './overlays';
 import type { Palette } from './palette';
-import { drawRuler } from './ruler';
+import { drawRuler, drawTileHeads } from './ruler';
 
 /** A painter over the labels (app/import/map-overlay.ts drawImportOverlay has this shape). */
 export type MapPainter = (ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport) => void;
@@ -80,6 +80,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, f: MapFrame): DrawTimes |
   const labels = now();
   if (f.flash) drawSplitFlash(ctx, s, v, f.flash.regions, f.flash.progress);
   if (f.marks) drawMarks(ctx, s, v, f.marks);
+  labelBoxes.push(...drawTileHeads(ctx, s, v, f.gutter ?? 0));
   if (f.gutter) labelBoxes.push(...drawRuler(ctx, s, v, f.gutter));
   const sel = f.selectedPfn;
   if (sel !== null && sel >= 0 && sel < s.layout.regions * CELLS_PER_REGION)

@@ -61,7 +61,7 @@ function blockIs1G(s: OverlayState, b: number): boolean {
   return false;
 }
 
-const LEVEL_TEXT = ['', '1G', '2M', '4K'];
+export const LEVEL_TEXT = ['', '1G', '2M', '4K'];
 
 /** Tile columns and rows in view (clamped to the grid). */
 function visibleTiles(l: Layout, v: Viewport) {
@@ -226,12 +226,14 @@ export interface LabelBox {
   w: number;
   h: number;
   text: string;
+  /** A cell's own text, drawn inside that cell (PFN): it covers no other frame. */
+  cell?: number;
 }
 
 /**
- * Labels inside the grid, only when zoomed in far enough that they sit in their own tile or cell:
- * a cell's PFN and state from 34 px a cell, a tile's address and level from 72 px a tile. The
- * rows' addresses are the ruler's (drawRuler), beside the grid. Returns the boxes drawn.
+ * Labels inside the grid, only where they sit in their own cell: a cell's PFN and state from
+ * 34 px a cell. Rows' addresses are the ruler's and tiles' the column heads' (ruler.ts), in strips
+ * beside and above the grid that never lie over a tile. Returns the boxes drawn.
  */
 export function drawLabels(
   ctx: CanvasRenderingContext2D,
@@ -261,53 +263,12 @@ export function drawLabels(
         const py = v.y + y * k + 3;
         ctx.fillText(pfn.toString(16), px, py);
         ctx.fillText(SHORT[CELL_NAMES[code & 15] ?? ''] ?? '', px, py + k / 3);
-        out.push({ x: px, y: py, w: k - 6, h: k / 3 + 13, text: pfn.toString(16) });
+        out.push({ x: px, y: py, w: k - 6, h: k / 3 + 13, text: pfn.toString(16), cell: pfn });
       }
-    }
-    return out;
-  }
-  const tilePx = TILE_W * k;
-  if (tilePx >= 72) {
-    const regions = regionsIn(s.layout, w.x0, w.y0, w.x1, w.y1, 400);
-    ctx.font = '11px ui-monospace, monospace';
-    for (const r of regions) {
-      const [rx, ry] = regionXY(s.layout, r);
-      const level =
-        s.layer === 'vmm' || s.layer === 'guest'
-          ? s.snap.regionUserLevel[r]!
-          : s.snap.regionLevel[r]!;
-      out.push(
-        tag(
-          ctx,
-          s,
-          `${s.addressLabel(r)} ${LEVEL_TEXT[level] ?? ''}`,
-          v.x + rx * k + 2,
-          v.y + ry * k + 2,
-        ),
-      );
     }
   }
   return out;
 }
-/** Width of one character of the 11 px monospace label font (measured once: measureText is slow). */
-let charPx = 0;
-
-function tag(
-  ctx: CanvasRenderingContext2D,
-  s: OverlayState,
-  text: string,
-  x: number,
-  y: number,
-): LabelBox {
-  if (charPx === 0) charPx = ctx.measureText('0123456789').width / 10;
-  const w = text.length * charPx;
-  ctx.fillStyle = s.palette.theme === 'dark' ? 'rgba(14,17,22,0.78)' : 'rgba(255,255,255,0.82)';
-  ctx.fillRect(x, y, w + 6, 15);
-  ctx.fillStyle = s.palette.ink;
-  ctx.fillText(text, x + 3, y + 2);
-  return { x, y, w: w + 6, h: 15, text };
-}
-
 /** A frame's outline (or its tile's, when cells are too small to see), with a halo. */
 export function drawFrameMark(
   ctx: CanvasRenderingContext2D,

@@ -35,7 +35,7 @@ import { type Loaded, MapLoader, type MapRun, type MapSource } from './loader';
 import { Minimap } from './minimap';
 import { type LabelBox, regionAddress } from './overlays';
 import { paletteFor, type Theme } from './palette';
-import { gutterPx } from './ruler';
+import { gutterPx, headStrip } from './ruler';
 import { FrameStats } from './stats';
 import { type StepChange, StepChanges } from './step-change';
 import { ZoomLink } from './zoom-link';
@@ -461,6 +461,8 @@ export class MapView {
           ...screenOf(0, 0, d.layout.width, d.layout.height),
           stageW: c.cssW,
           stageH: c.cssH,
+          gutter: c.gutterW(),
+          head: headStrip(c.viewport()),
         };
       },
       /** What the step changed, in words ('' before it is known). */
