@@ -28,6 +28,8 @@ export interface CameraOptions {
   overFoot?(): HTMLElement | null;
   /** CSS px at the stage's left kept free of the grid by fits (the address ruler's gutter). */
   gutter?(): number;
+  /** CSS px at the stage's top kept free by fits (the strip the tile heads take when zoomed). */
+  top?(): number;
   /** The transform changed; `user` when a gesture (wheel, drag, touch) moved it. */
   onMove?(user: boolean): void;
   /** A gesture ended: the view a link describes may have changed. */
@@ -144,6 +146,11 @@ export class Camera {
     return Math.min(this.cssW / 3, Math.max(0, this.o.gutter?.() ?? 0));
   }
 
+  /** CSS px at the top a fit leaves to the tile heads. */
+  topH(): number {
+    return Math.min(this.cssH / 4, Math.max(0, this.o.top?.() ?? 0));
+  }
+
   /**
    * The world box in view right of the gutter and above what covers the stage's foot (what a
    * share link's range names, and what zoomTo shows).
@@ -151,13 +158,14 @@ export class Camera {
   visibleBox(): Box {
     const g = this.gutterW();
     const b = visibleWorld({ ...this.viewport(), height: this.availH() });
-    return { ...b, x0: (g - this.t.x) / this.t.k };
+    return { ...b, x0: (g - this.t.x) / this.t.k, y0: (this.topH() - this.t.y) / this.t.k };
   }
 
   fitK(): number {
     const w = this.world;
     if (!w) return 1;
-    return Math.min((this.cssW - this.gutterW()) / w.width, this.availH() / w.height) * 0.96;
+    const h = this.availH() - this.topH();
+    return Math.min((this.cssW - this.gutterW()) / w.width, h / w.height) * 0.96;
   }
 
   fit(): void {
@@ -165,11 +173,12 @@ export class Camera {
     if (w) this.zoomTo({ x0: 0, y0: 0, x1: w.width, y1: w.height }, FIT_PAD);
   }
 
-  /** The transform that shows box b, whole, right of the gutter and above the stage's foot. */
+  /** The transform that shows box b, whole, right of the gutter, below the top strip and above the stage's foot. */
   targetFor(b: Box, pad = 0.04): { k: number; x: number; y: number } {
     const g = this.gutterW();
-    const f = fitTransform(b, this.cssW - g, this.availH(), pad);
-    return { k: f.k, x: f.x + g, y: f.y };
+    const top = this.topH();
+    const f = fitTransform(b, this.cssW - g, this.availH() - top, pad);
+    return { k: f.k, x: f.x + g, y: f.y + top };
   }
 
   /** The whole world's fit transform (what fit() shows), or null before a snapshot. */

@@ -35,7 +35,7 @@ import { type Loaded, MapLoader, type MapRun, type MapSource } from './loader';
 import { Minimap } from './minimap';
 import { type LabelBox, regionAddress } from './overlays';
 import { paletteFor, type Theme } from './palette';
-import { gutterPx, headStrip } from './ruler';
+import { gutterPx, HEAD_PX, headStrip } from './ruler';
 import { FrameStats } from './stats';
 import { type StepChange, StepChanges } from './step-change';
 import { ZoomLink } from './zoom-link';
@@ -114,6 +114,7 @@ export class MapView {
       canvas: el.canvas,
       stage,
       gutter: () => this.gutter(),
+      top: () => HEAD_PX,
       onMove: (user) => {
         if (user) this.follower.cancel();
         this.request();
