@@ -176,6 +176,7 @@ export function App() {
     guestIndex,
     theme,
     animate: !reducedMotion && !playing,
+    playing,
     followDefault: lecture,
     compact: lecture,
     tipsOff: selectedPfn !== null,

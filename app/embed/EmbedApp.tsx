@@ -87,6 +87,7 @@ function SingleEmbed() {
               onZoomChange={(z) => ui.setZoom(z)}
               theme={theme}
               animate={!playing}
+              playing={playing}
               followDefault
               compact
               tipsOff={selectedPfn !== null}

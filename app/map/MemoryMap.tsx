@@ -28,6 +28,8 @@ export interface MemoryMapProps {
   guestIndex?: number;
   theme: 'light' | 'dark';
   animate: boolean;
+  /** Playback is running (what a step changed is found more cheaply). */
+  playing?: boolean;
   /** Whether the follow camera starts on (lecture mode and embeds: on). */
   followDefault?: boolean;
   /** The inspector is open beside the map: hover tips yield to it. */

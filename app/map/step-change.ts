@@ -40,8 +40,12 @@ export class StepChanges {
     private readonly onChange: (c: StepChange | null) => void,
   ) {}
 
-  /** A snapshot is on screen: find what its step changed. */
-  loaded(next: Loaded, prev: Loaded | null): void {
+  /**
+   * A snapshot is on screen: find what its step changed. Not `full` (playing): only against the
+   * snapshot shown before it when that is the step before, and without cells, so playback at
+   * 100 steps/s asks the engine nothing more than the snapshots it shows.
+   */
+  loaded(next: Loaded, prev: Loaded | null, full = true): void {
     if (this.current?.key === next.key) return;
     this.wanted = next.key;
     this.current = null;
@@ -51,12 +55,16 @@ export class StepChanges {
     }
     const adjacent =
       prev && prev.gen === next.gen && prev.space === next.space && prev.step === next.step - 1;
-    void this.find(next, adjacent ? prev.snap : null).catch(() => {
+    if (!full && !adjacent) {
+      this.onChange(null);
+      return;
+    }
+    void this.find(next, adjacent ? prev.snap : null, full).catch(() => {
       // A failed request leaves no marks; the map itself reports engine failures.
     });
   }
 
-  private async find(next: Loaded, before: Loaded['snap'] | null): Promise<void> {
+  private async find(next: Loaded, before: Loaded['snap'] | null, full: boolean): Promise<void> {
     const s = this.source;
     const g = next.guest;
     const step = next.step;
@@ -64,7 +72,7 @@ export class StepChanges {
     if (this.wanted !== next.key) return;
     const diff = diffRegions(a, next.snap);
     let cells: CellDiff | null = null;
-    const regs = diff.regions.slice(0, MAX_CELL_REGIONS);
+    const regs = full ? diff.regions.slice(0, MAX_CELL_REGIONS) : [];
     if (regs.length > 0) {
       const [ca, cb] = await Promise.all(
         g === null

@@ -52,6 +52,8 @@ export interface MapViewProps {
   animate: boolean;
   /** Glide to where each step acts and back (follow.ts). */
   follow?: boolean;
+  /** Playback is running: a step's change is found without asking the engine for more. */
+  playing?: boolean;
   /** The inspector is open: hover tips stay away (they would cover it or the frame it shows). */
   tipsOff?: boolean;
 }
@@ -204,7 +206,7 @@ export class MapView {
     this.minimap.resize(this.camera.cssW, this.camera.cssH, this.camera.dpr);
     this.rebuildRaster();
     this.link.loaded(next, prev, this.props.zoom);
-    this.changes.loaded(next, prev);
+    this.changes.loaded(next, prev, !this.props.playing);
     if (this.el.scale) this.el.scale.textContent = scaleText(next.layout);
     this.stats.markData();
     this.request();
