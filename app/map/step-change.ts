@@ -49,16 +49,12 @@ export class StepChanges {
     if (this.current?.key === next.key) return;
     this.wanted = next.key;
     this.current = null;
-    if (next.step === 0) {
-      this.onChange(null);
-      return;
-    }
+    // The previous step's words and marks are wrong for this one: clear them until it is known.
+    this.onChange(null);
+    if (next.step === 0) return;
     const adjacent =
       prev && prev.gen === next.gen && prev.space === next.space && prev.step === next.step - 1;
-    if (!full && !adjacent) {
-      this.onChange(null);
-      return;
-    }
+    if (!full && !adjacent) return;
     void this.find(next, adjacent ? prev.snap : null, full).catch(() => {
       // A failed request leaves no marks; the map itself reports engine failures.
     });
