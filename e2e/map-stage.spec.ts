@@ -151,3 +151,58 @@ test('the go-to box moves the camera to an address or a PFN', async ({ page }) =
   await box.press('Enter');
   await expect(page.locator('#fmap-goto-error')).toContainText('Beyond this map');
 });
+
+test('moving the keyboard cursor announces the cell under it', async ({ page }) => {
+  await new Explorer(page).open('#preset=thread-2021&step=4');
+  await settled(page, 4);
+  const map = page.getByRole('img', { name: /Host memory map/ });
+  await map.focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('ArrowRight');
+  const live = page.locator('.fmap [aria-live="polite"]');
+  await expect(live).toContainText(/PFN 0x[0-9a-f]+ · phys 0x[0-9a-f]+; /);
+  await expect(live).toContainText('direct map');
+});
+
+test('the follow camera glides to the step that acted, close enough for 4K cells, and back', async ({
+  page,
+}, info) => {
+  const app = await new Explorer(page).open('#preset=thread-2021&step=1');
+  await settled(page, 1);
+  await page.getByRole('button', { name: 'Lecture' }).click();
+  // The projector view's bigger stage refits the whole map.
+  await page.waitForTimeout(300);
+  const fit = await page.evaluate(
+    () => (window as unknown as { __fracture: Hooks }).__fracture.map!.transform().k,
+  );
+  await app.next.click();
+  // Step 2 splits tile 0x200000: the camera goes there until a 4K cell is several px.
+  await page.waitForFunction(
+    () => {
+      const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
+      return m.following() && m.transform().k >= 5;
+    },
+    null,
+    { timeout: 5000 },
+  );
+  await page.waitForTimeout(500);
+  const path = info.outputPath('follow-step-2.png');
+  await page.screenshot({ path });
+  await info.attach('following step 2', { path, contentType: 'image/png' });
+  const tile = await page.evaluate(() => {
+    const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
+    return { t: m.tileRect(1)!, g: m.gridRect()! };
+  });
+  expect(tile.t.x).toBeGreaterThanOrEqual(tile.g.gutter - 1);
+  expect(tile.t.x + tile.t.w).toBeLessThanOrEqual(tile.g.stageW + 1);
+  // Then back out to the whole map.
+  await page.waitForFunction(
+    () => !(window as unknown as { __fracture: Hooks }).__fracture.map!.following(),
+    null,
+    { timeout: 6000 },
+  );
+  const back = await page.evaluate(
+    () => (window as unknown as { __fracture: Hooks }).__fracture.map!.transform().k,
+  );
+  expect(Math.abs(back / fit - 1)).toBeLessThan(0.02);
+});

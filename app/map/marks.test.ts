@@ -93,4 +93,21 @@ describe('marks (what changed at this step)', () => {
     expect(steady).toBeGreaterThan(0.5);
     expect(markPhase(Number.POSITIVE_INFINITY).alpha).toBe(steady);
   });
+
+  it('rings the tile, not each cell, when most of its cells changed', () => {
+    const s = scene(512);
+    const { ctx, paths } = strokes();
+    const pfns = Array.from({ length: 512 }, (_, i) => 512 + i);
+    drawMarks(
+      ctx,
+      s,
+      { k: 8, x: 0, y: 0, width: 4096, height: 4096 },
+      {
+        regions: [1],
+        pfns,
+        age: Number.POSITIVE_INFINITY,
+      },
+    );
+    expect(paths[1]!.rects).toHaveLength(1);
+  });
 });

@@ -6,7 +6,7 @@
  * (a whole 1 TiB host at fit: a tile is a tenth of a pixel) are gathered into MIN_MARK_PX buckets,
  * each drawn as one ring of that size, so a change never vanishes below a pixel.
  */
-import { pfnXY, regionXY, TILE_H, TILE_W } from './geometry';
+import { CELLS_PER_REGION, pfnXY, regionXY, TILE_H, TILE_W } from './geometry';
 import type { OverlayState, Viewport } from './overlays';
 
 export const PULSE_MS = 700;
@@ -14,6 +14,8 @@ export const PULSE_MS = 700;
 export const FADE_MS = 1600;
 /** Screen px of the smallest mark: a changed region is never drawn smaller. */
 const MIN_MARK_PX = 9;
+/** Changed cells of one tile ringed one by one at most (past this the tile's ring says it). */
+const MAX_CELL_RINGS = 48;
 /** Tiles drawn one by one at most; past this the rest are bucketed even when large. */
 const MAX_RINGS = 4000;
 
@@ -74,9 +76,16 @@ export function drawMarks(
     rings.rect(bx * MIN_MARK_PX, by * MIN_MARK_PX, MIN_MARK_PX, MIN_MARK_PX);
     halo.rect(bx * MIN_MARK_PX - 1.5, by * MIN_MARK_PX - 1.5, MIN_MARK_PX + 3, MIN_MARK_PX + 3);
   }
-  // Cells, once a cell is 3 px: the ring says which of the tile's 512 pages changed.
+  // Cells, once a cell is 3 px: the ring says which of the tile's 512 pages changed (unless
+  // most of them did: then the tile's ring says it, and 512 rings would hide the cells).
+  const perRegion = new Map<number, number>();
+  for (const pfn of m.pfns) {
+    const r = Math.floor(pfn / CELLS_PER_REGION);
+    perRegion.set(r, (perRegion.get(r) ?? 0) + 1);
+  }
   if (k >= 3)
     for (const pfn of m.pfns.slice(0, MAX_RINGS)) {
+      if ((perRegion.get(Math.floor(pfn / CELLS_PER_REGION)) ?? 0) > MAX_CELL_RINGS) continue;
       const [cx, cy] = pfnXY(s.layout, pfn);
       const x = v.x + cx * k;
       const y = v.y + cy * k;
