@@ -91,7 +91,9 @@ export function MemoryMap(props: MemoryMapProps) {
   };
 
   return (
-    <div className={`fmap fmap-${props.theme}${props.compact ? ' fmap-compact' : ''}`}>
+    <div
+      className={`fmap fmap-${props.theme}${props.compact ? ' fmap-compact' : ''}${props.tipsOff ? ' fmap-inspecting' : ''}`}
+    >
       <div className="fmap-bar">
         <span ref={scaleRef} className="fmap-scale" />
         <span ref={statusRef} className="fmap-status" />

@@ -143,7 +143,7 @@ export class Camera {
 
   /** CSS px at the left a fit leaves to the ruler. */
   gutterW(): number {
-    return Math.min(this.cssW / 3, Math.max(0, this.o.gutter?.() ?? 0));
+    return Math.min(this.cssW / 2, Math.max(0, this.o.gutter?.() ?? 0));
   }
 
   /** CSS px at the top a fit leaves to the tile heads. */

@@ -248,7 +248,7 @@ export class MapView {
     const c = this.camera;
     // The widest row address any layout can have (the last region's): the ruler never outgrows it.
     const g = gutterPx(layoutFor(regions), regionAddress);
-    return Math.max(0.2, (c.cssW - Math.min(c.cssW / 3, g)) / Math.max(1, c.cssH));
+    return Math.max(0.2, (c.cssW - Math.min(c.cssW / 2, g)) / Math.max(1, c.cssH));
   }
 
   private resized(): void {
