@@ -53,13 +53,14 @@ function* rowLengths(regions: number): Generator<number> {
 
 /**
  * How well a world of w × h cells fills a stage of the given aspect (width / height): the fit
- * scale for a stage 1 unit tall, times a 10% preference for rows that hold whole 1 GiB blocks
- * (perRow divides 512 or is a multiple of it), so block boundaries stay straight when the gain is small.
+ * scale for a stage 1 unit tall, times, on a host of several 1 GiB blocks, a 10% preference for
+ * rows that hold whole blocks (perRow divides 512 or is a multiple of it), so block boundaries
+ * stay straight when the gain is small. A one-block host has no boundary to keep: it fills.
  */
 export function layoutScore(l: Layout, aspect: number): number {
   const k = Math.min(aspect / l.width, 1 / l.height);
   const aligned = 512 % l.perRow === 0 || l.perRow % 512 === 0;
-  return k * (aligned ? 1.1 : 1);
+  return k * (aligned && l.blocks > 1 ? 1.1 : 1);
 }
 
 /**
