@@ -77,14 +77,14 @@ describe('what a step changed (changes.ts)', () => {
     );
   });
 
-  it('follows to a box at least three tiles wide around the change', () => {
+  it('follows to a box at least two and a half tiles wide around the change', () => {
     const a = host();
     const b = copy(a);
     b.regionLevel[1] = LEVEL_4K;
     const l = layoutFor(512);
     const box = focusBox(l, diffRegions(a, b), null)!;
-    expect(box.x1 - box.x0).toBeGreaterThanOrEqual(3 * TILE_W);
-    expect(box.y1 - box.y0).toBeGreaterThanOrEqual(1.5 * TILE_H);
+    expect(box.x1 - box.x0).toBeGreaterThanOrEqual(2.5 * TILE_W);
+    expect(box.y1 - box.y0).toBeGreaterThanOrEqual(1.2 * TILE_H);
     // Tile 1 (world x 16..32) is inside.
     expect(box.x0).toBeLessThanOrEqual(16);
     expect(box.x1).toBeGreaterThanOrEqual(32);

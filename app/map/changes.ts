@@ -164,10 +164,11 @@ export function focusBox(l: Layout, d: RegionDiff, cells: CellDiff | null): Box 
     }
   if (!b) return null;
   const box: Box = b;
-  // At least three tiles across and one and a half down: the cells of the middle one are ~6 px.
+  // At least two and a half tiles across and a fifth more than one down: on a 16:9 stage the
+  // middle tile's 4K cells are ~8 px.
   const cx = (box.x0 + box.x1) / 2;
   const cy = (box.y0 + box.y1) / 2;
-  const w = Math.max(box.x1 - box.x0, TILE_W * 3);
-  const h = Math.max(box.y1 - box.y0, TILE_H * 1.5);
+  const w = Math.max(box.x1 - box.x0, TILE_W * 2.5);
+  const h = Math.max(box.y1 - box.y0, TILE_H * 1.2);
   return { x0: cx - w / 2, y0: cy - h / 2, x1: cx + w / 2, y1: cy + h / 2 };
 }

@@ -112,10 +112,13 @@ export function drawTileHeads(
       s.layer === 'vmm' || s.layer === 'guest'
         ? s.snap.regionUserLevel[r]!
         : s.snap.regionLevel[r]!;
-    const text = `${s.addressLabel(r)} ${LEVEL_TEXT[level] ?? ''}`.trim();
-    const w = text.length * CHAR_PX;
     const x = Math.max(gutter + 3, v.x + tx * tilePx + 3);
-    if (x + w > v.x + (tx + 1) * tilePx) continue;
+    const room = v.x + (tx + 1) * tilePx - x;
+    // The address and level, or the address alone where the tile is too narrow for both.
+    const full = `${s.addressLabel(r)} ${LEVEL_TEXT[level] ?? ''}`.trim();
+    const text = full.length * CHAR_PX <= room ? full : s.addressLabel(r);
+    const w = text.length * CHAR_PX;
+    if (w > room) continue;
     ctx.fillText(text, x, top + HEAD_PX / 2);
     out.push({ x, y: top + 2, w, h: HEAD_PX - 4, text });
   }
