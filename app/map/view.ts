@@ -220,7 +220,7 @@ export class MapView {
     this.el.canvas.setAttribute('aria-label', c ? `${MAP_NAME}, ${text}` : MAP_NAME);
     if (c && d && this.props.follow && !this.camera.userMoved) {
       const box = focusBox(d.layout, c.diff, c.cells);
-      if (box) this.follower.follow(box, !this.props.animate || reducedMotion());
+      if (box) this.follower.follow(box, reducedMotion());
     }
     this.request();
   }
