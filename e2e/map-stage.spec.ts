@@ -228,3 +228,18 @@ for (const [width, height] of [
     await page.screenshot({ path });
     await info.attach(`embed ${width}×${height}`, { path, contentType: 'image/png' });
   });
+
+test('with reduced motion the follow camera cuts instead of gliding', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const app = await new Explorer(page).open('#preset=thread-2021&step=1');
+  await settled(page, 1);
+  await page.getByRole('button', { name: 'Lecture' }).click();
+  await page.waitForTimeout(300);
+  await app.next.click();
+  await settled(page, 2);
+  // No frames in between: the first frame after the step's change is known is already close.
+  const k = await page.evaluate(
+    () => (window as unknown as { __fracture: Hooks }).__fracture.map!.transform().k,
+  );
+  expect(k).toBeGreaterThanOrEqual(5);
+});
