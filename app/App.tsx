@@ -179,21 +179,28 @@ export function App() {
     guestIndex,
     theme,
     animate: !reducedMotion && !playing,
+    playing,
+    followDefault: lecture,
+    compact: lecture,
+    tipsOff: selectedPfn !== null,
     ...(zoom ? { zoom } : {}),
   };
 
-  // Lecture mode is for a projector: the narration takes the outcome log's width, so the caption
-  // reads in a few long lines under a map that stays as big as in the explorer.
+  // Lecture mode is a projector view: the map and the narration take the screen (no header,
+  // notices, side columns or charts; the step bar stays, Esc restores everything).
   const showLog = panels.log && !lecture;
-  const columns = `app-main${panels.counters ? '' : ' no-left'}${showLog ? '' : ' no-right'}`;
+  const showCounters = panels.counters && !lecture;
+  const columns = `app-main${showCounters ? '' : ' no-left'}${showLog ? '' : ' no-right'}`;
   return (
-    <div className="app">
-      <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
-      <NoticeBanner notices={run.notices} />
+    <div className={lecture ? 'app app-lecture' : 'app'}>
+      {!lecture && (
+        <Header info={info} source={run.source} pending={run.pending} loading={run.loading} />
+      )}
+      {!lecture && <NoticeBanner notices={run.notices} />}
       <SrcErrorBanner />
       <WorkerFailedBanner />
       <main className={columns}>
-        {panels.counters && (
+        {showCounters && (
           <aside className={`column left${stale ? ' stale' : ''}`} aria-label="Counters and guests">
             <CountersPanel view={view} prev={prev} gbpages={panelInfo?.gbpages ?? true} />
             {panelInfo && <GuestList info={panelInfo} view={view} />}
@@ -211,7 +218,7 @@ export function App() {
             <LayerPicker guests={guestNames} />
           </div>
           <div className="map-area">
-            {info && <MemoryMap {...mapProps} />}
+            <div className="map-slot">{info && <MemoryMap {...mapProps} />}</div>
             {run.loading && (
               <div className="map-busy" role="status">
                 Running the scenario in the engine worker…
@@ -232,7 +239,7 @@ export function App() {
               steady
             />
           )}
-          {panelInfo && panels.charts && (
+          {panelInfo && panels.charts && !lecture && (
             <Charts series={panelInfo.series} gbpages={panelInfo.gbpages} />
           )}
         </div>

@@ -8,6 +8,7 @@ import { startEarlyLoad } from './engine-client';
 
 // User-timing marks (fracture:*) let the bench and a profile split the first frame's path.
 performance.mark('fracture:entry');
+normaliseEmbedAlias();
 const hash = window.location.hash;
 // An empty fragment is the default preset, a `#src=` link needs a fetch first and a `#prom=`
 // link opens a timeline: the session loads those itself.
@@ -23,3 +24,24 @@ void (async () => {
   await nextTask();
   await import('./boot');
 })();
+
+/**
+ * `#embed=1` is an alias of `?embed=1` (a slide tool that only lets you edit the fragment): move
+ * it to the query once, before anything reads the URL, so the embed options and the scenario's
+ * fragment are read as usual. A page without it is left alone.
+ */
+function normaliseEmbedAlias(): void {
+  const { pathname, search, hash } = window.location;
+  const parts = hash.replace(/^#/, '').split('&');
+  const at = parts.indexOf('embed=1');
+  if (at < 0) return;
+  parts.splice(at, 1);
+  const q = new URLSearchParams(search);
+  if (!q.has('embed')) q.set('embed', '1');
+  const rest = parts.join('&');
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${pathname}?${q}${rest ? `#${rest}` : ''}`,
+  );
+}

@@ -25,6 +25,29 @@ export interface MapHook {
   transform(): { k: number; x: number; y: number };
   ready(): boolean;
   regionAt(x: number, y: number): number;
+  /** Labels the last frame drew, CSS px from the canvas's top-left (tests hit-test them). */
+  labelBoxes(): { x: number; y: number; w: number; h: number; text: string; cell?: number }[];
+  /** Where region r's tile is on screen (CSS px), null before a snapshot. */
+  tileRect(r: number): { x: number; y: number; w: number; h: number } | null;
+  /** The whole grid on screen and the canvas's CSS size. */
+  gridRect(): {
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+    stageW: number;
+    stageH: number;
+    /** CSS px of the address ruler at the left: tiles under it are hidden. */
+    gutter: number;
+    /** CSS px at the top the column heads' strip hides (0 when it is not over the grid). */
+    head: number;
+  } | null;
+  /** What the shown step changed, in words ('' until known). */
+  changeText(): string;
+  /** The follow camera is away from the view it left. */
+  following(): boolean;
+  /** The go-to box's action: an error message, or null. */
+  goTo(text: string): string | null;
 }
 
 /** What the import overlay drew in its last frame (for tests: the map is a canvas). */

@@ -5,7 +5,7 @@
  * different kind of mark from the solid 4K differences.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { layoutFor, TILES_X, TILES_Y, tileColumn, tileRow } from '../map/geometry';
+import { layoutFor, tileColumn, tileRow } from '../map/geometry';
 import {
   DIFF_1G_A,
   DIFF_1G_B,
@@ -64,9 +64,8 @@ function pxPerRegion(w: number, h: number): number {
 }
 
 /**
- * Laid out as the memory map lays out tiles (geometry.ts): each 1 GiB block is 32 × 16 regions,
- * blocks in a near-square grid, so a 1G difference is one whole block and the two maps read
- * alike. 16 TiB is 4096 × 2048 regions at 1 px each.
+ * Laid out as the memory map lays out tiles at its default aspect (geometry.ts layoutFor), so a
+ * 1 GiB host is 32 × 16 regions and the two maps read alike. 16 TiB is 4096 × 2048 regions at 1 px each.
  */
 export function DiffMap(props: {
   codes: Uint8Array;
@@ -78,8 +77,8 @@ export function DiffMap(props: {
   const { codes, theme } = props;
   const ref = useRef<HTMLCanvasElement>(null);
   const l = useMemo(() => layoutFor(codes.length), [codes.length]);
-  const cols = l.cols * TILES_X;
-  const rows = l.rows * TILES_Y;
+  const cols = l.perRow;
+  const rows = l.rows;
   const q = pxPerRegion(cols, rows);
   useEffect(() => {
     const canvas = ref.current;

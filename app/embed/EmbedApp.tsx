@@ -1,5 +1,5 @@
 /**
- * Embed mode (`?embed=1`): the memory map on a fixed 16:9 stage that scales to the iframe, large
+ * Embed mode (`?embed=1`, or `#embed=1`: main.tsx): the memory map filling the iframe, large
  * type, the caption strip, a minimal step bar and an "Open in Fracture" link carrying the state.
  * No header, panels or dialogs; the iframe's URL is never rewritten; the deck drives it over
  * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys). A compare link embeds
@@ -87,6 +87,10 @@ function SingleEmbed() {
               onZoomChange={(z) => ui.setZoom(z)}
               theme={theme}
               animate={!playing}
+              playing={playing}
+              followDefault
+              compact
+              tipsOff={selectedPfn !== null}
               {...(zoom ? { zoom } : {})}
             />
           )}

@@ -10,13 +10,12 @@
 import { currentRun } from '../engine-client';
 import {
   type Layout,
-  REGIONS_PER_BLOCK,
   regionsIn,
   regionXY,
   TILE_H,
   TILE_W,
-  TILES_X,
-  TILES_Y,
+  tileColumn,
+  tileRow,
 } from '../map/geometry';
 import type { OverlayState, Viewport } from '../map/overlays';
 import { getImportOverlay } from '../run/session';
@@ -55,11 +54,11 @@ const COLORS = {
 let raster: { of: ImportOverlay; key: string; canvas: HTMLCanvasElement } | null = null;
 
 function reconcileRaster(o: ImportOverlay, l: Layout, theme: 'light' | 'dark'): HTMLCanvasElement {
-  const key = `${l.regions}|${theme}`;
+  const key = `${l.regions}|${l.perRow}|${theme}`;
   if (raster?.of === o && raster.key === key) return raster.canvas;
   const canvas = document.createElement('canvas');
-  const w = l.cols * TILES_X;
-  const h = l.rows * TILES_Y;
+  const w = l.perRow;
+  const h = l.rows;
   canvas.width = w;
   canvas.height = h;
   const img = new ImageData(w, h);
@@ -69,10 +68,8 @@ function reconcileRaster(o: ImportOverlay, l: Layout, theme: 'light' | 'dark'): 
   for (let r = 0; r < n; r++) {
     const code = regions[r]!;
     if (code === OV_NONE) continue;
-    const b = Math.floor(r / REGIONS_PER_BLOCK);
-    const t = r - b * REGIONS_PER_BLOCK;
-    const x = (b % l.cols) * TILES_X + (t % TILES_X);
-    const y = Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X);
+    const x = tileColumn(l, r);
+    const y = tileRow(l, r);
     img.data.set(code === OV_DIFFER ? c.differ : c.agree, (y * w + x) * 4);
   }
   canvas.getContext('2d')?.putImageData(img, 0, 0);

@@ -12,6 +12,8 @@ import type { Box } from './view-range';
 
 /** d3-zoom's range: 64 px a cell at the deepest; the lower end follows the fit (zoomTo). */
 const MAX_K = 64;
+/** A fit leaves this share of the shorter side free on each side. */
+const FIT_PAD = 0.015;
 
 export interface CameraOptions {
   canvas: HTMLCanvasElement;
@@ -24,6 +26,10 @@ export interface CameraOptions {
    * size is observed. One layout read, on a fit or a report; none with nothing over the stage.
    */
   overFoot?(): HTMLElement | null;
+  /** CSS px at the stage's left kept free of the grid by fits (the address ruler's gutter). */
+  gutter?(): number;
+  /** CSS px at the stage's top kept free by fits (the strip the tile heads take when zoomed). */
+  top?(): number;
   /** The transform changed; `user` when a gesture (wheel, drag, touch) moved it. */
   onMove?(user: boolean): void;
   /** A gesture ended: the view a link describes may have changed. */
@@ -135,25 +141,55 @@ export class Camera {
     return Math.max(this.cssH / 2, this.cssH - (foot ? foot.offsetHeight + 12 : 0));
   }
 
-  /** The world box in view above what covers the stage's foot (what a share link's range names). */
+  /** CSS px at the left a fit leaves to the ruler. */
+  gutterW(): number {
+    return Math.min(this.cssW / 2, Math.max(0, this.o.gutter?.() ?? 0));
+  }
+
+  /** CSS px at the top a fit leaves to the tile heads. */
+  topH(): number {
+    return Math.min(this.cssH / 4, Math.max(0, this.o.top?.() ?? 0));
+  }
+
+  /**
+   * The world box in view right of the gutter and above what covers the stage's foot (what a
+   * share link's range names, and what zoomTo shows).
+   */
   visibleBox(): Box {
-    return visibleWorld({ ...this.viewport(), height: this.availH() });
+    const g = this.gutterW();
+    const b = visibleWorld({ ...this.viewport(), height: this.availH() });
+    return { ...b, x0: (g - this.t.x) / this.t.k, y0: (this.topH() - this.t.y) / this.t.k };
   }
 
   fitK(): number {
     const w = this.world;
     if (!w) return 1;
-    return Math.min(this.cssW / w.width, this.cssH / w.height) * 0.96;
+    const h = this.availH() - this.topH();
+    return Math.min((this.cssW - this.gutterW()) / w.width, h / w.height) * 0.96;
   }
 
   fit(): void {
     const w = this.world;
-    if (w) this.zoomTo({ x0: 0, y0: 0, x1: w.width, y1: w.height });
+    if (w) this.zoomTo({ x0: 0, y0: 0, x1: w.width, y1: w.height }, FIT_PAD);
   }
 
-  /** Show box b, whole, in the part of the stage above what covers its foot. */
+  /** The transform that shows box b, whole, right of the gutter, below the top strip and above the stage's foot. */
+  targetFor(b: Box, pad = 0.04): { k: number; x: number; y: number } {
+    const g = this.gutterW();
+    const top = this.topH();
+    const f = fitTransform(b, this.cssW - g, this.availH() - top, pad);
+    return { k: f.k, x: f.x + g, y: f.y + top };
+  }
+
+  /** The whole world's fit transform (what fit() shows), or null before a snapshot. */
+  fitTarget(): { k: number; x: number; y: number } | null {
+    const w = this.world;
+    return w ? this.targetFor({ x0: 0, y0: 0, x1: w.width, y1: w.height }, FIT_PAD) : null;
+  }
+
+  /** Show box b, whole, in the part of the stage right of the gutter and above its foot. */
   zoomTo(b: Box, pad = 0.04): void {
-    const f = fitTransform(b, this.cssW, this.availH(), pad);
+    const f = this.targetFor(b, pad);
     this.zoomer.scaleExtent([Math.min(this.fitK() / 2, f.k), MAX_K]);
     this.set(f.x, f.y, f.k);
   }

@@ -2,21 +2,24 @@
  * One frame of the map, drawn from a description of it (after Excalidraw's renderStaticScene):
  * drawMap reads only its arguments, so the explorer's map, compare's still maps and a test with
  * a recording context draw the same way. Order, back to front: ground, region raster, detail
- * raster, grids, labels, extra overlays (the import's), the split flash, the selection, the
+ * raster, grids, labels, extra overlays (the import's), the split flash, the step's marks, the ruler, the selection, the
  * keyboard cursor, and the veil over a previous run's picture.
  */
 import { CELLS_PER_REGION } from './geometry';
 import type { Placed } from './layers';
+import { drawMarks, type MarkFrame } from './marks';
 import {
   drawFrameMark,
   drawGrids,
   drawLabels,
   drawSplitFlash,
+  type LabelBox,
   type OverlayState,
   type Viewport,
   visibleWorld,
 } from './overlays';
 import type { Palette } from './palette';
+import { drawRuler, drawTileHeads } from './ruler';
 
 /** A painter over the labels (app/import/map-overlay.ts drawImportOverlay has this shape). */
 export type MapPainter = (ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport) => void;
@@ -30,11 +33,15 @@ export interface MapFrame {
   /** Nothing but the ground until a snapshot is loaded. */
   scene: OverlayState | null;
   viewport: Viewport;
+  /** CSS px of the address ruler's gutter left of the grid (0 or absent: no ruler). */
+  gutter?: number;
   region: Placed | null;
   detail: Placed | null;
   overlays: readonly MapPainter[];
   /** Tiles that split at this step, and how far their flash has gone (0 → 1). */
   flash: { regions: readonly number[]; progress: number } | null;
+  /** What changed at this step, ringed (marks.ts). */
+  marks?: MarkFrame | null;
   selectedPfn: number | null;
   cursorPfn: number | null;
   /** The picture is a previous run's (the new run's snapshot is on its way). */
@@ -49,6 +56,8 @@ export interface DrawTimes {
   detail: number;
   grids: number;
   labels: number;
+  /** Every label drawn, in CSS px (tests hit-test them against tiles). */
+  labelBoxes: LabelBox[];
 }
 
 export function drawMap(ctx: CanvasRenderingContext2D, f: MapFrame): DrawTimes | null {
@@ -66,16 +75,19 @@ export function drawMap(ctx: CanvasRenderingContext2D, f: MapFrame): DrawTimes |
   const detail = now();
   drawGrids(ctx, s, v);
   const grids = now();
-  drawLabels(ctx, s, v);
+  const labelBoxes = drawLabels(ctx, s, v);
   for (const paint of f.overlays) paint(ctx, s, v);
   const labels = now();
   if (f.flash) drawSplitFlash(ctx, s, v, f.flash.regions, f.flash.progress);
+  if (f.marks) drawMarks(ctx, s, v, f.marks);
+  labelBoxes.push(...drawTileHeads(ctx, s, v, f.gutter ?? 0));
+  if (f.gutter) labelBoxes.push(...drawRuler(ctx, s, v, f.gutter));
   const sel = f.selectedPfn;
   if (sel !== null && sel >= 0 && sel < s.layout.regions * CELLS_PER_REGION)
     drawFrameMark(ctx, s, v, sel, 'selected');
   if (f.cursorPfn !== null && f.cursorPfn >= 0) drawFrameMark(ctx, s, v, f.cursorPfn, 'cursor');
   if (f.stale) drawStaleVeil(ctx, f.palette.background, f.width, f.height);
-  return { raster, detail, grids, labels };
+  return { raster, detail, grids, labels, labelBoxes };
 }
 
 /** Draw the visible part of a placed raster (never the whole host's pixels when zoomed in). */

@@ -1,60 +1,104 @@
 /**
- * Where every frame sits on the map. World units are 4 KiB cells. Same rule at every level:
+ * Where every frame sits on the map. World units are 4 KiB cells:
  *
- *   a 1 GiB block is a square of 512 × 512 cells: 32 columns × 16 rows of 2 MiB tiles,
- *   a 2 MiB tile is 16 × 32 cells: 16 columns × 32 rows of 4 KiB cells,
+ *   a 2 MiB tile is 16 × 32 cells: 16 columns × 32 rows of 4 KiB cells, in address order;
+ *   tiles sit `perRow` to a row, rows of consecutive addresses wrapping like text,
  *
- * all in address order, row-major. Blocks sit row-major in a near-square grid.
+ * so addresses grow rightwards and downwards everywhere, and a physical-address ruler at the row
+ * starts names every row. `perRow` follows the stage's aspect (layoutFor): a 1 GiB host on a
+ * 2:1 stage is 48 tiles × 11 rows, not a square that leaves half the stage white. Row lengths
+ * are multiples of 8 tiles (16 MiB, so row starts are round hex: 0x1000000 apart) and, past 512,
+ * of 256.
  */
 
 export const CELLS_PER_REGION = 512;
 export const TILE_W = 16;
 export const TILE_H = 32;
-export const TILES_X = 32;
-export const TILES_Y = 16;
-export const BLOCK = 512;
+/** Regions in a 1 GiB block (one 1G mapping). */
 export const REGIONS_PER_BLOCK = 512;
+/** Row lengths are multiples of this many tiles (16 MiB). */
+const ROW_STEP = 8;
 
 export interface Layout {
   regions: number;
+  /** 1 GiB blocks, the last possibly partial. */
   blocks: number;
-  cols: number;
+  /** Tiles per row. */
+  perRow: number;
+  /** Rows of tiles. */
   rows: number;
   /** World size in cells. */
   width: number;
   height: number;
 }
 
-export function layoutFor(regions: number): Layout {
-  const blocks = Math.max(1, Math.ceil(regions / REGIONS_PER_BLOCK));
-  const cols = Math.ceil(Math.sqrt(blocks));
-  const rows = Math.ceil(blocks / cols);
-  return { regions, blocks, cols, rows, width: cols * BLOCK, height: rows * BLOCK };
+/** The layout of `regions` tiles in rows of `perRow`. */
+export function rowLayout(regions: number, perRow: number): Layout {
+  const rows = Math.max(1, Math.ceil(regions / perRow));
+  return {
+    regions,
+    blocks: Math.max(1, Math.ceil(regions / REGIONS_PER_BLOCK)),
+    perRow,
+    rows,
+    width: perRow * TILE_W,
+    height: rows * TILE_H,
+  };
+}
+
+/** Row lengths layoutFor weighs: multiples of 8 tiles up to 512, then of 256. */
+function* rowLengths(regions: number): Generator<number> {
+  const most = Math.max(ROW_STEP, Math.ceil(regions / ROW_STEP) * ROW_STEP);
+  for (let n = ROW_STEP; n <= Math.min(512, most); n += ROW_STEP) yield n;
+  for (let n = 768; n <= most; n += 256) yield n;
+}
+
+/**
+ * How well a world of w × h cells fills a stage of the given aspect (width / height): the fit
+ * scale for a stage 1 unit tall, times, on a host of several 1 GiB blocks, a 10% preference for
+ * rows that hold whole blocks (perRow divides 512 or is a multiple of it), so block boundaries
+ * stay straight when the gain is small. A one-block host has no boundary to keep: it fills.
+ */
+export function layoutScore(l: Layout, aspect: number): number {
+  const k = Math.min(aspect / l.width, 1 / l.height);
+  const aligned = 512 % l.perRow === 0 || l.perRow % 512 === 0;
+  return k * (aligned && l.blocks > 1 ? 1.1 : 1);
+}
+
+/**
+ * The layout whose fitted grid fills a stage of `aspect` (width / height) best. The default,
+ * 1, gives a 1 GiB host its square of 32 × 16 tiles.
+ */
+export function layoutFor(regions: number, aspect = 1): Layout {
+  const a = Number.isFinite(aspect) && aspect > 0 ? aspect : 1;
+  let best = rowLayout(regions, 32);
+  let bestScore = layoutScore(best, a);
+  for (const n of rowLengths(regions)) {
+    const l = rowLayout(regions, n);
+    const s = layoutScore(l, a);
+    if (s > bestScore * (1 + 1e-9)) {
+      best = l;
+      bestScore = s;
+    }
+  }
+  return best;
 }
 
 /** Top-left world position of a region's tile. */
 export function regionXY(l: Layout, r: number): [number, number] {
-  const b = Math.floor(r / REGIONS_PER_BLOCK);
-  const t = r - b * REGIONS_PER_BLOCK;
-  return [
-    (b % l.cols) * BLOCK + (t % TILES_X) * TILE_W,
-    Math.floor(b / l.cols) * BLOCK + Math.floor(t / TILES_X) * TILE_H,
-  ];
+  return [(r % l.perRow) * TILE_W, Math.floor(r / l.perRow) * TILE_H];
 }
 
 /**
- * A region's tile as a column and row of the whole grid of tiles (TILES_X × TILES_Y a block): the
- * pixel index of rasters drawn at one pixel (or q × q) per tile. Two numbers, not a pair: the
- * difference map asks once per region of a 16 TiB host (8 Mi).
+ * A region's tile as a column and row of the grid of tiles: the pixel index of rasters drawn at
+ * one pixel (or q × q) per tile. Two numbers, not a pair: the difference map asks once per
+ * region of a 16 TiB host (8 Mi).
  */
 export function tileColumn(l: Layout, r: number): number {
-  const b = Math.floor(r / REGIONS_PER_BLOCK);
-  return (b % l.cols) * TILES_X + ((r - b * REGIONS_PER_BLOCK) % TILES_X);
+  return r % l.perRow;
 }
 
 export function tileRow(l: Layout, r: number): number {
-  const b = Math.floor(r / REGIONS_PER_BLOCK);
-  return Math.floor(b / l.cols) * TILES_Y + Math.floor((r - b * REGIONS_PER_BLOCK) / TILES_X);
+  return Math.floor(r / l.perRow);
 }
 
 /** Top-left world position of a frame's cell. */
@@ -68,11 +112,7 @@ export function pfnXY(l: Layout, pfn: number): [number, number] {
 /** The region under a world point, or -1. */
 export function regionAt(l: Layout, x: number, y: number): number {
   if (x < 0 || y < 0 || x >= l.width || y >= l.height) return -1;
-  const bx = Math.floor(x / BLOCK);
-  const by = Math.floor(y / BLOCK);
-  const tx = Math.floor((x - bx * BLOCK) / TILE_W);
-  const ty = Math.floor((y - by * BLOCK) / TILE_H);
-  const r = (by * l.cols + bx) * REGIONS_PER_BLOCK + ty * TILES_X + tx;
+  const r = Math.floor(y / TILE_H) * l.perRow + Math.floor(x / TILE_W);
   return r < l.regions ? r : -1;
 }
 
@@ -94,29 +134,18 @@ export function regionsIn(
   max: number,
 ): number[] {
   const out: number[] = [];
-  const bx0 = Math.max(0, Math.floor(x0 / BLOCK));
-  const bx1 = Math.min(l.cols - 1, Math.floor((x1 - 1e-9) / BLOCK));
-  const by0 = Math.max(0, Math.floor(y0 / BLOCK));
-  const by1 = Math.min(l.rows - 1, Math.floor((y1 - 1e-9) / BLOCK));
-  for (let by = by0; by <= by1; by++)
-    for (let bx = bx0; bx <= bx1; bx++) {
-      const b = by * l.cols + bx;
-      if (b >= l.blocks) continue;
-      const ox = bx * BLOCK;
-      const oy = by * BLOCK;
-      const tx0 = Math.max(0, Math.floor((x0 - ox) / TILE_W));
-      const tx1 = Math.min(TILES_X - 1, Math.floor((x1 - ox - 1e-9) / TILE_W));
-      const ty0 = Math.max(0, Math.floor((y0 - oy) / TILE_H));
-      const ty1 = Math.min(TILES_Y - 1, Math.floor((y1 - oy - 1e-9) / TILE_H));
-      for (let ty = ty0; ty <= ty1; ty++)
-        for (let tx = tx0; tx <= tx1; tx++) {
-          const r = b * REGIONS_PER_BLOCK + ty * TILES_X + tx;
-          if (r >= l.regions) continue;
-          out.push(r);
-          if (out.length >= max) return out.sort((a, c) => a - c);
-        }
+  const tx0 = Math.max(0, Math.floor(x0 / TILE_W));
+  const tx1 = Math.min(l.perRow - 1, Math.floor((x1 - 1e-9) / TILE_W));
+  const ty0 = Math.max(0, Math.floor(y0 / TILE_H));
+  const ty1 = Math.min(l.rows - 1, Math.floor((y1 - 1e-9) / TILE_H));
+  for (let ty = ty0; ty <= ty1; ty++)
+    for (let tx = tx0; tx <= tx1; tx++) {
+      const r = ty * l.perRow + tx;
+      if (r >= l.regions) break;
+      out.push(r);
+      if (out.length >= max) return out;
     }
-  return out.sort((a, c) => a - c);
+  return out;
 }
 
 /** World bounding box of the frames [startPfn, endPfn). */
@@ -135,27 +164,19 @@ export function rangeBox(
     const [rx] = regionXY(l, r0);
     return { x0: rx, y0: ay, x1: rx + TILE_W, y1: by + 1 };
   }
-  const b0 = Math.floor(r0 / REGIONS_PER_BLOCK);
-  const b1 = Math.floor(r1 / REGIONS_PER_BLOCK);
-  if (b0 === b1) {
-    const [, ay] = regionXY(l, r0);
-    const [, by] = regionXY(l, r1);
-    const bx = (b0 % l.cols) * BLOCK;
-    if (ay === by) {
-      const [ax] = regionXY(l, r0);
-      const [cx] = regionXY(l, r1);
-      return { x0: ax, y0: ay, x1: cx + TILE_W, y1: ay + TILE_H };
-    }
-    return { x0: bx, y0: ay, x1: bx + BLOCK, y1: by + TILE_H };
-  }
-  const row0 = Math.floor(b0 / l.cols);
-  const row1 = Math.floor(b1 / l.cols);
-  if (row0 === row1)
-    return {
-      x0: (b0 % l.cols) * BLOCK,
-      y0: row0 * BLOCK,
-      x1: ((b1 % l.cols) + 1) * BLOCK,
-      y1: (row0 + 1) * BLOCK,
-    };
-  return { x0: 0, y0: row0 * BLOCK, x1: l.width, y1: (row1 + 1) * BLOCK };
+  const [ax, ay] = regionXY(l, r0);
+  const [cx, cy] = regionXY(l, r1);
+  if (ay === cy) return { x0: ax, y0: ay, x1: cx + TILE_W, y1: ay + TILE_H };
+  return { x0: 0, y0: ay, x1: l.width, y1: cy + TILE_H };
 }
+
+/** Bytes as the scale line says them: 2 MiB, 96 MiB, 3 GiB. */
+export function sizeText(bytes: number): string {
+  const GiB = 2 ** 30;
+  if (bytes >= GiB && bytes % GiB === 0) return `${bytes / GiB} GiB`;
+  return `${bytes / 2 ** 20} MiB`;
+}
+
+/** The scale said on screen: "one tile = 2 MiB · one row = 64 MiB". */
+export const scaleText = (l: Layout): string =>
+  `one tile = 2 MiB · one row = ${sizeText(l.perRow * 2 * 2 ** 20)}`;

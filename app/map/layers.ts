@@ -123,6 +123,8 @@ export class DetailLayer {
   private detail: Detail | null = null;
   private busy = false;
   private timer = 0;
+  /** The view the pending build was scheduled for. */
+  private pending = '';
 
   constructor(
     private readonly cells: CellSource,
@@ -157,14 +159,24 @@ export class DetailLayer {
       det.rect.x1 >= Math.min(layout.width, w.x1) &&
       det.rect.y1 >= Math.min(layout.height, w.y1);
     const tooBig = usable && (det.rect.x1 - det.rect.x0) * v.k > v.width * 4;
-    if (!covers || tooBig) this.schedule(q);
+    if (!covers || tooBig) this.schedule(q, v);
     if (!det || det.version !== version) return null;
     return { image: det.canvas, x: det.rect.x0, y: det.rect.y0, worldPerPx: TILE_W / det.q };
   }
 
-  private schedule(q: number): void {
+  /**
+   * Build once the view has been still for DETAIL_SETTLE_MS: a draw of the same view (the step's
+   * marks fading, a hover) does not push the build back; a move does.
+   */
+  private schedule(q: number, v: Viewport): void {
+    const key = `${q}|${v.k}|${v.x}|${v.y}|${v.width}|${v.height}`;
+    if (this.timer !== 0 && key === this.pending) return;
+    this.pending = key;
     clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => void this.build(q), DETAIL_SETTLE_MS);
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      void this.build(q);
+    }, DETAIL_SETTLE_MS);
   }
 
   /** Build the detail raster around the view, with a fifth of the view's size around it. */

@@ -9,7 +9,6 @@
  */
 import { CELL_NAMES, LEVEL_1G, type MapLayer, type MapSnapshot } from '../../src/worker/protocol';
 import {
-  BLOCK,
   CELLS_PER_REGION,
   type Layout,
   pfnXY,
@@ -18,8 +17,6 @@ import {
   regionXY,
   TILE_H,
   TILE_W,
-  TILES_X,
-  TILES_Y,
 } from './geometry';
 import { inkOn, type Palette } from './palette';
 import { regionStyle } from './raster';
@@ -55,7 +52,7 @@ export const visibleWorld = (v: Viewport) => ({
   y1: (v.height - v.y) / v.k,
 });
 
-/** Mapping level a block shows as one piece in this layer (1G intact), or 0. */
+/** Whether block b is one 1G mapping in this layer (its thick outline, no tile grid). */
 function blockIs1G(s: OverlayState, b: number): boolean {
   const r = b * REGIONS_PER_BLOCK;
   if (r >= s.snap.regions) return false;
@@ -64,88 +61,122 @@ function blockIs1G(s: OverlayState, b: number): boolean {
   return false;
 }
 
-const LEVEL_TEXT = ['', '1G', '2M', '4K'];
+export const LEVEL_TEXT = ['', '1G', '2M', '4K'];
 
-function visibleBlocks(s: OverlayState, v: Viewport) {
+/** Tile columns and rows in view (clamped to the grid). */
+function visibleTiles(l: Layout, v: Viewport) {
   const w = visibleWorld(v);
-  const l = s.layout;
   return {
-    bx0: Math.max(0, Math.floor(w.x0 / BLOCK)),
-    bx1: Math.min(l.cols - 1, Math.floor(w.x1 / BLOCK)),
-    by0: Math.max(0, Math.floor(w.y0 / BLOCK)),
-    by1: Math.min(l.rows - 1, Math.floor(w.y1 / BLOCK)),
+    tx0: Math.max(0, Math.floor(w.x0 / TILE_W)),
+    tx1: Math.min(l.perRow - 1, Math.floor(w.x1 / TILE_W)),
+    ty0: Math.max(0, Math.floor(w.y0 / TILE_H)),
+    ty1: Math.min(l.rows - 1, Math.floor(w.y1 / TILE_H)),
   };
 }
+
+/** Rows in view past which the per-row grids are skipped (a whole big host: sub-pixel rows). */
+const MAX_GRID_ROWS = 600;
 
 export function drawGrids(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
   const l = s.layout;
   const { k } = v;
-  const blockPx = BLOCK * k;
-  const { bx0, bx1, by0, by1 } = visibleBlocks(s, v);
-  const sx = (wx: number) => v.x + wx * k;
-  const sy = (wy: number) => v.y + wy * k;
-  // Thin block grid as whole lines: cols + rows strokes whatever the host size.
-  if (blockPx >= 3) {
-    ctx.beginPath();
-    for (let bx = bx0; bx <= bx1 + 1; bx++) {
-      ctx.moveTo(Math.round(sx(bx * BLOCK)) + 0.5, sy(by0 * BLOCK));
-      ctx.lineTo(Math.round(sx(bx * BLOCK)) + 0.5, sy((by1 + 1) * BLOCK));
-    }
-    for (let by = by0; by <= by1 + 1; by++) {
-      ctx.moveTo(sx(bx0 * BLOCK), Math.round(sy(by * BLOCK)) + 0.5);
-      ctx.lineTo(sx((bx1 + 1) * BLOCK), Math.round(sy(by * BLOCK)) + 0.5);
-    }
-    ctx.strokeStyle = s.palette.faint;
-    ctx.lineWidth = 1;
-    ctx.stroke();
-  }
+  const n = l.perRow;
+  const rowPx = TILE_H * k;
   const tilePx = TILE_W * k;
+  const { tx0, tx1, ty0, ty1 } = visibleTiles(l, v);
+  if (tx1 < tx0 || ty1 < ty0 || rowPx < 2 || ty1 - ty0 > MAX_GRID_ROWS) return;
+  const sx = (tx: number) => Math.round(v.x + tx * tilePx) + 0.5;
+  const sy = (ty: number) => Math.round(v.y + ty * rowPx) + 0.5;
   const tiles = new Path2D();
+  const blocks = new Path2D();
   const thick = new Path2D();
-  let anyTiles = false;
   let any1G = false;
-  for (let by = by0; by <= by1; by++)
-    for (let bx = bx0; bx <= bx1; bx++) {
-      const b = by * l.cols + bx;
-      if (b >= l.blocks) continue;
-      const ox = sx(bx * BLOCK);
-      const oy = sy(by * BLOCK);
-      if (blockIs1G(s, b)) {
-        if (blockPx >= 6) {
-          const inset = Math.min(3, blockPx / 16);
-          thick.rect(ox + inset, oy + inset, blockPx - 2 * inset, blockPx - 2 * inset);
-          any1G = true;
+  for (let ty = ty0; ty <= ty1; ty++) {
+    const rowStart = ty * n;
+    const last = Math.min(tx1, l.regions - rowStart - 1);
+    // The row's tiles, one 1 GiB block's segment at a time.
+    for (let a = tx0; a <= last; ) {
+      const b = Math.floor((rowStart + a) / REGIONS_PER_BLOCK);
+      const end = Math.min(last + 1, (b + 1) * REGIONS_PER_BLOCK - rowStart);
+      const is1G = blockIs1G(s, b);
+      if (is1G) any1G = true;
+      else if (tilePx >= 5) {
+        for (let tx = a + 1; tx < end; tx++) {
+          tiles.moveTo(sx(tx), sy(ty));
+          tiles.lineTo(sx(tx), sy(ty + 1));
         }
-        continue;
+        if (ty > 0) {
+          tiles.moveTo(sx(a), sy(ty));
+          tiles.lineTo(sx(end), sy(ty));
+        }
       }
-      if (tilePx < 5) continue;
-      anyTiles = true;
-      // The last block of a host (or guest) may hold only some rows of tiles.
-      const present = Math.min(REGIONS_PER_BLOCK, s.snap.regions - b * REGIONS_PER_BLOCK);
-      const rows = Math.ceil(present / TILES_X);
-      const bottom = oy + rows * TILE_H * k;
-      for (let i = 1; i < TILES_X; i++) {
-        const x = Math.round(ox + i * tilePx) + 0.5;
-        tiles.moveTo(x, Math.max(0, oy));
-        tiles.lineTo(x, Math.min(v.height, bottom));
+      // The block's edges in this row: its start, and its top where the row above is another block.
+      if ((rowStart + a) % REGIONS_PER_BLOCK === 0 && a > 0) {
+        blocks.moveTo(sx(a), sy(ty));
+        blocks.lineTo(sx(a), sy(ty + 1));
       }
-      for (let j = 1; j <= Math.min(rows, TILES_Y - 1); j++) {
-        const y = Math.round(oy + j * TILE_H * k) + 0.5;
-        tiles.moveTo(Math.max(0, ox), y);
-        tiles.lineTo(Math.min(v.width, ox + blockPx), y);
+      if (ty > 0) {
+        // Tiles whose upper neighbour lies in the block before: [a, topTo).
+        const topTo = Math.min(end, b * REGIONS_PER_BLOCK + n - rowStart);
+        if (topTo > a) {
+          blocks.moveTo(sx(a), sy(ty));
+          blocks.lineTo(sx(topTo), sy(ty));
+        }
       }
+      a = end;
     }
-  if (anyTiles) {
-    ctx.strokeStyle = s.palette.faint;
-    ctx.lineWidth = 1;
-    ctx.stroke(tiles);
   }
   if (any1G) {
-    ctx.strokeStyle = s.palette.ink;
-    ctx.lineWidth = Math.max(1.5, Math.min(4, blockPx / 60));
+    const b0 = Math.floor((ty0 * n + tx0) / REGIONS_PER_BLOCK);
+    const b1 = Math.floor((ty1 * n + tx1) / REGIONS_PER_BLOCK);
+    for (let b = b0; b <= b1 && b < l.blocks; b++)
+      if (blockIs1G(s, b)) blockOutline(thick, l, b, v);
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = s.palette.faint;
+  ctx.stroke(tiles);
+  ctx.strokeStyle = s.palette.ink;
+  ctx.globalAlpha = 0.45;
+  ctx.stroke(blocks);
+  ctx.globalAlpha = 1;
+  if (any1G) {
+    ctx.lineWidth = Math.max(1.5, Math.min(4, rowPx / 6));
     ctx.stroke(thick);
   }
   if (k >= 5) drawCellGrids(ctx, s, v);
+}
+
+/**
+ * The outline of 1 GiB block b: its rows wrap like a text selection (a partial first row, whole
+ * rows, a partial last row), so the outline is that shape's eight corners.
+ */
+function blockOutline(path: Path2D, l: Layout, b: number, v: Viewport): void {
+  const n = l.perRow;
+  const p0 = b * REGIONS_PER_BLOCK;
+  const p1 = Math.min(l.regions, p0 + REGIONS_PER_BLOCK);
+  const r0 = Math.floor(p0 / n);
+  const c0 = p0 - r0 * n;
+  const r1 = Math.floor((p1 - 1) / n);
+  const c1 = p1 - r1 * n;
+  const sx = (c: number) => v.x + c * TILE_W * v.k;
+  const sy = (r: number) => v.y + r * TILE_H * v.k;
+  if (r0 === r1) {
+    path.rect(sx(c0), sy(r0), sx(c1) - sx(c0), sy(r0 + 1) - sy(r0));
+    return;
+  }
+  const pts: [number, number][] = [
+    [c0, r0],
+    [n, r0],
+    [n, r1],
+    [c1, r1],
+    [c1, r1 + 1],
+    [0, r1 + 1],
+    [0, r0 + 1],
+    [c0, r0 + 1],
+  ];
+  path.moveTo(sx(c0), sy(r0));
+  for (const [c, r] of pts.slice(1)) path.lineTo(sx(c), sy(r));
+  path.closePath();
 }
 
 /** Split tiles show their 512 cells: the shattered look, at 5 px a cell and closer. */
@@ -180,7 +211,7 @@ const SHORT: Record<string, string> = {
   free: 'free',
   'host kernel': 'kern',
   'page table': 'PT',
-  'guest shared': 'shared',
+  'hypervisor-owned (not yet accepted)': 'hv',
   'guest private (4K RMP)': 'priv',
   'guest private (2M RMP)': 'priv2M',
   'sequestered shared': 'seq',
@@ -188,7 +219,28 @@ const SHORT: Record<string, string> = {
   'private, unmapped': 'unmap',
 };
 
-export function drawLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Viewport): void {
+/** A label's box on screen (CSS px): tests hit-test them against tiles. */
+export interface LabelBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  text: string;
+  /** A cell's own text, drawn inside that cell (PFN): it covers no other frame. */
+  cell?: number;
+}
+
+/**
+ * Labels inside the grid, only where they sit in their own cell: a cell's PFN and state from
+ * 34 px a cell. Rows' addresses are the ruler's and tiles' the column heads' (ruler.ts), in strips
+ * beside and above the grid that never lie over a tile. Returns the boxes drawn.
+ */
+export function drawLabels(
+  ctx: CanvasRenderingContext2D,
+  s: OverlayState,
+  v: Viewport,
+): LabelBox[] {
+  const out: LabelBox[] = [];
   const { k } = v;
   const w = visibleWorld(v);
   ctx.textBaseline = 'top';
@@ -211,56 +263,12 @@ export function drawLabels(ctx: CanvasRenderingContext2D, s: OverlayState, v: Vi
         const py = v.y + y * k + 3;
         ctx.fillText(pfn.toString(16), px, py);
         ctx.fillText(SHORT[CELL_NAMES[code & 15] ?? ''] ?? '', px, py + k / 3);
+        out.push({ x: px, y: py, w: k - 6, h: k / 3 + 13, text: pfn.toString(16), cell: pfn });
       }
     }
-    return;
   }
-  const tilePx = TILE_W * k;
-  if (tilePx >= 72) {
-    const regions = regionsIn(s.layout, w.x0, w.y0, w.x1, w.y1, 400);
-    ctx.font = '11px ui-monospace, monospace';
-    for (const r of regions) {
-      const [rx, ry] = regionXY(s.layout, r);
-      const level =
-        s.layer === 'vmm' || s.layer === 'guest'
-          ? s.snap.regionUserLevel[r]!
-          : s.snap.regionLevel[r]!;
-      tag(
-        ctx,
-        s,
-        `${s.addressLabel(r)} ${LEVEL_TEXT[level] ?? ''}`,
-        v.x + rx * k + 2,
-        v.y + ry * k + 2,
-      );
-    }
-    return;
-  }
-  const blockPx = BLOCK * k;
-  if (blockPx >= 110) {
-    const { bx0, bx1, by0, by1 } = visibleBlocks(s, v);
-    ctx.font = '11px ui-monospace, monospace';
-    for (let by = by0; by <= by1; by++)
-      for (let bx = bx0; bx <= bx1; bx++) {
-        const b = by * s.layout.cols + bx;
-        if (b >= s.layout.blocks) continue;
-        const text = `${s.addressLabel(b * REGIONS_PER_BLOCK)}${blockIs1G(s, b) ? ' 1G' : ''}`;
-        tag(ctx, s, text, v.x + bx * BLOCK * k + 5, v.y + by * BLOCK * k + 5);
-      }
-  }
+  return out;
 }
-
-/** Width of one character of the 11 px monospace label font (measured once: measureText is slow). */
-let charPx = 0;
-
-function tag(ctx: CanvasRenderingContext2D, s: OverlayState, text: string, x: number, y: number) {
-  if (charPx === 0) charPx = ctx.measureText('0123456789').width / 10;
-  const w = text.length * charPx;
-  ctx.fillStyle = s.palette.theme === 'dark' ? 'rgba(14,17,22,0.78)' : 'rgba(255,255,255,0.82)';
-  ctx.fillRect(x, y, w + 6, 15);
-  ctx.fillStyle = s.palette.ink;
-  ctx.fillText(text, x + 3, y + 2);
-}
-
 /** A frame's outline (or its tile's, when cells are too small to see), with a halo. */
 export function drawFrameMark(
   ctx: CanvasRenderingContext2D,

@@ -1,10 +1,10 @@
 /**
  * Colours for cell codes, read from the design tokens (app/tokens.css): the CSS and the canvas
  * share one set. State is carried mostly by lightness, so the map reads on a grey projector and
- * for colour-blind viewers: free (lightest) > guest shared > host kernel > guest private >
+ * for colour-blind viewers: free (lightest) > hypervisor-owned guest RAM > host kernel > guest private >
  * firmware (darkest); page tables in Okabe–Ito orange, sequestered in yellow. Guests get one hue
  * each (16 hues), light for shared and deep for private. Mapping size is never colour: the
- * renderer adds texture (split tiles striped/checkered) and outlines (1G blocks).
+ * renderer draws a split tile in its state's split shade (`shade`) and outlines 1G blocks.
  */
 import {
   CELL_FIRMWARE,
@@ -46,6 +46,7 @@ const COLOURS = [
   '--cell-sequester',
   '--cell-firmware',
   '--cell-invalid',
+  '--map-split',
   '--map-texture-on-light',
   '--map-texture-on-dark',
   '--map-label-on-light',
@@ -135,7 +136,7 @@ export interface Palette {
   ink: string;
   faint: string;
   accent: string;
-  /** ABGR (little-endian RGBA) per code: plain, texture shade, dimmed (other layers' context). */
+  /** ABGR (little-endian RGBA) per code: plain, split shade, dimmed (other layers' context). */
   plain: Uint32Array;
   shade: Uint32Array;
   /** A gentler shade for the 4K cell checker at close zoom. */
@@ -143,6 +144,8 @@ export interface Palette {
   dim: Uint32Array;
   /** CSS colour per code, for legends and tooltips. */
   css: string[];
+  /** CSS colour of each code's split shade (`shade`), for the legend. */
+  shadeCss: string[];
   /** Text drawn on a cell: for light cells, for dark cells (inkOn). */
   labelOnLight: string;
   labelOnDark: string;
@@ -186,6 +189,9 @@ function stateColours(t: Tokens): (state: number, guest: number) => Rgb {
 
 const cache = new Map<Theme, Palette>();
 
+/** How far a split tile's colour moves toward --map-split. */
+const SPLIT_TINT = 0.42;
+
 /** The theme's palette, built once from its tokens (every frame asks; only the first reads CSS). */
 export function paletteFor(theme: Theme): Palette {
   const hit = cache.get(theme);
@@ -211,18 +217,24 @@ function buildPalette(theme: Theme, t: Tokens): Palette {
   const ink = rgbOf(t['--fg']);
   const textureOnLight = rgbOf(t['--map-texture-on-light']);
   const textureOnDark = rgbOf(t['--map-texture-on-dark']);
+  const split = rgbOf(t['--map-split']);
   const plain = new Uint32Array(256);
   const shade = new Uint32Array(256);
   const soft = new Uint32Array(256);
   const dim = new Uint32Array(256);
   const css: string[] = [];
+  const shadeCss: string[] = [];
   for (let code = 0; code < 256; code++) {
     const c = colour(code & 15, code >> 4);
     // Texture shades move away from the colour's own lightness, so they show on dark and light.
     const light = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] > 120;
     const shadeTo = light ? textureOnLight : textureOnDark;
     plain[code] = pack(c);
-    shade[code] = pack(mix(c, shadeTo, light ? 0.3 : 0.35));
+    // A split tile: its state's colour tinted toward the 4K colour (the charts' DirectMap4k), so
+    // it differs from every whole tile in hue as well as lightness, and keeps its state's order.
+    const sh = mix(c, split, SPLIT_TINT);
+    shade[code] = pack(sh);
+    shadeCss.push(`rgb(${sh[0]} ${sh[1]} ${sh[2]})`);
     soft[code] = pack(mix(c, shadeTo, light ? 0.13 : 0.18));
     dim[code] = pack(mix(c, bg, 0.72));
     css.push(`rgb(${c[0]} ${c[1]} ${c[2]})`);
@@ -238,6 +250,7 @@ function buildPalette(theme: Theme, t: Tokens): Palette {
     soft,
     dim,
     css,
+    shadeCss,
     labelOnLight: hexOf(rgbOf(t['--map-label-on-light'])),
     labelOnDark: hexOf(rgbOf(t['--map-label-on-dark'])),
   };

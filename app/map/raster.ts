@@ -2,10 +2,12 @@
  * Pixel buffers for the map (toolchain.md: one pixel per cell through a palette costs ~1 ms per
  * 262,144 cells; one fillRect per cell costs 200×). Two rasters:
  *
- * - the region raster: the whole host, 1 × 2 px per 2 MiB tile. The bottom pixel of a split
- *   tile is a darker shade, so fractured memory reads as stripes even at 1 px per tile;
+ * - the region raster: the whole host, s × 2s px per 2 MiB tile. A split tile is drawn in its
+ *   state's split shade (Palette.shade: darker on light themes, lighter on dark), one colour;
  * - the detail raster: one px per 4 KiB cell for the tiles around the viewport, built when the
- *   view is close enough to see cells; split tiles get a checkered cell texture.
+ *   view is close enough to see cells. Inside a split tile the cells in the tile's own state keep
+ *   the split shade and every other cell (the page that went shared, or private) is drawn in its
+ *   state colour, so the one cell that matters stands out and the legend's swatches are exact.
  */
 import {
   CELL_PRIVATE,
@@ -18,15 +20,7 @@ import {
   RF_ASSIGNED,
   RF_RMP2M,
 } from '../../src/worker/protocol';
-import {
-  type Layout,
-  REGIONS_PER_BLOCK,
-  regionXY,
-  TILE_H,
-  TILE_W,
-  TILES_X,
-  TILES_Y,
-} from './geometry';
+import { type Layout, regionXY, TILE_H, TILE_W } from './geometry';
 import type { Palette } from './palette';
 
 /** How a layer shows a region: textured (split to 4K in that layer's sense) and dimmed. */
@@ -60,17 +54,17 @@ const MAX_RASTER_PX = 4 * 2 ** 20;
 
 /**
  * Pixels per tile column in the region raster (a tile is s × 2s px): as fine as the budget allows,
- * up to 8 (half a pixel per cell), so split tiles can carry a visible hatch at mid zoom.
+ * up to 8 (half a pixel per cell).
  */
 export function rasterPxPerTile(l: Layout): number {
   let s = 8;
-  while (s > 1 && l.blocks * REGIONS_PER_BLOCK * 2 * s * s >= MAX_RASTER_PX) s /= 2;
+  while (s > 1 && l.perRow * l.rows * 2 * s * s >= MAX_RASTER_PX) s /= 2;
   return s;
 }
 
 /**
- * The whole map with s × 2s px per region (s from rasterPxPerTile). Split (textured) tiles get a
- * diagonal hatch in a darker shade; at s = 1 their lower pixel is the shade (stripes from afar).
+ * The whole map with s × 2s px per region (s from rasterPxPerTile); split (textured) tiles in
+ * their state's split shade.
  */
 export function buildRegionRaster(
   l: Layout,
@@ -79,7 +73,7 @@ export function buildRegionRaster(
   p: Palette,
 ): { image: ImageData; worldPerPx: number } {
   const s = rasterPxPerTile(l);
-  const img = new ImageData(l.cols * TILES_X * s, l.rows * TILES_Y * 2 * s);
+  const img = new ImageData(l.perRow * s, l.rows * 2 * s);
   const px = new Uint32Array(img.data.buffer);
   const n = Math.min(snap.regions, l.regions);
   for (let r = 0; r < n; r++) paintRegion(px, img.width, s, l, snap, layer, p, r);
@@ -96,8 +90,8 @@ export interface PxRect {
 
 /**
  * Repaint, in a region raster built for `before`, the tiles whose look differs in `after` (same
- * layout, layer and palette). Returns the changed pixels as one rectangle per row of 1 GiB
- * blocks, for putImageData's dirty rectangle: a step changes a few hundred tiles at most, so a
+ * layout, layer and palette). Returns the changed pixels as one rectangle per band of 16 tile
+ * rows, for putImageData's dirty rectangle: a step changes a few hundred tiles at most, so a
  * 1 TiB host costs one compare pass (~1 ms for 512 Ki tiles) instead of a repaint (~40 ms).
  */
 export function updateRegionRaster(
@@ -108,7 +102,7 @@ export function updateRegionRaster(
   layer: MapLayer,
   p: Palette,
 ): PxRect[] {
-  const s = image.width / (l.cols * TILES_X);
+  const s = image.width / l.perRow;
   const px = new Uint32Array(image.data.buffer);
   const n = Math.min(after.regions, before.regions, l.regions);
   const la = layer === 'vmm' ? before.regionUserLevel : before.regionLevel;
@@ -117,15 +111,16 @@ export function updateRegionRaster(
   const cb = after.regionCode;
   const fa = before.regionFlags;
   const fb = after.regionFlags;
-  // Per row of blocks: the first and last block column that changed (-1: none).
-  const lo = new Int32Array(l.rows).fill(-1);
-  const hi = new Int32Array(l.rows).fill(-1);
+  // Per band of BAND tile rows: the first and last tile column that changed (-1: none).
+  const bands = Math.ceil(l.rows / BAND);
+  const lo = new Int32Array(bands).fill(-1);
+  const hi = new Int32Array(bands).fill(-1);
   const visit = (r: number) => {
     if (ca[r] === cb[r] && fa[r] === fb[r] && la[r] === lb[r]) return;
     paintRegion(px, image.width, s, l, after, layer, p, r);
-    const b = Math.floor(r / REGIONS_PER_BLOCK);
-    const row = Math.floor(b / l.cols);
-    const c = b - row * l.cols;
+    const ty = Math.floor(r / l.perRow);
+    const row = Math.floor(ty / BAND);
+    const c = r - ty * l.perRow;
     if (lo[row]! < 0 || c < lo[row]!) lo[row] = c;
     if (c > hi[row]!) hi[row] = c;
   };
@@ -143,14 +138,21 @@ export function updateRegionRaster(
     from = nw * 4;
   }
   for (let r = from; r < n; r++) visit(r);
-  const bw = TILES_X * s;
-  const bh = TILES_Y * 2 * s;
+  const bh = BAND * 2 * s;
   const out: PxRect[] = [];
-  for (let row = 0; row < l.rows; row++)
+  for (let row = 0; row < bands; row++)
     if (lo[row]! >= 0)
-      out.push({ x: lo[row]! * bw, y: row * bh, w: (hi[row]! - lo[row]! + 1) * bw, h: bh });
+      out.push({
+        x: lo[row]! * s,
+        y: row * bh,
+        w: (hi[row]! - lo[row]! + 1) * s,
+        h: Math.min(bh, image.height - row * bh),
+      });
   return out;
 }
+
+/** Tile rows per dirty rectangle of updateRegionRaster. */
+const BAND = 16;
 
 /** A view of a byte array as 32-bit words (its length rounded down), or null if misaligned. */
 function words(a: Uint8Array): Int32Array | null {
@@ -168,10 +170,9 @@ function paintRegion(
   p: Palette,
   r: number,
 ): void {
-  const b = Math.floor(r / REGIONS_PER_BLOCK);
-  const t = r - b * REGIONS_PER_BLOCK;
-  const x0 = ((b % l.cols) * TILES_X + (t % TILES_X)) * s;
-  const y0 = (Math.floor(b / l.cols) * TILES_Y + Math.floor(t / TILES_X)) * 2 * s;
+  const ty = Math.floor(r / l.perRow);
+  const x0 = (r - ty * l.perRow) * s;
+  const y0 = ty * 2 * s;
   const code = snap.regionCode[r]!;
   // regionStyle(), inlined: this runs once per tile of a multi-TiB host.
   let textured: boolean;
@@ -185,11 +186,11 @@ function paintRegion(
     textured = level === LEVEL_4K;
     dimmed = layer === 'vmm' && level === LEVEL_NONE;
   }
-  const c = (dimmed ? p.dim : p.plain)[code]!;
-  paintTile(px, width, x0, y0, s, c, textured && !dimmed ? p.shade[code]! : c);
+  const c = dimmed ? p.dim[code]! : textured ? p.shade[code]! : p.plain[code]!;
+  paintTile(px, width, x0, y0, s, c);
 }
 
-/** One tile of s × 2s px: plain, with a diagonal hatch (or, at s = 1, a shaded lower pixel). */
+/** One tile of s × 2s px in one colour (a split tile's is its state's split shade). */
 function paintTile(
   px: Uint32Array,
   width: number,
@@ -197,17 +198,10 @@ function paintTile(
   y0: number,
   s: number,
   c: number,
-  hatch: number,
 ): void {
-  if (s === 1) {
-    px[y0 * width + x0] = c;
-    px[(y0 + 1) * width + x0] = hatch;
-    return;
-  }
-  const period = Math.max(2, s / 2);
   for (let y = 0; y < 2 * s; y++) {
     const row = (y0 + y) * width + x0;
-    for (let x = 0; x < s; x++) px[row + x] = (x + y) % period === 0 ? hatch : c;
+    px.fill(c, row, row + s);
   }
 }
 
@@ -237,8 +231,8 @@ export function buildMidRaster(
     if (x0 < 0 || y0 < 0 || x0 + s > w || y0 + 2 * s > h) continue;
     const st = regionStyle(snap, layer, r);
     const code = snap.regionCode[r]!;
-    const c = (st.dimmed ? p.dim : p.plain)[code]!;
-    paintTile(px, w, x0, y0, s, c, st.textured && !st.dimmed ? p.shade[code]! : c);
+    const c = st.dimmed ? p.dim[code]! : st.textured ? p.shade[code]! : p.plain[code]!;
+    paintTile(px, w, x0, y0, s, c);
   }
   return img;
 }
@@ -288,8 +282,9 @@ export function buildDetailRaster(
       for (let cx = 0; cx < TILE_W; cx++) {
         const code = c ? c[cy * TILE_W + cx]! : regionCode;
         const dim = layer === 'rmp' ? !isAssignedCode(code) : s.dimmed;
-        const checker = s.textured && ((cx + cy) & 1) === 1;
-        px[row + cx] = dim ? p.dim[code]! : checker ? p.soft[code]! : p.plain[code]!;
+        // A split tile: its own state in the split shade, every other cell in its state colour.
+        const split = s.textured && code === regionCode;
+        px[row + cx] = dim ? p.dim[code]! : split ? p.shade[code]! : p.plain[code]!;
       }
     }
   }

@@ -113,12 +113,12 @@ describe('rangeOfView / boxOfRange', () => {
   });
 
   it('2 MiB-aligned ranges (hand-written, import, older links) show the tiles that hold them', () => {
-    const l = layoutFor(2048); // 4 GiB: 2 × 2 blocks
+    const l = layoutFor(2048); // 4 GiB: 64 tiles a row, 32 rows (a block is 8 rows)
     expect(boxOfRange(l, { start: GiB, end: 2 * GiB })).toEqual({
-      box: { x0: 512, y0: 0, x1: 1024, y1: 512 },
+      box: { x0: 0, y0: 256, x1: 1024, y1: 512 },
       exact: false,
     });
-    // Blocks 0..2 span two block rows: both rows, whole (block 1 is in the range).
+    // Blocks 0..2 are whole rows of tiles.
     expect(boxOfRange(l, { start: 0, end: 3 * GiB })?.box).toEqual(
       rangeBox(l, 0, (3 * GiB) / 4096),
     );

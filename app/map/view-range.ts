@@ -16,17 +16,7 @@
  * hold it. The encoder never writes two aligned ends unless those tiles are exactly the view.
  */
 import { PAGE_SIZE as PAGE } from '../../src/scenario/index';
-import {
-  BLOCK,
-  CELLS_PER_REGION,
-  type Layout,
-  REGIONS_PER_BLOCK,
-  rangeBox,
-  regionXY,
-  TILE_H,
-  TILE_W,
-  TILES_X,
-} from './geometry';
+import { CELLS_PER_REGION, type Layout, rangeBox, regionXY, TILE_H, TILE_W } from './geometry';
 
 export interface Box {
   x0: number;
@@ -48,13 +38,11 @@ const REGION_BYTES = CELLS_PER_REGION * PAGE;
 function byteAt(l: Layout, x: number, y: number): number {
   const cx = Math.floor(x);
   const cy = Math.floor(y);
-  const bx = Math.floor(cx / BLOCK);
-  const by = Math.floor(cy / BLOCK);
-  const tx = Math.floor((cx - bx * BLOCK) / TILE_W);
-  const ty = Math.floor((cy - by * BLOCK) / TILE_H);
-  // Unchecked: a corner over the empty end of the last block still gets the address it would have.
-  const region = (by * l.cols + bx) * REGIONS_PER_BLOCK + ty * TILES_X + tx;
-  const cell = (cy - by * BLOCK - ty * TILE_H) * TILE_W + (cx - bx * BLOCK - tx * TILE_W);
+  const tx = Math.floor(cx / TILE_W);
+  const ty = Math.floor(cy / TILE_H);
+  // Unchecked: a corner over the empty end of the last row still gets the address it would have.
+  const region = ty * l.perRow + tx;
+  const cell = (cy - ty * TILE_H) * TILE_W + (cx - tx * TILE_W);
   const sx = Math.min(SUB - 1, Math.floor((x - cx) * SUB));
   const sy = Math.min(SUB - 1, Math.floor((y - cy) * SUB));
   return (region * CELLS_PER_REGION + cell) * PAGE + sy * SUB + sx;

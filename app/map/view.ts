@@ -13,18 +13,31 @@
  */
 import type { MapLayer } from '../../src/worker/protocol';
 import { Camera } from './camera';
-import { describeAt, frameAt } from './describe';
+import { focusBox } from './changes';
+import { describeAt, describeFrame, frameAt } from './describe';
 import { drawMap, type MapPainter } from './draw';
-import { SplitFlash } from './flash';
-import { regionAt } from './geometry';
+import { FollowCamera } from './follow';
+import {
+  CELLS_PER_REGION,
+  layoutFor,
+  pfnXY,
+  regionAt,
+  regionXY,
+  scaleText,
+  TILE_H,
+  TILE_W,
+} from './geometry';
+import { parseGoto } from './goto';
 import { Hover } from './hover';
 import { MapInput } from './input';
 import { type DetailInput, DetailLayer, detailLevel, RegionLayer } from './layers';
 import { type Loaded, MapLoader, type MapRun, type MapSource } from './loader';
 import { Minimap } from './minimap';
-import { regionAddress } from './overlays';
+import { type LabelBox, regionAddress } from './overlays';
 import { paletteFor, type Theme } from './palette';
+import { gutterPx, HEAD_PX, headStrip } from './ruler';
 import { FrameStats } from './stats';
+import { type StepChange, StepChanges } from './step-change';
 import { ZoomLink } from './zoom-link';
 
 export interface MapViewProps {
@@ -37,13 +50,28 @@ export interface MapViewProps {
   guestIndex?: number;
   theme: Theme;
   animate: boolean;
+  /** Glide to where each step acts and back (follow.ts). */
+  follow?: boolean;
+  /** Playback is running: a step's change is found without asking the engine for more. */
+  playing?: boolean;
+  /** The inspector is open: hover tips stay away (they would cover it or the frame it shows). */
+  tipsOff?: boolean;
 }
 
 export interface MapElements {
   canvas: HTMLCanvasElement;
   minimap: HTMLCanvasElement;
   tooltip: HTMLElement;
+  /** The scale line ("one tile = 2 MiB · one row = 64 MiB"). */
+  scale?: HTMLElement;
+  /** The step's change in words ("step 2: tile 0x200000 split to 4K"). */
+  status?: HTMLElement;
+  /** A polite live region: the cell under the keyboard cursor after a move. */
+  announce?: HTMLElement;
 }
+
+/** Why the map says what it says in its text alternative (canvas aria-label). */
+const MAP_NAME = 'Host memory map';
 
 /** What the map needs from the rest of the app (MemoryMap.tsx passes the engine client's). */
 export interface MapDeps {
@@ -65,14 +93,18 @@ export class MapView {
   private readonly hover: Hover;
   private readonly input: MapInput;
   private readonly link: ZoomLink;
-  private readonly flash = new SplitFlash();
+  private readonly changes: StepChanges;
+  private readonly follower: FollowCamera;
   private readonly stats = new FrameStats();
   private readonly unsub: () => void;
   private props: MapViewProps;
   private frame = 0;
+  private announceTimer = 0;
+  /** What the last frame drew as labels (CSS px), for tests' hit-tests. */
+  private labelBoxes: LabelBox[] = [];
 
   constructor(
-    el: MapElements,
+    private readonly el: MapElements,
     props: MapViewProps,
     private readonly deps: MapDeps,
   ) {
@@ -83,14 +115,16 @@ export class MapView {
     this.camera = new Camera({
       canvas: el.canvas,
       stage,
-      overFoot: () => stage.querySelector<HTMLElement>('.fmap-legend'),
-      onMove: () => {
-        this.flash.clear();
+      gutter: () => this.gutter(),
+      top: () => HEAD_PX,
+      onMove: (user) => {
+        if (user) this.follower.cancel();
         this.request();
       },
       onGestureEnd: () => this.reportZoom(),
       onResize: () => this.resized(),
     });
+    this.follower = new FollowCamera(this.camera);
     this.loader = new MapLoader({
       source: deps.source,
       run: deps.run,
@@ -99,7 +133,9 @@ export class MapView {
         guest: this.props.layer === 'guest' ? (this.props.guestIndex ?? 0) : null,
       }),
       onLoad: (next, prev) => this.apply(next, prev),
+      layout: (regions) => layoutFor(regions, this.aspectFor(regions)),
     });
+    this.changes = new StepChanges(deps.source, regionAddress, (c) => this.changed(c));
     this.detail = new DetailLayer(
       this.loader,
       () => this.detailInput(),
@@ -110,7 +146,7 @@ export class MapView {
       request: () => this.request(),
     });
     this.hover = new Hover(el.canvas, el.tooltip, {
-      textAt: (x, y) => this.describe(x, y),
+      textAt: (x, y) => (this.props.tipsOff ? null : this.describe(x, y)),
       stage: () => ({ width: this.camera.cssW, height: this.camera.cssH }),
     });
     this.input = new MapInput(el.canvas, {
@@ -118,8 +154,11 @@ export class MapView {
       frameAt: (x, y) => this.frameAt(x, y),
       canSelect: () => this.loader.loaded?.space === 'host',
       select: (pfn) => this.props.onSelect(pfn),
-      onKey: () => this.flash.clear(),
-      onHandled: () => this.reportZoom(),
+      onKey: () => this.follower.cancel(),
+      onHandled: () => {
+        this.reportZoom();
+        this.announceCursor();
+      },
       onFocusChange: () => this.request(),
     });
     this.link = new ZoomLink(this.camera);
@@ -135,6 +174,8 @@ export class MapView {
 
   destroy(): void {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.announceTimer);
+    this.follower.cancel();
     this.camera.dispose();
     this.detail.dispose();
     this.minimap.dispose();
@@ -154,16 +195,33 @@ export class MapView {
       this.loader.sync();
     if (old.theme !== p.theme || old.layer !== p.layer) this.rebuildRaster();
     if (this.link.isNew(p.zoom)) this.link.show(this.loader.loaded, p.zoom);
+    if (old.follow && !p.follow) this.follower.cancel();
+    if (p.tipsOff) this.hover.hide();
     this.request();
   }
 
   private apply(next: Loaded, prev: Loaded | null): void {
-    this.flash.loaded(next, this.props.layer, this.props.animate);
     this.camera.setWorld(next.layout);
     this.minimap.setLayout(next.layout);
+    this.minimap.resize(this.camera.cssW, this.camera.cssH, this.camera.dpr);
     this.rebuildRaster();
     this.link.loaded(next, prev, this.props.zoom);
+    this.changes.loaded(next, prev, !this.props.playing);
+    if (this.el.scale) this.el.scale.textContent = scaleText(next.layout);
     this.stats.markData();
+    this.request();
+  }
+
+  /** What the step changed is known: mark it, say it, and follow it if asked. */
+  private changed(c: StepChange | null): void {
+    const d = this.loader.loaded;
+    const text = c ? `step ${c.step}: ${c.text}` : '';
+    if (this.el.status) this.el.status.textContent = text;
+    this.el.canvas.setAttribute('aria-label', c ? `${MAP_NAME}, ${text}` : MAP_NAME);
+    if (c && d && this.props.follow && !this.camera.userMoved) {
+      const box = focusBox(d.layout, c.diff, c.cells);
+      if (box) this.follower.follow(box, reducedMotion());
+    }
     this.request();
   }
 
@@ -171,7 +229,7 @@ export class MapView {
     const d = this.loader.loaded;
     if (!d) return;
     const { layer, theme } = this.props;
-    const base = `${d.gen}|${d.space}|${d.layout.regions}|${layer}|${theme}`;
+    const base = `${d.gen}|${d.space}|${d.layout.regions}|${d.layout.perRow}|${layer}|${theme}`;
     const r = this.region.show(base, d.layout, d.snap, layer, paletteFor(theme));
     if (r.kind === 'same') return;
     if (r.kind === 'rebuilt') this.minimap.rebuild(this.region.canvas);
@@ -179,15 +237,51 @@ export class MapView {
     this.detail.clear();
   }
 
+  /** CSS px of the address ruler left of the grid. */
+  private gutter(): number {
+    const d = this.loader.loaded;
+    return d ? gutterPx(d.layout, regionAddress) : 0;
+  }
+
+  /** The stage's aspect right of the ruler: what layoutFor shapes the rows for. */
+  private aspectFor(regions: number): number {
+    const c = this.camera;
+    // The widest row address any layout can have (the last region's): the ruler never outgrows it.
+    const g = gutterPx(layoutFor(regions), regionAddress);
+    return Math.max(0.2, (c.cssW - Math.min(c.cssW / 2, g)) / Math.max(1, c.cssH));
+  }
+
   private resized(): void {
     const c = this.camera;
+    this.relayout();
     this.minimap.resize(c.cssW, c.cssH, c.dpr);
     this.link.resized(this.loader.loaded, this.props.zoom);
     this.minimap.rebuild(this.region.canvas);
     this.request();
   }
 
-  /** The view above the legend as an address range, for share links (view-range.ts). */
+  /** The stage's new aspect wants rows of another length: lay the tiles out again. */
+  private relayout(): void {
+    const d = this.loader.loaded;
+    if (!d) return;
+    const l = layoutFor(d.layout.regions, this.aspectFor(d.layout.regions));
+    if (l.perRow === d.layout.perRow) return;
+    const c = this.camera;
+    // Keep the frame at the view's centre there (a user's zoom survives a resize).
+    const centre = frameAt(d.layout, c.transform(), c.cssW / 2, c.cssH / 2);
+    const k = c.k;
+    this.loader.loaded = { ...d, layout: l };
+    c.setWorld(l);
+    this.minimap.setLayout(l);
+    this.rebuildRaster();
+    if (this.el.scale) this.el.scale.textContent = scaleText(l);
+    if (c.userMoved && centre >= 0) {
+      const [x, y] = pfnXY(l, centre);
+      c.set(c.cssW / 2 - x * k, c.cssH / 2 - y * k, k);
+    }
+  }
+
+  /** The view above what covers the stage's foot as an address range, for share links. */
   private reportZoom(): void {
     this.link.report(this.loader.loaded, this.props.onZoomChange);
   }
@@ -205,8 +299,16 @@ export class MapView {
     const v = c.viewport();
     const q = detailLevel(v.k, this.region.pxPerTile);
     const detail = d ? this.detail.forView(q, v, d.layout, this.region.version) : null;
-    const flash = d ? this.flash.at(now) : null;
-    if (flash) this.request();
+    const ch = this.changes.current;
+    const marks =
+      d && ch && ch.key === d.key
+        ? {
+            regions: ch.diff.regions,
+            pfns: ch.cells?.pfns ?? [],
+            age: p.animate && !reducedMotion() ? now - ch.t0 : Number.POSITIVE_INFINITY,
+          }
+        : null;
+    if (marks && marks.age < 2400) this.request();
     const times = drawMap(this.ctx, {
       dpr: c.dpr,
       width: c.cssW,
@@ -220,16 +322,19 @@ export class MapView {
         addressLabel: regionAddress,
       },
       viewport: v,
+      gutter: c.gutterW(),
       region: this.region.placed,
       detail,
       overlays: p.layer === 'guest' ? [] : (this.deps.hostOverlays ?? []),
-      flash,
+      flash: null,
+      marks,
       selectedPfn: d?.space === 'host' ? p.selectedPfn : null,
       cursorPfn: this.input.focused ? this.input.centerFrame() : null,
       stale: d !== null && d.gen !== this.deps.run().generation,
       clock: () => performance.now(),
     });
     if (!times) return;
+    this.labelBoxes = times.labelBoxes;
     this.minimap.draw(v);
     const t1 = performance.now();
     this.stats.frame(t1 - t0, {
@@ -263,6 +368,21 @@ export class MapView {
     return describeAt({ ...d, cells: this.loader.cells, guests }, this.camera.transform(), x, y);
   }
 
+  /** After a keyboard move, say the cell under the cursor (once the keys pause). */
+  private announceCursor(): void {
+    const el = this.el.announce;
+    if (!el) return;
+    clearTimeout(this.announceTimer);
+    this.announceTimer = window.setTimeout(() => {
+      const d = this.loader.loaded;
+      const pfn = this.input.centerFrame();
+      if (!d || pfn < 0) return;
+      const guests = this.deps.run().info?.guests ?? [];
+      const text = describeFrame({ ...d, cells: this.loader.cells, guests }, pfn);
+      el.textContent = text.replace(/\n/g, '; ');
+    }, 250);
+  }
+
   private frameAt(px: number, py: number): number {
     const d = this.loader.loaded;
     return d ? frameAt(d.layout, this.camera.transform(), px, py) : -1;
@@ -272,14 +392,44 @@ export class MapView {
   private jump(wx: number, wy: number): void {
     const c = this.camera;
     c.userMoved = true;
+    this.follower.cancel();
     const k = Math.max(c.k, c.fitK() * 4);
     c.set(c.cssW / 2 - wx * k, c.cssH / 2 - wy * k, k);
     this.reportZoom();
   }
 
-  /** For benchmarks and tests: draw statistics and programmatic zoom. */
+  /**
+   * The go-to box: show the frame a text names with its tile and neighbours (cells ~6 px), and
+   * put the keyboard cursor's selection there. Returns an error to show, or null.
+   */
+  goTo(text: string): string | null {
+    const d = this.loader.loaded;
+    if (!d) return 'The map is not loaded yet';
+    const t = parseGoto(text, d.layout.regions * CELLS_PER_REGION);
+    if ('error' in t) return t.error;
+    const c = this.camera;
+    c.userMoved = true;
+    this.follower.cancel();
+    const [rx, ry] = regionXY(d.layout, Math.floor(t.pfn / CELLS_PER_REGION));
+    const cx = rx + TILE_W / 2;
+    c.zoomTo({
+      x0: cx - TILE_W * 1.5,
+      y0: ry - TILE_H * 0.25,
+      x1: cx + TILE_W * 1.5,
+      y1: ry + TILE_H * 1.25,
+    });
+    if (d.space === 'host') this.props.onSelect(t.pfn);
+    this.reportZoom();
+    return null;
+  }
+
+  /** For benchmarks and tests: draw statistics, programmatic zoom, and where things are drawn. */
   debugHandle() {
     const c = this.camera;
+    const screenOf = (x0: number, y0: number, x1: number, y1: number) => {
+      const t = c.transform();
+      return { x: t.x + x0 * t.k, y: t.y + y0 * t.k, w: (x1 - x0) * t.k, h: (y1 - y0) * t.k };
+    };
     return {
       stats: this.stats,
       zoomBy: (f: number) => {
@@ -297,6 +447,35 @@ export class MapView {
         const d = this.loader.loaded;
         return d ? regionAt(d.layout, x, y) : -1;
       },
+      /** Labels the last frame drew (CSS px from the canvas's top-left). */
+      labelBoxes: () => this.labelBoxes.map((b) => ({ ...b })),
+      /** Where region r's tile is on screen (CSS px), or null before a snapshot. */
+      tileRect: (r: number) => {
+        const d = this.loader.loaded;
+        if (!d) return null;
+        const [x, y] = regionXY(d.layout, r);
+        return screenOf(x, y, x + TILE_W, y + TILE_H);
+      },
+      /** The whole grid's box on screen and the canvas's size (CSS px). */
+      gridRect: () => {
+        const d = this.loader.loaded;
+        if (!d) return null;
+        return {
+          ...screenOf(0, 0, d.layout.width, d.layout.height),
+          stageW: c.cssW,
+          stageH: c.cssH,
+          gutter: c.gutterW(),
+          head: headStrip(c.viewport()),
+        };
+      },
+      /** What the step changed, in words ('' before it is known). */
+      changeText: () => this.changes.current?.text ?? '',
+      following: () => this.follower.active,
+      goTo: (text: string) => this.goTo(text),
     };
   }
+}
+
+function reducedMotion(): boolean {
+  return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }

@@ -210,7 +210,10 @@ export const CELL_HOLE = 0;
 export const CELL_FREE = 1;
 export const CELL_KERNEL = 2;
 export const CELL_PAGETABLE = 3;
-/** A guest's frame that is not assigned in the RMP (shared, or allocated but not yet private). */
+/**
+ * A guest's frame that is not assigned in the RMP: hypervisor-owned, because the guest has not
+ * accepted it yet (or shared it back; the snapshot does not tell the two apart).
+ */
 export const CELL_SHARED = 4;
 /** Assigned in a 4K RMP entry (guest-private). */
 export const CELL_PRIVATE = 5;
@@ -227,7 +230,7 @@ export const CELL_NAMES = [
   'free',
   'host kernel',
   'page table',
-  'guest shared',
+  'hypervisor-owned (not yet accepted)',
   'guest private (4K RMP)',
   'guest private (2M RMP)',
   'sequestered shared',
