@@ -18,7 +18,7 @@ usage: sim <command> [arguments]
 
 commands:
   run <scenario.json | share URL | preset> [--json] [--meminfo] [--vmstat] [--ptdump]
-      [--step N] [--kernel DESIGN] [--backing BACKING] [--log N]
+      [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION] [--log N]
                   run a scenario; prints a summary, or /proc/meminfo, /proc/vmstat and ptdump text
   url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B]
                   print the share-URL fragment

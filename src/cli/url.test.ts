@@ -27,7 +27,7 @@ describe('sim url', () => {
     const h = harness({ 's.json': JSON.stringify(scenario) });
     expect(await runUrl(['s.json', '--step', '2'], h.io)).toBe(0);
     const fragment = h.out[0] ?? '';
-    expect(fragment).toMatch(/^#v=1&s=[A-Za-z0-9_-]+&m=2&step=2$/);
+    expect(fragment).toMatch(/^#v=2&s=[A-Za-z0-9_-]+&m=2&step=2$/);
     const d = decodeShareFragment(fragment);
     expect(d.scenario?.guests[0]?.name).toBe('vm');
     expect(d.view.step).toBe(2);
