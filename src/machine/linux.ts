@@ -58,6 +58,8 @@ export interface LinuxRules {
    * direct_map_level3_collapses. RHEL 10's 6.12 ("6.12-rhel10") carries the backport.
    */
   kernel4k: boolean;
+  /** /proc/vmstat prints direct_map_level{2,3}_collapses (same series, 6.15). */
+  collapseCounters: boolean;
 }
 
 /** Distribution kernels that carry a later kernel's direct-map rules. */
@@ -70,6 +72,8 @@ export function effectiveLinux(v: string): string {
   return to !== undefined && linuxOrder(to) > linuxOrder(v) ? to : v;
 }
 
+/** The rules of host kernel `v` ([dm.cpa_flush], [dm.collapse_counters]). */
 export function linuxRules(v: string): LinuxRules {
-  return { version: v, kernel4k: linuxAtLeast(effectiveLinux(v), '6.15') };
+  const from615 = linuxAtLeast(effectiveLinux(v), '6.15');
+  return { version: v, kernel4k: from615, collapseCounters: from615 };
 }
