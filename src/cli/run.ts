@@ -127,7 +127,8 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   const info = { title, scenarioDigest: scenarioDigest(scenario), steps: events.length };
   if (a.json) {
     const json: Record<string, unknown> = { ...runJson(m, info) };
-    if (a.ptdump) json.ptdump = formatPtdump(directMapEntries(m));
+    if (a.ptdump)
+      json.ptdump = formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true });
     io.out(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
@@ -138,7 +139,7 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   }
   if (a.meminfo) io.out(formatMeminfo(metricsOf(m).meminfo, spec.host.gbpages));
   if (a.vmstat) io.out(formatVmstat(metricsOf(m).vmstat));
-  if (a.ptdump) io.out(formatPtdump(directMapEntries(m)));
+  if (a.ptdump) io.out(formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true }));
   return 0;
 }
 
