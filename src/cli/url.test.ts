@@ -62,6 +62,17 @@ describe('sim url', () => {
     expect(h.out).toEqual(['#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m']);
   });
 
+  it.each([
+    [['thread-2021', '--linux', '6.15'], 0, '#preset=thread-2021&m=2&linux=6.15'],
+    [['thread-2021', '--linux=6.12-rhel10'], 0, '#preset=thread-2021&m=2&linux=6.12-rhel10'],
+    [['thread-2021', '--linux', 'six'], 2, undefined],
+  ] as const)('--linux: %j → exit %i', async (args, code, out) => {
+    const h = harness();
+    expect(await runUrl([...args], h.io)).toBe(code);
+    if (out !== undefined) expect(h.out).toEqual([out]);
+    else expect(h.err.join('\n')).toMatch(/parameter linux="six": not a kernel version/);
+  });
+
   it('exits non-zero naming the field for an invalid scenario', async () => {
     const h = harness({ 'bad.json': '{"version":1,"host":{"ram":"4G"},"kernel":"rfc"}' });
     expect(await runUrl(['bad.json'], h.io)).toBe(1);
