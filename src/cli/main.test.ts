@@ -162,7 +162,25 @@ describe('sim run', () => {
   });
 
   it.each([
+    ['5.12', ''],
+    ['6.15', 'direct_map_level2_collapses 0\ndirect_map_level3_collapses 0\n'],
+  ])('--linux %s sets host.linux (the vmstat lines of 6.15 appear)', async (linux, extra) => {
+    const r = await run(['run', 'thread-2021', '--vmstat', '--linux', linux]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`direct_map_level2_splits 1\ndirect_map_level3_splits 0\n${extra}`);
+    const s = await run(['run', 'thread-2021', '--linux', linux]);
+    expect(s.out).toMatch(
+      new RegExp(`kernel: rfc-2021 \\(.*\\), Linux ${linux.replace('.', '\\.')}\n`),
+    );
+  });
+
+  it.each([
     [['run', 'no-such-preset'], 1, /cannot read "no-such-preset".*preset: thread-2021/],
+    [
+      ['run', 'thread-2021', '--linux', 'next'],
+      2,
+      /--linux: found "next"; expected a kernel version such as/,
+    ],
     [['run', 'bad.json'], 1, /bad\.json: not valid JSON/],
     [['run', 'invalid.json'], 1, /invalid\.json: guests\[0\]\.backing: found "hugetlb"/],
     [['run', 'thread-2021', '--step', '10'], 1, /--step: found 10; expected a step from 0 to 9/],

@@ -38,6 +38,12 @@ export interface HostSpec {
    * design's own era (issue 14: compile fills it in from `host.linux`).
    */
   linux?: string;
+  /**
+   * 5-level paging (LA57): the direct map starts at 0xff11000000000000 instead of
+   * 0xffff888000000000 and page tables have a p4d level (arch/x86/include/asm/page_64_types.h,
+   * __PAGE_OFFSET_BASE_L5). Absent means 4-level.
+   */
+  la57?: boolean;
 }
 
 export interface GuestSpec {

@@ -27,6 +27,7 @@ import {
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
+import { DESIGN_LINUX, type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
 import { type RuleId, ruleIndex } from './rules';
@@ -49,8 +50,9 @@ export class Machine {
   step = 0;
   /** What the design keeps per machine (the sequestered area), cloned with it. */
   designState: DesignState;
-  unmapFlushes = 0;
   private lastUnmapStep = -1;
+  /** What the host kernel version changes (host.linux, else the design's era). */
+  readonly linux: LinuxRules;
   /** Page-table pages of the direct map right after boot. */
   readonly bootTablePages: number;
   readonly ramPages: number;
@@ -58,6 +60,7 @@ export class Machine {
 
   constructor(readonly spec: MachineSpec) {
     this.design = DESIGNS[spec.kernel];
+    this.linux = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]);
     this.designState = this.design.createState();
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
@@ -169,11 +172,14 @@ export class Machine {
 
   private readonly splitScratch: { kind: 'pud' | 'pmd'; index: number }[] = [];
 
-  /** set_memory_4k(): split and account, allocating one page-table page per split. */
-  split4k(pfn: number, n: number, rule: RuleId): void {
+  /**
+   * set_memory_4k(): split and account, allocating one page-table page per split ([dm.cpa_flush]
+   * on 6.15+). `setMemory4k` false: the split of set_direct_map_*_noflush(), which sets no bit.
+   */
+  split4k(pfn: number, n: number, rule: RuleId, setMemory4k = true): void {
     const recs = this.splitScratch;
     recs.length = 0;
-    if (this.dm.split4k(pfn, n, recs) === 0) return;
+    if (this.dm.split4k(pfn, n, recs, setMemory4k && this.linux.kernel4k) === 0) return;
     for (const r of recs) {
       const first = r.kind === 'pud' ? r.index * PAGES_PER_1G : r.index * PAGES_PER_2M;
       this.emit('dm-split', rule, first, r.kind === 'pud' ? 1 : 0);
@@ -182,15 +188,19 @@ export class Machine {
     }
   }
 
+  /**
+   * set_direct_map_invalid_noflush() / _default_noflush() page by page (SNP host v10,
+   * invalidate_direct_map()): no flush of its own, only the splits' flush_tlb_all(). (v7 used
+   * set_memory_np()/set_memory_p(), one more flush per call; v8–v10 the _noflush calls.)
+   */
   private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
     if (!present) {
-      this.split4k(pfn, n, rule);
+      this.split4k(pfn, n, rule, false);
       this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
       // One outcome per event, not per RMPUPDATE: a 2 MiB accept is 512 of them.
       if (this.lastUnmapStep !== this.step) this.emit('dm-unmap', rule, pfn, n);
       this.lastUnmapStep = this.step;
     } else this.frames.update(pfn, n, DM_UNMAPPED, 0);
-    this.unmapFlushes++;
   }
 
   // ---- RMP ------------------------------------------------------------------------------
@@ -287,7 +297,7 @@ export class Machine {
   }
 
   get tlbFlushes(): number {
-    return this.dm.tlbFlushes + this.unmapFlushes;
+    return this.dm.tlbFlushes;
   }
 
   get doubleBackedPages(): number {
@@ -333,7 +343,6 @@ export class Machine {
     for (let i = 0; i < this.guests.length; i++) this.guests[i]!.copyFrom(src.guests[i]!);
     this.step = src.step;
     this.designState.copyFrom(src.designState);
-    this.unmapFlushes = src.unmapFlushes;
     this.lastUnmapStep = src.lastUnmapStep;
     this.curGuest = src.curGuest;
   }

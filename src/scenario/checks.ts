@@ -221,7 +221,7 @@ const KNOWN: Record<string, readonly string[]> = {
     'events',
     'captions',
   ],
-  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed'],
+  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed', 'linux', 'la57'],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],

@@ -11,6 +11,7 @@ import type { EngineEvent, EventOp, MachineSpec } from '../machine/events';
 import { PAGE_SIZE } from '../machine/units';
 import { resolveGuest } from './checks';
 import { WorkloadGenerator } from './generate';
+import { eraLinux } from './host-linux';
 import { type Caption, defaultKernelBytes, EVENT_OPS, type Scenario } from './types';
 import { toBytes, toFrame } from './values';
 
@@ -39,6 +40,8 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       allocator: h.allocator,
       kernelBytes,
       seed: h.seed ?? s.workload?.seed ?? 0,
+      linux: h.linux ?? eraLinux(s.kernel),
+      ...(h.la57 ? { la57: true } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({

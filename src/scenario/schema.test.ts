@@ -15,11 +15,11 @@ function errorsOf(input: unknown): ScenarioError[] {
 }
 
 describe('parseScenario', () => {
-  it('fills the version-1 defaults', () => {
+  it('fills the version-2 defaults (a version-1 scenario migrated)', () => {
     const r = parseScenario(base());
     expect(r.ok && r.scenario).toEqual({
-      version: 1,
-      host: { ram: '4G', gbpages: true, allocator: 'buddy' },
+      version: 2,
+      host: { ram: '4G', gbpages: true, allocator: 'buddy', linux: '6.11', la57: false },
       kernel: 'upstream-2024',
       guests: [{ name: 'vm', memory: '1G', vcpus: 2, backing: 'thp', snp: true }],
       events: [],

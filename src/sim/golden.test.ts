@@ -5,7 +5,7 @@
  * src/sim/fixtures/golden/*.txt; and the final digest of every preset. UPDATE_GOLDEN=1 rewrites
  * the fixtures; review the diff like code.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
@@ -15,6 +15,7 @@ import { type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/even
 import { Machine } from '../machine/machine';
 import {
   compileScenario,
+  linuxForKernel,
   loadPreset,
   PRESET_NAMES,
   parseScenario,
@@ -50,7 +51,9 @@ function preset(name: string): Scenario {
 }
 
 function override(s: Scenario, kernel: KernelDesign, backing: Backing): Scenario {
-  const r = parseScenario({ ...s, kernel, guests: s.guests.map((g) => ({ ...g, backing })) });
+  // Each design runs its era's kernel (host.linux follows the design, as a kernel= link does).
+  const host = { ...s.host, linux: linuxForKernel(s.host.linux, s.kernel, kernel) };
+  const r = parseScenario({ ...s, kernel, host, guests: s.guests.map((g) => ({ ...g, backing })) });
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
   return r.scenario;
 }
@@ -112,6 +115,24 @@ describe("golden: the 2021 thread's example", () => {
     expect(status('rfc-2021', 'hugetlbfs-2m')).toBe('killed');
     expect(status('hugetlb-ban-2022', 'hugetlbfs-2m')).toBe('refused');
     expect(status('upstream-2024', 'hugetlbfs-2m')).toBe('exited');
+  });
+});
+
+/**
+ * The audit's cases (issue 14): small scenarios in src/sim/fixtures/audit/, one golden each
+ * (golden/audit-<name>.txt). Their titles and descriptions say what they show and why.
+ */
+describe('golden: the audit cases', () => {
+  const dir = join(import.meta.dirname, 'fixtures', 'audit');
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+  it.each(names)('%s', (name) => {
+    const r = parseScenario(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')));
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    const s = r.scenario;
+    golden(`audit-${name}`, dump(`${s.title ?? name} (Linux ${s.host.linux})`, s, run(s)));
   });
 });
 

@@ -30,6 +30,7 @@ import {
   USE_KERNEL,
   USE_PAGETABLE,
 } from '../machine/frame-bits';
+import { DESIGN_LINUX, linuxRules } from '../machine/linux';
 import { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
 import {
   ISA_END_ADDRESS,
@@ -84,7 +85,8 @@ export class ReferenceMachine {
   level2Splits = 0;
   level3Splits = 0;
   dmFlushes = 0;
-  unmapFlushes = 0;
+  /** set_memory_4k() sets _PAGE_KERNEL_4K (6.15+): one more flush per 2M → 4K split it makes. */
+  readonly kernel4k: boolean;
   splitTablePages = 0;
   readonly alloc: ReferenceBuddy;
   readonly guests: RefGuest[];
@@ -95,6 +97,7 @@ export class ReferenceMachine {
 
   constructor(readonly spec: MachineSpec) {
     this.rules = designRules(spec.kernel);
+    this.kernel4k = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]).kernel4k;
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
     this.totalPages = Math.ceil(end / PAGE_SIZE / R2M) * R2M;
@@ -225,7 +228,7 @@ export class ReferenceMachine {
   }
 
   /** set_memory_4k() page by page: a 1G leaf becomes 512 x 2M, then a 2M leaf 512 x 4K. */
-  split4k(pfn: number, n: number): void {
+  split4k(pfn: number, n: number, setMemory4k = true): void {
     for (let p = pfn; p < pfn + n; p++) {
       const g = Math.floor(p / G1);
       const r = Math.floor(p / R2M);
@@ -240,6 +243,7 @@ export class ReferenceMachine {
         this.ptes.set(r, R2M);
         this.level2Splits++;
         this.splitDone();
+        if (setMemory4k && this.kernel4k) this.dmFlushes++;
       }
     }
   }
@@ -254,12 +258,11 @@ export class ReferenceMachine {
 
   setPresent(pfn: number, n: number, present: boolean): void {
     if (!present) {
-      this.split4k(pfn, n);
+      this.split4k(pfn, n, false);
       this.updateWord(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
       if (this.lastUnmapStep !== this.step) this.emit('dm-unmap');
       this.lastUnmapStep = this.step;
     } else this.updateWord(pfn, n, DM_UNMAPPED, 0);
-    this.unmapFlushes++;
   }
 
   /** DirectMap4k/2M/1G by walking every block and region. */
@@ -277,7 +280,7 @@ export class ReferenceMachine {
   }
 
   get tlbFlushes(): number {
-    return this.dmFlushes + this.unmapFlushes;
+    return this.dmFlushes;
   }
 
   // ---- RMP ------------------------------------------------------------------------------
@@ -295,15 +298,16 @@ export class ReferenceMachine {
       }
     }
     const k = this.spec.kernel;
-    if ((k === 'rfc-2021' || k === 'hugetlb-ban-2022') && assigned) this.split4k(pfn, n);
-    if (k === 'unmap-2023' && assigned) this.setPresent(pfn, n, false);
+    const invalidates = k === 'unmap-2023' || k === 'hugetlb-ban-2022';
+    if (k === 'rfc-2021' && assigned) this.split4k(pfn, n);
+    if (invalidates && assigned) this.setPresent(pfn, n, false);
     if (k.startsWith('upstream') || k.startsWith('gmem')) if (size === '4K') this.split4k(pfn, n);
     const bits = assigned ? RMP_ASSIGNED + (valid ? RMP_VALIDATED : 0) : 0;
     this.updateWord(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
     if (size === '2M')
       for (let r = pfn / R2M; r < (pfn + n) / R2M; r++)
         assigned ? this.rmp2m.add(r) : this.rmp2m.delete(r);
-    if (k === 'unmap-2023' && !assigned) this.setPresent(pfn, n, true);
+    if (invalidates && !assigned) this.setPresent(pfn, n, true);
   }
 
   psmash(r: number): void {
