@@ -143,7 +143,7 @@ describe('sim run', () => {
 
   it('runs a workload without profiles on the default mix and says so as a warning', async () => {
     // Issue 16: not refused, and not called a repair (nothing in the file was changed).
-    const file = JSON.stringify({ ...small, workload: { seed: 3, steps: 50 } });
+    const file = JSON.stringify({ ...small, version: 2, workload: { seed: 3, steps: 50 } });
     const r = await run(['run', 'w.json', '--json'], { 'w.json': file });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).steps).toBe(53);
