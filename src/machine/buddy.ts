@@ -137,24 +137,40 @@ export class BuddyAllocator {
   alloc(order: number, gfp: Gfp = GFP_HIGHUSER_MOVABLE): number {
     if (this.kind === 'packed') return this.zones[0]!.rmqueue(order, MIGRATE_MOVABLE, false);
     const mt = this.mt(gfp);
+    const zl = this.zonelist;
     for (let retry = 0; retry < 2; retry++) {
-      for (let pass = this.firstPass; pass <= PASS_NO_WMARK; pass++) {
-        for (const zi of this.zonelist) {
-          const z = this.zones[zi]!;
-          if (pass < PASS_NO_WMARK && !z.watermarkOk(order)) continue;
-          const pfn = z.alloc(order, mt, pass === PASS_NOFRAG);
+      // A failed attempt changes nothing, so which zones pass the watermark holds for all
+      // passes: with none (a full host) go straight to the last.
+      let ok = 0;
+      for (let i = 0; i < zl.length; i++) if (this.zones[zl[i]!]!.watermarkOk(order)) ok |= 1 << i;
+      for (let pass = ok === 0 ? PASS_NO_WMARK : this.firstPass; pass <= PASS_NO_WMARK; pass++) {
+        for (let i = 0; i < zl.length; i++) {
+          if (pass < PASS_NO_WMARK && (ok & (1 << i)) === 0) continue;
+          const pfn = this.zones[zl[i]!]!.alloc(order, mt, pass === PASS_NOFRAG);
           if (pfn >= 0) return pfn;
         }
       }
-      if (!this.drainAllPages()) break;
+      if (!this.drainWouldHelp(order) || !this.drainAllPages()) break;
     }
     return -1;
   }
 
   /**
+   * The model drains only for a single page when the buddy lists of all zones are empty, so
+   * that every free page stays allocatable. The kernel drains after every failed reclaim, and
+   * compacts for higher orders (not modelled): a full host would otherwise drain on every THP
+   * attempt.
+   */
+  private drainWouldHelp(order: number): boolean {
+    if (order > 0) return false;
+    for (const z of this.zones) if (z.free > 0) return false;
+    return true;
+  }
+
+  /**
    * [zone.drain] drain_all_pages(): what the slow path does when an allocation fails after
    * reclaim ("pages are pinned on the per-cpu lists"): every zone's per-cpu pages to the buddy,
-   * then one more try. Without it a page freed to another migratetype's list would stay out of
+   * then one more try (only when the buddy lists alone cannot hold the request). Without it a page freed to another migratetype's list would stay out of
    * reach. Returns whether there was anything to drain.
    */
   private drainAllPages(): boolean {
@@ -166,9 +182,19 @@ export class BuddyAllocator {
   /** allocPages(1) without building runs (the churn's hot path): the pfn, or -1. */
   allocOne(gfp: Gfp = GFP_HIGHUSER_MOVABLE): number {
     if (this.kind !== 'packed') {
-      const z = this.zones[this.zonelist[0] ?? 0]!;
+      // alloc(0) pops a pcp list without touching the buddy when the zone it reaches first has
+      // pages there: the first zone above its watermark, or, with none above, the first zone.
+      let z: ZoneBuddy | undefined;
+      for (const zi of this.zonelist) {
+        const c = this.zones[zi]!;
+        if (c.free - 1 >= c.floor) {
+          z = c;
+          break;
+        }
+      }
+      z ??= this.zones[this.zonelist[0] ?? 0]!;
       const list = z.pcpList(gfp.migratetype, 0);
-      if (list.length > 0 && z.free - 1 >= z.floor) {
+      if (list.length > 0) {
         z.pcpCount--;
         return list.pop()!;
       }
@@ -196,9 +222,9 @@ export class BuddyAllocator {
     const mt = gfp.migratetype;
     let left = n;
     while (left > 0) {
-      const got =
-        this.allocRound(left, mt, out) ||
-        (this.drainAllPages() ? this.allocRound(left, mt, out) : 0);
+      let got = this.allocRound(left, mt, out);
+      if (got === 0 && this.drainWouldHelp(0) && this.drainAllPages())
+        got = this.allocRound(left, mt, out);
       if (got === 0)
         throw new Error(`buddy: ${left} of ${n} pages not found with ${this.freePages} free`);
       left -= got;

@@ -369,6 +369,23 @@ export class ZoneBuddy {
     return n - left;
   }
 
+  /**
+   * refillPcp's blocks or runs (no closure or array per refill: this is the churn's hot path).
+   * A refill takes at most batch (≤ 63) blocks, and runs only merge, so 64 slots hold it.
+   */
+  private readonly scratchPfn = new Float64Array(64);
+  private readonly scratchCnt = new Float64Array(64);
+  private scratchN = 0;
+  private readonly toScratch = (pfn: number, count: number): void => {
+    const last = this.scratchN - 1;
+    if (last >= 0 && this.scratchPfn[last]! + this.scratchCnt[last]! === pfn)
+      this.scratchCnt[last]! += count;
+    else {
+      this.scratchPfn[this.scratchN] = pfn;
+      this.scratchCnt[this.scratchN++] = count;
+    }
+  };
+
   pcpList(mt: Migratetype, order: number): PerCpuPages {
     return this.pcp[orderToPindex(mt, order)]!;
   }
@@ -378,21 +395,23 @@ export class ZoneBuddy {
     const list = this.pcpList(mt, order);
     const count = nrPcpAlloc(this.params.batch, order);
     if (order === 0 && this.kind === 'buddy') {
-      const runs: { pfn: number; count: number }[] = [];
-      const got = this.bulk(count, mt, nofrag, (p, c) => emitRun(runs, p, c));
-      for (let i = runs.length - 1; i >= 0; i--) list.pushRun(runs[i]!.pfn, runs[i]!.count);
+      this.scratchN = 0;
+      const got = this.bulk(count, mt, nofrag, this.toScratch);
+      // The first page taken must pop first: push the runs in reverse.
+      for (let i = this.scratchN - 1; i >= 0; i--)
+        list.pushRun(this.scratchPfn[i]!, this.scratchCnt[i]!);
       this.pcpCount += got;
       return got;
     }
-    const got: number[] = [];
-    for (let i = 0; i < count; i++) {
+    let got = 0;
+    for (; got < count; got++) {
       const pfn = this.rmqueue(order, mt, nofrag);
       if (pfn < 0) break;
-      got.push(pfn);
+      this.scratchPfn[got] = pfn;
     }
-    for (let i = got.length - 1; i >= 0; i--) list.push(got[i]!);
-    this.pcpCount += got.length * POW2[order]!;
-    return got.length;
+    for (let i = got - 1; i >= 0; i--) list.push(this.scratchPfn[i]!);
+    this.pcpCount += got * POW2[order]!;
+    return got;
   }
 
   /** [buddy.pcp] rmqueue_pcplist(): the head of the list, refilled first when empty; or -1. */
@@ -405,8 +424,22 @@ export class ZoneBuddy {
 
   /** One block of 2^order pages from this zone (pcp orders through the pcp), or -1. */
   alloc(order: number, mt: Migratetype, nofrag: boolean): number {
-    if (this.kind !== 'packed' && pcpAllowedOrder(order)) return this.pcpAlloc(order, mt, nofrag);
-    return this.rmqueue(order, mt, nofrag);
+    if (this.kind !== 'packed' && pcpAllowedOrder(order)) {
+      if (this.pcpList(mt, order).length === 0 && !this.mayHaveBlock(order)) return -1;
+      return this.pcpAlloc(order, mt, nofrag);
+    }
+    return this.mayHaveBlock(order) ? this.rmqueue(order, mt, nofrag) : -1;
+  }
+
+  /**
+   * Could a list of either type hold a block of at least this order? (Live counts never
+   * undercount.) A full host asks for a THP on every share and is refused: this answers it
+   * without walking the lists three passes over.
+   */
+  private mayHaveBlock(order: number): boolean {
+    const c = this.liveCount;
+    for (let o = order; o <= MAX_ORDER; o++) if (c[o]! > 0 || c[NO + o]! > 0) return true;
+    return false;
   }
 
   /** [buddy.free] free_unref_page() for pcp orders, else __free_one_page(). */
@@ -439,11 +472,13 @@ export class ZoneBuddy {
       const order = pindexToOrder(pi);
       const list = this.pcp[pi]!;
       const blocks = Math.min(list.length, Math.ceil(count / POW2[order]!));
-      list.drainOldest(blocks, (p) => this.freeBuddy(p, order));
+      list.drainOldest(blocks, this.freeBuddyFn, order);
       count -= blocks * POW2[order]!;
       this.pcpCount -= blocks * POW2[order]!;
     }
   }
+
+  private readonly freeBuddyFn = (pfn: number, order: number): void => this.freeBuddy(pfn, order);
 
   private freeBuddy(pfn: number, order: number): void {
     this.free += POW2[order]!;

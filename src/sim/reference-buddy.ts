@@ -43,8 +43,9 @@
  *    movable lists (every pageblock starts movable).
  * 9. Gigantic orders (> 10): zones in zonelist order, the lowest naturally aligned range in the
  *    zone whose order-10 blocks are all free, taken out of their lists.
- * 10. When every pass fails: rule 6's bulk free of all per-cpu pages, per zone in chunks of
- *    32 × batch pages each from list 0, then one more try.
+ * 10. When a single-page request fails every pass and no zone has a free buddy block: rule
+ *    6's bulk free of all per-cpu pages, per zone in chunks of 32 × batch pages each from list 0,
+ *    then one more try.
  * - "packed": one zone, one type, no per-cpu lists; each list kept sorted by address and an
  *   allocation takes the lowest block of all lists of order ≥ the request, keeping lower halves.
  * - "random": as the buddy, but a list gives up the block at Rng.int(length), swapped with the
@@ -327,7 +328,7 @@ export class ReferenceBuddy {
           if (got >= 0) return got;
         }
       }
-      if (!this.drainAll()) break;
+      if (order > 0 || this.heads.size > 0 || !this.drainAll()) break;
     }
     return -1;
   }
