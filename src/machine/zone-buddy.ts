@@ -299,6 +299,24 @@ export class ZoneBuddy {
   }
 
   /**
+   * rmqueueFallback()'s first step for an order-0 request when the other type's largest block
+   * is of pageblock order or more: retype it and put it, whole, at the head of this type's list.
+   */
+  private claimWhole(mt: Migratetype): boolean {
+    const fb: Migratetype = mt === MIGRATE_MOVABLE ? MIGRATE_UNMOVABLE : MIGRATE_MOVABLE;
+    for (let c = MAX_ORDER; c >= PAGEBLOCK_ORDER; c--) {
+      const li = fb * NO + c;
+      if (!this.nonEmpty(li)) continue;
+      const head = this.pick(li);
+      this.removeTop(li);
+      this.pb.set(head, POW2[c]!, mt);
+      this.pushLive(head, c, mt);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * The whole-block path of steal_suitable_fallback(): with at least half of pfn's pageblock
    * free, retype it and move its free blocks (ascending) to the tail of the new type's lists.
    */
@@ -345,6 +363,10 @@ export class ZoneBuddy {
     while (left > 0) {
       const o = this.kind === 'packed' ? this.lowestBlockOrder(0) : this.smallestNonEmpty(mt, 0);
       if (o < 0) {
+        // The usual fallback claims a whole max-order block: put it on this type's list whole
+        // and take it below in one piece, which leaves what expand() and successive order-0
+        // allocations would (the type's lists were empty, so only its pieces are taken).
+        if (this.kind === 'buddy' && this.claimWhole(mt)) continue;
         const p = this.kind === 'packed' ? -1 : this.rmqueueFallback(0, mt, nofrag);
         if (p < 0) break;
         out(p, 1);
