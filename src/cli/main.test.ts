@@ -99,8 +99,9 @@ describe('sim run', () => {
       'direct_map_level3_splits 0',
       '---[ Low Kernel Mapping ]---',
     ]);
+    // The boot-time 4K first 2 MiB, then the guest's 2 MiB split at 64 MiB (ZONE_DMA32).
     expect(lines[6]).toBe(
-      '0xffff888000000000-0xffff888000400000           4M     RW                 GLB NX pte',
+      '0xffff888000000000-0xffff888000200000           2M     RW                 GLB NX pte',
     );
   });
 
@@ -108,11 +109,12 @@ describe('sim run', () => {
     const s = { ...small, kernel: 'unmap-2023' };
     const r = await run(['run', 's.json', '--ptdump'], { 's.json': JSON.stringify(s) });
     expect(r.code).toBe(0);
-    // 512 private pages from PFN 0x100 (the buddy's lowest free pages), one of them shared again.
+    // 512 private pages from PFN 0x4000 (the first free 2 MiB of ZONE_DMA32, past the 16-64 MiB
+    // kernel image), one of them shared again.
     const notPresent = r.out.split('\n').filter((l) => / {30}pte$/.test(l));
     expect(notPresent).toEqual([
-      '0xffff888000100000-0xffff88800011f000         124K                               pte',
-      '0xffff888000120000-0xffff888000300000        1920K                               pte',
+      '0xffff888004000000-0xffff88800401f000         124K                               pte',
+      '0xffff888004020000-0xffff888004200000        1920K                               pte',
     ]);
   });
 

@@ -27,6 +27,11 @@ export type Allocator = 'buddy' | 'packed' | 'random';
 export interface HostSpec {
   /** Usable physical ranges [start, end) in bytes (an e820 "usable" list). */
   ranges: { start: number; end: number }[];
+  /**
+   * How the ranges came about: 'e820-typical' when the scenario gave only `ram` (e820.ts lays it
+   * out as a typical firmware map), 'ranges' when it gave them. Absent: 'ranges'.
+   */
+  layout?: 'e820-typical' | 'ranges';
   gbpages: boolean;
   allocator: Allocator;
   /** Bytes the host kernel has allocated at boot (taken from the allocator before step 1). */

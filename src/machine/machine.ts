@@ -32,6 +32,7 @@ import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
 import { type RuleId, ruleIndex } from './rules';
 import { ISA_END_ADDRESS, MiB, PAGES_PER_1G, PAGES_PER_2M, type PageLevel, roundUp } from './units';
+import { GFP_KERNEL, type Gfp, gfpForUse } from './zones';
 
 /** Where the kernel image sits (CONFIG_PHYSICAL_START) and how much of the boot memory it is. */
 const KERNEL_IMAGE_START = 16 * MiB;
@@ -183,7 +184,8 @@ export class Machine {
     for (const r of recs) {
       const first = r.kind === 'pud' ? r.index * PAGES_PER_1G : r.index * PAGES_PER_2M;
       this.emit('dm-split', rule, first, r.kind === 'pud' ? 1 : 0);
-      const pt = this.alloc.alloc(0);
+      // split_large_page(): alloc_pages(GFP_KERNEL, 0).
+      const pt = this.alloc.alloc(0, GFP_KERNEL);
       if (pt >= 0) this.frames.set(pt, 1, frameWord(USE_PAGETABLE));
     }
   }
@@ -260,25 +262,30 @@ export class Machine {
 
   // ---- allocation -----------------------------------------------------------------------
 
-  /** n order-0 pages marked with a frame word; null when the host is out of memory. */
-  allocFrames(n: number, word: number): PfnRun[] | null {
+  /**
+   * n order-0 pages marked with a frame word; null when the host is out of memory. `gfp` says
+   * where they may come from (zones.ts); omitted, it follows the word's use: the VMM's memory
+   * GFP_HIGHUSER_MOVABLE, guest_memfd GFP_HIGHUSER, everything else GFP_KERNEL.
+   */
+  allocFrames(n: number, word: number, gfp: Gfp = gfpForUse(frameUse(word))): PfnRun[] | null {
     if (n === 1) {
       // One page (4K churn): no arrays; the result is scratch, read before the next call.
-      const pfn = this.alloc.allocOne();
+      const pfn = this.alloc.allocOne(gfp);
       if (pfn < 0) return null;
       this.frames.set(pfn, 1, word);
       this.oneRun[0]!.pfn = pfn;
       this.oneRun[0]!.count = 1;
       return this.oneRun;
     }
-    const runs = this.alloc.allocPages(n);
+    const runs = this.alloc.allocPages(n, gfp);
     if (!runs) return null;
     for (const r of runs) this.frames.set(r.pfn, r.count, word);
     return runs;
   }
 
-  allocBlock(order: number, word: number): number {
-    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+  /** One naturally aligned block of 2^order frames (gfp as allocFrames); its pfn, or -1. */
+  allocBlock(order: number, word: number, gfp: Gfp = gfpForUse(frameUse(word))): number {
+    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order, gfp);
     if (pfn >= 0) this.frames.set(pfn, 2 ** order, word);
     return pfn;
   }

@@ -229,7 +229,68 @@ const TABLE = {
     source: 'rmqueue_pcplist(), rmqueue_bulk(), free_pcppages_bulk() in mm/page_alloc.c',
     url: `${ELIXIR}mm/page_alloc.c`,
     explain:
-      'Order-0 pages are freed to and allocated from a per-cpu list (last freed, first reused), refilled and drained in batches.',
+      'Orders 0–3 and the THP order are freed to and allocated from per-cpu lists, one per migratetype and order (last freed, first reused), refilled with nr_pcp_alloc() blocks and drained in batches of 63.',
+    kernels: '5.14+ (THP lists 5.13+, one per migratetype 6.0+)',
+  },
+  'zone.layout': {
+    title: 'Memory zones',
+    source: 'zone_sizes_init() in arch/x86/mm/init.c; MAX_DMA_PFN, MAX_DMA32_PFN',
+    url: `${ELIXIR}arch/x86/mm/init.c`,
+    explain:
+      'ZONE_DMA is the first 16 MiB, ZONE_DMA32 up to 4 GiB, ZONE_NORMAL above; a host without RAM above 4 GiB has no Normal zone.',
+  },
+  'zone.zonelist': {
+    title: 'Zone fallback order',
+    source: 'get_page_from_freelist(), alloc_flags_nofragment() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'GFP_KERNEL, GFP_HIGHUSER and GFP_HIGHUSER_MOVABLE try Normal, then DMA32, then DMA, each only while it is above its low watermark; the first pass avoids splitting pageblocks of another migratetype (ALLOC_NOFRAGMENT).',
+  },
+  'zone.watermark': {
+    title: 'Zone watermarks',
+    source: '__setup_per_zone_wmarks(), calculate_min_free_kbytes() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'min_free_kbytes = sqrt(16 × lowmem kB), shared out by zone size; low = min + max(min / 4, 0.1% of the zone).',
+  },
+  'zone.lowmem_reserve': {
+    title: 'Lowmem reserve',
+    source: 'setup_per_zone_lowmem_reserve(), sysctl_lowmem_reserve_ratio in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'A lower zone keeps back 1/256 of the zones above it from allocations that could have used them: on a big host the first 16 MiB are used last.',
+  },
+  'zone.drain': {
+    title: 'Drain the per-cpu lists when nothing else is left',
+    source: 'drain_all_pages() from __alloc_pages_direct_reclaim() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'An allocation that finds no page drains every per-cpu list back to the buddy and tries once more.',
+  },
+  'pcp.high': {
+    title: 'Per-cpu list size (pcp->high, pcp->batch)',
+    source: 'zone_highsize(), zone_batchsize(), nr_pcp_alloc(), nr_pcp_free() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'batch is 63 on any zone of 1 GiB or more; high is the low watermark split across the CPUs (at least 4 × batch). Since 6.7 high is tuned between that and 1/8 of the zone at run time; the model keeps the value it decays back to.',
+    kernels: '5.14+',
+  },
+  'buddy.fallback': {
+    title: 'Migratetype fallback (pageblock stealing)',
+    source:
+      '__rmqueue_fallback(), find_suitable_fallback(), steal_suitable_fallback() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'With no free page of its migratetype, an allocation takes the largest block of the other type and claims its whole 2 MiB pageblock when it is at least half free (unmovable requests, or blocks of order 4+); otherwise it takes that block alone.',
+    kernels: '6.10+ (freelists follow the pageblock type)',
+  },
+  'e820.typical': {
+    title: 'Typical firmware memory map',
+    source:
+      'e820__memory_setup() in arch/x86/kernel/e820.c; pc_q35_init() in QEMU hw/i386/pc_q35.c',
+    url: `${ELIXIR}arch/x86/kernel/e820.c`,
+    explain:
+      'A host given as "ram: X" gets a typical e820: 639 KiB usable, the legacy hole up to 1 MiB, RAM to 2 GiB below the PCI hole (all of it below 2.75 GiB), the rest remapped above 4 GiB.',
   },
   'dm.cpa_flush': {
     title: 'set_memory_4k() flushes once more (6.15+)',

@@ -149,3 +149,37 @@ describe('golden: every preset runs and keeps its digest', () => {
     golden(`preset-${name}`, line);
   });
 });
+
+/** The placement audit's cases (issue 14): where guest pages land decides what fractures. */
+describe('golden: placement (zones, migratetypes, per-cpu lists)', () => {
+  const scenario = (events: unknown[]): Scenario => {
+    const r = parseScenario({
+      version: 1,
+      title: 'placement',
+      host: { ram: '64G', gbpages: false },
+      kernel: 'upstream-2024',
+      guests: [{ name: 'vm', memory: '1G', vcpus: 1, backing: '4k' }],
+      events,
+    });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    return r.scenario;
+  };
+  it('a 4K private page on a no-gbpages host with RAM above 4 GiB splits once, in ZONE_NORMAL', () => {
+    const s = scenario([
+      { op: 'launch', guest: 'vm' },
+      { op: 'accept', guest: 'vm', gpa: '0x0', size: '4K' },
+    ]);
+    const m = run(s);
+    expect(m.dm.level2Splits).toBe(1);
+    golden('placement--4k-private-normal', dump('4K private page, 64G no-gbpages host', s, m));
+  });
+  it("a freed private frame does not come back as the VMM's shared copy", () => {
+    const s = scenario([
+      { op: 'launch', guest: 'vm' },
+      { op: 'accept', guest: 'vm', gpa: '0x0', size: '4K' },
+      { op: 'share', guest: 'vm', gpa: '0x0', size: '4K' },
+      { op: 'hv-write', guest: 'vm', gpa: '0x0', size: '4K', via: 'direct-map' },
+    ]);
+    golden('placement--share-after-private', dump('share after a private 4K page', s, run(s)));
+  });
+});

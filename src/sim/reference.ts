@@ -29,6 +29,7 @@ import {
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_VMM,
 } from '../machine/frame-bits';
 import { DESIGN_LINUX, linuxRules } from '../machine/linux';
 import { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
@@ -252,7 +253,7 @@ export class ReferenceMachine {
     this.dmFlushes++;
     this.splitTablePages++;
     this.emit('dm-split');
-    const pt = this.alloc.alloc(0);
+    const pt = this.alloc.alloc(0, false);
     if (pt >= 0) this.setWord(pt, 1, frameWord(USE_PAGETABLE));
   }
 
@@ -325,14 +326,17 @@ export class ReferenceMachine {
 
   // ---- allocation -----------------------------------------------------------------------
 
+  /** Only the VMM's memory is movable; guest_memfd, page tables and kernel pages are not. */
   allocFrames(n: number, word: number): FrameRun[] | null {
-    const runs = this.alloc.allocPages(n);
+    const runs = this.alloc.allocPages(n, frameUse(word) === USE_VMM);
     if (runs) for (const r of runs) this.setWord(r.pfn, r.count, word);
     return runs;
   }
 
   allocBlock(order: number, word: number): number {
-    const pfn = order > MAX_PAGE_ORDER ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+    const movable = frameUse(word) === USE_VMM;
+    const pfn =
+      order > MAX_PAGE_ORDER ? this.alloc.allocGigantic(order) : this.alloc.alloc(order, movable);
     if (pfn >= 0) this.setWord(pfn, 2 ** order, word);
     return pfn;
   }

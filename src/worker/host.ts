@@ -518,6 +518,7 @@ function runInfo(
     totalPages: m.totalPages,
     regions: m.frames.regions,
     ramBytes,
+    layout: m.spec.host.layout ?? 'ranges',
     gbpages: m.dm.gbpages,
     guests: m.guests.map((g) => ({
       name: g.spec.name,

@@ -137,6 +137,8 @@ export interface RunInfo {
   totalPages: number;
   regions: number;
   ramBytes: number;
+  /** 'e820-typical': the scenario gave `ram` and the engine laid it out (src/machine/e820.ts). */
+  layout: 'e820-typical' | 'ranges';
   gbpages: boolean;
   guests: GuestInfo[];
   /**
