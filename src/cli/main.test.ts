@@ -25,7 +25,7 @@ async function run(args: string[], files: Record<string, string> = {}) {
 }
 
 const small = {
-  version: 1,
+  version: 2,
   title: 'small',
   host: { ram: '2G', kernelMemory: '64M' },
   kernel: 'upstream-2024',
