@@ -2,7 +2,7 @@
  * The URL fragment as the app's address: what to load on startup and after a hand edit, and the
  * link written back as the user moves. A preset with overrides stays in the short, hand-editable
  * form (`#preset=thread-2021&kernel=rfc-2021&backing=hugetlbfs-2m&step=4`); anything else is the
- * full `#v=1&s=…` form. The worker decodes and encodes them (the scenario package's codec, which
+ * full `#v=2&s=…` form. The worker decodes and encodes them (the scenario package's codec, which
  * the CLI shares); the main thread only appends the view to the link a load answered with.
  */
 import {

@@ -36,7 +36,7 @@ test('a failed link stays in the address bar and in its notice with a copy butto
 });
 
 test('a v=99 link is refused with a clear message and Try anyway', async ({ page }) => {
-  const link = upstream().replace(/^#v=1&/, '#v=99&');
+  const link = upstream().replace(/^#v=2&/, '#v=99&');
   const app = await new Explorer(page).open(link);
   const notice = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await expect(notice).toContainText('made by a newer Fracture (link format version 99)');

@@ -12,10 +12,10 @@ test('a step past the end opens the last step and says so', async ({ page }) => 
 });
 
 test('a link of a newer format says first that this build does not read it', async ({ page }) => {
-  await new Explorer(page).open('#v=2&s=abc');
+  await new Explorer(page).open('#v=3&s=abc');
   const notice = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await expect(notice.getByRole('listitem').first()).toContainText(
-    'link format version 2 is not supported by this build',
+    'link format version 3 is not supported by this build',
   );
 });
 

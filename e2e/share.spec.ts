@@ -68,7 +68,7 @@ test('lecture mode walks the captions; an added caption goes into the link', asy
   await box.fill('A caption written in the talk.');
   await lecture.getByRole('button', { name: /Add caption|Save caption/ }).click();
   await expect(lecture).toContainText('A caption written in the talk.');
-  await expect.poll(() => app.hash()).toMatch(/^#v=1&s=.*step=3/);
+  await expect.poll(() => app.hash()).toMatch(/^#v=2&s=.*step=3/);
   const link = page.url();
   await page.keyboard.press('Escape');
   await expect(lecture).toBeHidden();

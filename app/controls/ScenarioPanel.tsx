@@ -164,6 +164,11 @@ export const ScenarioPanel = memo(function ScenarioPanel(props: { info: RunInfo 
         </label>
       </div>
       <p className="panel-note">
+        {info.layout === 'e820-typical'
+          ? 'RAM laid out as a typical e820 (640K, PCI hole below 4 GiB)'
+          : 'RAM as given'}
+      </p>
+      <p className="panel-note">
         {info.steps.toLocaleString('en-US')} steps,{' '}
         {info.computed < info.steps
           ? `${info.computed.toLocaleString('en-US')} run in ${Math.round(info.runMs)} ms so far`

@@ -1,9 +1,15 @@
 /**
- * Pure edits of a version-1 scenario (RunInfo.scenario) for the controls. Each returns a new
+ * Pure edits of a current-version scenario (RunInfo.scenario) for the controls. Each returns a new
  * object; the engine validates the result when it loads it, so a bad combination comes back as
  * a readable error rather than being guessed at here.
  */
-import type { ProfileName, Scenario, ScenarioGuest } from '../../src/scenario/index';
+import {
+  linuxForKernel,
+  type ProfileName,
+  SCENARIO_VERSION,
+  type Scenario,
+  type ScenarioGuest,
+} from '../../src/scenario/index';
 import type { Backing, KernelDesign } from '../../src/worker/protocol';
 
 export const RAM_CHOICES = ['1G', '4G', '16G', '64G', '256G', '1T', '4T', '16T'] as const;
@@ -25,12 +31,17 @@ export { BACKING_LABELS } from '../panels/format';
 export function asScenario(json: unknown): Scenario | null {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return null;
   const s = json as Partial<Scenario>;
-  if (s.version !== 1 || !s.host || !Array.isArray(s.guests)) return null;
+  if (s.version !== SCENARIO_VERSION || !s.host || !Array.isArray(s.guests)) return null;
   return json as Scenario;
 }
 
+/** Another design; a host.linux that was the old design's era follows to the new one's. */
 export function withKernel(s: Scenario, kernel: KernelDesign): Scenario {
-  return { ...s, kernel };
+  return {
+    ...s,
+    kernel,
+    host: { ...s.host, linux: linuxForKernel(s.host.linux, s.kernel, kernel) },
+  };
 }
 
 export function withBacking(s: Scenario, backing: Backing): Scenario {

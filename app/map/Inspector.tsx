@@ -95,6 +95,8 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         </dd>
         <dt>Direct-map page</dt>
         <dd>{f.dmLevel ?? 'not present'}</dd>
+        <dt>Page-table walk</dt>
+        <dd>{f.tableWalk}</dd>
         <dt>Use</dt>
         <dd>{f.use}</dd>
         <dt>Owner</dt>

@@ -145,10 +145,10 @@ describe('link versions (issues 14 and 16)', () => {
     if (tone === 'error') expect(n?.link).toBe(fragment);
     expect(n?.action !== undefined).toBe(tryAnyway);
     if (tryAnyway)
-      expect(n?.action).toEqual({ label: 'Try anyway', fragment: '#v=1&s=abc&step=2' });
+      expect(n?.action).toEqual({ label: 'Try anyway', fragment: '#v=2&s=abc&step=2' });
   });
 
   it("Try anyway loads the link as this build's format version", () => {
-    expect(asCurrentVersion('#s=x&v=99&m=3')).toBe('#s=x&v=1&m=3');
+    expect(asCurrentVersion('#s=x&v=99&m=3')).toBe('#s=x&v=2&m=3');
   });
 });

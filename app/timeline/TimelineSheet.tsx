@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TimelineView } from '../../src/worker/protocol';
-import { FleetPanel } from '../fleet/FleetPanel';
+import { FleetPanel } from './FleetPanel';
 import { backToFleet, closeTimeline, type TimelineShown, useTimeline } from './state';
 import { FrameMap, TraceTable } from './TimelineDetails';
 import { type CursorInfo, frameTime, TimelineTracks } from './TimelineTracks';

@@ -1,7 +1,7 @@
 /**
  * A share link to virtio-churn-1h grown to a million events: seconds of work for the worker,
  * so progressive loading and seeking have something to chew on. Built from the preset file with
- * the link format (#v=1&s=<deflate + base64url>) directly: the scenario modules import the
+ * the link format (#v=2&s=<deflate + base64url>) directly: the scenario modules import the
  * presets as JSON modules, which Playwright's loader does not take.
  */
 import { readFileSync } from 'node:fs';
@@ -18,5 +18,5 @@ export function millionEventLink(step?: number): string {
   scenario.title = 'virtio I/O churn, 1,000,000 events';
   scenario.workload.steps = 1_000_000 - (scenario.events?.length ?? 0);
   const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(scenario)), { level: 9 }));
-  return `#v=1&s=${packed.toString('base64url')}${step === undefined ? '' : `&step=${step}`}`;
+  return `#v=2&s=${packed.toString('base64url')}${step === undefined ? '' : `&step=${step}`}`;
 }

@@ -25,7 +25,7 @@ async function run(args: string[], files: Record<string, string> = {}) {
 }
 
 const small = {
-  version: 1,
+  version: 2,
   title: 'small',
   host: { ram: '2G', kernelMemory: '64M' },
   kernel: 'upstream-2024',
@@ -99,8 +99,9 @@ describe('sim run', () => {
       'direct_map_level3_splits 0',
       '---[ Low Kernel Mapping ]---',
     ]);
+    // The boot-time 4K first 2 MiB, then the guest's 2 MiB split at 64 MiB (ZONE_DMA32).
     expect(lines[6]).toBe(
-      '0xffff888000000000-0xffff888000400000           4M     RW                 GLB NX pte',
+      '0xffff888000000000-0xffff888000200000           2M     RW                 GLB NX pte',
     );
   });
 
@@ -108,11 +109,12 @@ describe('sim run', () => {
     const s = { ...small, kernel: 'unmap-2023' };
     const r = await run(['run', 's.json', '--ptdump'], { 's.json': JSON.stringify(s) });
     expect(r.code).toBe(0);
-    // 512 private pages from PFN 0x100 (the buddy's lowest free pages), one of them shared again.
+    // 512 private pages from PFN 0x4000 (the first free 2 MiB of ZONE_DMA32, past the 16-64 MiB
+    // kernel image), one of them shared again.
     const notPresent = r.out.split('\n').filter((l) => / {30}pte$/.test(l));
     expect(notPresent).toEqual([
-      '0xffff888000100000-0xffff88800011f000         124K                               pte',
-      '0xffff888000120000-0xffff888000300000        1920K                               pte',
+      '0xffff888004000000-0xffff88800401f000         124K                               pte',
+      '0xffff888004020000-0xffff888004200000        1920K                               pte',
     ]);
   });
 
@@ -143,7 +145,7 @@ describe('sim run', () => {
 
   it('runs a workload without profiles on the default mix and says so as a warning', async () => {
     // Issue 16: not refused, and not called a repair (nothing in the file was changed).
-    const file = JSON.stringify({ ...small, workload: { seed: 3, steps: 50 } });
+    const file = JSON.stringify({ ...small, version: 2, workload: { seed: 3, steps: 50 } });
     const r = await run(['run', 'w.json', '--json'], { 'w.json': file });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).steps).toBe(53);
@@ -162,7 +164,25 @@ describe('sim run', () => {
   });
 
   it.each([
+    ['5.12', ''],
+    ['6.15', 'direct_map_level2_collapses 0\ndirect_map_level3_collapses 0\n'],
+  ])('--linux %s sets host.linux (the vmstat lines of 6.15 appear)', async (linux, extra) => {
+    const r = await run(['run', 'thread-2021', '--vmstat', '--linux', linux]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`direct_map_level2_splits 1\ndirect_map_level3_splits 0\n${extra}`);
+    const s = await run(['run', 'thread-2021', '--linux', linux]);
+    expect(s.out).toMatch(
+      new RegExp(`kernel: rfc-2021 \\(.*\\), Linux ${linux.replace('.', '\\.')}\n`),
+    );
+  });
+
+  it.each([
     [['run', 'no-such-preset'], 1, /cannot read "no-such-preset".*preset: thread-2021/],
+    [
+      ['run', 'thread-2021', '--linux', 'next'],
+      2,
+      /--linux: found "next"; expected a kernel version such as/,
+    ],
     [['run', 'bad.json'], 1, /bad\.json: not valid JSON/],
     [['run', 'invalid.json'], 1, /invalid\.json: guests\[0\]\.backing: found "hugetlb"/],
     [['run', 'thread-2021', '--step', '10'], 1, /--step: found 10; expected a step from 0 to 9/],

@@ -18,9 +18,9 @@ usage: sim <command> [arguments]
 
 commands:
   run <scenario.json | share URL | preset> [--json] [--meminfo] [--vmstat] [--ptdump]
-      [--step N] [--kernel DESIGN] [--backing BACKING] [--log N]
+      [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION] [--log N]
                   run a scenario; prints a summary, or /proc/meminfo, /proc/vmstat and ptdump text
-  url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B]
+  url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B] [--linux V]
                   print the share-URL fragment
   import <file> [<file2>] [--json] [--format F] [--page-offset-base 0x...]
                   read ptdump, meminfo, vmstat, e820, SEV-SNP messages or QEMU traces

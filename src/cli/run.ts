@@ -15,6 +15,9 @@ import { formatSize, hex } from '../machine/units';
 import {
   applyOverrides,
   compileScenario,
+  eraLinux,
+  isLinuxVersion,
+  LINUX_ALLOWED,
   narrativeOf,
   overridesOf,
   scenarioDigest,
@@ -25,7 +28,7 @@ import { directMapEntries, guestLine, runJson } from '../sim/report';
 import { type CliIo, scenarioArg } from './io';
 
 export const RUN_USAGE =
-  'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--log N]';
+  'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION] [--log N]';
 
 interface RunArgs {
   source: string;
@@ -36,6 +39,7 @@ interface RunArgs {
   step?: number;
   kernel?: KernelDesign;
   backing?: Backing;
+  linux?: string;
   log: number;
 }
 
@@ -73,8 +77,13 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
       if (!BACKINGS.includes(v as Backing))
         return `--backing: found "${v ?? ''}"; expected one of ${BACKINGS.join(', ')}`;
       out.backing = v as Backing;
+    } else if (flag === '--linux') {
+      const v = value();
+      if (v === undefined || !isLinuxVersion(v))
+        return `--linux: found "${v ?? ''}"; expected ${LINUX_ALLOWED}`;
+      out.linux = v;
     } else if (a.startsWith('-') && a.length > 1) {
-      return `unknown option "${a}"; expected one of --json, --meminfo, --vmstat, --ptdump, --step N, --kernel, --backing, --log N`;
+      return `unknown option "${a}"; expected one of --json, --meminfo, --vmstat, --ptdump, --step N, --kernel, --backing, --linux, --log N`;
     } else positional.push(a);
   }
   if (positional.length !== 1)
@@ -90,7 +99,7 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   }
   const r = scenarioArg('run', a.source, io);
   if (!r) return 1;
-  // --kernel/--backing apply the way a share link's overrides do, and win over the link's.
+  // --kernel/--backing/--linux apply the way a share link's overrides do, and win over the link's.
   const flags = overridesOf(a);
   const o = applyOverrides(r.scenario, flags);
   if (!o.ok) {
@@ -118,7 +127,8 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   const info = { title, scenarioDigest: scenarioDigest(scenario), steps: events.length };
   if (a.json) {
     const json: Record<string, unknown> = { ...runJson(m, info) };
-    if (a.ptdump) json.ptdump = formatPtdump(directMapEntries(m));
+    if (a.ptdump)
+      json.ptdump = formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true });
     io.out(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
@@ -129,7 +139,7 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   }
   if (a.meminfo) io.out(formatMeminfo(metricsOf(m).meminfo, spec.host.gbpages));
   if (a.vmstat) io.out(formatVmstat(metricsOf(m).vmstat));
-  if (a.ptdump) io.out(formatPtdump(directMapEntries(m)));
+  if (a.ptdump) io.out(formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true }));
   return 0;
 }
 
@@ -149,7 +159,7 @@ function summary(
     info.title,
     `scenario: ${info.scenarioDigest}, step ${m.step} of ${info.steps}`,
     `host: ${formatSize(ram)} RAM [${ranges}], gbpages ${h.gbpages ? 'on' : 'off'}, ${h.allocator} allocator, kernel memory ${formatSize(h.kernelBytes)}`,
-    `kernel: ${m.spec.kernel} (${m.design.label})`,
+    `kernel: ${m.spec.kernel} (${m.design.label}), Linux ${h.linux ?? eraLinux(m.spec.kernel)}${h.la57 ? ', 5-level paging' : ''}`,
     'guests:',
     ...m.guests.map((_, i) => `  ${guestLine(m, i)}`),
     '/proc/meminfo:',

@@ -27,7 +27,7 @@ describe('sim url', () => {
     const h = harness({ 's.json': JSON.stringify(scenario) });
     expect(await runUrl(['s.json', '--step', '2'], h.io)).toBe(0);
     const fragment = h.out[0] ?? '';
-    expect(fragment).toMatch(/^#v=1&s=[A-Za-z0-9_-]+&m=2&step=2$/);
+    expect(fragment).toMatch(/^#v=2&s=[A-Za-z0-9_-]+&m=2&step=2$/);
     const d = decodeShareFragment(fragment);
     expect(d.scenario?.guests[0]?.name).toBe('vm');
     expect(d.view.step).toBe(2);
@@ -60,6 +60,17 @@ describe('sim url', () => {
       await runUrl(['thread-2021', '--kernel=rfc-2021', '--backing', 'hugetlbfs-2m'], h.io),
     ).toBe(0);
     expect(h.out).toEqual(['#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m']);
+  });
+
+  it.each([
+    [['thread-2021', '--linux', '6.15'], 0, '#preset=thread-2021&m=2&linux=6.15'],
+    [['thread-2021', '--linux=6.12-rhel10'], 0, '#preset=thread-2021&m=2&linux=6.12-rhel10'],
+    [['thread-2021', '--linux', 'six'], 2, undefined],
+  ] as const)('--linux: %j → exit %i', async (args, code, out) => {
+    const h = harness();
+    expect(await runUrl([...args], h.io)).toBe(code);
+    if (out !== undefined) expect(h.out).toEqual([out]);
+    else expect(h.err.join('\n')).toMatch(/parameter linux="six": not a kernel version/);
   });
 
   it('exits non-zero naming the field for an invalid scenario', async () => {

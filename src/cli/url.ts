@@ -1,5 +1,5 @@
 /**
- * `sim url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B]`: print the
+ * `sim url <scenario.json | preset | share URL> [--step N] [--kernel K] [--backing B] [--linux V]`: print the
  * share-URL fragment for a scenario. A preset name prints the short preset form.
  */
 import {
@@ -13,14 +13,14 @@ import {
 import type { CliIo } from './io';
 
 const USAGE =
-  'usage: sim url <scenario.json | preset name | share URL> [--step N] [--kernel DESIGN] [--backing BACKING]';
+  'usage: sim url <scenario.json | preset name | share URL> [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION]';
 
 export async function runUrl(args: string[], io: CliIo): Promise<number> {
   const positional: string[] = [];
   const viewParams: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    const m = /^--(step|kernel|backing|zoom|layer|sel)(?:=(.*))?$/.exec(a);
+    const m = /^--(step|kernel|backing|linux|zoom|layer|sel)(?:=(.*))?$/.exec(a);
     if (m) {
       const value = m[2] ?? args[++i];
       if (value === undefined) {

@@ -1,7 +1,8 @@
 /**
  * /proc/meminfo and /proc/vmstat lines exactly as the kernel prints them.
  * arch_report_meminfo() in arch/x86/mm/pat/set_memory.c: "DirectMap4k:    %8lu kB", the 2M line,
- * and the 1G line only when direct_gbpages is set. vmstat: "direct_map_level2_splits %lu".
+ * and the 1G line only when direct_gbpages is set. vmstat: "direct_map_level2_splits %lu", and
+ * from 6.15 the two direct_map_level{2,3}_collapses lines after them.
  */
 import type { DirectMapCounts } from '../machine/boot-layout';
 
@@ -33,8 +34,18 @@ export function formatMeminfo(m: Meminfo, gbpages: boolean): string {
 export interface VmstatSplits {
   direct_map_level2_splits: number;
   direct_map_level3_splits: number;
+  /** Printed from 6.15 (DIRECT_MAP_LEVEL2_COLLAPSE); absent (or null) on older kernels. */
+  direct_map_level2_collapses?: number | null;
+  /** Printed from 6.15 (DIRECT_MAP_LEVEL3_COLLAPSE); absent (or null) on older kernels. */
+  direct_map_level3_collapses?: number | null;
 }
 
+/** The direct_map lines of /proc/vmstat in the kernel's order (vm_event_item.h, vmstat_text). */
 export function formatVmstat(v: VmstatSplits): string {
-  return `direct_map_level2_splits ${v.direct_map_level2_splits}\ndirect_map_level3_splits ${v.direct_map_level3_splits}\n`;
+  let out = `direct_map_level2_splits ${v.direct_map_level2_splits}\ndirect_map_level3_splits ${v.direct_map_level3_splits}\n`;
+  if (v.direct_map_level2_collapses != null)
+    out += `direct_map_level2_collapses ${v.direct_map_level2_collapses}\n`;
+  if (v.direct_map_level3_collapses != null)
+    out += `direct_map_level3_collapses ${v.direct_map_level3_collapses}\n`;
+  return out;
 }

@@ -3,7 +3,7 @@ import type { Machine } from '../machine/machine';
 import { OUTCOME_KINDS, type Outcome } from '../machine/outcomes';
 import { directMapVa, logMessage, logText, outcomeLine, outcomeMessage, stamp } from './outcomes';
 
-const m = { guests: [{ spec: { name: 'vm0' } }] } as unknown as Machine;
+const m = { guests: [{ spec: { name: 'vm0' } }], spec: { host: {} } } as unknown as Machine;
 
 function outcome(o: Partial<Outcome>): Outcome {
   return {

@@ -8,11 +8,25 @@
  */
 import type { Machine } from '../machine/machine';
 import type { Outcome } from '../machine/outcomes';
-import { formatSize, hex, MiB, PAGE_OFFSET, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../machine/units';
+import {
+  formatSize,
+  hex,
+  MiB,
+  PAGE_OFFSET,
+  PAGE_OFFSET_LA57,
+  PAGE_SIZE,
+  PMD_SIZE,
+  PUD_SIZE,
+} from '../machine/units';
 
 /** Direct-map virtual address of a physical address, as the kernel prints it (0x…). */
-export function directMapVa(physBytes: number): string {
-  return `0x${(PAGE_OFFSET + BigInt(physBytes)).toString(16)}`;
+/**
+ * The direct-map virtual address of a physical byte: page_offset_base + phys, with the 4-level
+ * base 0xffff888000000000 or, with 5-level paging (`la57`), 0xff11000000000000
+ * (__PAGE_OFFSET_BASE_L4 / _L5 in arch/x86/include/asm/page_64_types.h).
+ */
+export function directMapVa(physBytes: number, la57 = false): string {
+  return `0x${((la57 ? PAGE_OFFSET_LA57 : PAGE_OFFSET) + BigInt(physBytes)).toString(16)}`;
 }
 
 /** A step as a dmesg timestamp: "[     4]", right-aligned in `width` columns. */
@@ -60,7 +74,7 @@ export function outcomeMessage(m: Machine, o: Outcome): string {
     case 'host-oops':
       if (o.rule === 'unmap.invalidate')
         // %px: the address in hex without 0x.
-        return `BUG: unable to handle page fault for address: ${directMapVa(o.pfn * PAGE_SIZE).slice(2)} - not-present page (PFN ${pfn})`;
+        return `BUG: unable to handle page fault for address: ${directMapVa(o.pfn * PAGE_SIZE, m.spec.host.la57).slice(2)} - not-present page (PFN ${pfn})`;
       return `Oops: kernel write to PFN ${pfn} through the direct map - RMP violation`;
     case 'rmpupdate-fail':
       return `RMPUPDATE failed for PFN ${pfn} (${o.detail === 2 ? '2M' : '4K'}): FAIL_OVERLAP`;
@@ -115,7 +129,7 @@ function errorCode(code: number): string {
  * One outcome as the app's outcome log words it (kernel wording where the kernel prints
  * something), without the step; `guest` names the guest, or "host".
  */
-export function logText(o: Outcome, guest: string): string {
+export function logText(o: Outcome, guest: string, la57 = false): string {
   const at = o.pfn >= 0 ? hex(o.pfn * PAGE_SIZE) : '?';
   const pfn = o.pfn >= 0 ? hex(o.pfn) : '?';
   const gpa = o.gpa >= 0 ? hex(o.gpa) : null;
@@ -131,7 +145,7 @@ export function logText(o: Outcome, guest: string): string {
       return `SEV-SNP: RMP violation: ${who}${where} (PFN ${pfn}), #PF: ${errorCode(o.detail)}`;
     }
     case 'host-oops': {
-      const va = o.pfn >= 0 ? directMapVa(o.pfn * PAGE_SIZE) : '?';
+      const va = o.pfn >= 0 ? directMapVa(o.pfn * PAGE_SIZE, la57) : '?';
       const why = o.detail >= 2 ** 31 ? 'RMP violation' : 'not-present page';
       return `BUG: unable to handle page fault for address: ${va}, #PF: ${errorCode(o.detail)} - ${why}`;
     }
@@ -167,6 +181,6 @@ export function logText(o: Outcome, guest: string): string {
 }
 
 /** "[  step] text" as the outcome log shows one outcome. */
-export function logMessage(o: Outcome, guest: string): string {
-  return `${stamp(o.step)} ${logText(o, guest)}`;
+export function logMessage(o: Outcome, guest: string, la57 = false): string {
+  return `${stamp(o.step)} ${logText(o, guest, la57)}`;
 }

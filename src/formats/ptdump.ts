@@ -17,7 +17,7 @@
  * Direct-map leaves are PAGE_KERNEL (RW, GLB, NX; PSE on 2M/1G leaves); AMD hosts run without PTI,
  * so GLB is set. Addresses are virtual: page_offset_base + physical address, 64-bit, so BigInt.
  */
-import { PAGE_OFFSET, type PageLevel } from '../machine/units';
+import { PAGE_OFFSET, PAGE_OFFSET_LA57, type PageLevel } from '../machine/units';
 
 export type PtdumpLevel = 'pgd' | 'p4d' | 'pud' | 'pmd' | 'pte';
 
@@ -47,7 +47,7 @@ export interface PtdumpWriteOptions {
 
 /** Documentation/arch/x86/x86_64/mm.rst. */
 export const PAGE_OFFSET_L4 = PAGE_OFFSET;
-export const PAGE_OFFSET_L5 = 0xff11000000000000n;
+export const PAGE_OFFSET_L5 = PAGE_OFFSET_LA57;
 export const VMALLOC_START_L4 = 0xffffc90000000000n;
 export const VMALLOC_START_L5 = 0xffa0000000000000n;
 

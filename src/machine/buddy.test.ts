@@ -3,7 +3,7 @@ import { BuddyAllocator, decompose, type PfnRun } from './buddy';
 
 function booted(
   kind: 'buddy' | 'packed' | 'random' = 'buddy',
-  runs: PfnRun[] = [{ pfn: 1024, count: 4096 }],
+  runs: PfnRun[] = [{ pfn: 8192, count: 4096 }],
 ) {
   const a = new BuddyAllocator(kind, 7);
   a.boot(runs);
@@ -17,7 +17,7 @@ describe('buddy allocator (mm/page_alloc.c)', () => {
   it('successive order-0 allocations from a fresh block ascend', () => {
     const a = booted();
     const got = Array.from({ length: 100 }, () => a.alloc(0));
-    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => 1024 + i));
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => 8192 + i));
   });
 
   it('boot hands ranges over as maximal naturally aligned blocks', () => {
@@ -30,14 +30,15 @@ describe('buddy allocator (mm/page_alloc.c)', () => {
     ]);
   });
 
-  it('freeing merges buddies: two order-1 halves become one order-2 block', () => {
-    const a = booted('buddy', [{ pfn: 0, count: 4 }]);
-    const x = a.alloc(1);
-    const y = a.alloc(1);
-    expect(a.buddyinfo()[2]).toBe(0);
-    a.free(x, 1);
-    a.free(y, 1);
-    expect(a.buddyinfo().slice(0, 3)).toEqual([0, 0, 1]);
+  // Orders above PAGE_ALLOC_COSTLY_ORDER (3) other than 9 skip the per-cpu lists.
+  it('freeing merges buddies: two order-4 halves become one order-5 block', () => {
+    const a = booted('buddy', [{ pfn: 8192, count: 32 }]);
+    const x = a.alloc(4);
+    const y = a.alloc(4);
+    expect(a.buddyinfo()[5]).toBe(0);
+    a.free(x, 4);
+    a.free(y, 4);
+    expect(a.buddyinfo().slice(3, 6)).toEqual([0, 0, 1]);
     expect(a.checkInvariants()).toBeNull();
   });
 

@@ -1,39 +1,50 @@
 /**
- * The host's physical page allocator (mm/page_alloc.c), one zone, orders 0..MAX_PAGE_ORDER (10).
+ * The host's physical page allocator (mm/page_alloc.c): zones (zones.ts) of free areas
+ * (zone-buddy.ts, which lists the buddy rules), one CPU's per-cpu lists, one NUMA node.
  *
- * Rules modelled (rule ids in brackets):
- * - [buddy.boot] memblock_free_all() hands every free range to the buddy in ascending address
- *   order as maximal aligned blocks; __free_pages_core() uses FPI_TO_TAIL, so the free lists start
- *   out lowest address first.
- * - [buddy.alloc] __rmqueue_smallest(): take the head of the smallest non-empty list of order >=
- *   the request; expand() keeps the lower half and puts each upper half on the head of its list.
- *   So successive order-0 allocations from a fresh block ascend.
- * - [buddy.free] __free_one_page(): merge with the buddy (pfn ^ (1 << order)) while it is free at
- *   the same order; the result goes to the head of its list.
- * - [buddy.pcp] Order-0 pages go through a per-cpu list (one CPU modelled): frees are pushed on
- *   it without merging; allocations pop the most recently freed page; an empty list is refilled
- *   with PCP_BATCH pages from the buddy (rmqueue_bulk), and past PCP_HIGH the oldest PCP_BATCH
- *   pages go back to the buddy (free_pcppages_bulk). Bulk allocations drain the list first.
- * Not modelled: migratetypes, zones and watermarks, page shuffling, several CPUs.
+ * Rules at this level (ids in brackets):
+ * - [zone.layout] boot() hands each zone the free pages inside it; its managed pages set its
+ *   watermarks, lowmem_reserve and pcp batch/high (zones.ts).
+ * - [zone.zonelist] get_page_from_freelist(): zones from the highest the gfp allows (Normal)
+ *   down — Normal, DMA32, DMA — taking the first whose watermark holds (zone_watermark_fast,
+ *   low watermark + lowmem_reserve). When the preferred zone is Normal and DMA32 is populated,
+ *   the first pass sets ALLOC_NOFRAGMENT (alloc_flags_nofragment: fall back to another
+ *   migratetype only by whole pageblocks) and, finding nothing, retries without it. The model has
+ *   no reclaim or OOM killer: when no zone passes its watermark it takes free pages from the
+ *   zonelist in order regardless (so capacity is all of RAM, and DMA stays the last resort).
+ * - Migratetype from the gfp (gfp_migratetype): GFP_HIGHUSER_MOVABLE movable; GFP_KERNEL and
+ *   GFP_HIGHUSER (guest_memfd) unmovable. The optional `gfp` argument of alloc, allocOne and
+ *   allocPages defaults to GFP_HIGHUSER_MOVABLE, the behaviour these calls had before zones and
+ *   migratetypes (every pageblock is movable at boot, so a movable-only workload never falls back).
  *
- * Alternatives for comparison: "packed" (always the lowest free pages: first fit by address) and
- * "random" (a random free block, and a random half at every split: maximal scattering).
+ * Alternatives for comparison: "packed" (always the lowest free pages, first fit by address,
+ * one zone, no per-cpu lists, gfp ignored) and "random" (the buddy's rules, but a random free
+ * block of a list and a random half at every split: maximal scattering).
  *
  * Bulk allocation (allocPages) returns exactly what n successive order-0 allocations would, as
  * runs, in O(blocks) rather than O(pages): a 960 GiB guest is 251 M pages.
  */
-import { FreeHeads } from './free-heads';
-import { MinHeap } from './min-heap';
-import { PerCpuPages } from './pcp';
-import { PfnStack } from './pfn-stack';
+import { PageblockTypes } from './pageblocks';
 import { Rng } from './rng';
+import { type AllocatorKind, emitRun, MAX_ORDER, POW2, ZoneBuddy } from './zone-buddy';
+import {
+  GFP_HIGHUSER_MOVABLE,
+  type Gfp,
+  MAX_DMA_PFN,
+  MAX_DMA32_PFN,
+  MIGRATE_MOVABLE,
+  type Migratetype,
+  NR_ZONES,
+  ZONE_DMA32,
+  ZONE_NORMAL,
+  type ZoneId,
+  zoneOfPfn,
+  zoneParams,
+} from './zones';
 
-export const MAX_ORDER = 10;
-/** 2^order for every order the allocator handles (gigantic pages included). */
-const POW2 = Array.from({ length: 40 }, (_, i) => 2 ** i);
-/** pcp->batch and pcp->high for a large zone (mm/page_alloc.c zone_batchsize, zone_highsize). */
+export { type AllocatorKind, MAX_ORDER };
+/** pcp->batch of a zone of 1 GiB or more (zone_batchsize). */
 export const PCP_BATCH = 63;
-export const PCP_HIGH = 6 * PCP_BATCH;
 
 /** A run of consecutive host frames [pfn, pfn + count). */
 export interface PfnRun {
@@ -41,349 +52,226 @@ export interface PfnRun {
   count: number;
 }
 
-export type AllocatorKind = 'buddy' | 'packed' | 'random';
+/** Pass of get_page_from_freelist: 0 low watermark + ALLOC_NOFRAGMENT, 1 low watermark, 2 none. */
+const PASS_NOFRAG = 0;
+const PASS_NO_WMARK = 2;
 
 export class BuddyAllocator {
-  /**
-   * Free block heads (pfn → order). A list entry is live iff its pfn still heads a free block of
-   * that order: entries of blocks merged away stay behind and are skipped (lazy deletion); a
-   * block freed again is pushed again, so the newest entry is always nearest the head.
-   */
-  private freeHeads = new FreeHeads(MAX_ORDER);
-  private stacks: PfnStack[] = [];
-  /** "packed" keeps each order's free blocks in a min-heap by address instead of a LIFO list. */
-  private heaps: MinHeap[] = [];
-  freePages = 0;
-  /** The per-cpu list of free order-0 pages: the end of the array is its head. */
-  private pcp = new PerCpuPages();
+  zones: ZoneBuddy[] = [];
+  pb = new PageblockTypes();
+  /** Populated zones, highest first (the zonelist of every gfp the model uses). */
+  zonelist: ZoneId[] = [];
+  /** The first pass of get_page_from_freelist (PASS_NOFRAG when alloc_flags_nofragment applies). */
+  private firstPass = 1;
   private readonly rng: Rng | null;
 
   constructor(
     readonly kind: AllocatorKind,
     seed = 1,
   ) {
-    for (let o = 0; o <= MAX_ORDER; o++) {
-      this.stacks.push(new PfnStack(0));
-      this.heaps.push(new MinHeap(o));
-    }
     this.rng = kind === 'random' ? new Rng(seed) : null;
+    for (let z = 0; z < NR_ZONES; z++)
+      this.zones.push(new ZoneBuddy(kind, z as ZoneId, this.pb, this.rng));
+  }
+
+  /** Free pages: the zones' free lists and per-cpu lists. */
+  get freePages(): number {
+    let n = 0;
+    for (const z of this.zones) n += z.free + z.pcpCount;
+    return n;
+  }
+
+  private zoneOf(pfn: number): ZoneBuddy {
+    return this.zones[this.kind === 'packed' ? 0 : zoneOfPfn(pfn)]!;
   }
 
   /** [buddy.boot] Hand free ranges to the allocator, ascending, lowest at the head of each list. */
   boot(ranges: readonly PfnRun[]): void {
     const sorted = [...ranges].sort((a, b) => a.pfn - b.pfn);
+    // Cut at the zone boundaries (multiples of 2^MAX_ORDER pages, so no block crosses one).
+    const perZone: PfnRun[][] = [[], [], []];
+    for (const r of sorted) {
+      let p = r.pfn;
+      const end = r.pfn + r.count;
+      while (p < end) {
+        const z = this.kind === 'packed' ? 0 : zoneOfPfn(p);
+        const zEnd =
+          this.kind === 'packed' ? end : z === 0 ? MAX_DMA_PFN : z === 1 ? MAX_DMA32_PFN : end;
+        const e = Math.min(end, zEnd);
+        perZone[z]!.push({ pfn: p, count: e - p });
+        p = e;
+      }
+    }
+    perZone.forEach((runs, z) => {
+      this.bootZone(this.zones[z]!, runs);
+    });
+    const managed = this.zones.map((z) => z.free);
+    zoneParams(managed).forEach((p, z) => {
+      this.zones[z]!.setParams(p);
+    });
+    this.zonelist = ([2, 1, 0] as const).filter((z) => managed[z]! > 0);
+    this.firstPass = this.zonelist[0] === ZONE_NORMAL && managed[ZONE_DMA32]! > 0 ? PASS_NOFRAG : 1;
+  }
+
+  private bootZone(zone: ZoneBuddy, runs: PfnRun[]): void {
     // Two passes (count, then fill typed arrays): a 16 TiB host hands over 4 M blocks, and
     // growing plain arrays that far costs more than the allocator's own work.
     let blocks = 0;
-    const each = (out: (pfn: number, order: number) => void) => {
-      for (const r of sorted) {
-        let p = r.pfn;
-        const end = r.pfn + r.count;
-        while (p < end) {
-          let o = MAX_ORDER;
-          while (o > 0 && (p % POW2[o]! !== 0 || p + POW2[o]! > end)) o--;
-          out(p, o);
-          p += POW2[o]!;
-        }
-      }
-    };
-    each(() => blocks++);
+    for (const r of runs) decompose(r.pfn, r.count, () => blocks++);
     const pfns = new Float64Array(blocks);
     const orders = new Uint8Array(blocks);
     let k = 0;
-    each((p, o) => {
-      pfns[k] = p;
-      orders[k++] = o;
-    });
-    if (this.kind !== 'packed') {
-      // Each list pops from its end, so it holds its blocks highest first: the lowest is the head.
-      const perOrder = new Int32Array(MAX_ORDER + 1);
-      for (let i = 0; i < blocks; i++) perOrder[orders[i]!]!++;
-      for (let o = 0; o <= MAX_ORDER; o++) {
-        const st = this.stacks[o]!;
-        st.reserve(st.length + perOrder[o]!);
-        for (let i = blocks - 1; i >= 0; i--) if (orders[i] === o) st.push(pfns[i]!);
+    for (const r of runs)
+      decompose(r.pfn, r.count, (p, o) => {
+        pfns[k] = p;
+        orders[k++] = o;
+      });
+    zone.boot(pfns, orders);
+  }
+
+  private mt(gfp: Gfp): Migratetype {
+    return this.kind === 'packed' ? MIGRATE_MOVABLE : gfp.migratetype;
+  }
+
+  /** [zone.zonelist] One block of 2^order pages (order <= MAX_ORDER); its first pfn, or -1. */
+  alloc(order: number, gfp: Gfp = GFP_HIGHUSER_MOVABLE): number {
+    if (this.kind === 'packed') return this.zones[0]!.rmqueue(order, MIGRATE_MOVABLE, false);
+    const mt = this.mt(gfp);
+    const zl = this.zonelist;
+    for (let retry = 0; retry < 2; retry++) {
+      // A failed attempt changes nothing, so which zones pass the watermark holds for all
+      // passes: with none (a full host) go straight to the last.
+      let ok = 0;
+      for (let i = 0; i < zl.length; i++) if (this.zones[zl[i]!]!.watermarkOk(order)) ok |= 1 << i;
+      for (let pass = ok === 0 ? PASS_NO_WMARK : this.firstPass; pass <= PASS_NO_WMARK; pass++) {
+        for (let i = 0; i < zl.length; i++) {
+          if (pass < PASS_NO_WMARK && (ok & (1 << i)) === 0) continue;
+          const pfn = this.zones[zl[i]!]!.alloc(order, mt, pass === PASS_NOFRAG);
+          if (pfn >= 0) return pfn;
+        }
       }
-      for (let i = 0; i < blocks; i++) {
-        this.freeHeads.set(pfns[i]!, orders[i]!);
-        this.liveCount[orders[i]!]!++;
-        this.freePages += POW2[orders[i]!]!;
-      }
-      return;
-    }
-    for (let i = blocks - 1; i >= 0; i--) {
-      this.pushLive(pfns[i]!, orders[i]!);
-      this.freePages += POW2[orders[i]!]!;
-    }
-  }
-
-  private push(pfn: number, order: number): void {
-    this.freeHeads.set(pfn, order);
-    if (this.kind === 'packed') {
-      this.heaps[order]!.push(pfn);
-      return;
-    }
-    const s = this.stacks[order]!;
-    s.push(pfn);
-    if (s.length > 64 && s.length > 4 * this.liveCount[order]!) this.compact(order);
-  }
-
-  /** Live entries per list (entries of merged blocks stay behind until popped or compacted). */
-  private liveCount = new Int32Array(MAX_ORDER + 1);
-
-  private live(pfn: number, order: number): boolean {
-    return this.freeHeads.get(pfn) === order;
-  }
-
-  /** Drops dead entries of one stack (blocks merged or taken out of order). */
-  private compact(order: number): void {
-    const st = this.stacks[order]!;
-    st.keep((pfn) => this.live(pfn, order));
-    this.liveCount[order] = st.length;
-  }
-
-  /** compact(), also dropping all but the newest entry of a block pushed more than once. */
-  private compactExact(order: number): void {
-    const st = this.stacks[order]!;
-    const newer = new Set<number>();
-    const keep = new Uint8Array(st.length);
-    for (let i = st.length - 1; i >= 0; i--) {
-      const pfn = st.at(i);
-      if (!newer.has(pfn) && this.live(pfn, order)) keep[i] = 1;
-      newer.add(pfn);
-    }
-    let i = 0;
-    st.keep(() => keep[i++] === 1);
-    this.liveCount[order] = st.length;
-  }
-
-  /** The head (or a random live block) of a list, removed; -1 when the list is empty. */
-  private take(order: number): number {
-    const s = this.stacks[order]!;
-    if (this.rng && s.length > 0) {
-      // Random placement: "a random free block", so draw among the live blocks only. Entries of
-      // merged-away blocks, and the older entry of a block freed twice, would weigh the draw:
-      // drop them first (one pass, only when the list has any).
-      if (s.length !== this.liveCount[order]) this.compactExact(order);
-      if (s.length > 0) s.swapToTop(this.rng.int(s.length));
-    }
-    while (s.length > 0) {
-      const pfn = s.pop();
-      if (this.live(pfn, order)) {
-        this.freeHeads.delete(pfn);
-        this.liveCount[order]!--;
-        return pfn;
-      }
+      if (!this.drainWouldHelp(order) || !this.drainAllPages()) break;
     }
     return -1;
-  }
-
-  private smallestNonEmpty(order: number): number {
-    for (let o = order; o <= MAX_ORDER; o++) {
-      // A list with no live entry is empty whatever dead entries it still holds.
-      if (this.liveCount[o] === 0) continue;
-      const s = this.stacks[o]!;
-      while (s.length > 0) {
-        if (this.live(s.top(), o)) return o;
-        s.pop();
-      }
-    }
-    return -1;
-  }
-
-  /** [buddy.alloc] One block of 2^order pages; its first pfn, or -1 when nothing fits. */
-  alloc(order: number): number {
-    if (order === 0 && this.kind !== 'packed') {
-      if (this.pcp.length === 0) this.refillPcp();
-      const pfn = this.pcp.pop();
-      if (pfn === undefined) return -1;
-      this.freePages--;
-      return pfn;
-    }
-    return this.allocBuddy(order);
-  }
-
-  /** rmqueue_bulk(): PCP_BATCH order-0 pages from the buddy, lowest popped first. */
-  private refillPcp(): void {
-    if (this.kind === 'buddy') {
-      const runs = this.bulkFromBuddy(Math.min(PCP_BATCH, this.freePages));
-      // The first page taken must pop first: push runs in reverse.
-      for (let i = runs.length - 1; i >= 0; i--) this.pcp.pushRun(runs[i]!.pfn, runs[i]!.count);
-      this.freePages += runs.reduce((s, r) => s + r.count, 0);
-      return;
-    }
-    const got: number[] = [];
-    for (let i = 0; i < PCP_BATCH; i++) {
-      const pfn = this.allocBuddy(0);
-      if (pfn < 0) break;
-      got.push(pfn);
-    }
-    this.freePages += got.length;
-    for (let i = got.length - 1; i >= 0; i--) this.pcp.push(got[i]!);
-  }
-
-  private allocBuddy(order: number): number {
-    if (this.kind === 'packed') return this.allocPacked(order);
-    const o = this.smallestNonEmpty(order);
-    if (o < 0) return -1;
-    let pfn = this.take(o);
-    for (let high = o; high > order; high--) {
-      const half = POW2[high - 1]!;
-      // expand(): keep the lower half, free the upper; "random" picks a random half to keep.
-      if (this.rng && this.rng.int(2) === 1) {
-        this.pushLive(pfn, high - 1);
-        pfn += half;
-      } else this.pushLive(pfn + half, high - 1);
-    }
-    this.freePages -= POW2[order]!;
-    return pfn;
-  }
-
-  private pushLive(pfn: number, order: number): void {
-    this.liveCount[order]!++;
-    this.push(pfn, order);
-  }
-
-  /** First fit by address: the lowest free block that can hold the order. */
-  private allocPacked(order: number): number {
-    const o = this.lowestBlockOrder(order);
-    if (o < 0) return -1;
-    const pfn = this.heaps[o]!.pop(this.freeHeads);
-    this.freeHeads.delete(pfn);
-    this.liveCount[o]!--;
-    for (let high = o; high > order; high--) this.pushLive(pfn + POW2[high - 1]!, high - 1);
-    this.freePages -= POW2[order]!;
-    return pfn;
-  }
-
-  /** The order whose lowest live block has the lowest address, among orders >= min. */
-  private lowestBlockOrder(min: number): number {
-    let best = -1;
-    let bestPfn = Number.POSITIVE_INFINITY;
-    for (let o = min; o <= MAX_ORDER; o++) {
-      const pfn = this.heaps[o]!.peek(this.freeHeads);
-      if (pfn >= 0 && pfn < bestPfn) {
-        bestPfn = pfn;
-        best = o;
-      }
-    }
-    return best;
   }
 
   /**
-   * n order-0 pages, exactly as n successive alloc(0) calls would return them (buddy and random
-   * per block), merged into runs. Returns null, taking nothing, when fewer than n pages are free.
+   * The model drains only for a single page when the buddy lists of all zones are empty, so
+   * that every free page stays allocatable. The kernel drains after every failed reclaim, and
+   * compacts for higher orders (not modelled): a full host would otherwise drain on every THP
+   * attempt.
    */
-  allocPages(n: number): PfnRun[] | null {
-    if (n > this.freePages) return null;
-    const runs: PfnRun[] = [];
-    let left = n;
-    if (this.kind === 'packed') {
-      // First fit by address, page by page: no per-cpu list (alloc(0) and free(0) skip it too).
-      for (const r of this.bulkFromBuddy(n)) emitRun(runs, r.pfn, r.count);
-      return runs;
-    }
-    if (this.pcp.length > 0) {
-      const got = this.pcp.popRun(left, (pfn, count) => emitRun(runs, pfn, count));
-      this.freePages -= got;
-      left -= got;
-    }
-    if (this.kind === 'random') {
-      // Page by page as alloc(0): refills of the per-cpu list draw from the Rng as they go.
-      for (; left > 0; left--) emitRun(runs, this.alloc(0), 1);
-      return runs;
-    }
-    // As n successive alloc(0): whole refills of PCP_BATCH are consumed entirely (successive
-    // __rmqueue_smallest calls, however grouped); the last refill leaves its rest on the list.
-    const whole = Math.floor(left / PCP_BATCH) * PCP_BATCH;
-    if (whole > 0) {
-      for (const r of this.bulkFromBuddy(whole)) emitRun(runs, r.pfn, r.count);
-      left -= whole;
-    }
-    if (left > 0) {
-      this.refillPcp();
-      const got = this.pcp.popRun(left, (pfn, count) => emitRun(runs, pfn, count));
-      this.freePages -= got;
-    }
-    return runs;
+  private drainWouldHelp(order: number): boolean {
+    if (order > 0) return false;
+    for (const z of this.zones) if (z.free > 0) return false;
+    return true;
+  }
+
+  /**
+   * [zone.drain] drain_all_pages(): what the slow path does when an allocation fails after
+   * reclaim ("pages are pinned on the per-cpu lists"): every zone's per-cpu pages to the buddy,
+   * then one more try (only when the buddy lists alone cannot hold the request). Without it a page freed to another migratetype's list would stay out of
+   * reach. Returns whether there was anything to drain.
+   */
+  private drainAllPages(): boolean {
+    let any = false;
+    for (const z of this.zones) any = z.drainPcp() || any;
+    return any;
   }
 
   /** allocPages(1) without building runs (the churn's hot path): the pfn, or -1. */
-  allocOne(): number {
-    if (this.freePages < 1) return -1;
-    if (this.kind === 'packed') return this.allocBuddy(0);
-    if (this.pcp.length === 0) this.refillPcp();
-    this.freePages--;
-    return this.pcp.pop()!;
+  allocOne(gfp: Gfp = GFP_HIGHUSER_MOVABLE): number {
+    if (this.kind !== 'packed') {
+      // alloc(0) pops a pcp list without touching the buddy when the zone it reaches first has
+      // pages there: the first zone above its watermark, or, with none above, the first zone.
+      let z: ZoneBuddy | undefined;
+      for (const zi of this.zonelist) {
+        const c = this.zones[zi]!;
+        if (c.free - 1 >= c.floor) {
+          z = c;
+          break;
+        }
+      }
+      z ??= this.zones[this.zonelist[0] ?? 0]!;
+      const list = z.pcpList(gfp.migratetype, 0);
+      if (list.length > 0) {
+        z.pcpCount--;
+        return list.pop()!;
+      }
+    }
+    return this.freePages < 1 ? -1 : this.alloc(0, gfp);
   }
 
-  /** n order-0 pages straight from the buddy lists, as n successive __rmqueue_smallest(0). */
-  private bulkFromBuddy(n: number): PfnRun[] {
+  /**
+   * n order-0 pages, exactly as n successive alloc(0, gfp) calls would return them, merged into
+   * runs. Returns null, taking nothing, when fewer than n pages are free.
+   */
+  allocPages(n: number, gfp: Gfp = GFP_HIGHUSER_MOVABLE): PfnRun[] | null {
+    if (n > this.freePages) return null;
     const runs: PfnRun[] = [];
+    const out = (pfn: number, count: number) => emitRun(runs, pfn, count);
+    if (this.kind === 'packed') {
+      this.zones[0]!.bulk(n, MIGRATE_MOVABLE, false, out);
+      return runs;
+    }
+    if (this.kind === 'random') {
+      // Page by page as alloc(0): refills of the per-cpu list draw from the Rng as they go.
+      for (let i = 0; i < n; i++) out(this.alloc(0, gfp), 1);
+      return runs;
+    }
+    const mt = gfp.migratetype;
     let left = n;
     while (left > 0) {
-      const o = this.kind === 'packed' ? this.lowestBlockOrder(0) : this.smallestNonEmpty(0);
-      if (o < 0) break;
-      const pfn = this.kind === 'packed' ? this.takeHeap(o) : this.take(o);
-      const size = POW2[o]!;
-      if (size <= left) {
-        emitRun(runs, pfn, size);
-        left -= size;
-        this.freePages -= size;
-      } else {
-        emitRun(runs, pfn, left);
-        this.freePages -= left;
-        // What expand() leaves after `left` ascending allocations: the aligned pieces above.
-        // The block is aligned to its size, so a piece's order is the lowest set bit of its
-        // offset in the block (offsets are below 2^10: bit operations are safe on them).
-        let at = left;
-        while (at < size) {
-          const k = 31 - Math.clz32(at & -at);
-          this.pushLive(pfn + at, k);
-          at += POW2[k]!;
-        }
-        left = 0;
-      }
+      let got = this.allocRound(left, mt, out);
+      if (got === 0 && this.drainWouldHelp(0) && this.drainAllPages())
+        got = this.allocRound(left, mt, out);
+      if (got === 0)
+        throw new Error(`buddy: ${left} of ${n} pages not found with ${this.freePages} free`);
+      left -= got;
     }
     return runs;
   }
 
-  private takeHeap(order: number): number {
-    const pfn = this.heaps[order]!.pop(this.freeHeads);
-    this.freeHeads.delete(pfn);
-    this.liveCount[order]!--;
-    return pfn;
-  }
-
-  /** [buddy.free] Free one block, merging with free buddies (order 0 via the per-cpu list). */
-  free(pfn: number, order: number): void {
-    if (order === 0 && this.kind !== 'packed') {
-      this.pcp.push(pfn);
-      this.freePages++;
-      if (this.pcp.length > PCP_HIGH) {
-        // free_pcppages_bulk(): the oldest batch goes back to the buddy.
-        this.freePages -= PCP_BATCH;
-        this.pcp.drainOldest(PCP_BATCH, (p) => this.freeBuddy(p, 0));
+  /**
+   * Up to `left` of the next order-0 allocations, all served by the same zone and pass: pages
+   * the pcp list already holds (taking them changes no watermark), or whole refills straight
+   * from the buddy while the watermark would still hold before each (each refill is consumed
+   * entirely), or one real refill whose rest stays on the list.
+   */
+  private allocRound(left: number, mt: Migratetype, out: (p: number, c: number) => void): number {
+    for (let pass = this.firstPass; pass <= PASS_NO_WMARK; pass++) {
+      for (const zi of this.zonelist) {
+        const z = this.zones[zi]!;
+        if (pass < PASS_NO_WMARK && !z.watermarkOk(0)) continue;
+        const nofrag = pass === PASS_NOFRAG;
+        const list = z.pcpList(mt, 0);
+        if (list.length > 0) {
+          const got = list.popRun(left, out);
+          z.pcpCount -= got;
+          return got;
+        }
+        const batch = z.params.batch;
+        if (left >= batch) {
+          // Later passes go one refill at a time: a refill there can change what the first
+          // pass would find (a claimed pageblock), and the next allocation starts over.
+          let m = pass === this.firstPass ? Math.floor(left / batch) : 1;
+          if (pass < PASS_NO_WMARK) m = Math.min(m, Math.floor((z.free - 1 - z.floor) / batch) + 1);
+          const got = z.bulk(m * batch, mt, nofrag, out);
+          if (got > 0) return got;
+          continue;
+        }
+        if (z.refillPcp(0, mt, nofrag) === 0) continue;
+        const got = list.popRun(left, out);
+        z.pcpCount -= got;
+        return got;
       }
-      return;
     }
-    this.freeBuddy(pfn, order);
+    return 0;
   }
 
-  private freeBuddy(pfn: number, order: number): void {
-    this.freePages += POW2[order]!;
-    let p = pfn;
-    let o = order;
-    while (o < MAX_ORDER) {
-      const size = POW2[o]!;
-      const buddy = Math.floor(p / size) % 2 === 0 ? p + size : p - size;
-      if (this.freeHeads.get(buddy) !== o) break;
-      this.freeHeads.delete(buddy);
-      this.liveCount[o]!--;
-      p = Math.min(p, buddy);
-      o++;
-    }
-    this.pushLive(p, o);
+  /** [buddy.free] Free one block (pcp orders via the zone's per-cpu lists). */
+  free(pfn: number, order: number): void {
+    this.zoneOf(pfn).freeBlock(pfn, order);
   }
 
   /**
@@ -410,70 +298,67 @@ export class BuddyAllocator {
 
   /**
    * A naturally aligned run of 2^order pages with order > MAX_ORDER (1 GiB hugetlb pages, as
-   * alloc_contig_pages / the boot-time gigantic pool): only from wholly free max-order blocks.
+   * alloc_contig_pages / the boot-time gigantic pool): only from wholly free max-order blocks,
+   * the zones in zonelist order, the lowest such run of a zone first.
    */
   allocGigantic(order: number): number {
-    const blocks = POW2[order - MAX_ORDER]!;
-    const size = POW2[order]!;
-    const step = 2 ** MAX_ORDER;
-    // The lowest aligned run of wholly free max-order blocks (FreeHeads keeps counts per 1 GiB).
-    const first = this.freeHeads.firstWholeRun(blocks);
-    if (first < 0) return -1;
-    const start = first * step;
-    for (let i = 0; i < blocks; i++) {
-      this.freeHeads.delete(start + i * step);
-      this.liveCount[MAX_ORDER]!--;
+    const zones = this.kind === 'packed' ? [0] : this.zonelist;
+    for (const zi of zones) {
+      const pfn = this.zones[zi]!.allocGigantic(order);
+      if (pfn >= 0) return pfn;
     }
-    this.freePages -= size;
-    return start;
+    return -1;
   }
 
   estimateBytes(): number {
-    let n = this.freeHeads.bytes;
-    for (const st of this.stacks) n += st.bytes;
-    for (const h of this.heaps) n += h.pfn.length * 8;
+    let n = this.pb.bytes;
+    for (const z of this.zones) n += z.estimateBytes();
     return n;
   }
 
   /** Become a copy of src (same kind), reusing this one's buffers where they fit. */
   copyFrom(src: BuddyAllocator): void {
-    this.freeHeads.copyFrom(src.freeHeads);
-    for (let o = 0; o <= MAX_ORDER; o++) this.stacks[o]!.copyFrom(src.stacks[o]!);
-    this.heaps = src.heaps.map((h) => h.clone());
-    this.freePages = src.freePages;
-    this.liveCount.set(src.liveCount);
-    this.pcp.copyFrom(src.pcp);
+    this.pb.copyFrom(src.pb);
+    for (let z = 0; z < NR_ZONES; z++) this.zones[z]!.copyFrom(src.zones[z]!);
+    this.zonelist = src.zonelist.slice();
+    this.firstPass = src.firstPass;
     if (this.rng && src.rng) this.rng.state = src.rng.state;
   }
 
   clone(): BuddyAllocator {
     const c = new BuddyAllocator(this.kind, 1);
-    c.freeHeads = this.freeHeads.clone();
-    c.stacks = this.stacks.map((s) => s.clone());
-    c.heaps = this.heaps.map((h) => h.clone());
-    c.freePages = this.freePages;
-    c.liveCount = this.liveCount.slice();
-    c.pcp = this.pcp.clone();
+    c.pb = this.pb.clone();
     if (this.rng && c.rng) c.rng.state = this.rng.state;
+    c.zones = this.zones.map((z) => z.clone(c.pb, c.rng));
+    c.zonelist = this.zonelist.slice();
+    c.firstPass = this.firstPass;
     return c;
   }
 
-  /** Free blocks per order, as /proc/buddyinfo prints them (one zone). */
+  /** Free blocks per order, all zones summed (per-cpu blocks counted at their order). */
   buddyinfo(): number[] {
     const counts = new Array<number>(MAX_ORDER + 1).fill(0);
-    for (const [, order] of this.freeHeads.entries()) counts[order]!++;
-    counts[0]! += this.pcp.length;
+    for (const z of this.zones) z.addBuddyinfo(counts);
     return counts;
   }
 
+  /** /proc/buddyinfo: one row per populated zone (per-cpu blocks counted at their order). */
+  buddyinfoByZone(): { zone: ZoneId; counts: number[] }[] {
+    return this.zonelist
+      .slice()
+      .reverse()
+      .map((zone) => {
+        const counts = new Array<number>(MAX_ORDER + 1).fill(0);
+        this.zones[zone]!.addBuddyinfo(counts);
+        return { zone, counts };
+      });
+  }
+
   checkInvariants(): string | null {
-    let pages = 0;
-    for (const [pfn, o] of this.freeHeads.entries()) {
-      if (pfn % POW2[o]! !== 0) return `free block ${pfn} not aligned to order ${o}`;
-      pages += POW2[o]!;
+    for (const z of this.zones) {
+      const e = z.checkInvariants();
+      if (e) return e;
     }
-    pages += this.pcp.length;
-    if (pages !== this.freePages) return `freePages ${this.freePages} but lists hold ${pages}`;
     return null;
   }
 }
@@ -492,10 +377,4 @@ export function decompose(
     out(p, o);
     p += POW2[o]!;
   }
-}
-
-function emitRun(runs: PfnRun[], pfn: number, count: number): void {
-  const last = runs[runs.length - 1];
-  if (last && last.pfn + last.count === pfn) last.count += count;
-  else runs.push({ pfn, count });
 }

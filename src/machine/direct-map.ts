@@ -11,6 +11,11 @@
  *   (arch/x86/mm/pat/set_memory.c: __split_large_page, update_page_count, split_page_count)
  * - [dm.no-collapse] pages split by set_memory_4k() never collapse (CPA_COLLAPSE is only for
  *   set_memory_rox, v6.15 41d88484c71c): nothing here merges.
+ * - [dm.cpa_flush] from 6.15 set_memory_4k() sets _PAGE_KERNEL_4K on the PTE it was given, so
+ *   the call ends in one cpa_flush() IPI broadcast on top of the per-split flush_tlb_all(). A
+ *   call that splits splits one 2 MiB region to 4K (adjust_direct_map() asks for one 4K page,
+ *   and only when its mapping is 2M or 1G), so it is counted once per 2M → 4K split made by
+ *   set_memory_4k(); set_direct_map_*_noflush() sets no such bit and flushes only to split.
  * Counters count mappings by level exactly like direct_pages_count[]: clearing _PAGE_PRESENT on
  * a 4K PTE does not change them.
  *
@@ -45,7 +50,10 @@ export class DirectMap {
   count1g = 0;
   level2Splits = 0;
   level3Splits = 0;
+  /** Every TLB flush: one per split, plus the cpaFlushes. */
   tlbFlushes = 0;
+  /** [dm.cpa_flush] cpa_flush() broadcasts after set_memory_4k() calls (6.15+ only). */
+  cpaFlushes = 0;
   /** Page-table pages allocated by splits after boot (one per split). */
   splitTablePages = 0;
   readonly mappedBytes: number;
@@ -105,9 +113,10 @@ export class DirectMap {
 
   /**
    * set_memory_4k() on [pfn, pfn + n): split every large mapping that covers part of the range,
-   * 1G first. Appends what was split to `out` and returns the number of splits.
+   * 1G first. Appends what was split to `out` and returns the number of splits. `kernel4k`: the
+   * call sets _PAGE_KERNEL_4K (set_memory_4k() on 6.15+), one more flush per region it split.
    */
-  split4k(pfn: number, n: number, out: SplitRecord[] | null): number {
+  split4k(pfn: number, n: number, out: SplitRecord[] | null, kernel4k = false): number {
     let splits = 0;
     const lastRegion = Math.floor((pfn + n - 1) / PAGES_PER_2M);
     for (let r = Math.floor(pfn / PAGES_PER_2M); r <= lastRegion; r++) {
@@ -121,6 +130,10 @@ export class DirectMap {
         this.splitPmd(r);
         out?.push({ kind: 'pmd', index: r });
         splits++;
+        if (kernel4k) {
+          this.cpaFlushes++;
+          this.tlbFlushes++;
+        }
       }
     }
     return splits;
@@ -212,6 +225,7 @@ export class DirectMap {
     this.level2Splits = src.level2Splits;
     this.level3Splits = src.level3Splits;
     this.tlbFlushes = src.tlbFlushes;
+    this.cpaFlushes = src.cpaFlushes;
     this.splitTablePages = src.splitTablePages;
   }
 

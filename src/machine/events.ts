@@ -27,6 +27,11 @@ export type Allocator = 'buddy' | 'packed' | 'random';
 export interface HostSpec {
   /** Usable physical ranges [start, end) in bytes (an e820 "usable" list). */
   ranges: { start: number; end: number }[];
+  /**
+   * How the ranges came about: 'e820-typical' when the scenario gave only `ram` (e820.ts lays it
+   * out as a typical firmware map), 'ranges' when it gave them. Absent: 'ranges'.
+   */
+  layout?: 'e820-typical' | 'ranges';
   gbpages: boolean;
   allocator: Allocator;
   /** Bytes the host kernel has allocated at boot (taken from the allocator before step 1). */
@@ -38,6 +43,12 @@ export interface HostSpec {
    * design's own era (issue 14: compile fills it in from `host.linux`).
    */
   linux?: string;
+  /**
+   * 5-level paging (LA57): the direct map starts at 0xff11000000000000 instead of
+   * 0xffff888000000000 and page tables have a p4d level (arch/x86/include/asm/page_64_types.h,
+   * __PAGE_OFFSET_BASE_L5). Absent means 4-level.
+   */
+  la57?: boolean;
 }
 
 export interface GuestSpec {

@@ -27,10 +27,12 @@ import {
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
+import { DESIGN_LINUX, type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
 import { type RuleId, ruleIndex } from './rules';
 import { ISA_END_ADDRESS, MiB, PAGES_PER_1G, PAGES_PER_2M, type PageLevel, roundUp } from './units';
+import { GFP_KERNEL, type Gfp, gfpForUse } from './zones';
 
 /** Where the kernel image sits (CONFIG_PHYSICAL_START) and how much of the boot memory it is. */
 const KERNEL_IMAGE_START = 16 * MiB;
@@ -49,8 +51,9 @@ export class Machine {
   step = 0;
   /** What the design keeps per machine (the sequestered area), cloned with it. */
   designState: DesignState;
-  unmapFlushes = 0;
   private lastUnmapStep = -1;
+  /** What the host kernel version changes (host.linux, else the design's era). */
+  readonly linux: LinuxRules;
   /** Page-table pages of the direct map right after boot. */
   readonly bootTablePages: number;
   readonly ramPages: number;
@@ -58,6 +61,7 @@ export class Machine {
 
   constructor(readonly spec: MachineSpec) {
     this.design = DESIGNS[spec.kernel];
+    this.linux = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]);
     this.designState = this.design.createState();
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
@@ -169,28 +173,36 @@ export class Machine {
 
   private readonly splitScratch: { kind: 'pud' | 'pmd'; index: number }[] = [];
 
-  /** set_memory_4k(): split and account, allocating one page-table page per split. */
-  split4k(pfn: number, n: number, rule: RuleId): void {
+  /**
+   * set_memory_4k(): split and account, allocating one page-table page per split ([dm.cpa_flush]
+   * on 6.15+). `setMemory4k` false: the split of set_direct_map_*_noflush(), which sets no bit.
+   */
+  split4k(pfn: number, n: number, rule: RuleId, setMemory4k = true): void {
     const recs = this.splitScratch;
     recs.length = 0;
-    if (this.dm.split4k(pfn, n, recs) === 0) return;
+    if (this.dm.split4k(pfn, n, recs, setMemory4k && this.linux.kernel4k) === 0) return;
     for (const r of recs) {
       const first = r.kind === 'pud' ? r.index * PAGES_PER_1G : r.index * PAGES_PER_2M;
       this.emit('dm-split', rule, first, r.kind === 'pud' ? 1 : 0);
-      const pt = this.alloc.alloc(0);
+      // split_large_page(): alloc_pages(GFP_KERNEL, 0).
+      const pt = this.alloc.alloc(0, GFP_KERNEL);
       if (pt >= 0) this.frames.set(pt, 1, frameWord(USE_PAGETABLE));
     }
   }
 
+  /**
+   * set_direct_map_invalid_noflush() / _default_noflush() page by page (SNP host v10,
+   * invalidate_direct_map()): no flush of its own, only the splits' flush_tlb_all(). (v7 used
+   * set_memory_np()/set_memory_p(), one more flush per call; v8–v10 the _noflush calls.)
+   */
   private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
     if (!present) {
-      this.split4k(pfn, n, rule);
+      this.split4k(pfn, n, rule, false);
       this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
       // One outcome per event, not per RMPUPDATE: a 2 MiB accept is 512 of them.
       if (this.lastUnmapStep !== this.step) this.emit('dm-unmap', rule, pfn, n);
       this.lastUnmapStep = this.step;
     } else this.frames.update(pfn, n, DM_UNMAPPED, 0);
-    this.unmapFlushes++;
   }
 
   // ---- RMP ------------------------------------------------------------------------------
@@ -250,25 +262,30 @@ export class Machine {
 
   // ---- allocation -----------------------------------------------------------------------
 
-  /** n order-0 pages marked with a frame word; null when the host is out of memory. */
-  allocFrames(n: number, word: number): PfnRun[] | null {
+  /**
+   * n order-0 pages marked with a frame word; null when the host is out of memory. `gfp` says
+   * where they may come from (zones.ts); omitted, it follows the word's use: the VMM's memory
+   * GFP_HIGHUSER_MOVABLE, guest_memfd GFP_HIGHUSER, everything else GFP_KERNEL.
+   */
+  allocFrames(n: number, word: number, gfp: Gfp = gfpForUse(frameUse(word))): PfnRun[] | null {
     if (n === 1) {
       // One page (4K churn): no arrays; the result is scratch, read before the next call.
-      const pfn = this.alloc.allocOne();
+      const pfn = this.alloc.allocOne(gfp);
       if (pfn < 0) return null;
       this.frames.set(pfn, 1, word);
       this.oneRun[0]!.pfn = pfn;
       this.oneRun[0]!.count = 1;
       return this.oneRun;
     }
-    const runs = this.alloc.allocPages(n);
+    const runs = this.alloc.allocPages(n, gfp);
     if (!runs) return null;
     for (const r of runs) this.frames.set(r.pfn, r.count, word);
     return runs;
   }
 
-  allocBlock(order: number, word: number): number {
-    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+  /** One naturally aligned block of 2^order frames (gfp as allocFrames); its pfn, or -1. */
+  allocBlock(order: number, word: number, gfp: Gfp = gfpForUse(frameUse(word))): number {
+    const pfn = order > 10 ? this.alloc.allocGigantic(order) : this.alloc.alloc(order, gfp);
     if (pfn >= 0) this.frames.set(pfn, 2 ** order, word);
     return pfn;
   }
@@ -287,7 +304,7 @@ export class Machine {
   }
 
   get tlbFlushes(): number {
-    return this.dm.tlbFlushes + this.unmapFlushes;
+    return this.dm.tlbFlushes;
   }
 
   get doubleBackedPages(): number {
@@ -333,7 +350,6 @@ export class Machine {
     for (let i = 0; i < this.guests.length; i++) this.guests[i]!.copyFrom(src.guests[i]!);
     this.step = src.step;
     this.designState.copyFrom(src.designState);
-    this.unmapFlushes = src.unmapFlushes;
     this.lastUnmapStep = src.lastUnmapStep;
     this.curGuest = src.curGuest;
   }

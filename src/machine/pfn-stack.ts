@@ -23,6 +23,15 @@ export class PfnStack {
     this.data[this.length++] = pfn;
   }
 
+  /** Put pfns under the tail (index 0 is the tail): pfns[0] ends up as the new tail. */
+  unshiftMany(pfns: readonly number[]): void {
+    const k = pfns.length;
+    this.reserve(this.length + k);
+    this.data.copyWithin(k, 0, this.length);
+    for (let i = 0; i < k; i++) this.data[i] = pfns[i]!;
+    this.length += k;
+  }
+
   pop(): number {
     return this.data[--this.length]!;
   }

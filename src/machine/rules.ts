@@ -55,17 +55,21 @@ const TABLE = {
   },
   'upstream.adjust_direct_map': {
     title: 'Split on demand (adjust_direct_map)',
-    source: 'adjust_direct_map() in arch/x86/virt/svm/sev.c (Linux 6.9)',
+    source:
+      'adjust_direct_map() in arch/x86/virt/svm/sev.c (x86 side merged in 6.9; KVM SNP host support in 6.11)',
     url: `${LORE}20240126041126.1927228-12-michael.roth@amd.com/`,
     explain:
       'Each 4K RMPUPDATE splits the direct mapping that covers the page down to 4K; a 2M RMPUPDATE never splits.',
+    kernels: '6.9+ (x86), used by KVM from 6.11',
   },
   'unmap.invalidate': {
     title: 'Private page removed from the direct map',
-    source: 'invalidate_direct_map() → set_direct_map_invalid_noflush() (SNP host v7–v10)',
-    url: `${LORE}?q=invalidate_direct_map+SEV-SNP`,
+    source:
+      'invalidate_direct_map() → set_direct_map_invalid_noflush(), restore_direct_map() → set_direct_map_default_noflush() in rmpupdate() (SNP host Part 2 v5/v6 and v8–v10; v10 12/50)',
+    url: `${LORE}20231016132819.1002933-13-michael.roth@amd.com/`,
     explain:
-      'The page is unmapped from the direct map (splitting any large mapping) and the TLB is flushed; it is mapped back on reclaim.',
+      'An assigned page is made not-present in the direct map (splitting any large mapping over it) and made present again when it is reclaimed. The _noflush calls flush only to split (v10: 2 flushes for a 4K page inside a 1G mapping); v7 used set_memory_np()/set_memory_p(), one more flush per call. A kernel write to the page then takes a not-present fault.',
+    kernels: 'SNP host series v5/v6 (hugetlb-ban-2022) and v8–v10 (unmap-2023), never merged',
   },
   'rmp.check.write': {
     title: 'RMP check on a host write',
@@ -107,7 +111,7 @@ const TABLE = {
     source: 'RFC Part2 07/30; Dave Hansen, 25 Mar 2021',
     url: `${LORE}0edd1350-4865-dd71-5c14-3d57c784d62d@intel.com/`,
     explain:
-      'A hugetlbfs mapping cannot be split, so the RMP fault cannot be resolved: the VMM gets SIGBUS and the guest dies.',
+      'A hugetlbfs mapping cannot be split, so the RMP fault cannot be resolved: the VMM gets SIGBUS and the guest dies. That is the stated intent of 07/30 and what is shown; the posted code refaults forever instead, because it asks for the split with FAULT_FLAG_PAGE_SPLIT, which hugetlb_fault() ignores, so the write is retried on the same huge mapping without end.',
   },
   'rmp.user_private': {
     title: 'VMM wrote a private page',
@@ -124,15 +128,15 @@ const TABLE = {
   },
   'ban.hugetlb': {
     title: 'hugetlbfs refused at registration',
-    source: 'SNP host v6 (2022): fail KVM_MEMORY_ENCRYPT_REG_REGION for hugetlb',
+    source: 'SNP host Part 2 v6 (Jun 2022): fail KVM_MEMORY_ENCRYPT_REG_REGION for hugetlb',
     url: `${LORE}b32e0daab8af130a1bda76eb06ecd2546e8478bb.1655761627.git.ashish.kalra@amd.com/`,
     explain:
       'Memory that cannot be split is refused when the VMM registers it: the VM fails to start instead of dying later.',
   },
   'seq.move': {
     title: 'Sequestered sharing',
-    source: "Dave Hansen's proposed contract, 25 Mar 2021 (never merged)",
-    url: `${LORE}0edd1350-4865-dd71-5c14-3d57c784d62d@intel.com/`,
+    source: "Dave Hansen's proposed contract in the RFC v1 review, 2021 (never merged)",
+    url: `${LORE}f8bf7e26-26dc-e19a-007c-40b26e0a0a45@intel.com/`,
     explain:
       'The guest announces a share; the host backs that GPA with a page from one dedicated shared area, so guest regions never mix.',
   },
@@ -145,8 +149,9 @@ const TABLE = {
   },
   'gmem.folio_split': {
     title: 'guest_memfd large folio split',
-    source: 'gmem THP RFC (Roth, Dec 2024) / gmem 1G hugetlb RFC v2 (Tng, May 2025)',
-    url: `${LORE}?q=guest_memfd+hugetlb`,
+    source:
+      'gmem THP RFC (Roth, Dec 2024, 20241212063635.712877-1-michael.roth@amd.com) / gmem 1G hugetlb RFC v2 (Tng, May 2025, cover.1747264138.git.ackerleytng@google.com)',
+    url: `${LORE}cover.1747264138.git.ackerleytng@google.com/`,
     explain:
       'Converting part of a large private folio to shared splits the folio (and PSMASHes its 2M RMP entry).',
   },
@@ -224,7 +229,86 @@ const TABLE = {
     source: 'rmqueue_pcplist(), rmqueue_bulk(), free_pcppages_bulk() in mm/page_alloc.c',
     url: `${ELIXIR}mm/page_alloc.c`,
     explain:
-      'Order-0 pages are freed to and allocated from a per-cpu list (last freed, first reused), refilled and drained in batches.',
+      'Orders 0–3 and the THP order are freed to and allocated from per-cpu lists, one per migratetype and order (last freed, first reused), refilled with nr_pcp_alloc() blocks and drained in batches of 63.',
+    kernels: '5.14+ (THP lists 5.13+, one per migratetype 6.0+)',
+  },
+  'zone.layout': {
+    title: 'Memory zones',
+    source: 'zone_sizes_init() in arch/x86/mm/init.c; MAX_DMA_PFN, MAX_DMA32_PFN',
+    url: `${ELIXIR}arch/x86/mm/init.c`,
+    explain:
+      'ZONE_DMA is the first 16 MiB, ZONE_DMA32 up to 4 GiB, ZONE_NORMAL above; a host without RAM above 4 GiB has no Normal zone.',
+  },
+  'zone.zonelist': {
+    title: 'Zone fallback order',
+    source: 'get_page_from_freelist(), alloc_flags_nofragment() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'GFP_KERNEL, GFP_HIGHUSER and GFP_HIGHUSER_MOVABLE try Normal, then DMA32, then DMA, each only while it is above its low watermark; the first pass avoids splitting pageblocks of another migratetype (ALLOC_NOFRAGMENT).',
+  },
+  'zone.watermark': {
+    title: 'Zone watermarks',
+    source: '__setup_per_zone_wmarks(), calculate_min_free_kbytes() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'min_free_kbytes = sqrt(16 × lowmem kB), shared out by zone size; low = min + max(min / 4, 0.1% of the zone).',
+  },
+  'zone.lowmem_reserve': {
+    title: 'Lowmem reserve',
+    source: 'setup_per_zone_lowmem_reserve(), sysctl_lowmem_reserve_ratio in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'A lower zone keeps back 1/256 of the zones above it from allocations that could have used them: on a big host the first 16 MiB are used last.',
+  },
+  'zone.drain': {
+    title: 'Drain the per-cpu lists when nothing else is left',
+    source: 'drain_all_pages() from __alloc_pages_direct_reclaim() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'An allocation that finds no page drains every per-cpu list back to the buddy and tries once more.',
+  },
+  'pcp.high': {
+    title: 'Per-cpu list size (pcp->high, pcp->batch)',
+    source: 'zone_highsize(), zone_batchsize(), nr_pcp_alloc(), nr_pcp_free() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'batch is 63 on any zone of 1 GiB or more; high is the low watermark split across the CPUs (at least 4 × batch). Since 6.7 high is tuned between that and 1/8 of the zone at run time; the model keeps the value it decays back to.',
+    kernels: '5.14+',
+  },
+  'buddy.fallback': {
+    title: 'Migratetype fallback (pageblock stealing)',
+    source:
+      '__rmqueue_fallback(), find_suitable_fallback(), steal_suitable_fallback() in mm/page_alloc.c',
+    url: `${ELIXIR}mm/page_alloc.c`,
+    explain:
+      'With no free page of its migratetype, an allocation takes the largest block of the other type and claims its whole 2 MiB pageblock when it is at least half free (unmovable requests, or blocks of order 4+); otherwise it takes that block alone.',
+    kernels: '6.10+ (freelists follow the pageblock type)',
+  },
+  'e820.typical': {
+    title: 'Typical firmware memory map',
+    source:
+      'e820__memory_setup() in arch/x86/kernel/e820.c; pc_q35_init() in QEMU hw/i386/pc_q35.c',
+    url: `${ELIXIR}arch/x86/kernel/e820.c`,
+    explain:
+      'A host given as "ram: X" gets a typical e820: 639 KiB usable, the legacy hole up to 1 MiB, RAM to 2 GiB below the PCI hole (all of it below 2.75 GiB), the rest remapped above 4 GiB.',
+  },
+  'dm.cpa_flush': {
+    title: 'set_memory_4k() flushes once more (6.15+)',
+    source:
+      'set_memory_4k() → change_page_attr_set_clr(…, __pgprot(_PAGE_KERNEL_4K), …) → cpa_flush() in arch/x86/mm/pat/set_memory.c (commit 41d88484c71c series)',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
+    explain:
+      'From 6.15 set_memory_4k() sets _PAGE_KERNEL_4K on the PTE it was given, so the call changes a PTE and ends in one cpa_flush() IPI broadcast on top of the flush of each split. The engine counts it once per 2M → 4K split made by set_memory_4k() (adjust_direct_map() calls it for one 4K page, only when its mapping is 2M or 1G).',
+    kernels: '6.15+ (and 6.12-rhel10)',
+  },
+  'dm.collapse_counters': {
+    title: 'vmstat counts direct-map collapses (6.15+)',
+    source:
+      'DIRECT_MAP_LEVEL2_COLLAPSE, DIRECT_MAP_LEVEL3_COLLAPSE in include/linux/vm_event_item.h; collapse_large_pages() in arch/x86/mm/pat/set_memory.c',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/include/linux/vm_event_item.h',
+    explain:
+      '/proc/vmstat prints direct_map_level2_collapses and direct_map_level3_collapses after the split counters. They stay 0 for SNP splits: only set_memory_rox() collapses, and a table holding a _PAGE_KERNEL_4K PTE never does.',
+    kernels: '6.15+ (and 6.12-rhel10)',
   },
 } as const satisfies Record<string, RuleText>;
 

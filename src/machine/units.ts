@@ -18,6 +18,8 @@ export const TiB = 1024 * GiB;
 export const ISA_END_ADDRESS = 0x100000;
 /** Start of the direct map without KASLR (Documentation/arch/x86/x86_64/mm.rst). */
 export const PAGE_OFFSET = 0xffff888000000000n;
+/** The direct map's base with 5-level paging (__PAGE_OFFSET_BASE_L5, no KASLR): host.la57. */
+export const PAGE_OFFSET_LA57 = 0xff11000000000000n;
 
 export type PageLevel = '4K' | '2M' | '1G';
 

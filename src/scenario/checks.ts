@@ -4,6 +4,7 @@
  * are legal but probably not meant (unknown fields, an overcommitted host).
  */
 import { normalizeRanges } from '../machine/boot-layout';
+import { typicalE820 } from '../machine/e820';
 import { GiB, PMD_SIZE } from '../machine/units';
 import { scenarioError, tooLarge } from './errors';
 import type { RawScenario } from './schema';
@@ -18,12 +19,16 @@ export interface CheckResult {
   warnings: string[];
 }
 
-/** Total usable bytes and the highest end address of a host (ram or merged ranges). */
+/** Total usable bytes and the highest end address of a host (ram as a typical e820, or merged ranges). */
 export function hostExtent(host: RawScenario['host']): { totalBytes: number; maxEnd: number } {
-  if (host.ram !== undefined) return { totalBytes: host.ram, maxEnd: host.ram };
-  const merged = normalizeRanges((host.ranges ?? []).map(([start, end]) => ({ start, end })));
-  let totalBytes = 0;
-  for (const r of merged) totalBytes += r.end - r.start;
+  const raw =
+    host.ram !== undefined
+      ? typicalE820(host.ram)
+      : (host.ranges ?? []).map(([start, end]) => ({ start, end }));
+  const merged = normalizeRanges(raw);
+  // `ram` is what the user said the host has (the e820 holes below 1 MiB are not counted off).
+  let totalBytes = host.ram ?? 0;
+  if (host.ram === undefined) for (const r of merged) totalBytes += r.end - r.start;
   return { totalBytes, maxEnd: merged.length > 0 ? (merged[merged.length - 1]?.end ?? 0) : 0 };
 }
 
@@ -221,7 +226,7 @@ const KNOWN: Record<string, readonly string[]> = {
     'events',
     'captions',
   ],
-  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed'],
+  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed', 'linux', 'la57'],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],

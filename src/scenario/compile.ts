@@ -7,10 +7,12 @@
  * 20 bytes an event) instead of the array of objects compileScenario() returns.
  */
 import { normalizeRanges } from '../machine/boot-layout';
+import { typicalE820 } from '../machine/e820';
 import type { EngineEvent, EventOp, MachineSpec } from '../machine/events';
 import { PAGE_SIZE } from '../machine/units';
 import { resolveGuest } from './checks';
 import { WorkloadGenerator } from './generate';
+import { eraLinux } from './host-linux';
 import { type Caption, defaultKernelBytes, EVENT_OPS, type Scenario } from './types';
 import { toBytes, toFrame } from './values';
 
@@ -26,7 +28,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
   const raw =
     h.ranges !== undefined
       ? h.ranges.map(([a, b]) => ({ start: toBytes(a) ?? 0, end: toBytes(b) ?? 0 }))
-      : [{ start: 0, end: toBytes(h.ram ?? '0') ?? 0 }];
+      : typicalE820(toBytes(h.ram ?? '0') ?? 0);
   const ranges = normalizeRanges(raw);
   let total = 0;
   for (const r of ranges) total += r.end - r.start;
@@ -35,10 +37,13 @@ export function scenarioSpec(s: Scenario): MachineSpec {
   return {
     host: {
       ranges,
+      layout: h.ranges !== undefined ? 'ranges' : 'e820-typical',
       gbpages: h.gbpages,
       allocator: h.allocator,
       kernelBytes,
       seed: h.seed ?? s.workload?.seed ?? 0,
+      linux: h.linux ?? eraLinux(s.kernel),
+      ...(h.la57 ? { la57: true } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({

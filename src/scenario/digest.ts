@@ -6,6 +6,7 @@
  */
 import type { EngineEvent } from '../machine/events';
 import { generateEvents, type PackedEvents, scenarioSpec } from './compile';
+import { eraLinux } from './host-linux';
 import type { Scenario } from './types';
 
 const FNV_PRIME = 16777619;
@@ -91,7 +92,11 @@ function hashEvent(h: Fnv1a64, e: EngineEvent): void {
 export function scenarioDigest(s: Scenario, compiled?: PackedEvents): string {
   const spec = scenarioSpec(s);
   const h = new Fnv1a64();
-  h.update(canonicalJson({ spec, captions: s.captions }));
+  // A host kernel version that is the design's era is what every version-1 scenario ran: left
+  // out, so their digests (and the golden links') stay the ones they always had.
+  const { linux, ...host } = spec.host;
+  const hashed = linux === eraLinux(spec.kernel) ? { ...spec, host } : spec;
+  h.update(canonicalJson({ spec: hashed, captions: s.captions }));
   let n = 0;
   if (compiled) {
     for (; n < compiled.length; n++) hashEvent(h, compiled.at(n));

@@ -1,5 +1,5 @@
 /**
- * The scenario package: format v1 (schema), presets, workload generators and compiler, share
+ * The scenario package: format v2 (schema), presets, workload generators and compiler, share
  * URLs, migrations and repair. Everything the app, the worker and the CLI need comes from here.
  */
 import { DEFAULT_PRESET } from './presets';
@@ -16,6 +16,13 @@ export {
   scenarioSpec,
 } from './compile';
 export { canonicalJson, scenarioDigest } from './digest';
+export {
+  eraLinux,
+  isLinuxVersion,
+  LINUX_ALLOWED,
+  linuxForKernel,
+  linuxWarning,
+} from './host-linux';
 export { dmaPoolBytes, swiotlbBytes } from './layout';
 export { detectVersion, MIGRATIONS, migrateToCurrent } from './migrate';
 export { MODEL_CHANGES, type ModelChange } from './model-changes';

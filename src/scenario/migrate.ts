@@ -8,6 +8,10 @@
  * `host.ram`, `design` instead of `kernel` (with short era names), guests with `memGiB`, and
  * "hugetlbfs" meaning 2 MiB pages. A scenario without `version` that has `ramGiB` or `design`
  * is taken to be version 0.
+ *
+ * Version 1 → 2 (issue 14): version 2 adds `host.linux` (the host kernel version whose rules
+ * apply) and `host.la57`. A version-1 scenario had no host kernel version: it ran its design's
+ * era, which is what an absent `host.linux` still means, so the migration only renumbers it.
  */
 import { scenarioError } from './errors';
 import { SCENARIO_VERSION, type ScenarioError } from './types';
@@ -56,8 +60,14 @@ const v0ToV1: Migration = (old) => {
   return { value, notes };
 };
 
+const v1ToV2: Migration = (old) => {
+  const value: Json = { ...old, version: 2 };
+  // An absent host.linux is filled in by the schema from the design's era (DESIGN_LINUX).
+  return { value, notes: [] };
+};
+
 /** migrations[n] takes version n to n + 1. */
-export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+export const MIGRATIONS: readonly Migration[] = [v0ToV1, v1ToV2];
 
 export type MigrateResult =
   | { ok: true; value: unknown; fromVersion: number; notes: string[] }

@@ -34,6 +34,8 @@ export interface Narrative {
 export interface Overrides {
   kernel?: KernelDesign;
   backing?: Backing;
+  /** host.linux ("6.15"): the host kernel version whose rules apply. */
+  linux?: string;
 }
 
 const BACKING_WORDS: Record<Backing, string> = {
@@ -57,7 +59,8 @@ const never = () => false;
 function changes(base: Scenario, o: Overrides): { run: string; was: string } | null {
   const kernel = o.kernel !== undefined && o.kernel !== base.kernel;
   const backing = o.backing !== undefined && base.guests.some((g) => g.backing !== o.backing);
-  if (!kernel && !backing) return null;
+  const linux = o.linux !== undefined && o.linux !== base.host.linux;
+  if (!kernel && !backing && !linux) return null;
   const run: string[] = [];
   const was: string[] = [];
   if (kernel) {
@@ -68,6 +71,10 @@ function changes(base: Scenario, o: Overrides): { run: string; was: string } | n
     run.push(`with ${BACKING_WORDS[o.backing!]} backing`);
     const own = [...new Set(base.guests.map((g) => BACKING_WORDS[g.backing]))];
     was.push(`${own.join(' and ')} backing`);
+  }
+  if (linux) {
+    run.push(`on Linux ${o.linux}`);
+    was.push(`Linux ${base.host.linux}`);
   }
   return { run: run.join(' and '), was: was.join(' with ') };
 }

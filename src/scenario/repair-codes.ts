@@ -12,6 +12,8 @@ export const REPAIR_CODES = [
   'step-past-end',
   /** The link was made with an older model whose changes touch its design (not an error). */
   'model-changed',
+  /** host.linux names a version the model has no rules for: the nearest known one's apply. */
+  'linux-nearest',
   /** The link's format version is newer than this build's: refused; `value` is the version. */
   'link-newer',
 ] as const;

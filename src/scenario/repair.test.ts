@@ -3,7 +3,7 @@ import { repairScenario } from './repair';
 
 describe('repairScenario', () => {
   it('returns a valid scenario untouched, with no repairs', () => {
-    const r = repairScenario({ version: 1, host: { ram: '4G' } });
+    const r = repairScenario({ version: 2, host: { ram: '4G' } });
     expect(r.repairs).toEqual([]);
     expect(r.errors).toEqual([]);
     expect(r.scenario?.host.ram).toBe('4G');
@@ -32,7 +32,13 @@ describe('repairScenario', () => {
     expect(r.scenario).toBeDefined();
     const s = r.scenario!;
     expect(s.title).toBeUndefined();
-    expect(s.host).toEqual({ ram: '4G', gbpages: true, allocator: 'buddy' });
+    expect(s.host).toEqual({
+      ram: '4G',
+      gbpages: true,
+      allocator: 'buddy',
+      linux: '6.11',
+      la57: false,
+    });
     expect(s.kernel).toBe('upstream-2024');
     expect(s.guests.map((g) => [g.name, g.vcpus, g.backing])).toEqual([
       ['a', 1, 'thp'],
@@ -68,7 +74,8 @@ describe('repairScenario', () => {
       version: 1,
       host: { ram: '2G', ranges: [['0x0', '0x1000000']] },
     });
-    expect(both.scenario?.host).toEqual({ ram: '2G', gbpages: true, allocator: 'buddy' });
+    expect(both.scenario?.host).toMatchObject({ ram: '2G', gbpages: true, allocator: 'buddy' });
+    expect(both.scenario?.host.ranges).toBeUndefined();
     const ranges = repairScenario({
       version: 1,
       host: { ranges: [['0x0', '0x80000000'], ['0x200000000', '0x100000000'], 'x'] },
@@ -96,10 +103,10 @@ describe('repairScenario', () => {
     });
   });
 
-  it('reads a scenario from a newer version as version 1, and says so', () => {
+  it('reads a scenario from a newer version as version 2, and says so', () => {
     const r = repairScenario({ version: 9, host: { ram: '4G' } });
-    expect(r.scenario?.version).toBe(1);
-    expect(r.repairs[0]).toMatch(/newer Fracture.* → read as version 1/);
+    expect(r.scenario?.version).toBe(2);
+    expect(r.repairs[0]).toMatch(/newer Fracture.* → read as version 2/);
   });
 
   it('gives up, in words, on what is not a scenario at all', () => {

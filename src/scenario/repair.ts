@@ -7,7 +7,7 @@
 import { showValue } from './errors';
 import { migrateToCurrent } from './migrate';
 import { parseScenario } from './schema';
-import { LIMITS, type Scenario, type ScenarioError } from './types';
+import { LIMITS, SCENARIO_VERSION, type Scenario, type ScenarioError } from './types';
 
 export interface RepairResult {
   /** Absent when nothing could be salvaged (the input was not an object). */
@@ -46,8 +46,8 @@ function repairUnsafe(input: unknown): RepairResult {
   let work: unknown = input;
   const migrated = migrateToCurrent(input);
   if (!migrated.ok && isObject(input)) {
-    repairs.push(`${migrated.error.message} → read as version 1`);
-    work = { ...input, version: 1 };
+    repairs.push(`${migrated.error.message} → read as version ${SCENARIO_VERSION}`);
+    work = { ...input, version: SCENARIO_VERSION };
   }
   if (!isObject(work))
     return { repairs: ['nothing to salvage: not a scenario object'], errors: first.errors };
@@ -102,8 +102,8 @@ class Fixer {
     if (top === '(scenario)') return;
     const s = this.s;
     if (top === 'version') {
-      s.version = 1;
-      this.note(error, 'set to 1');
+      s.version = SCENARIO_VERSION;
+      this.note(error, `set to ${SCENARIO_VERSION}`);
     } else if (top === 'title' || top === 'description') {
       delete s[top];
       this.note(error, `${top} dropped`);

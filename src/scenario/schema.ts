@@ -1,5 +1,5 @@
 /**
- * Scenario format version 1, validated at the edge with valibot. parseScenario() never throws:
+ * Scenario format version 2, validated at the edge with valibot. parseScenario() never throws:
  * it returns the scenario with defaults filled in, or errors that each name the path, the value
  * found and what is allowed. Structure and types are checked here; rules that relate fields to
  * each other (a guest larger than the host, an event outside its guest) live in checks.ts.
@@ -9,6 +9,7 @@ import { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
 import { checkScenario, unknownKeyWarnings } from './checks';
 import { depthError } from './depth';
 import { formatPath, scenarioError, showValue, tooLarge } from './errors';
+import { eraLinux, la57Field, linuxField, linuxWarning } from './host-linux';
 import { migrateToCurrent } from './migrate';
 import {
   ALLOCATORS,
@@ -16,6 +17,7 @@ import {
   EVENT_OPS,
   LIMITS,
   PROFILE_NAMES,
+  SCENARIO_VERSION,
   type Scenario,
   type ScenarioError,
   VIAS,
@@ -34,8 +36,8 @@ const A = {
 
 /** What a missing required field should have held, for the "missing" error line. */
 export const REQUIRED: Record<string, string> = {
-  version: 'the number 1',
-  host: 'an object {ram | ranges, gbpages, allocator, kernelMemory}',
+  version: `the number ${SCENARIO_VERSION}`,
+  host: 'an object {ram | ranges, gbpages, allocator, kernelMemory, linux, la57}',
   name: 'a non-empty name',
   memory: A.size,
   vcpus: A.int(1, LIMITS.vcpus),
@@ -108,6 +110,8 @@ const HostSchema = v.object(
     allocator: v.optional(v.picklist(ALLOCATORS, oneOf(ALLOCATORS)), DEFAULTS.allocator),
     kernelMemory: v.exactOptional(sizeField),
     seed: v.exactOptional(int(0, 4294967295)),
+    linux: linuxField,
+    la57: la57Field,
   },
   REQUIRED.host ?? '',
 );
@@ -179,7 +183,7 @@ const CaptionSchema = v.object(
 
 export const ScenarioSchema = v.object(
   {
-    version: v.literal(1, 'the number 1'),
+    version: v.literal(SCENARIO_VERSION, `the number ${SCENARIO_VERSION}`),
     title: v.exactOptional(text(LIMITS.titleChars)),
     description: v.exactOptional(text(LIMITS.descriptionChars)),
     host: HostSchema,
@@ -227,6 +231,8 @@ function parseUnsafe(input: unknown): ParseResult {
   }
   const checked = checkScenario(result.output);
   warnings.push(...checked.warnings);
+  const linuxNote = linuxWarning(result.output.host.linux ?? eraLinux(result.output.kernel));
+  if (linuxNote !== null) warnings.push(linuxNote);
   if (checked.errors.length > 0) return { ok: false, errors: checked.errors, warnings };
   return { ok: true, scenario: buildScenario(result.output), warnings };
 }
@@ -288,7 +294,7 @@ function issueToError(issue: v.BaseIssue<unknown>): ScenarioError {
 export function buildScenario(raw: RawScenario): Scenario {
   const h = raw.host;
   const s: Scenario = {
-    version: 1,
+    version: SCENARIO_VERSION,
     host: {
       ...(h.ram !== undefined ? { ram: canonicalSize(h.ram) } : {}),
       ...(h.ranges !== undefined
@@ -298,6 +304,8 @@ export function buildScenario(raw: RawScenario): Scenario {
       allocator: h.allocator,
       ...(h.kernelMemory !== undefined ? { kernelMemory: canonicalSize(h.kernelMemory) } : {}),
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
+      linux: h.linux ?? eraLinux(raw.kernel),
+      la57: h.la57,
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),

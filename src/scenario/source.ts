@@ -1,12 +1,13 @@
 /**
  * From a description of a scenario to the scenario to run: a preset, a scenario object, a share
  * fragment (the worker's LoadSource), or a command-line argument (a file, a share URL or a preset
- * name). Kernel and backing overrides are applied here, the same way for a link's parameters,
+ * name). Kernel, backing and linux overrides are applied here, the same way for a link's parameters,
  * the app's pickers on a preset and the CLI's flags: the design replaces the scenario's, the
  * backing every guest's (as src/scenario/url.ts documents for `kernel=` and `backing=`), and the
  * result is validated again, since an override can make a valid scenario invalid.
  */
 import type { Backing, KernelDesign } from '../machine/events';
+import { LINUX_REPAIR_PREFIX, linuxForKernel } from './host-linux';
 import type { Overrides } from './narrative';
 import { DEFAULT_PRESET, loadPreset, PRESET_NAMES, PRESETS } from './presets';
 import type { Repair } from './repair-codes';
@@ -27,7 +28,7 @@ export { REPAIR_CODES, type Repair, type RepairCode } from './repair-codes';
 export type SourceDescription =
   | { kind: 'fragment'; fragment: string }
   | { kind: 'scenario'; scenario: unknown }
-  | { kind: 'preset'; preset: string; kernel?: KernelDesign; backing?: Backing };
+  | { kind: 'preset'; preset: string; kernel?: KernelDesign; backing?: Backing; linux?: string };
 
 /** The map layers a link's `layer=` may name (MapLayer in src/worker/protocol.ts). */
 export const MAP_LAYERS = ['direct-map', 'vmm', 'rmp', 'guest'] as const;
@@ -70,15 +71,22 @@ export type ResolvedSource =
     }
   | { ok: false; errors: string[] };
 
-/** The kernel and backing of a view or of flags, without the absent ones. */
+/** The kernel, backing and linux of a view or of flags, without the absent ones. */
 export function overridesOf(o: {
   kernel?: KernelDesign | undefined;
   backing?: Backing | undefined;
+  linux?: string | undefined;
 }): Overrides {
   return {
     ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
     ...(o.backing !== undefined ? { backing: o.backing } : {}),
+    ...(o.linux !== undefined ? { linux: o.linux } : {}),
   };
+}
+
+/** A warning or link repair as a coded repair: host.linux fallbacks are linux-nearest. */
+function codedRepair(text: string, code: 'link-repaired' | 'scenario-warning'): Repair {
+  return { code: text.startsWith(LINUX_REPAIR_PREFIX) ? 'linux-nearest' : code, text };
 }
 
 /**
@@ -89,7 +97,8 @@ export function applyOverrides(
   s: Scenario,
   o: Overrides,
 ): { ok: true; scenario: Scenario } | { ok: false; errors: string[] } {
-  if (o.kernel === undefined && o.backing === undefined) return { ok: true, scenario: s };
+  if (o.kernel === undefined && o.backing === undefined && o.linux === undefined)
+    return { ok: true, scenario: s };
   return reparse(s, o);
 }
 
@@ -97,9 +106,11 @@ function reparse(
   s: Scenario,
   o: Overrides,
 ): { ok: true; scenario: Scenario } | { ok: false; errors: string[] } {
+  const kernel = o.kernel ?? s.kernel;
   const r = parseScenario({
     ...s,
-    kernel: o.kernel ?? s.kernel,
+    kernel,
+    host: { ...s.host, linux: o.linux ?? linuxForKernel(s.host.linux, s.kernel, kernel) },
     guests: s.guests.map((g) => (o.backing === undefined ? g : { ...g, backing: o.backing })),
   });
   return r.ok ? { ok: true, scenario: r.scenario } : { ok: false, errors: messages(r.errors) };
@@ -117,7 +128,7 @@ export function resolveSource(source: SourceDescription): ResolvedSource {
       share: r.scenario,
       overrides: {},
       view: {},
-      repairs: r.warnings.map((text) => ({ code: 'scenario-warning', text })),
+      repairs: r.warnings.map((text) => codedRepair(text, 'scenario-warning')),
       resolved: { kind: 'scenario' },
     };
   }
@@ -145,8 +156,8 @@ export function resolveSource(source: SourceDescription): ResolvedSource {
 /** A share link never fails to open: broken parts are repaired or replaced, and said so. */
 function resolveFragment(fragment: string): ResolvedSource {
   const d = decodeShareFragment(fragment);
-  const repairs: Repair[] = d.repairs.map((text) => ({ code: 'link-repaired', text }));
-  const { kernel, backing, layer, ...rest } = d.view;
+  const repairs: Repair[] = d.repairs.map((text) => codedRepair(text, 'link-repaired'));
+  const { kernel, backing, linux, layer, ...rest } = d.view;
   const view: SourceView = { ...rest };
   if ((MAP_LAYERS as readonly string[]).includes(layer ?? '')) view.layer = layer as MapLayerName;
   else if (layer !== undefined)
@@ -168,7 +179,7 @@ function resolveFragment(fragment: string): ResolvedSource {
       scenario: d.scenario,
       base,
       share: d.preset !== undefined ? { preset: d.preset } : base,
-      overrides: overridesOf({ kernel, backing }),
+      overrides: overridesOf({ kernel, backing, linux }),
       view,
       repairs,
       resolved: {
@@ -263,7 +274,9 @@ export interface ResolveOptions {
 
 /** True when `arg` looks like a share link or a bare fragment rather than a file or preset. */
 export function looksLikeShareLink(arg: string): boolean {
-  return arg.includes('#') || /^(v|s|m|c|preset|step|kernel|backing|zoom|layer|sel)=/.test(arg);
+  return (
+    arg.includes('#') || /^(v|s|m|c|preset|step|kernel|backing|linux|zoom|layer|sel)=/.test(arg)
+  );
 }
 
 /**

@@ -1,16 +1,16 @@
 /**
- * The scenario format, version 1, as the rest of the app sees it after parseScenario(): every
+ * The scenario format, version 2, as the rest of the app sees it after parseScenario(): every
  * default filled in, sizes in canonical kernel form ("64G", "2M", "4K", or plain bytes), addresses
  * as hex strings. A parsed scenario is itself a valid input, and parsing it again gives it back
  * unchanged (the URL round-trip relies on that).
  *
- * Compatibility contract: the meaning of a version-1 scenario never changes. A new default or a
+ * Compatibility contract: the meaning of a version-n scenario never changes. A new default or a
  * renamed field is a new version plus a migration in migrate.ts, so old share links replay exactly.
  */
 import type { Allocator, Backing, EventOp, KernelDesign } from '../machine/events';
 import { GiB, MiB, TiB } from '../machine/units';
 
-export const SCENARIO_VERSION = 1;
+export const SCENARIO_VERSION = 2;
 
 export type ProfileName = 'linux-boot' | 'virtio-io' | 'lazy-accept' | 'uniform';
 export const PROFILE_NAMES: readonly ProfileName[] = [
@@ -43,6 +43,13 @@ export interface ScenarioHost {
   kernelMemory?: string;
   /** Seed of the "random" allocator; absent means the workload seed (or 0). */
   seed?: number;
+  /**
+   * The host kernel version whose rules apply ("6.11", "6.15", "6.12-rhel10"); parse fills in
+   * the kernel design's era (DESIGN_LINUX in src/machine/linux.ts). Version 2.
+   */
+  linux: string;
+  /** 5-level paging (LA57): the direct map at 0xff11000000000000, a p4d level. Version 2. */
+  la57: boolean;
 }
 
 export interface ScenarioGuest {
@@ -82,7 +89,7 @@ export interface Caption {
 }
 
 export interface Scenario {
-  version: 1;
+  version: 2;
   title?: string;
   description?: string;
   host: ScenarioHost;

@@ -244,18 +244,18 @@ describe('share URLs', () => {
   });
 
   it('refuse versions from the future', () => {
-    const d = decodeShareFragment(payload({ version: 2, host: { ram: '4G' } }));
+    const d = decodeShareFragment(payload({ version: 3, host: { ram: '4G' } }));
     expect(d.errors[0]?.message).toMatch(/newer Fracture/);
   });
 
   it('say first that a link format version from the future is not supported', () => {
-    const d = decodeShareFragment('#v=2&s=abc');
+    const d = decodeShareFragment('#v=3&s=abc');
     expect(d.scenario).toBeUndefined();
     expect(d.errors[0]?.path).toBe('v');
     expect(d.errors[0]?.message).toMatch(
-      /^v: found "2"; .*link format version 2 is not supported by this build/,
+      /^v: found "3"; .*link format version 3 is not supported by this build/,
     );
-    expect(d.newerFormat).toBe(2);
+    expect(d.newerFormat).toBe(3);
     expect(d.errors).toHaveLength(1);
   });
 

@@ -6,9 +6,11 @@
  *
  * `m` is the model version the link was made with (absent: 1; src/scenario/model-changes.ts),
  * `c` the link's DirectMap4k/2M/1G in kB at its step, as `c=4k-2m-1g` (written by the app, so a
- * later model can show then and now). `v` is the scenario version (readable, so old links can be migrated), `s` the scenario with its
- * version-1 defaults left out, and the rest are view parameters people edit by hand: `step`,
- * `kernel` and `backing` (overrides applied to the scenario, backing to every guest), `zoom`
+ * later model can show then and now). `v` is the scenario version (readable, so old links can be
+ * migrated; `v=1` links open migrated), `s` the scenario with its version-2 defaults left out
+ * (host.linux when it is the design's era, la57 when false), and the rest are view parameters
+ * people edit by hand: `step`, `kernel`, `backing` and `linux` (overrides applied to the
+ * scenario: backing to every guest, linux as host.linux), `zoom`
  * (a physical address range), `layer`, `sel` (a selected host frame).
  *
  * decodeShareFragment() never throws and bounds its work: at most 1,000,000 characters of
@@ -18,6 +20,7 @@ import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { scenarioError } from './errors';
+import { eraLinux, isLinuxVersion, LINUX_ALLOWED, linuxForKernel } from './host-linux';
 import { loadPreset } from './presets';
 import { repairScenario } from './repair';
 import { parseScenario } from './schema';
@@ -33,6 +36,8 @@ export interface ShareView {
   step?: number;
   kernel?: KernelDesign;
   backing?: Backing;
+  /** host.linux override ("6.15"). */
+  linux?: string;
   /**
    * Physical address range [start, end) in bytes. The app writes a view's corners (the byte under
    * its top-left, one past the byte under its bottom-right; app/map/view-range.ts) and reads two
@@ -56,7 +61,7 @@ export interface ShareCounters {
 export interface DecodedShare {
   /** The scenario to run, view overrides applied; absent when the link holds none or is broken. */
   scenario?: Scenario;
-  /** The scenario before the kernel/backing overrides (what to re-encode with the view). */
+  /** The scenario before the kernel/backing/linux overrides (what to re-encode with the view). */
   baseScenario?: Scenario;
   preset?: string;
   view: ShareView;
@@ -72,13 +77,18 @@ export interface DecodedShare {
   newerFormat?: number;
 }
 
-/** Scenario → scenario JSON without the version-1 defaults (they are fixed forever for v1). */
+/**
+ * Scenario → scenario JSON without the version-2 defaults (they are fixed forever for v2: an era
+ * default in DESIGN_LINUX that changes is a new scenario version).
+ */
 export function compactScenario(s: Scenario): Record<string, unknown> {
   const { version: _v, host, kernel, guests, events, captions, ...rest } = s;
-  const { gbpages, allocator, ...h } = host;
+  const { gbpages, allocator, linux, la57, ...h } = host;
   const out: Record<string, unknown> = { ...rest, host: h };
   if (gbpages !== DEFAULTS.gbpages) (out.host as Record<string, unknown>).gbpages = gbpages;
   if (allocator !== DEFAULTS.allocator) (out.host as Record<string, unknown>).allocator = allocator;
+  if (linux !== eraLinux(kernel)) (out.host as Record<string, unknown>).linux = linux;
+  if (la57) (out.host as Record<string, unknown>).la57 = true;
   if (kernel !== DEFAULTS.kernel) out.kernel = kernel;
   if (guests.length > 0) out.guests = guests.map(({ snp, ...g }) => (snp ? g : { ...g, snp }));
   if (events.length > 0) out.events = events;
@@ -98,6 +108,7 @@ export function encodeShareFragment(source: ShareSource, view: ShareView = {}): 
   params.push(`m=${MODEL_VERSION}`);
   if (view.kernel !== undefined) params.push(`kernel=${view.kernel}`);
   if (view.backing !== undefined) params.push(`backing=${view.backing}`);
+  if (view.linux !== undefined) params.push(`linux=${encodeURIComponent(view.linux)}`);
   if (view.step !== undefined) params.push(`step=${view.step}`);
   if (view.zoom !== undefined)
     params.push(`zoom=${hexAddr(view.zoom.start)}-${hexAddr(view.zoom.end)}`);
@@ -163,6 +174,7 @@ const KNOWN = new Set([
   'step',
   'kernel',
   'backing',
+  'linux',
   'zoom',
   'layer',
   'sel',
@@ -350,6 +362,11 @@ function readView(params: Map<string, string>, out: DecodedShare): void {
     if ((BACKINGS as readonly string[]).includes(backing)) view.backing = backing as Backing;
     else bad('backing', backing, `one of ${BACKINGS.join(', ')}`);
   }
+  const linux = params.get('linux');
+  if (linux !== undefined) {
+    if (isLinuxVersion(linux)) view.linux = linux;
+    else bad('linux', linux, LINUX_ALLOWED);
+  }
   const zoom = params.get('zoom');
   if (zoom !== undefined) {
     const m = /^([^-]{1,40})-([^-]{1,40})$/.exec(zoom);
@@ -371,20 +388,30 @@ function readView(params: Map<string, string>, out: DecodedShare): void {
   }
 }
 
-/** Apply kernel/backing overrides; an override the scenario cannot take is dropped, with a note. */
+/**
+ * Apply kernel/backing/linux overrides; an override the scenario cannot take is dropped, with a
+ * note. A kernel override moves an era-default host.linux to the new design's era.
+ */
 function applyOverrides(base: Scenario, out: DecodedShare): Scenario {
-  const { kernel, backing } = out.view;
-  if (kernel === undefined && backing === undefined) return base;
+  const { kernel, backing, linux } = out.view;
+  if (kernel === undefined && backing === undefined && linux === undefined) return base;
+  const to = kernel ?? base.kernel;
   const candidate: Scenario = {
     ...base,
-    kernel: kernel ?? base.kernel,
+    kernel: to,
+    host: { ...base.host, linux: linux ?? linuxForKernel(base.host.linux, base.kernel, to) },
     guests: base.guests.map((g) => (backing === undefined ? g : { ...g, backing })),
   };
   const r = parseScenario(candidate);
-  if (r.ok) return r.scenario;
+  if (r.ok) {
+    for (const w of r.warnings)
+      if (w.startsWith('host.linux:') && !out.repairs.includes(w)) out.repairs.push(w);
+    return r.scenario;
+  }
   const why = r.errors.map((e) => e.message).join('; ');
-  out.repairs.push(`overrides kernel/backing ignored: ${why}`);
+  out.repairs.push(`overrides kernel/backing/linux ignored: ${why}`);
   delete out.view.kernel;
   delete out.view.backing;
+  delete out.view.linux;
   return base;
 }

@@ -83,8 +83,8 @@ describe('a newer link format (v=99) is refused, not run under version-1 rules',
 
 describe('a truncated s= is reported as cut short, not invalid characters', () => {
   const full = encodeShareFragment({
-    version: 1,
-    host: { ram: '4G', gbpages: true, allocator: 'buddy' },
+    version: 2,
+    host: { ram: '4G', gbpages: true, allocator: 'buddy', linux: '6.11', la57: false },
     kernel: 'upstream-2024',
     guests: [],
     events: [],
@@ -112,9 +112,11 @@ describe('the decoder limit is exported for the writers', () => {
 describe('an unknown host.linux uses the nearest known rule set at or below it', () => {
   it.each([
     ['6.15', '6.15'],
-    ['6.12', '6.11'],
+    ['6.12', '6.12'],
+    ['6.14', '6.13'],
     ['7.0', '6.15'],
-    ['4.19', '5.15'],
+    ['4.19', '5.12'],
     ['6.11.3', '6.11'],
+    ['6.12-rhel10', '6.12'],
   ])('%s → %s', (v, known) => expect(nearestLinuxVersion(v)).toBe(known));
 });

@@ -19,11 +19,25 @@ export function modelChangesSince(from: number, design?: string): string[] {
 }
 
 /**
- * Host kernel versions (`host.linux`) with a rule set of their own, oldest first. A version in
- * between uses the nearest one at or below it (the oldest when below them all): 6.15 adds
- * _PAGE_KERNEL_4K in set_memory_4k and the vmstat direct_map collapse counters (issue 14).
+ * Host kernel versions (`host.linux`) the model knows, oldest first: each design's era
+ * (DESIGN_LINUX in src/machine/linux.ts: 5.12, 5.19, 6.6, 6.11, 6.13, 6.15), the kernels of the
+ * published boot snapshots (5.17, 6.1) and the LTS kernels (5.15, 6.1, 6.6, 6.12). A version in
+ * between uses the nearest one at or below it (the oldest when below them all); the rules
+ * themselves change only at 6.15 (_PAGE_KERNEL_4K in set_memory_4k, the vmstat collapse
+ * counters: linuxRules() in src/machine/linux.ts).
  */
-export const KNOWN_LINUX_VERSIONS = ['5.15', '5.17', '6.1', '6.6', '6.11', '6.15'] as const;
+export const KNOWN_LINUX_VERSIONS = [
+  '5.12',
+  '5.15',
+  '5.17',
+  '5.19',
+  '6.1',
+  '6.6',
+  '6.11',
+  '6.12',
+  '6.13',
+  '6.15',
+] as const;
 
 /** The form host.linux must have: major.minor, optionally more (".3", "-rc2"). */
 export const LINUX_VERSION_FORM = /^\d+\.\d+/;

@@ -5,7 +5,7 @@
  * src/sim/fixtures/golden/*.txt; and the final digest of every preset. UPDATE_GOLDEN=1 rewrites
  * the fixtures; review the diff like code.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatMeminfo, formatVmstat } from '../formats/meminfo';
@@ -15,6 +15,7 @@ import { type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/even
 import { Machine } from '../machine/machine';
 import {
   compileScenario,
+  linuxForKernel,
   loadPreset,
   PRESET_NAMES,
   parseScenario,
@@ -50,7 +51,9 @@ function preset(name: string): Scenario {
 }
 
 function override(s: Scenario, kernel: KernelDesign, backing: Backing): Scenario {
-  const r = parseScenario({ ...s, kernel, guests: s.guests.map((g) => ({ ...g, backing })) });
+  // Each design runs its era's kernel (host.linux follows the design, as a kernel= link does).
+  const host = { ...s.host, linux: linuxForKernel(s.host.linux, s.kernel, kernel) };
+  const r = parseScenario({ ...s, kernel, host, guests: s.guests.map((g) => ({ ...g, backing })) });
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
   return r.scenario;
 }
@@ -115,6 +118,24 @@ describe("golden: the 2021 thread's example", () => {
   });
 });
 
+/**
+ * The audit's cases (issue 14): small scenarios in src/sim/fixtures/audit/, one golden each
+ * (golden/audit-<name>.txt). Their titles and descriptions say what they show and why.
+ */
+describe('golden: the audit cases', () => {
+  const dir = join(import.meta.dirname, 'fixtures', 'audit');
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+  it.each(names)('%s', (name) => {
+    const r = parseScenario(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')));
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    const s = r.scenario;
+    golden(`audit-${name}`, dump(`${s.title ?? name} (Linux ${s.host.linux})`, s, run(s)));
+  });
+});
+
 /** Presets that take longer than a few seconds in full are checked at a prefix of their steps. */
 const PREFIX: Record<string, number> = { 'virtio-churn-1h': 50_000, 'many-guests-1t': 200 };
 
@@ -126,5 +147,39 @@ describe('golden: every preset runs and keeps its digest', () => {
     const total = compileScenario(s).events.length;
     const line = `${name} step ${m.step} of ${total}: digest ${machineDigest(m)} ${JSON.stringify(metricsOf(m).outcomes)}\n`;
     golden(`preset-${name}`, line);
+  });
+});
+
+/** The placement audit's cases (issue 14): where guest pages land decides what fractures. */
+describe('golden: placement (zones, migratetypes, per-cpu lists)', () => {
+  const scenario = (events: unknown[]): Scenario => {
+    const r = parseScenario({
+      version: 1,
+      title: 'placement',
+      host: { ram: '64G', gbpages: false },
+      kernel: 'upstream-2024',
+      guests: [{ name: 'vm', memory: '1G', vcpus: 1, backing: '4k' }],
+      events,
+    });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    return r.scenario;
+  };
+  it('a 4K private page on a no-gbpages host with RAM above 4 GiB splits once, in ZONE_NORMAL', () => {
+    const s = scenario([
+      { op: 'launch', guest: 'vm' },
+      { op: 'accept', guest: 'vm', gpa: '0x0', size: '4K' },
+    ]);
+    const m = run(s);
+    expect(m.dm.level2Splits).toBe(1);
+    golden('placement--4k-private-normal', dump('4K private page, 64G no-gbpages host', s, m));
+  });
+  it("a freed private frame does not come back as the VMM's shared copy", () => {
+    const s = scenario([
+      { op: 'launch', guest: 'vm' },
+      { op: 'accept', guest: 'vm', gpa: '0x0', size: '4K' },
+      { op: 'share', guest: 'vm', gpa: '0x0', size: '4K' },
+      { op: 'hv-write', guest: 'vm', gpa: '0x0', size: '4K', via: 'direct-map' },
+    ]);
+    golden('placement--share-after-private', dump('share after a private 4K page', s, run(s)));
   });
 });

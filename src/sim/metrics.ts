@@ -86,6 +86,10 @@ export function metricsOf(m: Machine): Metrics {
     vmstat: {
       direct_map_level2_splits: m.dm.level2Splits,
       direct_map_level3_splits: m.dm.level3Splits,
+      // [dm.collapse_counters]: nothing the engine splits ever collapses.
+      ...(m.linux.collapseCounters
+        ? { direct_map_level2_collapses: 0, direct_map_level3_collapses: 0 }
+        : {}),
     },
     outcomes: outcomeCounts(m),
     pageTableBytes: m.tablePages * PAGE_SIZE,

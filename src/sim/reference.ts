@@ -29,7 +29,9 @@ import {
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_VMM,
 } from '../machine/frame-bits';
+import { DESIGN_LINUX, linuxRules } from '../machine/linux';
 import { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
 import {
   ISA_END_ADDRESS,
@@ -84,7 +86,8 @@ export class ReferenceMachine {
   level2Splits = 0;
   level3Splits = 0;
   dmFlushes = 0;
-  unmapFlushes = 0;
+  /** set_memory_4k() sets _PAGE_KERNEL_4K (6.15+): one more flush per 2M → 4K split it makes. */
+  readonly kernel4k: boolean;
   splitTablePages = 0;
   readonly alloc: ReferenceBuddy;
   readonly guests: RefGuest[];
@@ -95,6 +98,7 @@ export class ReferenceMachine {
 
   constructor(readonly spec: MachineSpec) {
     this.rules = designRules(spec.kernel);
+    this.kernel4k = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]).kernel4k;
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
     this.totalPages = Math.ceil(end / PAGE_SIZE / R2M) * R2M;
@@ -225,7 +229,7 @@ export class ReferenceMachine {
   }
 
   /** set_memory_4k() page by page: a 1G leaf becomes 512 x 2M, then a 2M leaf 512 x 4K. */
-  split4k(pfn: number, n: number): void {
+  split4k(pfn: number, n: number, setMemory4k = true): void {
     for (let p = pfn; p < pfn + n; p++) {
       const g = Math.floor(p / G1);
       const r = Math.floor(p / R2M);
@@ -240,6 +244,7 @@ export class ReferenceMachine {
         this.ptes.set(r, R2M);
         this.level2Splits++;
         this.splitDone();
+        if (setMemory4k && this.kernel4k) this.dmFlushes++;
       }
     }
   }
@@ -248,18 +253,17 @@ export class ReferenceMachine {
     this.dmFlushes++;
     this.splitTablePages++;
     this.emit('dm-split');
-    const pt = this.alloc.alloc(0);
+    const pt = this.alloc.alloc(0, false);
     if (pt >= 0) this.setWord(pt, 1, frameWord(USE_PAGETABLE));
   }
 
   setPresent(pfn: number, n: number, present: boolean): void {
     if (!present) {
-      this.split4k(pfn, n);
+      this.split4k(pfn, n, false);
       this.updateWord(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
       if (this.lastUnmapStep !== this.step) this.emit('dm-unmap');
       this.lastUnmapStep = this.step;
     } else this.updateWord(pfn, n, DM_UNMAPPED, 0);
-    this.unmapFlushes++;
   }
 
   /** DirectMap4k/2M/1G by walking every block and region. */
@@ -277,7 +281,7 @@ export class ReferenceMachine {
   }
 
   get tlbFlushes(): number {
-    return this.dmFlushes + this.unmapFlushes;
+    return this.dmFlushes;
   }
 
   // ---- RMP ------------------------------------------------------------------------------
@@ -295,15 +299,16 @@ export class ReferenceMachine {
       }
     }
     const k = this.spec.kernel;
-    if ((k === 'rfc-2021' || k === 'hugetlb-ban-2022') && assigned) this.split4k(pfn, n);
-    if (k === 'unmap-2023' && assigned) this.setPresent(pfn, n, false);
+    const invalidates = k === 'unmap-2023' || k === 'hugetlb-ban-2022';
+    if (k === 'rfc-2021' && assigned) this.split4k(pfn, n);
+    if (invalidates && assigned) this.setPresent(pfn, n, false);
     if (k.startsWith('upstream') || k.startsWith('gmem')) if (size === '4K') this.split4k(pfn, n);
     const bits = assigned ? RMP_ASSIGNED + (valid ? RMP_VALIDATED : 0) : 0;
     this.updateWord(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
     if (size === '2M')
       for (let r = pfn / R2M; r < (pfn + n) / R2M; r++)
         assigned ? this.rmp2m.add(r) : this.rmp2m.delete(r);
-    if (k === 'unmap-2023' && !assigned) this.setPresent(pfn, n, true);
+    if (invalidates && !assigned) this.setPresent(pfn, n, true);
   }
 
   psmash(r: number): void {
@@ -321,14 +326,17 @@ export class ReferenceMachine {
 
   // ---- allocation -----------------------------------------------------------------------
 
+  /** Only the VMM's memory is movable; guest_memfd, page tables and kernel pages are not. */
   allocFrames(n: number, word: number): FrameRun[] | null {
-    const runs = this.alloc.allocPages(n);
+    const runs = this.alloc.allocPages(n, frameUse(word) === USE_VMM);
     if (runs) for (const r of runs) this.setWord(r.pfn, r.count, word);
     return runs;
   }
 
   allocBlock(order: number, word: number): number {
-    const pfn = order > MAX_PAGE_ORDER ? this.alloc.allocGigantic(order) : this.alloc.alloc(order);
+    const movable = frameUse(word) === USE_VMM;
+    const pfn =
+      order > MAX_PAGE_ORDER ? this.alloc.allocGigantic(order) : this.alloc.alloc(order, movable);
     if (pfn >= 0) this.setWord(pfn, 2 ** order, word);
     return pfn;
   }

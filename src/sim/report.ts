@@ -76,6 +76,10 @@ export interface RunJson {
   title: string;
   scenarioDigest: string;
   kernel: string;
+  /** The host kernel version whose rules ran (host.linux, else the design's era). */
+  linux: string;
+  /** 5-level paging (host.la57). */
+  la57: boolean;
   steps: number;
   step: number;
   meminfo: Metrics['meminfo'];
@@ -105,6 +109,8 @@ export function runJson(
     title: info.title,
     scenarioDigest: info.scenarioDigest,
     kernel: m.spec.kernel,
+    linux: m.linux.version,
+    la57: m.spec.host.la57 === true,
     steps: info.steps,
     step: m.step,
     meminfo: metrics.meminfo,

@@ -6,7 +6,7 @@
 import { applyEvent } from '../machine/apply';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import { Machine } from '../machine/machine';
-import { compilePacked, type Scenario } from '../scenario';
+import { compilePacked, linuxForKernel, type Scenario } from '../scenario';
 import { machineDigest } from './digest';
 import { type Metrics, metricsOf } from './metrics';
 
@@ -20,7 +20,13 @@ export interface SweepCell {
 }
 
 export function withOverrides(s: Scenario, kernel: KernelDesign, backing: Backing): Scenario {
-  return { ...s, kernel, guests: s.guests.map((g) => ({ ...g, backing })) };
+  const linux = linuxForKernel(s.host.linux, s.kernel, kernel);
+  return {
+    ...s,
+    kernel,
+    host: { ...s.host, linux },
+    guests: s.guests.map((g) => ({ ...g, backing })),
+  };
 }
 
 export function sweepCell(s: Scenario, kernel: KernelDesign, backing: Backing): SweepCell {

@@ -110,31 +110,33 @@ describe('EngineHost map snapshots', () => {
     expect(cellState(boot.regionCode[300]!)).toBe(CELL_FREE);
 
     // Step 2: the guest accepts GPA 0-2M: a 2M RMP entry, the RFC pre-split the direct map.
+    // The THP is the first free 2 MiB of ZONE_DMA32 (64 MiB: past the 16-64 MiB kernel).
+    const G = 32;
     const s2 = h.snapshot(2);
-    expect(cellState(s2.regionCode[1]!)).toBe(CELL_PRIVATE_2M);
-    expect(s2.regionLevel[1]).toBe(LEVEL_4K);
-    expect(s2.regionFlags[1]! & (RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT)).toBe(
+    expect(cellState(s2.regionCode[G]!)).toBe(CELL_PRIVATE_2M);
+    expect(s2.regionLevel[G]).toBe(LEVEL_4K);
+    expect(s2.regionFlags[G]! & (RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT)).toBe(
       RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT,
     );
-    expect(s2.regionUserLevel[1]).toBe(LEVEL_2M);
-    expect(h.snapshot(1).regionFlags[1]! & RF_SPLIT_AFTER_BOOT).toBe(0);
+    expect(s2.regionUserLevel[G]).toBe(LEVEL_2M);
+    expect(h.snapshot(1).regionFlags[G]! & RF_SPLIT_AFTER_BOOT).toBe(0);
 
     // Step 4: one shared page next to private ones; the THP mapping was split to 4K.
     const s4 = h.snapshot(4);
-    expect(cellState(s4.regionCode[1]!)).toBe(CELL_PRIVATE);
-    expect(s4.regionFlags[1]! & RF_MIXED).toBe(RF_MIXED);
-    expect(s4.regionUserLevel[1]).toBe(LEVEL_4K);
+    expect(cellState(s4.regionCode[G]!)).toBe(CELL_PRIVATE);
+    expect(s4.regionFlags[G]! & RF_MIXED).toBe(RF_MIXED);
+    expect(s4.regionUserLevel[G]).toBe(LEVEL_4K);
   });
 
   it('gives 512 cell codes per region, exact to the frame', () => {
     const h = thread2021();
-    const cells = h.cells(4, 1, 2);
+    const cells = h.cells(4, 32, 2);
     expect(cells.length).toBe(1024);
     expect(cellState(cells[0x1e]!)).toBe(CELL_PRIVATE);
     expect(cellState(cells[0x1f]!)).toBe(CELL_SHARED);
     expect(cellState(cells[0x20]!)).toBe(CELL_PRIVATE);
     expect(cellState(cells[512]!)).toBe(CELL_SHARED);
-    expect(Array.from(h.cellsAt(4, [1]))).toEqual(Array.from(cells.subarray(0, 512)));
+    expect(Array.from(h.cellsAt(4, [32]))).toEqual(Array.from(cells.subarray(0, 512)));
   });
 
   it('shows a guest in GPA order', () => {
@@ -152,20 +154,20 @@ describe('EngineHost map snapshots', () => {
 describe('EngineHost inspector and log', () => {
   it('inspects a frame: addresses, level, ptdump line, RMP, owner, backing, history', () => {
     const h = thread2021();
-    const f = h.inspect(4, 0x21f);
+    const f = h.inspect(4, 0x401f);
     expect(f).toMatchObject({
-      physAddr: '0x21f000',
-      directMapVa: '0xffff88800021f000',
+      physAddr: '0x401f000',
+      directMapVa: '0xffff88800401f000',
       dmLevel: '4K',
       use: 'vmm',
       guest: 'vm',
       gpa: '0x1f000',
       vmmBacking: '4K user mapping (thp)',
     });
-    expect(f.ptdumpLine).toMatch(/^0xffff888000000000-0xffff888000400000 +4M .*pte$/);
+    expect(f.ptdumpLine).toMatch(/^0xffff888004000000-0xffff888004200000 +2M .*pte$/);
     expect(f.rmp.assigned).toBe(false);
     expect(f.history.map((r) => r.kind)).toEqual(['dm-split', 'psmash', 'rmp-fault', 'thp-split']);
-    const priv = h.inspect(4, 0x21e);
+    const priv = h.inspect(4, 0x401e);
     expect(priv.rmp).toMatchObject({
       assigned: true,
       asid: 1,
@@ -173,7 +175,7 @@ describe('EngineHost inspector and log', () => {
       pagesize: '4K',
       validated: true,
     });
-    expect(h.inspect(0, 0x21f).history).toEqual([]);
+    expect(h.inspect(0, 0x401f).history).toEqual([]);
   });
 
   it('pages through outcomes, filtered and cut at a step, with dmesg lines', () => {
@@ -181,7 +183,7 @@ describe('EngineHost inspector and log', () => {
     const all = h.outcomes({ from: 0, count: 100 });
     expect(all.total).toBe(6);
     expect(all.rows[1]!.message).toBe(
-      '[     2] x86/mm: direct map split 2M→4K at 0x200000 (set_memory_4k)',
+      '[     2] x86/mm: direct map split 2M→4K at 0x4000000 (set_memory_4k)',
     );
     expect(all.rows[3]!.message).toContain('error_code(0x80000007)');
     const page = h.outcomes({ from: 2, count: 2 });

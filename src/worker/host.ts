@@ -380,7 +380,13 @@ export class EngineHost implements EngineSync {
     if (!run) throw new Error('inspect before load');
     const s = clampStep(run, step);
     const m = this.machineAt(run, s);
-    return inspectFrame(m, run.timeline.log, pfn, s, ptdumpLineOf(this.ptdumpLines(run, s), pfn));
+    return inspectFrame(
+      m,
+      run.timeline.log,
+      pfn,
+      s,
+      ptdumpLineOf(this.ptdumpLines(run, s), pfn, m.spec.host.la57),
+    );
   }
 
   rule(id: string): RuleInfo | null {
@@ -404,7 +410,9 @@ export class EngineHost implements EngineSync {
   private ptdumpLines(run: Run, step: number): string[] {
     if (run.ptdump?.step === step) return run.ptdump.lines;
     const m = this.machineAt(run, step);
-    const lines = formatPtdump(m.dm.pieces()).trimEnd().split('\n');
+    const lines = formatPtdump(m.dm.pieces(), { fiveLevel: m.spec.host.la57 === true })
+      .trimEnd()
+      .split('\n');
     run.ptdump = { step, lines };
     return lines;
   }
@@ -510,6 +518,7 @@ function runInfo(
     totalPages: m.totalPages,
     regions: m.frames.regions,
     ramBytes,
+    layout: m.spec.host.layout ?? 'ranges',
     gbpages: m.dm.gbpages,
     guests: m.guests.map((g) => ({
       name: g.spec.name,

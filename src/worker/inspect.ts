@@ -24,7 +24,14 @@ import type { Guest } from '../machine/guest';
 import type { LinearMap } from '../machine/linear-map';
 import type { Machine } from '../machine/machine';
 import type { OutcomeLog } from '../machine/outcomes';
-import { hex, PAGE_OFFSET, PAGE_SIZE, PAGES_PER_1G, PAGES_PER_2M } from '../machine/units';
+import {
+  hex,
+  PAGE_OFFSET,
+  PAGE_OFFSET_LA57,
+  PAGE_SIZE,
+  PAGES_PER_1G,
+  PAGES_PER_2M,
+} from '../machine/units';
 import { outcomeRow } from './messages';
 import type { FrameInfo, OutcomeRow } from './protocol';
 import { frameLevel } from './snapshot';
@@ -113,8 +120,13 @@ export function inspectFrame(
   return {
     pfn,
     physAddr: hex(pfn * PAGE_SIZE),
-    directMapVa: directMapVa(pfn * PAGE_SIZE),
+    directMapVa: directMapVa(pfn * PAGE_SIZE, m.spec.host.la57),
     dmLevel: inRange ? frameLevel(m, pfn) : null,
+    tableWalk: tableWalk(
+      inRange ? m.dm.levelOf(pfn) : null,
+      m.spec.host.la57 === true,
+      inRange && frameLevel(m, pfn) !== null,
+    ),
     ptdumpLine,
     use: USE_NAMES[frameUse(w)] ?? 'hole',
     rmp: {
@@ -133,9 +145,30 @@ export function inspectFrame(
   };
 }
 
+/**
+ * The levels a walk of a direct-map address visits (pgd, p4d only with 5-level paging, pud,
+ * pmd, pte; lookup_address() in arch/x86/mm/pat/set_memory.c), ending at the entry of `level`
+ * (the table structure, DirectMap.levelOf()); `present` false: that entry is not present
+ * (set_direct_map_invalid_noflush). `level` null: no table maps the address (a hole).
+ */
+export function tableWalk(level: '4K' | '2M' | '1G' | null, la57: boolean, present = true): string {
+  const upper = la57 ? ['pgd', 'p4d', 'pud'] : ['pgd', 'pud'];
+  const paging = la57 ? '5-level paging' : '4-level paging, p4d folded';
+  if (level === null) return `${upper.join(' → ')} → … (not mapped; ${paging})`;
+  const leaf = present ? '' : ', not present';
+  const path =
+    level === '1G'
+      ? [...upper.slice(0, -1), `pud (1G leaf${leaf})`]
+      : level === '2M'
+        ? [...upper, `pmd (2M leaf${leaf})`]
+        : [...upper, 'pmd', `pte (4K${leaf})`];
+  return `${path.join(' → ')} (${paging})`;
+}
+
 /** The ptdump line covering a frame: addresses are fixed-width hex, so strings compare. */
-export function ptdumpLineOf(lines: readonly string[], pfn: number): string {
-  const va = `0x${(PAGE_OFFSET + BigInt(pfn) * BigInt(PAGE_SIZE)).toString(16).padStart(16, '0')}`;
+export function ptdumpLineOf(lines: readonly string[], pfn: number, la57 = false): string {
+  const base = la57 ? PAGE_OFFSET_LA57 : PAGE_OFFSET;
+  const va = `0x${(base + BigInt(pfn) * BigInt(PAGE_SIZE)).toString(16).padStart(16, '0')}`;
   let lo = 1;
   let hi = lines.length - 1;
   while (lo < hi) {

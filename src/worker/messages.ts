@@ -17,6 +17,6 @@ export function outcomeRow(m: Machine, index: number, o: Outcome): OutcomeRow {
     guest: name,
     pfn: o.pfn,
     gpa: o.gpa,
-    message: logMessage(o, name ?? 'host'),
+    message: logMessage(o, name ?? 'host', m.spec.host.la57),
   };
 }

@@ -137,6 +137,8 @@ export interface RunInfo {
   totalPages: number;
   regions: number;
   ramBytes: number;
+  /** 'e820-typical': the scenario gave `ram` and the engine laid it out (src/machine/e820.ts). */
+  layout: 'e820-typical' | 'ranges';
   gbpages: boolean;
   guests: GuestInfo[];
   /**
@@ -315,9 +317,14 @@ export interface RuleInfo {
 export interface FrameInfo {
   pfn: number;
   physAddr: string;
-  /** Direct-map virtual address (0xffff888000000000 + phys), hex. */
+  /** Direct-map virtual address (0xffff888000000000 + phys; 0xff11000000000000 with LA57), hex. */
   directMapVa: string;
   dmLevel: '4K' | '2M' | '1G' | null;
+  /**
+   * The page-table levels a walk of that address visits, down to its leaf: "pgd → pud → pmd (2M
+   * leaf)" on a 4-level host (p4d folded), "pgd → p4d → pud → pmd → pte (4K)" with 5-level paging.
+   */
+  tableWalk: string;
   /** The ptdump line that covers this frame. */
   ptdumpLine: string;
   use: string;

@@ -221,9 +221,8 @@ describe('ptdump round trip (property)', () => {
           'Low Kernel Mapping',
           'Vmemmap',
         );
-        const hasLarge = pieces.some((p) => p.level !== '4K');
+        // Found by address and level alone: with or without large pages, GLB or markers.
         const r = parsePtdump(body);
-        if (!hasLarge) return; // detection needs a large page; nothing to assert
         expect(r.ok).toBe(true);
         if (r.ok) expect(r.value.pieces).toEqual(merge(pieces));
       }),

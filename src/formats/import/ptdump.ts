@@ -2,27 +2,31 @@
  * Rebuild the direct map (1G/2M/4K runs in physical addresses) and its DirectMap totals from an
  * x86-64 ptdump.
  *
- * The direct map is found by address, not by marker: the markers are set by pt_dump_init(), an
- * initcall, so a dump printed earlier (efi=debug dumps efi_mm from efi_enter_virtual_mode())
- * advances one marker per line while their addresses are still 0 and files the direct map under
- * "Vmemmap" or later. In order:
- *   1. an explicit page_offset_base;
- *   2. a known base (Documentation/arch/x86/x86_64/mm.rst): 0xffff888000000000 (4-level, since
- *      4.20), 0xff11000000000000 (5-level), 0xffff880000000000 and 0xff10000000000000 (older);
- *   3. the line after "Low Kernel Mapping", if it looks like the start of the direct map;
- *   4. KASLR (kernel_randomize_memory() keeps page_offset_base 1 GiB aligned and puts the direct
- *      map below vmalloc and vmemmap): the lowest 1 GiB-aligned RW NX mapping in the kernel half
- *      whose region holds an RW NX GLB large page.
- * With a base found by 1, 3 or 4 the region ends at the next marker or at the first run of holes of
- * 1 TiB or more (KASLR pads at least 10 TiB after RAM); with a known base it spans the layout's
- * direct-map size (64 TiB, or 32 PiB with 5-level paging).
+ * The direct map is found by address and level, never by flags or markers: the markers are set by
+ * pt_dump_init(), an initcall, so a dump printed earlier (efi=debug dumps efi_mm from
+ * efi_enter_virtual_mode()) advances one marker per line while their addresses are still 0 and
+ * files the direct map under "Vmemmap" or later; with PTI no kernel mapping has GLB; a direct map
+ * may start with a long 4K run (debug_pagealloc) or hold no large page at all. So:
+ *   1. an explicit page_offset_base; else
+ *   2. the lowest present mapping at or above the layout's lowest direct-map base
+ *      (0xffff880000000000, or 0xff10000000000000 with 5-level paging: p4d lines or addresses
+ *      below 0xffff800000000000), which must start on a 1 GiB boundary with present pte lines
+ *      over its first 1 MiB: the direct map maps physical 0 to 1 MiB there with 4K pages (the
+ *      ISA range), which tells it from vmalloc and vmemmap, and nothing lies between that floor and
+ *      page_offset_base (kernel_randomize_memory() places the direct map first, 1 GiB aligned,
+ *      then vmalloc and vmemmap above it).
+ * A base at a layout constant (Documentation/arch/x86/x86_64/mm.rst: 0xffff888000000000 since
+ * 4.20, 0xff11000000000000 with 5-level paging, 0xffff880000000000 and 0xff10000000000000 before)
+ * is "known" and spans the layout's direct-map size (64 TiB, or 32 PiB with 5-level paging);
+ * another (KASLR) ends at the first run of holes of 1 TiB or more (KASLR pads at least 10 TiB
+ * after RAM), and is "marker" when it is the first line after Low Kernel Mapping, else "detected".
  *
  * Totals count present leaves only. An entry removed with set_direct_map_invalid_noflush() prints
  * the same blank columns as an empty one, so it cannot be told apart; /proc/meminfo still counts it
  * (direct_pages_count changes on splits, not on removal), which is where the two can differ.
  */
 import { countPieces, type MapPiece } from '../../machine/boot-layout';
-import { PAGE_OFFSET, type PageLevel } from '../../machine/units';
+import { ISA_END_ADDRESS, PAGE_OFFSET, type PageLevel } from '../../machine/units';
 import { type Meminfo, meminfoFromCounts } from '../meminfo';
 import { fail, type ImportError, type Parsed } from './common';
 import { type PtLine, type PtLines, readPtdumpLines } from './ptdump-lines';
@@ -50,6 +54,9 @@ export interface PtdumpImport {
 }
 
 const KNOWN_BASES = [PAGE_OFFSET, 0xff11000000000000n, 0xffff880000000000n, 0xff10000000000000n];
+/** The lowest direct-map base of each layout (before 4.20 the direct map started here). */
+const FLOOR_L4 = 0xffff880000000000n;
+const FLOOR_L5 = 0xff10000000000000n;
 const KERNEL_HALF = 0xff00000000000000n;
 const LA57_TOP = 0xffff800000000000n;
 /** __START_KERNEL_map: the kernel image and modules are above the direct map. */
@@ -57,6 +64,7 @@ const HIGH_KERNEL_MAP = 0xffffffff80000000n;
 const SZ_1G = 1n << 30n;
 const SZ_2M = 1n << 21n;
 const SZ_1T = 1n << 40n;
+const ISA_END = BigInt(ISA_END_ADDRESS);
 const SPAN_L4 = 1n << 46n;
 const SPAN_L5 = 1n << 55n;
 const MAX_PHYS = BigInt(Number.MAX_SAFE_INTEGER);
@@ -167,33 +175,54 @@ function findBase(pt: PtLines, opts: PtdumpImportOptions): Base | ImportError {
     const i = lines.findIndex((l) => l.end > base);
     return { base, source: 'option', end: i < 0 ? base : regionEnd(lines, i, base) };
   }
-  for (const base of KNOWN_BASES) {
-    const span = base < LA57_TOP ? SPAN_L5 : SPAN_L4;
-    // init_mem_mapping() always maps physical 0 (the ISA range), so the base itself is present.
-    if (lines.some((l) => l.present && l.start === base)) {
-      return { base, source: 'known', end: base + span };
-    }
+  // By address: nothing is mapped between the layout's lowest direct-map base and the direct map
+  // (the guard hole and the LDT remap area lie below it; kernel_randomize_memory() places
+  // page_offset_base first, then vmalloc and vmemmap above it). By level: the direct map maps
+  // physical 0 at its base with 4K pages (init_mem_mapping(): the ISA range and the rest of the
+  // first 2 MiB), so its first lines are present pte leaves from a 1 GiB boundary covering at
+  // least 1 MiB (mapsIsaRange). Flags, markers and
+  // line order inside the region are not used: PTI dumps have no GLB, early dumps misfile markers.
+  const fiveLevel = lines.some(
+    (l) => l.level === 'p4d' || (l.present && l.start >= KERNEL_HALF && l.start < LA57_TOP),
+  );
+  const floor = fiveLevel ? FLOOR_L5 : FLOOR_L4;
+  const index = lines.findIndex((l) => l.present && l.start >= floor && l.start < HIGH_KERNEL_MAP);
+  const first = index >= 0 ? lines[index] : undefined;
+  if (first === undefined || first.start % SZ_1G !== 0n || !mapsIsaRange(lines, index)) {
+    const what =
+      first === undefined
+        ? `no present mapping between 0x${floor.toString(16)} and the kernel image`
+        : `the lowest kernel mapping (line ${first.line}, 0x${first.start.toString(16)}, ${first.level}) is not a 1 GiB-aligned start mapping its first 1 MiB with 4K pages`;
+    return {
+      line: first?.line ?? 0,
+      message: `cannot find the direct map: ${what}`,
+      expected:
+        'a dump that includes the start of the direct map (physical 0, mapped 4K), or an explicit page_offset_base',
+    };
+  }
+  const base = first.start;
+  if (KNOWN_BASES.includes(base)) {
+    return { base, source: 'known', end: base + (base < LA57_TOP ? SPAN_L5 : SPAN_L4) };
   }
   const low = pt.markers.find((m) => m.name === 'Low Kernel Mapping');
-  const first = low ? lines[low.nextIndex] : undefined;
-  if (low && first && looksLikeBase(first)) {
-    const next = pt.markers.find((m) => m.line > low.line && m.nextIndex > low.nextIndex);
-    const nextLine = next ? lines[next.nextIndex] : undefined;
-    const end = nextLine ? nextLine.start : regionEnd(lines, low.nextIndex, first.start);
-    return { base: first.start, source: 'marker', end };
-  }
-  return detectKaslrBase(lines);
+  const source: BaseSource = low?.nextIndex === index ? 'marker' : 'detected';
+  return { base, source, end: regionEnd(lines, index, base) };
 }
 
-function looksLikeBase(l: PtLine): boolean {
-  return (
-    l.present &&
-    l.rw &&
-    l.nx &&
-    l.start % SZ_1G === 0n &&
-    l.start >= KERNEL_HALF &&
-    l.start < HIGH_KERNEL_MAP
-  );
+/**
+ * The first 1 MiB of the region starting at lines[from] is mapped with present 4K pages, as
+ * init_mem_mapping() maps the ISA range [0, ISA_END_ADDRESS): what tells the direct map's base
+ * from the first vmalloc or vmemmap mapping, which are 1 GiB aligned too.
+ */
+function mapsIsaRange(lines: readonly PtLine[], from: number): boolean {
+  const base = lines[from]!.start;
+  let at = base;
+  for (let i = from; i < lines.length && at < base + ISA_END; i++) {
+    const l = lines[i]!;
+    if (!l.present || l.level !== 'pte' || l.start !== at) return false;
+    at = l.end;
+  }
+  return at >= base + ISA_END;
 }
 
 /** End of the region starting at lines[from]: the start of the first hole run of ≥ 1 TiB. */
@@ -212,30 +241,4 @@ function regionEnd(lines: readonly PtLine[], from: number, base: bigint): bigint
     last = l.end;
   }
   return holeStart ?? last;
-}
-
-function detectKaslrBase(lines: readonly PtLine[]): Base | ImportError {
-  let i = 0;
-  while (i < lines.length) {
-    const l = lines[i]!;
-    if (!looksLikeBase(l)) {
-      i++;
-      continue;
-    }
-    const end = regionEnd(lines, i, l.start);
-    let j = i;
-    let large = false;
-    for (; j < lines.length && lines[j]!.start < end; j++) {
-      const m = lines[j]!;
-      if (m.present && m.rw && m.nx && m.glb && (m.level === 'pmd' || m.level === 'pud'))
-        large = true;
-    }
-    if (large) return { base: l.start, source: 'detected', end };
-    i = Math.max(j, i + 1);
-  }
-  return {
-    line: 0,
-    message: 'cannot find the direct map: no 1 GiB-aligned RW NX region with large pages',
-    expected: 'a dump that includes the Low Kernel Mapping, or an explicit page_offset_base',
-  };
 }

@@ -20,9 +20,15 @@ import type { PageLevel } from '../units';
 
 /** The direct-map calls a design (and, next, a host cause) makes: set_memory.c's API. */
 export interface DesignContext {
-  /** set_memory_4k() on [pfn, pfn + n) with the rule that asked for it. */
+  /**
+   * set_memory_4k() on [pfn, pfn + n) with the rule that asked for it: the splits' flushes, and
+   * from 6.15 one cpa_flush() per split region ([dm.cpa_flush]).
+   */
   split4k(pfn: number, n: number, rule: RuleId): void;
-  /** set_direct_map_invalid_noflush / _default_noflush on [pfn, pfn + n), then one TLB flush. */
+  /**
+   * set_direct_map_invalid_noflush / _default_noflush on [pfn, pfn + n): splits (each with its
+   * flush_tlb_all()) and no flush of its own.
+   */
   setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void;
 }
 

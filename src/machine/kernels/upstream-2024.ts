@@ -1,6 +1,7 @@
 /**
- * Upstream, Linux 6.9 (x86) / 6.10 (KVM), 2024: private memory in guest_memfd with order-0
- * folios; adjust_direct_map() splits the direct mapping to 4K before every 4K RMPUPDATE (split on
+ * Upstream, Linux 6.11, 2024 (the x86 side, adjust_direct_map() and the RMP, merged in 6.9; KVM's
+ * SNP host support, sev_gmem_prepare() and KVM_SEV_SNP_LAUNCH_*, in 6.11): private memory in
+ * guest_memfd with order-0 folios; adjust_direct_map() splits the direct mapping to 4K before every 4K RMPUPDATE (split on
  * demand) and never for a 2M RMPUPDATE; nothing collapses. THP versus hugetlbfs only changes the
  * shared side. Source: arch/x86/virt/svm/sev.c, lore 20240126041126.1927228-12-michael.roth@amd.com.
  */

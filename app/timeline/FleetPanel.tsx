@@ -7,8 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { rankFleet } from '../../src/formats/index';
 import type { FleetHost, FleetOrder, FleetView } from '../../src/worker/protocol';
-import { openFleetHost } from '../timeline/state';
 import { CELL_H, CELL_W, drawMultiples, multipleAt } from './multiples';
+import { openFleetHost } from './state';
 import './fleet.css';
 
 const TABLE_ROWS = 200;
