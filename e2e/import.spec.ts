@@ -129,10 +129,11 @@ test('a reconciled ptdump is drawn on the memory map: differing regions marked, 
       const m = window.__fracture?.map;
       const c = document.querySelector<HTMLCanvasElement>('.fmap-canvas');
       if (!m || !c) return null;
-      const t = m.transform();
-      // geometry.ts: tile r of block 0 at (16 × (r mod 32), 32 × ⌊r / 32⌋), 16 × 32 cells.
-      const x = t.x + t.k * (16 * (r % 32) + 8);
-      const y = t.y + t.k * (32 * Math.floor(r / 32) + 20);
+      // Where the map drew tile r (rows wrap to the stage: app/map/geometry.ts layoutFor).
+      const tile = m.tileRect(r);
+      if (!tile) return null;
+      const x = tile.x + tile.w / 2;
+      const y = tile.y + (tile.h * 20) / 32;
       const dpr = c.width / c.getBoundingClientRect().width;
       const [cr = 0, cg = 0, cb = 0] = c
         .getContext('2d')!

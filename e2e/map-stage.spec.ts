@@ -8,6 +8,9 @@ import { expect, type Page, test } from '@playwright/test';
 import type { FractureHooks } from './helpers/hooks';
 import { Explorer } from './pages/explorer';
 
+/** thread-2021's guest 2 MiB: region 32 (0x4000000, ZONE_DMA32), the tile its steps split. */
+const SPLIT = 32;
+
 type Hooks = FractureHooks;
 
 /**
@@ -67,17 +70,17 @@ for (const size of sizes)
   });
 
 for (const url of ['/#preset=thread-2021', '/?embed=1&controls=mini#preset=thread-2021'])
-  test(`no label covers the split tile 0x200000 at any step (${url.includes('embed') ? 'embed' : 'explorer'})`, async ({
+  test(`no label covers the split tile 0x4000000 at any step (${url.includes('embed') ? 'embed' : 'explorer'})`, async ({
     page,
   }) => {
     await page.goto(url);
     for (let step = 0; step <= 9; step++) {
       if (step > 0) await page.getByRole('button', { name: 'Next step' }).click();
       await settled(page, step);
-      const hit = await page.evaluate(() => {
+      const hit = await page.evaluate((split) => {
         const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
         // The tile's visible part: the ruler's gutter at the left hides what lies under it.
-        const r = m.tileRect(1)!;
+        const r = m.tileRect(split)!;
         const g = m.gridRect()!;
         const x0 = Math.max(r.x, g.gutter);
         const y0 = Math.max(r.y, g.head);
@@ -91,12 +94,12 @@ for (const url of ['/#preset=thread-2021', '/?embed=1&controls=mini#preset=threa
           b.y + b.h > t.y;
         // A cell's own text inside a cell of this tile covers no other frame.
         const inTile = (pfn: number | undefined) =>
-          pfn !== undefined && Math.floor(pfn / 512) === 1;
+          pfn !== undefined && Math.floor(pfn / 512) === split;
         const boxes = m.labelBoxes().filter((b) => !inTile(b.cell));
         return { n: boxes.length, covering: boxes.filter(over).map((b) => b.text) };
-      });
+      }, SPLIT);
       expect(hit.n, `labels drawn at step ${step}`).toBeGreaterThan(0);
-      expect(hit.covering, `labels over tile 0x200000 at step ${step}`).toEqual([]);
+      expect(hit.covering, `labels over tile 0x4000000 at step ${step}`).toEqual([]);
     }
   });
 
@@ -104,8 +107,8 @@ test("the map's text alternative says what the step changed", async ({ page }) =
   await page.goto('/#preset=thread-2021&step=2');
   await settled(page, 2);
   const map = page.getByRole('img', { name: /Host memory map/ });
-  await expect(map).toHaveAccessibleName(/step 2: tile 0x200000 split to 4K/);
-  await expect(page.locator('.fmap-status')).toContainText('tile 0x200000 split to 4K');
+  await expect(map).toHaveAccessibleName(/step 2: tile 0x4000000 split to 4K/);
+  await expect(page.locator('.fmap-status')).toContainText('tile 0x4000000 split to 4K');
 });
 
 test('lecture mode hides the header and the side columns; Esc restores them', async ({
@@ -136,14 +139,14 @@ test('the go-to box moves the camera to an address or a PFN', async ({ page }) =
     () => (window as unknown as { __fracture: Hooks }).__fracture.map!.transform().k,
   );
   const box = page.getByRole('textbox', { name: 'Go to address or PFN' });
-  await box.fill('pfn 0x21f');
+  await box.fill('pfn 0x401f');
   await box.press('Enter');
-  const after = await page.evaluate(() => {
+  const after = await page.evaluate((split) => {
     const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
-    return { k: m.transform().k, tile: m.tileRect(1)!, stage: m.gridRect()! };
-  });
+    return { k: m.transform().k, tile: m.tileRect(split)!, stage: m.gridRect()! };
+  }, SPLIT);
   expect(after.k).toBeGreaterThan(before * 4);
-  // Tile 0x200000 (PFN 0x21f's) is in view, near the middle.
+  // Tile 0x4000000 (PFN 0x401f's) is in view, near the middle.
   const cx = after.tile.x + after.tile.w / 2;
   expect(cx).toBeGreaterThan(0);
   expect(cx).toBeLessThan(after.stage.stageW);
@@ -176,7 +179,7 @@ test('the follow camera glides to the step that acted, close enough for 4K cells
     () => (window as unknown as { __fracture: Hooks }).__fracture.map!.transform().k,
   );
   await app.next.click();
-  // Step 2 splits tile 0x200000: the camera goes there until a 4K cell is several px.
+  // Step 2 splits tile 0x4000000: the camera goes there until a 4K cell is several px.
   await page.waitForFunction(
     () => {
       const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
@@ -189,10 +192,10 @@ test('the follow camera glides to the step that acted, close enough for 4K cells
   const path = info.outputPath('follow-step-2.png');
   await page.screenshot({ path });
   await info.attach('following step 2', { path, contentType: 'image/png' });
-  const tile = await page.evaluate(() => {
+  const tile = await page.evaluate((split) => {
     const m = (window as unknown as { __fracture: Hooks }).__fracture.map!;
-    return { t: m.tileRect(1)!, g: m.gridRect()! };
-  });
+    return { t: m.tileRect(split)!, g: m.gridRect()! };
+  }, SPLIT);
   expect(tile.t.x).toBeGreaterThanOrEqual(tile.g.gutter - 1);
   expect(tile.t.x + tile.t.w).toBeLessThanOrEqual(tile.g.stageW + 1);
   // Then back out to the whole map.

@@ -1,7 +1,7 @@
 import './helpers/hooks';
 import { expect, type Page, test } from '@playwright/test';
 import { MODEL_VERSION } from '../src/scenario/versions';
-import { worldOfPfn } from './helpers/map';
+import { perRowOf, worldOfPfn } from './helpers/map';
 import { Explorer } from './pages/explorer';
 
 /**
@@ -54,8 +54,14 @@ const PRIVATE = 0x401e;
 async function expectCells(page: Page, app: Explorer): Promise<void> {
   await expect
     .poll(async () => {
-      const a = await colourAt(app, await screenOf(page, app, worldOfPfn(SHARED)));
-      const b = await colourAt(app, await screenOf(page, app, worldOfPfn(PRIVATE)));
+      const a = await colourAt(
+        app,
+        await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page))),
+      );
+      const b = await colourAt(
+        app,
+        await screenOf(page, app, worldOfPfn(PRIVATE, await perRowOf(page))),
+      );
       return a !== b;
     })
     .toBe(true);
@@ -75,7 +81,7 @@ test.fixme('a link to 4K cells reopens the same cells under the same screen poin
   await mapReady(page);
   // Wheel-zoom around the shared page, as a user would, until a cell is ~40 px.
   for (let i = 0; i < 30 && (await transform(page)).k < 40; i++) {
-    const at = await screenOf(page, app, worldOfPfn(SHARED));
+    const at = await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page)));
     await page.mouse.move(at.x, at.y);
     await page.mouse.wheel(0, -240);
     await page.waitForTimeout(200);
@@ -97,7 +103,7 @@ test.fixme('a link to 4K cells reopens the same cells under the same screen poin
   const box = (await app.map.boundingBox())!;
   // Points spread over the view (the overview covers its top-right corner, the legend its bottom).
   const points = [
-    await screenOf(page, app, worldOfPfn(SHARED)),
+    await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page))),
     { x: box.x + 30, y: box.y + 30 },
     { x: box.x + box.width - 140, y: box.y + 40 },
     { x: box.x + box.width / 3, y: box.y + box.height / 2 },
@@ -135,7 +141,7 @@ test.fixme('a link to 4K cells reopens the same cells under the same screen poin
   // map's edges: each corner frame is on screen, its centre up to half a cell beyond the edge.
   const half = t.k / 2;
   for (const pfn of [first, last]) {
-    const at = await screenOf(small, other, worldOfPfn(pfn));
+    const at = await screenOf(small, other, worldOfPfn(pfn, await perRowOf(small)));
     expect(at.x).toBeGreaterThan(mapBox.x - half);
     expect(at.x).toBeLessThan(mapBox.x + mapBox.width + half);
     expect(at.y).toBeGreaterThan(mapBox.y - half);
@@ -156,7 +162,9 @@ test('a hand-written 2 MiB-aligned range shows the tiles that hold it, and stays
   const t = await transform(page);
   expect(32 * t.k).toBeGreaterThan(box.height / 2);
   expect(32 * t.k).toBeLessThan(box.height);
-  expect(await pfnUnder(page, await screenOf(page, app, worldOfPfn(SHARED)))).toBe('0x401f');
+  expect(
+    await pfnUnder(page, await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page)))),
+  ).toBe('0x401f');
   await app.shot(info, 'regions 32 and 33');
   await page.waitForTimeout(400);
   expect(await app.hash()).toContain('zoom=0x4000000-0x4400000');

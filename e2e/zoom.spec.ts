@@ -1,6 +1,6 @@
 import './helpers/hooks';
 import { expect, type Page, test } from '@playwright/test';
-import { worldOfPfn } from './helpers/map';
+import { perRowOf, worldOfPfn } from './helpers/map';
 import { Explorer } from './pages/explorer';
 
 /** The map's d3-zoom transform (window.__fracture.map; geometry in helpers/map.ts). */
@@ -43,7 +43,7 @@ test('zooming into a split tile shows its 4K cells, and one of them can be picke
   // (the first free 2 MiB of ZONE_DMA32).
   const sharedPfn = 0x401f;
   const privatePfn = 0x401e;
-  const shared = worldOfPfn(sharedPfn);
+  const shared = worldOfPfn(sharedPfn, await perRowOf(page));
   const before = (await transform(page)).k;
 
   // Wheel-zoom around the shared page, as a user would.
@@ -62,7 +62,7 @@ test('zooming into a split tile shows its 4K cells, and one of them can be picke
 
   // The shared cell and its private neighbour are drawn differently: the tile shows 4K cells.
   const a = await screenOf(page, app, shared);
-  const b = await screenOf(page, app, worldOfPfn(privatePfn));
+  const b = await screenOf(page, app, worldOfPfn(privatePfn, await perRowOf(page)));
   const png = await page.screenshot({
     clip: { x: Math.min(a.x, b.x) - 2, y: a.y - 2, width: Math.abs(a.x - b.x) + 5, height: 5 },
   });
