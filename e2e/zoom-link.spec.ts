@@ -67,11 +67,7 @@ async function expectCells(page: Page, app: Explorer): Promise<void> {
     .toBe(true);
 }
 
-// FIXME (placement branch): with zoned placement the guest's 2 MiB is region 32, the first tile
-// of the map's second row. Zoomed around the shared page the view's top-left corner lies in the
-// first row, so the link's linear [start, end) range spans regions 0-34 and the smaller window
-// fits that, not the view (app/map/view-range.ts): the first corner frame ends up above the map.
-test.fixme('a link to 4K cells reopens the same cells under the same screen points', async ({
+test('a link to 4K cells reopens the same cells under the same screen points', async ({
   page,
   browser,
 }, info) => {

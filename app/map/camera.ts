@@ -64,6 +64,9 @@ export class Camera {
   /** CSS px of the canvas and device px per CSS px (at most 2: a 4K canvas costs 4× to fill). */
   cssW = 1;
   cssH = 1;
+  /** The CSS size before the last measure(): where the view's centre was before a resize. */
+  prevW = 1;
+  prevH = 1;
   dpr = 1;
   /** Until the user zooms or pans, a resize refits the view (the layout settles after load). */
   userMoved = false;
@@ -104,6 +107,8 @@ export class Camera {
   measure(): void {
     const c = this.o.canvas;
     const r = this.o.stage.getBoundingClientRect();
+    this.prevW = this.cssW;
+    this.prevH = this.cssH;
     this.cssW = Math.max(1, Math.floor(r.width));
     this.cssH = Math.max(1, Math.floor(r.height));
     this.dpr = Math.min(2, window.devicePixelRatio || 1);

@@ -148,14 +148,15 @@ export function focusBox(l: Layout, d: RegionDiff, cells: CellDiff | null): Box 
         }
       : x;
   };
-  if (cells && cells.pfns.length > 0) {
-    const f = cells.pfns;
-    for (const pfn of [f[0]!, f[f.length - 1]!]) add(rangeBox(l, pfn, pfn + 1));
-  }
-  // The tiles that split or merged are what the step is about even when no cell changed.
+  // The tiles that split or merged are what the step is about: the camera goes there first (a
+  // page-table page allocated elsewhere for the split is a changed cell, not the story).
   for (const r of [...d.split, ...d.userSplit, ...d.psmash, ...d.merged].slice(0, 64)) {
     const [x, y] = regionXY(l, r);
     add({ x0: x, y0: y, x1: x + TILE_W, y1: y + TILE_H });
+  }
+  if (!b && cells && cells.pfns.length > 0) {
+    const f = cells.pfns;
+    for (const pfn of [f[0]!, f[f.length - 1]!]) add(rangeBox(l, pfn, pfn + 1));
   }
   if (!b && d.regions.length > 0 && d.regions.length <= 64)
     for (const r of d.regions) {

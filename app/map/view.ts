@@ -267,8 +267,9 @@ export class MapView {
     const l = layoutFor(d.layout.regions, this.aspectFor(d.layout.regions));
     if (l.perRow === d.layout.perRow) return;
     const c = this.camera;
-    // Keep the frame at the view's centre there (a user's zoom survives a resize).
-    const centre = frameAt(d.layout, c.transform(), c.cssW / 2, c.cssH / 2);
+    // Keep the frame at the view's centre there (a user's zoom survives a resize): the centre
+    // of the stage as it was before this resize, which the transform still describes.
+    const centre = frameAt(d.layout, c.transform(), c.prevW / 2, c.prevH / 2);
     const k = c.k;
     this.loader.loaded = { ...d, layout: l };
     c.setWorld(l);
