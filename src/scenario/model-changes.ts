@@ -15,20 +15,46 @@ export interface ModelChange {
   text: string;
 }
 
+const ALL = [
+  'no-snp',
+  'rfc-2021',
+  'hugetlb-ban-2022',
+  'sequester',
+  'unmap-2023',
+  'upstream-2024',
+  'gmem-thp-rfc',
+  'gmem-1g-rfc',
+];
+
 export const MODEL_CHANGES: ModelChange[] = [
   {
     version: 2,
     date: '2026-12-03',
-    designs: [
-      'no-snp',
-      'rfc-2021',
-      'hugetlb-ban-2022',
-      'sequester',
-      'unmap-2023',
-      'upstream-2024',
-      'gmem-thp-rfc',
-      'gmem-1g-rfc',
-    ],
-    text: 'version 2: kernel designs revised for fidelity; see docs/model.md',
+    designs: ALL,
+    text: 'host RAM has zones (DMA, DMA32, Normal) with per-migratetype pageblocks and per-cpu lists, and `ram` is laid out as a typical e820: guest memory lands elsewhere (the 2021 example’s 2 MiB moves from 0x200000 to 0x4000000) and long runs split fewer regions',
+  },
+  {
+    version: 2,
+    date: '2026-12-03',
+    designs: ALL,
+    text: 'every host runs a kernel version (host.linux, the design’s era by default); from 6.15 set_memory_4k() adds a cpa_flush and /proc/vmstat prints the collapse counters',
+  },
+  {
+    version: 2,
+    date: '2026-12-03',
+    designs: ['hugetlb-ban-2022'],
+    text: 'hugetlb-ban-2022 is SNP host v6: it invalidates private pages in the direct map instead of pre-splitting them',
+  },
+  {
+    version: 2,
+    date: '2026-12-03',
+    designs: ['unmap-2023'],
+    text: 'unmap-2023 is SNP host v10 (set_direct_map_*_noflush): only the splits flush the TLB',
+  },
+  {
+    version: 2,
+    date: '2026-12-03',
+    designs: ['gmem-1g-rfc'],
+    text: 'gmem-1g-rfc runs its era kernel 6.15: one cpa_flush more per split, and the collapse counters',
   },
 ];
