@@ -170,8 +170,8 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         Paste or drop text copied from a real machine:{' '}
         <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
         <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
-        <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
-        in this tab (at most 64 MiB).
+        <code>kvm_convert_memory</code> trace — or a scenario file (<code>.fracture.json</code>) to
+        open it. Nothing is uploaded: the text is parsed in a worker in this tab (at most 64 MiB).
       </p>
       <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />
       <div className={`import-sources${two ? ' two' : ''}`}>
