@@ -10,7 +10,7 @@ import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
 import { setImportOverlay, useImportOverlay } from './map-overlay';
-import { openScenarioInput, refusedImport } from './open-scenario';
+import { mayBeScenarioText, openScenarioInput, refusedImport } from './open-scenario';
 import { type Input, isInput, parseOne, parsePair, readFile } from './read';
 import './import.css';
 
@@ -93,7 +93,9 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
     const { text: ta, name: na } = ia;
     try {
       // A scenario file (Share → Download scenario JSON) opens as the run (open-scenario.ts).
-      const opened = ib === null ? await openScenarioInput(ia) : null;
+      // Asked only when it may be one: other text goes to the worker in this very task.
+      const maybe = ib === null && (ia.file !== undefined || mayBeScenarioText(ta));
+      const opened = maybe ? await openScenarioInput(ia) : null;
       if (opened?.kind === 'opened') return setShown({ kind: 'none' });
       if (opened?.kind === 'refused')
         return setShown({ kind: 'one', result: refusedImport(opened), text: ta, name: na });
