@@ -41,6 +41,7 @@ import { ShareDialog } from './share/ShareDialog';
 import { SrcErrorBanner } from './share/SrcErrorBanner';
 import { useUrlSync } from './share/useUrlSync';
 import { useUi } from './store';
+import { TimelineSlot } from './timeline/TimelineSlot';
 
 // Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
 const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
@@ -244,6 +245,7 @@ export function App() {
       </main>
       <TimelineBar info={info} jump={jump} status={status} />
       <HelpOverlay />
+      <TimelineSlot />
       {info && dialog === 'share' && (
         <ShareDialog info={info} step={step} onClose={() => ui.setDialog(null)} />
       )}

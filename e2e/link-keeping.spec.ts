@@ -65,35 +65,31 @@ test('a too-large edit keeps the last good URL and says it is too large for a li
   page,
 }) => {
   test.setTimeout(90_000);
-  // A scenario whose captions do not compress: its s= link would pass the 1 M limit.
-  const captions: { step: number; text: string }[] = [];
-  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  for (let i = 0; i < 8_000; i++) {
-    let text = '';
-    for (let j = 0; j < 200; j++) {
-      text += letters[Math.floor(Math.random() * letters.length)];
-    }
-    captions.push({ step: i % 4, text });
+  // A scenario whose events do not compress (random pages): its s= link would pass the 1 M
+  // limit. Not captions: an edit that changes the model drops the captions (editedNarration),
+  // and the edited scenario would fit in a link again.
+  const events: { op: string; guest: string; gpa?: string; size?: string }[] = [
+    { op: 'launch', guest: 'vm' },
+    { op: 'accept', guest: 'vm', gpa: '0x0', size: '2M' },
+  ];
+  for (let i = 0; i < 250_000; i++) {
+    const page4k = Math.floor(Math.random() * 524_288);
+    events.push({ op: 'share', guest: 'vm', gpa: `0x${(page4k * 4096).toString(16)}` });
   }
   const scenario = {
     version: 1,
-    title: 'Many captions',
+    title: 'Many events',
     host: { ram: '4G' },
     kernel: 'upstream-2024',
-    guests: [{ name: 'vm', memory: '256M', vcpus: 1, backing: 'thp', snp: true }],
-    events: [
-      { op: 'launch', guest: 'vm' },
-      { op: 'accept', guest: 'vm', gpa: '0x0', size: '2M' },
-      { op: 'share', guest: 'vm', gpa: '0x1f000', size: '4K' },
-    ],
-    captions,
+    guests: [{ name: 'vm', memory: '2G', vcpus: 1, backing: 'thp', snp: true }],
+    events,
   };
   await page.route('**/big.json', (r) =>
     r.fulfill({ contentType: 'application/json', body: JSON.stringify(scenario) }),
   );
   const app = new Explorer(page);
   await page.goto('/#src=./big.json');
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Many captions', {
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Many events', {
     timeout: 30_000,
   });
   await app.ready();

@@ -3,26 +3,33 @@
  * (the short link); every other change edits the scenario and loads it as a whole. Edits build on
  * the newest scenario asked for (edits.ts), so quick successive changes all stick.
  */
-import type { Scenario } from '../../src/scenario/index';
+import { editedNarration, type Scenario } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
 import { loadSource } from '../run/session';
 import type { RunSource } from '../url';
 import { editLatest, overrideLatest } from './edits';
 import { withBacking, withKernel } from './scenario-edit';
 
+function narrated(edit: (s: Scenario) => Scenario): (s: Scenario) => Scenario {
+  return (s) => editedNarration(s, edit(s));
+}
+
 export function changeKernel(_source: RunSource, _info: RunInfo, kernel: KernelDesign): void {
   if (overrideLatest({ kernel })) return;
-  editLatest((s) => withKernel(s, kernel));
+  editLatest(narrated((s) => withKernel(s, kernel)));
 }
 
 export function changeBacking(_source: RunSource, _info: RunInfo, backing: Backing): void {
   if (overrideLatest({ backing })) return;
-  editLatest((s) => withBacking(s, backing));
+  editLatest(narrated((s) => withBacking(s, backing)));
 }
 
-/** `info` is the run the control showed; the edit applies to the newest scenario asked for. */
+/**
+ * `info` is the run the control showed; the edit applies to the newest scenario asked for, and an
+ * edit that changes the model drops the preset's title and captions (editedNarration).
+ */
 export function editScenario(_info: RunInfo, edit: (s: Scenario) => Scenario): void {
-  editLatest(edit);
+  editLatest(narrated(edit));
 }
 
 export function changePreset(preset: string): void {

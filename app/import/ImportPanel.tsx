@@ -6,6 +6,10 @@
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import type { ImportResult, PairResult } from '../../src/formats/index';
 import type { RunInfo } from '../../src/worker/protocol';
+import { openIfTimelineText } from '../timeline/open';
+import { RecordLink } from '../timeline/RecordLink';
+import { openIfTimelineFile } from '../timeline/state';
+import { toolsClient } from '../tools-client';
 import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
@@ -80,6 +84,10 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   const panel = useRef<HTMLElement>(null);
   const focusResult = useRef(false);
 
+  // The sheet is open: start the tools worker now, so it has parsed its bundle by the time the
+  // user imports (and an import's first call is never the one that starts it).
+  useEffect(() => toolsClient.warm(), []);
+
   // A new result takes the focus (the sheet's Esc keeps working; a screen reader reads it).
   useEffect(() => {
     if (!focusResult.current || shown.kind === 'busy' || shown.kind === 'none') return;
@@ -88,6 +96,9 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   }, [shown]);
 
   const run = async (ia: Input, ib: Input | null) => {
+    // A recording or a Prometheus answer opens as a timeline over the explorer (a big file
+    // was routed by takeFile already: its text here is only its beginning).
+    if (ib === null && ia.file === undefined && openIfTimelineText(ia.text, ia.name)) return;
     focusResult.current = true;
     setShown({ kind: 'busy' });
     const { text: ta, name: na } = ia;
@@ -117,6 +128,7 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   };
 
   const takeFile = async (f: File, side: 'a' | 'b') => {
+    if (side === 'a' && !two && (await openIfTimelineFile(f))) return;
     const r = await readFile(f);
     if (!isInput(r)) {
       // A refused file leaves nothing of the previous one behind (its name, its text).
@@ -173,8 +185,11 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
         <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
         <code>kvm_convert_memory</code> trace — or a scenario file (<code>.fracture.json</code>) to
-        open it. Nothing is uploaded: the text is parsed in a worker in this tab (at most 64 MiB).
+        open it. Nothing is uploaded: the text is parsed in a worker in this tab (at most 64 MiB). A
+        fracture-record.sh recording or a Prometheus query_range answer (up to 512 MiB) opens as a
+        timeline.
       </p>
+      <RecordLink />
       <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />
       <div className={`import-sources${two ? ' two' : ''}`}>
         <Source

@@ -320,7 +320,9 @@ function followProgress(): void {
     if (generation !== state.generation || !state.info || !p) return;
     const { series, marks, computed, runMs } = p;
     useUi.getState().setComputed(computed);
-    setState({ info: { ...state.info, series, marks, computed, runMs } });
+    // A what-if's captions are decided as its run is computed.
+    const captions = p.captions ?? state.info.captions;
+    setState({ info: { ...state.info, series, marks, computed, runMs, captions } });
     if (p.error) {
       const title = `The run stopped at step ${computed}; later steps cannot be shown`;
       setState({ notices: [...state.notices, notice('error', title, [p.error])] });

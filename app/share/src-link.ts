@@ -27,6 +27,8 @@ import {
   setSrcLink,
   useRunPart,
 } from '../run/session';
+import { openedAsTimeline } from '../timeline/open';
+import { looksLikeTimeline } from '../timeline/state';
 import { getTools } from '../tools-client';
 import { MAP_LAYERS } from '../url';
 
@@ -129,6 +131,12 @@ export async function loadSrcFragment(fragment: string): Promise<void> {
     fail(url, TOO_LARGE_SRC_TITLE, [tooLargeScenarioMessage(null)]);
     return;
   }
+  // A recording or a Prometheus answer is a timeline, not a scenario (its head says which).
+  if (
+    looksLikeTimeline(new TextDecoder().decode(bytes.slice(0, 512))) &&
+    openedAsTimeline(new TextDecoder().decode(bytes), url)
+  )
+    return;
   const opened = await getTools().openScenario(transfer(bytes, [bytes]), url);
   if (opened.kind !== 'scenario') {
     const errors = opened.kind === 'not-scenario' ? [] : opened.errors;

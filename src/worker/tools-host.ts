@@ -47,11 +47,15 @@ import {
   type SweepCellResult,
   type SweepResult,
   type SweepRow,
+  type TimelineInput,
+  type TimelineOpenResult,
+  type TimelineView,
   TOOLS_PROTOCOL_VERSION,
   type ToolsApi,
   type ToolsSource,
 } from './protocol';
 import { buildReport, type ReportRequest, type ReportResult } from './report';
+import { TimelineStore } from './timeline-host';
 
 export type {
   Progress,
@@ -98,8 +102,19 @@ export function overlayCodes(status: Uint8Array, machineLevels: Uint8Array): Uin
 }
 
 export class ToolsHost implements ToolsApi {
+  private readonly timelines = new TimelineStore();
+
   protocolVersion(): number {
     return TOOLS_PROTOCOL_VERSION;
+  }
+
+  /** A recording or a Prometheus answer (timeline-host.ts): parsed here, never on the page. */
+  openTimeline(input: TimelineInput): Promise<TimelineOpenResult> {
+    return this.timelines.open(input);
+  }
+
+  timelineHost(index: number): TimelineView | null {
+    return this.timelines.host(index);
   }
 
   report(req: ReportRequest): ReportResult {
