@@ -110,11 +110,14 @@ test('a too-large edit keeps the last good URL and says it is too large for a li
 });
 
 test('a link made with an older model says so, and runs today’s model', async ({ page }) => {
-  const link = upstream().replace(/&m=\d+/, '&m=1');
+  const link = `${upstream().replace(/&m=\d+/, '&m=1')}&c=2048-1046528-0`;
   expect(link).toContain('&m=1');
   await new Explorer(page).open(link);
   const notice = page.getByRole('status').filter({ hasText: 'made with an older model' });
   await expect(notice).toContainText('This link was made with model version 1');
   await expect(notice).toContainText("The run shows today's model");
+  await expect(notice).toContainText(
+    'At its step the link recorded DirectMap4k 2,048 kB, DirectMap2M 1,046,528 kB, DirectMap1G 0 kB',
+  );
   await expect(page.getByRole('heading', { level: 1 })).toContainText('upstream');
 });

@@ -121,3 +121,31 @@ test('open a scenario file that fails: the CLI’s messages and the repaired run
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(d.title ?? '');
   await d.app.shot(info, 'repaired scenario file');
 });
+
+test('open a scenario file without workload profiles: it runs the default mix and says so', async ({
+  page,
+}) => {
+  const app = await new Explorer(page).open('#preset=thread-2021');
+  const scenario = {
+    version: 1,
+    title: 'A workload without profiles',
+    host: { ram: '4G' },
+    guests: [{ name: 'vm', memory: '256M', vcpus: 1, backing: 'thp' }],
+    workload: { seed: 3, steps: 50 },
+  };
+  await page.evaluate((json) => {
+    const t = new DataTransfer();
+    t.setData('text/plain', json);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: t, bubbles: true }));
+  }, JSON.stringify(scenario));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(
+    'A workload without profiles',
+  );
+  await app.ready();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'The scenario loaded with warnings' }),
+  ).toContainText(
+    'workload.profiles: missing; using the default mix linux-boot (weight 1) and virtio-io (weight 1)',
+  );
+  await expect(page.getByText('The scenario was repaired')).toHaveCount(0);
+});

@@ -14,7 +14,7 @@ import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
 import { setImportOverlay, useImportOverlay } from './map-overlay';
-import { openScenarioInput, refusedImport } from './open-scenario';
+import { mayBeScenarioText, openScenarioInput, refusedImport } from './open-scenario';
 import { type Input, isInput, parseOne, parsePair, readFile } from './read';
 import './import.css';
 
@@ -104,7 +104,9 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
     const { text: ta, name: na } = ia;
     try {
       // A scenario file (Share → Download scenario JSON) opens as the run (open-scenario.ts).
-      const opened = ib === null ? await openScenarioInput(ia) : null;
+      // Asked only when it may be one: other text goes to the worker in this very task.
+      const maybe = ib === null && (ia.file !== undefined || mayBeScenarioText(ta));
+      const opened = maybe ? await openScenarioInput(ia) : null;
       if (opened?.kind === 'opened') return setShown({ kind: 'none' });
       if (opened?.kind === 'refused')
         return setShown({ kind: 'one', result: refusedImport(opened), text: ta, name: na });
@@ -182,9 +184,10 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         Paste or drop text copied from a real machine:{' '}
         <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
         <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
-        <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
-        in this tab (at most 64 MiB). A fracture-record.sh recording or a Prometheus query_range
-        answer (up to 512 MiB) opens as a timeline.
+        <code>kvm_convert_memory</code> trace — or a scenario file (<code>.fracture.json</code>) to
+        open it. Nothing is uploaded: the text is parsed in a worker in this tab (at most 64 MiB). A
+        fracture-record.sh recording or a Prometheus query_range answer (up to 512 MiB) opens as a
+        timeline.
       </p>
       <RecordLink />
       <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />

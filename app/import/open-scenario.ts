@@ -15,7 +15,7 @@ import {
   type OpenScenarioResult,
   tooLargeScenarioMessage,
 } from '../../src/worker/protocol';
-import { addNotice, linkView, loadSource } from '../run/session';
+import { addNotice, addWarnings, linkView, loadSource } from '../run/session';
 import { useUi } from '../store';
 import { getTools } from '../tools-client';
 
@@ -72,6 +72,9 @@ async function open(r: OpenScenarioResult, name: string): Promise<Opened> {
       errors: ['the scenario cannot run in the browser (see the notice)'],
     };
   useUi.getState().setTool(null);
+  // The parse's warnings (a default mix for a workload without profiles) are not in the parsed
+  // scenario the engine ran: say them with the run's own.
+  if (r.kind === 'scenario' && r.warnings.length > 0) addWarnings(r.warnings);
   if (r.kind === 'repaired') {
     const title = repairedTitle(name);
     const messages = [...r.errors, ...r.repairs.map((x) => `repaired: ${x}`)];

@@ -2,6 +2,10 @@
  * The outcome log, read like dmesg: every outcome up to the current step, newest at the bottom,
  * following the tail while playing. Virtualized: a run can hold 500k outcomes, so only the rows
  * in view are fetched, in pages, and only the rows in view are in the DOM.
+ *
+ * Issue 16: a run of outcomes that print the same line is one row, "×950,000" (the engine finds
+ * the runs, src/sim/outcome-runs.ts), so a handful of splits is not buried under ignored events;
+ * "ignored" has its own filter; and a row shows its whole line when hovered or focused.
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EngineApi, OutcomeRow } from '../../src/worker/protocol';
@@ -33,12 +37,22 @@ const FILTER_KINDS = [
   'sigbus',
   'launch-refused',
   'host-oops',
+  'ignored',
 ];
+/** A chip's own name where the kind's label says something else ("no effect"). */
+const CHIP_LABELS: Record<string, string> = { ignored: 'ignored' };
 const OTHER_KINDS: readonly string[] = OUTCOME_KINDS.filter((k) => !FILTER_KINDS.includes(k));
 
-/** Latest-only total of outcomes (with the filter) up to a step. */
-function useTotal(step: number, kinds: string[] | undefined, generation: number): number {
-  const [total, setTotal] = useState(0);
+/**
+ * Latest-only total of log rows (with the filter) up to a step, and the last row as cut at that
+ * step (a run that goes on past the step counts only its outcomes up to it).
+ */
+function useTotal(
+  step: number,
+  kinds: string[] | undefined,
+  generation: number,
+): { total: number; outcomes: number; tail: OutcomeRow | null } {
+  const [total, setTotal] = useState({ total: 0, outcomes: 0, tail: null as OutcomeRow | null });
   const busy = useRef(false);
   const pending = useRef<{ step: number; kinds: string[] | undefined } | null>(null);
   useEffect(() => {
@@ -50,12 +64,18 @@ function useTotal(step: number, kinds: string[] | undefined, generation: number)
       while (pending.current) {
         const w = pending.current;
         pending.current = null;
-        const q: OutcomeQuery = { from: 0, count: 0, maxStep: w.step };
+        const q: OutcomeQuery = { from: 0, count: 0, maxStep: w.step, collapse: true };
         if (w.kinds) q.kinds = w.kinds;
         try {
           const r = await getEngine().outcomes(q);
+          const last =
+            r.total > 0 ? await getEngine().outcomes({ ...q, from: r.total - 1, count: 1 }) : null;
           // One question at a time, so answers arrive in order: each is newer than the last.
-          setTotal(r.total);
+          setTotal({
+            total: r.total,
+            outcomes: r.outcomes ?? r.total,
+            tail: last?.rows[0] ?? null,
+          });
         } catch {
           // The run was replaced mid-request; a newer question follows.
         }
@@ -87,10 +107,7 @@ function usePages(kinds: string[] | undefined, generation: number) {
       if (complete || inFlight.current.has(page) || generation === 0) return;
       inFlight.current.add(page);
       const forKey = key;
-      const q: OutcomeQuery = {
-        from: page * PAGE,
-        count: PAGE,
-      };
+      const q: OutcomeQuery = { from: page * PAGE, count: PAGE, collapse: true };
       if (kinds) q.kinds = kinds;
       getEngine()
         .outcomes(q)
@@ -112,18 +129,31 @@ function usePages(kinds: string[] | undefined, generation: number) {
  * A row as dmesg prints it, wrapped: the time stamp (the step) in its own column, the message
  * beside it on up to two or three lines (the whole line is the tooltip and the explanation).
  */
-function LogText(props: { message: string | null }) {
-  const m = props.message;
-  if (m === null) return <span className="log-text">…</span>;
+function LogText(props: { row: OutcomeRow | undefined }) {
+  const { row } = props;
+  if (row === undefined) return <span className="log-text">…</span>;
+  const m = row.message;
   const stamp = /^\[\s*[\d,]+\]/.exec(m)?.[0];
+  const repeat = row.repeat ?? 1;
+  // The count of a run sits under its time stamp, where the clamped text cannot hide it.
   return (
     <>
-      {stamp && <span className="log-stamp">{stamp}</span>}
-      <span className="log-text" title={m}>
-        {stamp ? m.slice(stamp.length).trimStart() : m}
-      </span>
+      {(stamp || repeat > 1) && (
+        <span className="log-stamp">
+          {stamp}
+          {repeat > 1 && <span className="log-repeat">×{formatCount(repeat)}</span>}
+        </span>
+      )}
+      <span className="log-text">{stamp ? m.slice(stamp.length).trimStart() : m}</span>
     </>
   );
+}
+
+/** The whole line, for the row's tooltip: a run says how often and over which steps. */
+function fullLine(row: OutcomeRow): string {
+  const repeat = row.repeat ?? 1;
+  if (repeat <= 1) return row.message;
+  return `${row.message} — ${formatCount(repeat)} times, steps ${formatCount(row.step)}–${formatCount(row.lastStep ?? row.step)}`;
 }
 
 export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }) {
@@ -137,7 +167,7 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
     () => (hidden.length === 0 ? undefined : OUTCOME_KINDS.filter((k) => !hidden.includes(k))),
     [hidden],
   );
-  const total = useTotal(step, kinds, generation);
+  const { total, outcomes, tail } = useTotal(step, kinds, generation);
   const { pages, ensure } = usePages(kinds, generation);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -183,8 +213,17 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
   }, [first, last, ensure]);
 
   const rows: { i: number; row: OutcomeRow | undefined }[] = [];
-  for (let i = first; i < last; i++)
-    rows.push({ i, row: pages.get(Math.floor(i / PAGE))?.[i % PAGE] });
+  for (let i = first; i < last; i++) {
+    const paged = pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+    // The last row as cut at the step (its page may count a run past it).
+    const row = i === total - 1 && tail !== null && paged?.index === tail.index ? tail : paged;
+    rows.push({ i, row });
+  }
+  const isSelected = (row: OutcomeRow | undefined) =>
+    row !== undefined &&
+    selected !== null &&
+    selected >= row.index &&
+    selected <= (row.lastIndex ?? row.index);
 
   const pick = (row: OutcomeRow) => {
     const ui = useUi.getState();
@@ -201,7 +240,7 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
       <h2 className="panel-title">
         Outcome log{' '}
         <span className="panel-sub">
-          {formatCount(total)} up to step {formatCount(step)}
+          {formatCount(outcomes)} up to step {formatCount(step)}
         </span>
       </h2>
       <fieldset className="kind-filters">
@@ -215,7 +254,7 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
             onClick={() => toggleKind(k)}
           >
             <span className="swatch" style={{ background: kindMeta(k).color }} />
-            {kindMeta(k).label}
+            {CHIP_LABELS[k] ?? kindMeta(k).label}
           </button>
         ))}
         <button
@@ -248,17 +287,19 @@ export const OutcomeLog = memo(function OutcomeLog(props: { generation: number }
             <button
               key={i}
               type="button"
-              className={`log-row${row && row.index === selected ? ' selected' : ''}`}
-              style={{ top: i * rowPx, height: rowPx }}
+              className={`log-row${isSelected(row) ? ' selected' : ''}`}
+              style={{ top: i * rowPx, minHeight: rowPx }}
               disabled={!row}
-              aria-current={row && row.index === selected ? 'true' : undefined}
+              title={row ? fullLine(row) : undefined}
+              aria-label={row && (row.repeat ?? 1) > 1 ? fullLine(row) : undefined}
+              aria-current={isSelected(row) ? 'true' : undefined}
               onClick={() => row && pick(row)}
             >
               <span
                 className="log-kind"
                 style={{ background: row ? kindMeta(row.kind).color : 'transparent' }}
               />
-              <LogText message={row?.message ?? null} />
+              <LogText row={row} />
             </button>
           ))}
         </div>

@@ -29,6 +29,7 @@ import { type Narrative, narrativeOf } from '../scenario/narrative';
 import { checkpointIntervalFor } from '../sim/checkpoints';
 import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
+import { OutcomeRuns, sameLine } from '../sim/outcome-runs';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { BaseOutcomes, WhatIfStory } from '../sim/whatif';
 import { Derived } from './derived';
@@ -79,6 +80,8 @@ interface Run {
   info: RunInfo;
   /** Outcome indices per kind set, extended as the log grows. */
   index: OutcomeIndex;
+  /** Runs of the same outcome line, for the log's collapsed rows. */
+  runs: OutcomeRuns;
   ptdump: { step: number; lines: string[] } | null;
   /** A few recent step views: a seek answers step − 1 and step in one pass (see machineAt). */
   views: Map<number, StepView>;
@@ -352,14 +355,31 @@ export class EngineHost implements EngineSync {
    * Rows [from, from + count) of the log, or of the log filtered to `kinds`, cut at maxStep.
    * Row.index is always the index in the whole log; `total` counts the filtered, cut list.
    */
-  outcomes(query: { from: number; count: number; kinds?: string[]; maxStep?: number }): {
+  outcomes(query: {
+    from: number;
+    count: number;
+    kinds?: string[];
+    maxStep?: number;
+    collapse?: boolean;
+  }): {
     rows: OutcomeRow[];
     total: number;
+    outcomes?: number;
   } {
     const run = this.run;
     if (!run) return { rows: [], total: 0 };
     const log = run.timeline.log;
     const m = run.timeline.final;
+    if (query.collapse) {
+      const { runs, total } = run.runs.page(query);
+      const rows = runs.map((r) => ({
+        ...outcomeRow(m, r.first, log.get(r.first)),
+        repeat: r.count,
+        lastIndex: r.last,
+        lastStep: log.stepAt(r.last),
+      }));
+      return { rows, total, outcomes: run.index.page({ ...query, count: 0 }).total };
+    }
     const page = run.index.page(query);
     return { rows: page.indices.map((i) => outcomeRow(m, i, log.get(i))), total: page.total };
   }
@@ -458,6 +478,7 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
   const m = timeline.final;
   const story = narrativeOf(p.scenario, p.base, p.overrides);
   const info = runInfo(p.scenario, story, timeline, m, events);
+  const index = new OutcomeIndex(timeline.log);
   return {
     scenario: p.scenario,
     share: p.share,
@@ -465,7 +486,10 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
     timeline,
     derived: new Derived(m.frames.regions, timeline.steps),
     info,
-    index: new OutcomeIndex(timeline.log),
+    index,
+    runs: new OutcomeRuns(timeline.log, index, (a, b) =>
+      sameLine(timeline.log.get(a), timeline.log.get(b)),
+    ),
     ptdump: null,
     views: new Map(),
     slice: 16,

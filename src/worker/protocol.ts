@@ -303,6 +303,13 @@ export interface OutcomeRow {
   gpa: number;
   /** A dmesg-like line, e.g. "[     4] SEV-SNP: RMP violation: user write to GPA 0x205000 (PFN 0x4a205)". */
   message: string;
+  /**
+   * With `collapse`: this row stands for a run of `repeat` consecutive outcomes that print the
+   * same line (src/sim/outcome-runs.ts); the row is the first, lastIndex/lastStep the last.
+   */
+  repeat?: number;
+  lastIndex?: number;
+  lastStep?: number;
 }
 
 export interface RuleInfo {
@@ -368,13 +375,18 @@ export interface EngineApi {
   stepView(step: number): Promise<StepView>;
   /** The views at a step and at the step before it (null at step 0), for deltas. */
   stepViews(step: number): Promise<{ view: StepView; prev: StepView | null }>;
-  /** Outcomes with index in [from, from + count), optionally only kinds in `kinds`, up to `maxStep`. */
+  /**
+   * Outcomes with index in [from, from + count), optionally only kinds in `kinds`, up to
+   * `maxStep`; with `collapse`, runs of the same line count as one row (OutcomeRow.repeat),
+   * from, count and total count rows, and `outcomes` counts the outcomes they stand for.
+   */
   outcomes(query: {
     from: number;
     count: number;
     kinds?: string[];
     maxStep?: number;
-  }): Promise<{ rows: OutcomeRow[]; total: number }>;
+    collapse?: boolean;
+  }): Promise<{ rows: OutcomeRow[]; total: number; outcomes?: number }>;
   /** Index of the first outcome at or after a step (to scroll the log). */
   outcomeIndexAt(step: number): Promise<number>;
   /** Step of the next (dir 1) or previous (dir -1) outcome of a kind after/before `step`, or -1. */
