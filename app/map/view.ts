@@ -102,6 +102,8 @@ export class MapView {
   private announceTimer = 0;
   /** What the last frame drew as labels (CSS px), for tests' hit-tests. */
   private labelBoxes: LabelBox[] = [];
+  /** The transform of the last frame drawn (the labels' frame). */
+  private drawnAt: { k: number; x: number; y: number } | null = null;
 
   constructor(
     private readonly el: MapElements,
@@ -336,6 +338,7 @@ export class MapView {
     });
     if (!times) return;
     this.labelBoxes = times.labelBoxes;
+    this.drawnAt = { k: v.k, x: v.x, y: v.y };
     this.minimap.draw(v);
     const t1 = performance.now();
     this.stats.frame(t1 - t0, {
@@ -450,12 +453,13 @@ export class MapView {
       },
       /** Labels the last frame drew (CSS px from the canvas's top-left). */
       labelBoxes: () => this.labelBoxes.map((b) => ({ ...b })),
-      /** Where region r's tile is on screen (CSS px), or null before a snapshot. */
+      /** Where region r's tile was in the last frame drawn (CSS px), or null before one. */
       tileRect: (r: number) => {
         const d = this.loader.loaded;
-        if (!d) return null;
+        const t = this.drawnAt;
+        if (!d || !t) return null;
         const [x, y] = regionXY(d.layout, r);
-        return screenOf(x, y, x + TILE_W, y + TILE_H);
+        return { x: t.x + x * t.k, y: t.y + y * t.k, w: TILE_W * t.k, h: TILE_H * t.k };
       },
       /** The whole grid's box on screen and the canvas's size (CSS px). */
       gridRect: () => {

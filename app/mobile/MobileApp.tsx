@@ -64,6 +64,9 @@ export function MobileApp() {
               onZoomChange={(z) => ui.setZoom(z)}
               theme={theme}
               animate={!playing}
+              playing={playing}
+              followDefault
+              compact
               {...(zoom ? { zoom } : {})}
             />
           )}
