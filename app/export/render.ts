@@ -17,7 +17,7 @@ import {
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
 import { shareLink } from '../share/links';
-import { changedRegions, slideCounters } from './slide-data';
+import { changedRegions, layerLevels, SPLIT_WORDS, slideCounters } from './slide-data';
 import { SLIDE_SIZES, type SlideSize } from './slide-text';
 import { buildMapSvg, type SvgTheme, slideLayout } from './svg';
 
@@ -97,8 +97,10 @@ export async function mapSvg(v: ExportView): Promise<string> {
   ]);
   const range = rangeOf(v, snapshot.regions);
   const p = paletteFor(v.theme);
+  const layer = v.layer ?? 'direct-map';
   const input = {
-    snapshot,
+    snapshot: { ...snapshot, regionLevel: layerLevels(snapshot, layer) },
+    split4k: SPLIT_WORDS[layer],
     range,
     size: v.size,
     theme: v.theme,

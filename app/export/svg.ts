@@ -59,6 +59,8 @@ export interface SvgExportInput {
   counters: readonly SlideCounter[];
   /** Guest names by index, for the legend. */
   guests: readonly string[];
+  /** What a hatch (or outline) means: the map layer's 4K mapping, e.g. "direct map split to 4K". */
+  split4k?: string;
   link: string;
 }
 
@@ -356,13 +358,16 @@ function sidePanel(L: SlideLayout, input: SvgExportInput, p: GridPaint, muted: s
   }
   if (p.hatch.length > 0) {
     out.push(swatch(input.palette.background, 'data-legend="split"'));
-    out.push(swatch('url(#split4k)', ''), label('hatched: direct map split to 4K'));
+    out.push(
+      swatch('url(#split4k)', ''),
+      label(`hatched: ${input.split4k ?? 'direct map split to 4K'}`),
+    );
     y += rowH;
   }
   if (p.outline.length > 0) {
     out.push(
       `<rect x="${px(x)}" y="${px(y - sw + 4 * u)}" width="${px(sw)}" height="${px(sw)}" fill="none" stroke="${input.palette.ink}" stroke-width="${px(Math.max(2, 2 * u))}"/>`,
-      label('outlined: split to 4K, cells shown'),
+      label(`outlined: ${input.split4k ?? 'direct map split to 4K'}, cells shown`),
     );
     y += rowH;
   }
