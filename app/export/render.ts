@@ -33,6 +33,11 @@ export interface ExportView {
   layer: ViewState['layer'];
 }
 
+/** CSS colours of packed ABGR pixels (the palette's split shades, as the map paints them). */
+export function cssOf(abgr: Uint32Array): string[] {
+  return Array.from(abgr, (v) => `rgb(${v & 255} ${(v >>> 8) & 255} ${(v >>> 16) & 255})`);
+}
+
 /** Mixed regions whose cells a slide draws at most (4,096 × 512 B = 2 MiB of codes). */
 const MAX_DETAIL_REGIONS = 4096;
 
@@ -104,7 +109,13 @@ export async function mapSvg(v: ExportView): Promise<string> {
     range,
     size: v.size,
     theme: v.theme,
-    palette: { background: p.background, ink: p.ink, accent: p.accent, css: p.css },
+    palette: {
+      background: p.background,
+      ink: p.ink,
+      accent: p.accent,
+      css: p.css,
+      shadeCss: cssOf(p.shade),
+    },
     title: v.info.title,
     step: v.step,
     steps: v.info.steps,
