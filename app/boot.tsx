@@ -14,6 +14,7 @@ import { MobileApp } from './mobile/MobileApp';
 import { useNarrow } from './mobile/narrow';
 import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
+import { isPromFragment, openPromFragment } from './timeline/prom';
 import { currentFragment } from './url';
 import './styles.css';
 
@@ -23,7 +24,11 @@ performance.mark('fracture:app');
 setFirstRunNotice(compareLinkNotice);
 addHostOverlay(drawImportOverlay);
 const fragment = currentFragment();
-void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
+void (isSrcFragment(fragment)
+  ? loadSrcFragment(fragment)
+  : isPromFragment(fragment)
+    ? openPromFragment(fragment)
+    : loadFragment(fragment));
 
 /** Phones and narrow windows get the read-only viewer; authoring stays on the desktop. */
 function Explorer() {
