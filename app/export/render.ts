@@ -17,7 +17,7 @@ import {
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
 import { shareLink } from '../share/links';
-import { changedRegions, layerLevels, SPLIT_WORDS, slideCounters } from './slide-data';
+import { changedRegions, LAYER_NAMES, layerLevels, SPLIT_WORDS, slideCounters } from './slide-data';
 import { SLIDE_SIZES, type SlideSize } from './slide-text';
 import { buildMapSvg, type SvgTheme, slideLayout } from './svg';
 
@@ -106,6 +106,7 @@ export async function mapSvg(v: ExportView): Promise<string> {
   const input = {
     snapshot: { ...snapshot, regionLevel: layerLevels(snapshot, layer) },
     split4k: SPLIT_WORDS[layer],
+    ...(LAYER_NAMES[layer] ? { layerName: LAYER_NAMES[layer] } : {}),
     range,
     size: v.size,
     theme: v.theme,

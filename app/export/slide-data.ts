@@ -57,6 +57,14 @@ export function changedRegions(
   return out;
 }
 
+/** The layer a slide names in its subtitle (the direct map is the default, unnamed). */
+export const LAYER_NAMES: Record<MapLayer, string> = {
+  'direct-map': '',
+  vmm: 'layer: VMM mapping',
+  rmp: 'layer: RMP',
+  guest: 'layer: direct map (the guest view is not exported)',
+};
+
 /** What 4K means on each layer, as the map's legend says it (app/map/Legend.tsx). */
 export const SPLIT_WORDS: Record<MapLayer, string> = {
   'direct-map': 'direct map split to 4K',

@@ -66,6 +66,8 @@ export interface SvgExportInput {
   guests: readonly string[];
   /** What a hatch (or outline) means: the map layer's 4K mapping, e.g. "direct map split to 4K". */
   split4k?: string;
+  /** The map layer drawn, when not the direct map ("VMM mapping", "RMP"). */
+  layerName?: string;
   link: string;
 }
 
@@ -168,7 +170,8 @@ export function buildMapSvg(input: SvgExportInput): string {
   const rangeText = zoomed
     ? `${hex(first * REGION_BYTES)}–${hex(end * REGION_BYTES)} (${sizeText((end - first) * REGION_BYTES)} of ${sizeText(total * REGION_BYTES)})`
     : `the whole host, ${sizeText(total * REGION_BYTES)}`;
-  const sub = `Step ${input.step} of ${input.steps} · kernel ${input.kernel} · ${rangeText}`;
+  const layerText = input.layerName ? ` · ${input.layerName}` : '';
+  const sub = `Step ${input.step} of ${input.steps} · kernel ${input.kernel} · ${rangeText}${layerText}`;
   const linkText = escapeXml(input.link);
   const title = escapeXml(input.title);
   const stripe = Math.max(2, Math.round(grid.tilePx / 5));
