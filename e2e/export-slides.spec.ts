@@ -76,11 +76,18 @@ test('a slide at step 4 has its legend, caption and counters, in the PNG too', a
   await info.attach('slide', { path: info.outputPath('step-4.png'), contentType: 'image/png' });
   const swatches = [
     ...svg.matchAll(
-      /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"[^>]*data-code/g,
+      /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"[^>]*data-(split-)?code/g,
     ),
   ];
-  expect(swatches.length).toBe(legend.length);
+  // A whole and a split swatch per legend row (as on the map), checked pixel by pixel below.
+  expect(swatches.length).toBe(2 * legend.length);
   expect(textsOf(svg, 'legend-mark').join('|')).toContain('ringed: changed at step 4');
+  // The split tiles are drawn in exactly the legend's split colours.
+  const drawn = new Set(
+    [...svg.matchAll(/<path fill="([^"]+)" data-split-code/g)].map((m) => m[1]),
+  );
+  expect(drawn.size).toBeGreaterThan(0);
+  for (const c of drawn) expect(swatches.some((m) => m[6] && m[5] === c)).toBe(true);
   const centres = swatches.map(
     (m) => [Number(m[1]) + Number(m[3]) / 2, Number(m[2]) + Number(m[4]) / 2] as [number, number],
   );

@@ -17,7 +17,7 @@ import {
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
 import { shareLink } from '../share/links';
-import { changedRegions, slideCounters } from './slide-data';
+import { changedRegions, LAYER_NAMES, layerLevels, SPLIT_WORDS, slideCounters } from './slide-data';
 import { SLIDE_SIZES, type SlideSize } from './slide-text';
 import { buildMapSvg, type SvgTheme, slideLayout } from './svg';
 
@@ -31,6 +31,11 @@ export interface ExportView {
   /** The zoomed address range, if any (whole host otherwise). */
   zoom: { start: number; end: number } | null;
   layer: ViewState['layer'];
+}
+
+/** CSS colours of packed ABGR pixels (the palette's split shades, as the map paints them). */
+export function cssOf(abgr: Uint32Array): string[] {
+  return Array.from(abgr, (v) => `rgb(${v & 255} ${(v >>> 8) & 255} ${(v >>> 16) & 255})`);
 }
 
 /** Mixed regions whose cells a slide draws at most (4,096 × 512 B = 2 MiB of codes). */
@@ -97,12 +102,21 @@ export async function mapSvg(v: ExportView): Promise<string> {
   ]);
   const range = rangeOf(v, snapshot.regions);
   const p = paletteFor(v.theme);
+  const layer = v.layer ?? 'direct-map';
   const input = {
-    snapshot,
+    snapshot: { ...snapshot, regionLevel: layerLevels(snapshot, layer) },
+    split4k: SPLIT_WORDS[layer],
+    ...(LAYER_NAMES[layer] ? { layerName: LAYER_NAMES[layer] } : {}),
     range,
     size: v.size,
     theme: v.theme,
-    palette: { background: p.background, ink: p.ink, accent: p.accent, css: p.css },
+    palette: {
+      background: p.background,
+      ink: p.ink,
+      accent: p.accent,
+      css: p.css,
+      shadeCss: cssOf(p.shade),
+    },
     title: v.info.title,
     step: v.step,
     steps: v.info.steps,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { MapSnapshot, Metrics } from '../../src/worker/protocol';
-import { changedRegions, slideCounters } from './slide-data';
+import {
+  LEVEL_2M,
+  LEVEL_4K,
+  type MapSnapshot,
+  type Metrics,
+  RF_ASSIGNED,
+  RF_RMP2M,
+} from '../../src/worker/protocol';
+import { changedRegions, layerLevels, slideCounters } from './slide-data';
 
 const metrics = (dm4k: number, splits: number) =>
   ({
@@ -40,5 +47,17 @@ describe('changedRegions', () => {
     expect([...changedRegions(now, before, { firstRegion: 0, endRegion: 4 })]).toEqual([1, 3]);
     expect([...changedRegions(now, before, { firstRegion: 2, endRegion: 4 })]).toEqual([3]);
     expect(changedRegions(now, null, { firstRegion: 0, endRegion: 4 }).size).toBe(0);
+  });
+});
+
+describe('layerLevels', () => {
+  it("hatches what is 4K on the slide's layer", () => {
+    const s = snap([1, 5, 5, 1]);
+    s.regionLevel.set([LEVEL_4K, LEVEL_2M, LEVEL_2M, LEVEL_2M]);
+    s.regionUserLevel.set([0, LEVEL_4K, LEVEL_2M, 0]);
+    s.regionFlags.set([0, RF_ASSIGNED, RF_ASSIGNED | RF_RMP2M, 0]);
+    expect([...layerLevels(s, 'direct-map')]).toEqual([LEVEL_4K, LEVEL_2M, LEVEL_2M, LEVEL_2M]);
+    expect([...layerLevels(s, 'vmm')]).toEqual([0, LEVEL_4K, LEVEL_2M, 0]);
+    expect([...layerLevels(s, 'rmp')]).toEqual([LEVEL_2M, LEVEL_4K, LEVEL_2M, LEVEL_2M]);
   });
 });

@@ -2,7 +2,15 @@
  * What a slide reads from the engine's answers, as pure functions: the counters with their change
  * since the step before, and the regions that changed at the step (ringed on the slide).
  */
-import type { MapSnapshot, Metrics } from '../../src/worker/protocol';
+import {
+  LEVEL_2M,
+  LEVEL_4K,
+  type MapLayer,
+  type MapSnapshot,
+  type Metrics,
+  RF_ASSIGNED,
+  RF_RMP2M,
+} from '../../src/worker/protocol';
 import { formatCount } from '../panels/format';
 import type { SlideCounter } from './svg';
 
@@ -46,5 +54,37 @@ export function changedRegions(
       now.regionFlags[r] !== prev.regionFlags[r]
     )
       out.add(r);
+  return out;
+}
+
+/** The layer a slide names in its subtitle (the direct map is the default, unnamed). */
+export const LAYER_NAMES: Record<MapLayer, string> = {
+  'direct-map': '',
+  vmm: 'layer: VMM mapping',
+  rmp: 'layer: RMP',
+  guest: 'layer: direct map (the guest view is not exported)',
+};
+
+/** What 4K means on each layer, as the map's legend says it (app/map/Legend.tsx). */
+export const SPLIT_WORDS: Record<MapLayer, string> = {
+  'direct-map': 'direct map split to 4K',
+  vmm: 'VMM maps it with 4K pages',
+  rmp: 'assigned in 4K RMP entries',
+  guest: 'direct map split to 4K',
+};
+
+/**
+ * Per region, LEVEL_4K where the layer's mapping is 4K (the slide hatches those): the direct
+ * map's level, the VMM's user mapping level, or assigned pages in 4K RMP entries. The guest
+ * layer (GPA order) is drawn as the host's direct map on a slide.
+ */
+export function layerLevels(snap: MapSnapshot, layer: MapLayer): Uint8Array {
+  if (layer === 'vmm') return snap.regionUserLevel;
+  if (layer !== 'rmp') return snap.regionLevel;
+  const out = new Uint8Array(snap.regions);
+  for (let r = 0; r < snap.regions; r++) {
+    const f = snap.regionFlags[r]!;
+    out[r] = f & RF_ASSIGNED && !(f & RF_RMP2M) ? LEVEL_4K : LEVEL_2M;
+  }
   return out;
 }

@@ -79,7 +79,16 @@ export interface GridInput {
   cells?: ReadonlyMap<number, Uint8Array>;
   /** Regions that changed at this step (ringed). */
   changed?: ReadonlySet<number>;
+  /**
+   * Draw split tiles in their state's split shade (key code + SHADE) instead of a hatch, as the
+   * map does; inside a split tile drawn cell by cell, cells in the tile's own code keep the shade
+   * and every other cell (the page that went shared) its state colour.
+   */
+  shade?: boolean;
 }
+
+/** Added to a code for its split shade in GridPaint.fills and .used. */
+export const SHADE = 256;
 
 export interface GridPaint {
   /** Subpaths per cell code. */
@@ -177,17 +186,20 @@ export function paintGrid(
     while (t < b) {
       const cells = withCells ? input.cells!.get(input.first + t) : undefined;
       if (cells) {
-        paintCells(p, cells, x0 + (t - a) * w, y, cellPx);
-        if (split[t]) rect(p.outline, x0 + (t - a) * w, y, w, h);
+        const own = input.shade && split[t] ? code[t]! : -1;
+        paintCells(p, cells, x0 + (t - a) * w, y, cellPx, own);
+        if (split[t] && !input.shade) rect(p.outline, x0 + (t - a) * w, y, w, h);
         t++;
         continue;
       }
-      const key = code[t]!;
+      const keyOf = (i: number) => code[i]! + (input.shade && split[i] ? SHADE : 0);
+      const key = keyOf(t);
       let e = t + 1;
-      while (e < b && code[e] === key && !(withCells && input.cells!.has(input.first + e))) e++;
+      while (e < b && keyOf(e) === key && !(withCells && input.cells!.has(input.first + e))) e++;
       rect(push(p.fills, key), x0 + (t - a) * w, y, (e - t) * w, h);
       count(key, (e - t) * CELLS);
-      for (let s = t; s < e; s++) if (split[s]) rect(p.hatch, x0 + (s - a) * w, y, w, h);
+      if (!input.shade)
+        for (let s = t; s < e; s++) if (split[s]) rect(p.hatch, x0 + (s - a) * w, y, w, h);
       t = e;
     }
   }
@@ -221,14 +233,26 @@ function ringChanged(
   }
 }
 
-function paintCells(p: GridPaint, cells: Uint8Array, x: number, y: number, px: number): void {
+/** A tile's 512 cells; cells of code `own` (≥ 0: a split tile's own code) in its split shade. */
+function paintCells(
+  p: GridPaint,
+  cells: Uint8Array,
+  x: number,
+  y: number,
+  px: number,
+  own: number,
+): void {
   p.detailed++;
+  const keyOf = (i: number) => {
+    const c = cells[i] ?? 0;
+    return c === own ? c + SHADE : c;
+  };
   for (let row = 0; row < TILE_H; row++) {
     let c = 0;
     while (c < TILE_W) {
-      const key = cells[row * TILE_W + c] ?? 0;
+      const key = keyOf(row * TILE_W + c);
       let e = c + 1;
-      while (e < TILE_W && cells[row * TILE_W + e] === key) e++;
+      while (e < TILE_W && keyOf(row * TILE_W + e) === key) e++;
       rect(push(p.fills, key), x + c * px, y + row * px, (e - c) * px, px);
       p.used.set(key, (p.used.get(key) ?? 0) + (e - c));
       c = e;

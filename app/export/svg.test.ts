@@ -186,6 +186,39 @@ describe('buildMapSvg: a slide', () => {
   });
 });
 
+describe('buildMapSvg with split shades (as the map draws split tiles)', () => {
+  const p = paletteFor('light');
+  const shadeCss = p.css.map((_, c) => `rgb(${c} 1 2)`);
+  const palette = { background: p.background, ink: p.ink, accent: p.accent, css: p.css, shadeCss };
+
+  it('fills split tiles with their shade, no hatch, and pairs every legend swatch', () => {
+    const svg = buildMapSvg(input({ palette }));
+    expect(svg).not.toContain('url(#split4k)" data-level');
+    // Region 0 is kernel memory mapped 4K: drawn in the kernel's split shade.
+    expect(svg).toContain(`<path fill="rgb(${CELL_KERNEL} 1 2)" data-split-code="${CELL_KERNEL}"`);
+    const plain = [...svg.matchAll(/<rect [^>]*data-code="(\d+)"/g)].map((m) => m[1]);
+    const split = [...svg.matchAll(/<rect [^>]*data-split-code="(\d+)"/g)].map((m) => m[1]);
+    expect(split).toEqual(plain);
+  });
+
+  it("inside a split tile, cells of the tile's own code take the shade, the others their colour", () => {
+    const snap = snapshot(512);
+    snap.regionCode[1] = CELL_PRIVATE;
+    snap.regionLevel[1] = LEVEL_4K;
+    const svg = buildMapSvg(
+      input({
+        palette,
+        snapshot: snap,
+        range: { firstRegion: 1, endRegion: 2 },
+        cells: new Map([[1, oneTile()]]),
+      }),
+    );
+    expect(svg).toContain(`data-split-code="${CELL_PRIVATE}"`);
+    expect(svg).toMatch(new RegExp(`<path fill="[^"]+" data-code="${CELL_SHARED}"`));
+    expect(svg).not.toMatch(new RegExp(`<path fill="[^"]+" data-code="${CELL_PRIVATE}"`));
+  });
+});
+
 describe('tileGrid', () => {
   it('fits every tile (w × 2w) in the box', () => {
     for (const n of [1, 7, 512, 4096, 65536, 524288, 8388608]) {

@@ -18,7 +18,7 @@ import {
   sizeText,
   wrapText,
 } from './slide-text';
-import { type GridPaint, paintGrid, type TileGrid, tileGrid } from './svg-grid';
+import { type GridPaint, paintGrid, SHADE, type TileGrid, tileGrid } from './svg-grid';
 
 export type SvgTheme = 'light' | 'dark';
 export type { SlideSize };
@@ -30,6 +30,11 @@ export interface SvgPalette {
   accent: string;
   /** CSS colour per cell code (0..255). */
   css: readonly string[];
+  /**
+   * CSS colour of each code's split shade (the map's Palette.shade): with it, split tiles are
+   * drawn in that shade, as on the map; without it, hatched.
+   */
+  shadeCss?: readonly string[];
 }
 
 export interface SlideCounter {
@@ -59,6 +64,10 @@ export interface SvgExportInput {
   counters: readonly SlideCounter[];
   /** Guest names by index, for the legend. */
   guests: readonly string[];
+  /** What a hatch (or outline) means: the map layer's 4K mapping, e.g. "direct map split to 4K". */
+  split4k?: string;
+  /** The map layer drawn, when not the direct map ("VMM mapping", "RMP"). */
+  layerName?: string;
   link: string;
 }
 
@@ -150,6 +159,7 @@ export function buildMapSvg(input: SvgExportInput): string {
       end,
       ...(input.cells ? { cells: input.cells } : {}),
       ...(input.changed ? { changed: input.changed } : {}),
+      ...(pal.shadeCss ? { shade: true } : {}),
     },
     grid,
     Math.round(L.map.x),
@@ -160,7 +170,8 @@ export function buildMapSvg(input: SvgExportInput): string {
   const rangeText = zoomed
     ? `${hex(first * REGION_BYTES)}–${hex(end * REGION_BYTES)} (${sizeText((end - first) * REGION_BYTES)} of ${sizeText(total * REGION_BYTES)})`
     : `the whole host, ${sizeText(total * REGION_BYTES)}`;
-  const sub = `Step ${input.step} of ${input.steps} · kernel ${input.kernel} · ${rangeText}`;
+  const layerText = input.layerName ? ` · ${input.layerName}` : '';
+  const sub = `Step ${input.step} of ${input.steps} · kernel ${input.kernel} · ${rangeText}${layerText}`;
   const linkText = escapeXml(input.link);
   const title = escapeXml(input.title);
   const stripe = Math.max(2, Math.round(grid.tilePx / 5));
@@ -230,8 +241,11 @@ function mapLayers(
   // Where the grid sits, for tests that read the picture back.
   const at = `data-x="${x}" data-y="${y}" data-tile-px="${grid.tilePx}" data-cols="${grid.cols}"`;
   const out = [`<g shape-rendering="crispEdges" data-part="map" ${at}>`];
-  for (const [code, d] of p.fills)
-    out.push(`<path fill="${pal.css[code] ?? pal.ink}" data-code="${code}" d="${d.join('')}"/>`);
+  for (const [key, d] of p.fills) {
+    const fill = key >= SHADE ? pal.shadeCss?.[key - SHADE] : pal.css[key];
+    const attr = key >= SHADE ? `data-split-code="${key - SHADE}"` : `data-code="${key}"`;
+    out.push(`<path fill="${fill ?? pal.ink}" ${attr} d="${d.join('')}"/>`);
+  }
   if (p.hatch.length > 0)
     out.push(`<path fill="url(#split4k)" data-level="4K" d="${p.hatch.join('')}"/>`);
   const tileGap = Math.min(3 * u, Math.max(1, grid.tilePx / 24));
@@ -325,28 +339,39 @@ function sidePanel(L: SlideLayout, input: SvgExportInput, p: GridPaint, muted: s
   const rowH = 31 * u;
   const extra =
     (p.hatch.length > 0 ? 1 : 0) + (p.outline.length > 0 ? 1 : 0) + (p.rings.length > 0 ? 1 : 0);
-  const room = Math.max(1, Math.floor((side.y + side.height - y) / rowH) - extra);
-  const { entries, more } = legendEntries(p.used, input.guests, more1(room, p.used.size));
+  const shade = input.palette.shadeCss;
+  const room = Math.max(1, Math.floor((side.y + side.height - y) / rowH) - extra) - (shade ? 1 : 0);
+  // Split shades count for their state: one row per code, its whole and split swatches side by side.
+  const used = new Map<number, number>();
+  for (const [key, n] of p.used) used.set(key % SHADE, (used.get(key % SHADE) ?? 0) + n);
+  const { entries, more } = legendEntries(used, input.guests, more1(room, used.size));
   const sw = 22 * u;
-  const swatch = (fill: string, attrs: string) =>
-    `<rect x="${px(x)}" y="${px(y - sw + 4 * u)}" width="${px(sw)}" height="${px(sw)}" fill="${fill}" stroke="${muted}" stroke-width="${px(Math.max(1, u))}" ${attrs}/>`;
+  const gap = shade ? sw + 4 * u : 0;
+  const swatch = (fill: string, attrs: string, dx = 0) =>
+    `<rect x="${px(x + dx)}" y="${px(y - sw + 4 * u)}" width="${px(sw)}" height="${px(sw)}" fill="${fill}" stroke="${muted}" stroke-width="${px(Math.max(1, u))}" ${attrs}/>`;
   const labelPx = 19 * u;
-  const labelW = side.width - sw - 12 * u;
+  const labelX = x + gap + sw + 12 * u;
   /** A label of one or two lines; moves y past it. */
-  const label = (t: string, part = 'legend-mark') => {
-    const lines = wrapText(t, labelW, labelPx, 2);
+  const label = (t: string, part = 'legend-mark', at = labelX) => {
+    const lines = wrapText(t, side.x + side.width - at, labelPx, 2);
     const spans = lines
       .map(
-        (l, i) =>
-          `<tspan x="${px(x + sw + 12 * u)}" dy="${i === 0 ? 0 : px(24 * u)}">${escapeXml(l)}</tspan>`,
+        (l, i) => `<tspan x="${px(at)}" dy="${i === 0 ? 0 : px(24 * u)}">${escapeXml(l)}</tspan>`,
       )
       .join('');
     y += (lines.length - 1) * 24 * u;
-    return `<text x="${px(x + sw + 12 * u)}" y="${px(y - (lines.length - 1) * 24 * u)}" font-size="${px(labelPx)}" data-part="${part}">${spans}</text>`;
+    return `<text x="${px(at)}" y="${px(y - (lines.length - 1) * 24 * u)}" font-size="${px(labelPx)}" data-part="${part}">${spans}</text>`;
   };
+  if (shade) {
+    out.push(
+      label(`left: whole 2M/1G · right: ${input.split4k ?? 'split to 4K'}`, 'legend-mark', x),
+    );
+    y += rowH;
+  }
   for (const e of entries) {
     const fill = input.palette.css[e.code] ?? input.palette.ink;
     out.push(swatch(fill, `data-legend="${escapeXml(e.label)}" data-code="${e.code}"`));
+    if (shade) out.push(swatch(shade[e.code] ?? fill, `data-split-code="${e.code}"`, gap));
     out.push(label(e.label, 'legend'));
     y += rowH;
   }
@@ -356,13 +381,16 @@ function sidePanel(L: SlideLayout, input: SvgExportInput, p: GridPaint, muted: s
   }
   if (p.hatch.length > 0) {
     out.push(swatch(input.palette.background, 'data-legend="split"'));
-    out.push(swatch('url(#split4k)', ''), label('hatched: direct map split to 4K'));
+    out.push(
+      swatch('url(#split4k)', ''),
+      label(`hatched: ${input.split4k ?? 'direct map split to 4K'}`),
+    );
     y += rowH;
   }
   if (p.outline.length > 0) {
     out.push(
       `<rect x="${px(x)}" y="${px(y - sw + 4 * u)}" width="${px(sw)}" height="${px(sw)}" fill="none" stroke="${input.palette.ink}" stroke-width="${px(Math.max(2, 2 * u))}"/>`,
-      label('outlined: split to 4K, cells shown'),
+      label(`outlined: ${input.split4k ?? 'direct map split to 4K'}, cells shown`),
     );
     y += rowH;
   }

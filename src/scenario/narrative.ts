@@ -88,7 +88,7 @@ export function narrativeOf(s: Scenario, base: Scenario, overrides: Overrides): 
     return { title, description, captions: s.captions, pending: [], stale: never, note: null };
   const note =
     s.captions.length > 0
-      ? `Rerun ${c.run}: the preset's captions narrate ${c.was}; each is kept where its step turns out the same here, and steps whose outcome changed are narrated from the outcomes (marked automatic).`
+      ? `Rerun ${c.run}: the preset's captions narrate ${c.was}; each is kept where its step turns out the same here, and steps whose outcome changed are narrated from the outcomes ("In this what-if: …").`
       : `Rerun ${c.run}; the preset's title and description are about ${c.was}.`;
   const replaced = [...new Set(base.guests.map((g) => g.backing))]
     .filter((b) => overrides.backing !== undefined && b !== overrides.backing)

@@ -366,3 +366,15 @@ describe('EngineHost: a link to a step past the end', () => {
     ).toEqual([]);
   });
 });
+
+describe('EngineHost: a rerun of a preset on a big host', () => {
+  it('does not check its captions against the preset, and says so', () => {
+    const h = new EngineHost();
+    const r = h.load(
+      { kind: 'preset', preset: 'many-guests-1t', backing: 'hugetlbfs-2m' },
+      { progressive: true },
+    );
+    expect(r.info?.captions).toEqual([]);
+    expect(r.info?.narrativeNote).toMatch(/^Rerun with hugetlbfs 2M backing: .*over 256 GiB/);
+  });
+});
