@@ -20,6 +20,7 @@ import { TimelineBar } from './controls/TimelineBar';
 import { useKeyboard } from './controls/useKeyboard';
 import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
+import { useOpenScenarioAnywhere } from './import/open-scenario';
 import { Inspector } from './map/Inspector';
 import { MemoryMap } from './map/MemoryMap';
 import { CaptionStrip } from './panels/CaptionStrip';
@@ -145,6 +146,7 @@ export function App() {
 
   useUrlSync();
   usePlayback();
+  useOpenScenarioAnywhere();
 
   const jump = useCallback(async (kind: string, dir: 1 | -1) => {
     const ui = useUi.getState();

@@ -10,6 +10,8 @@ import { EmbedApp } from './embed/EmbedApp';
 import { isEmbed } from './embed/options';
 import { drawImportOverlay } from './import/map-overlay';
 import { addHostOverlay } from './map/view-deps';
+import { MobileApp } from './mobile/MobileApp';
+import { useNarrow } from './mobile/narrow';
 import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
 import { isPromFragment, openPromFragment } from './timeline/prom';
@@ -28,7 +30,12 @@ void (isSrcFragment(fragment)
     ? openPromFragment(fragment)
     : loadFragment(fragment));
 
+/** Phones and narrow windows get the read-only viewer; authoring stays on the desktop. */
+function Explorer() {
+  return useNarrow() ? <MobileApp /> : <App />;
+}
+
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(<StrictMode>{isEmbed() ? <EmbedApp /> : <App />}</StrictMode>);
+  createRoot(root).render(<StrictMode>{isEmbed() ? <EmbedApp /> : <Explorer />}</StrictMode>);
 }
