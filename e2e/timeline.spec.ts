@@ -141,6 +141,46 @@ test('a fleet answer ranks hosts by DirectMap4k share and opens one host on clic
   await expect(tl.fleetTable).toBeVisible();
 });
 
+test('a recording dropped on the import sheet, or pasted there, opens as a timeline', async ({
+  page,
+}) => {
+  await new Explorer(page).open('#preset=thread-2021');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Import drop zone' })).toBeVisible();
+  const text = fixture('frec/arm64-keys.frec').toString('utf8');
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'arm64.frec', { type: 'text/plain' }));
+    const zone = document.querySelector('[aria-label="Import drop zone"]');
+    zone?.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true }));
+    zone?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+  }, text);
+  const tl = new TimelineSheet(page);
+  await expect(tl.sheet.getByRole('heading', { name: 'Timeline: arm64.frec' })).toBeVisible();
+  // arm64's sizes in page-size order: 4k, 64k, 2M, 32M, 1G.
+  await expect(tl.readout.locator('dd[data-key]')).toHaveCount(
+    await tl.readout.locator('dd[data-key]').count(),
+  );
+  const keys = await tl.readout
+    .locator('dd[data-key^="DirectMap"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+  expect(keys).toEqual([
+    'DirectMap4k',
+    'DirectMap64k',
+    'DirectMap2M',
+    'DirectMap32M',
+    'DirectMap1G',
+  ]);
+  await tl.close();
+  const imp = page.getByRole('region', { name: 'Import data from a real machine' });
+  await imp
+    .getByRole('textbox', { name: 'Text to import' })
+    .fill(fixture('frec/x86-nogbpages.frec').toString('utf8'));
+  await imp.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(tl.sheet.getByRole('heading', { name: 'Timeline: pasted text' })).toBeVisible();
+  await expect(tl.sheet).toContainText('fracture-record.sh recording');
+});
+
 test('a #src= link to a recording opens it as a timeline, the explorer behind', async ({
   page,
 }) => {

@@ -150,9 +150,11 @@ export default function TimelineSheet() {
   const title =
     shown.kind === 'fleet'
       ? `Fleet: ${shown.name}`
-      : shown.kind === 'none'
-        ? 'Timeline'
-        : `Timeline: ${shown.name}`;
+      : shown.kind === 'one' && shown.fleet
+        ? `Fleet: ${shown.name} › ${shown.view.host ?? 'a host'}`
+        : shown.kind === 'none'
+          ? 'Timeline'
+          : `Timeline: ${shown.name}`;
   return (
     <section
       ref={ref}

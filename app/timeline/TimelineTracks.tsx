@@ -1,5 +1,5 @@
 /**
- * The tracks and the cursor: a static canvas redrawn on zoom or resize (tracksOf/decimate/
+ * The tracks and the cursor: a static canvas redrawn on zoom or resize (tracksOf/trackBlocks/decimate/
  * drawTrack), and an interactive canvas on top for the cursor, so scrubbing draws one line and
  * a few dots per frame whatever the sample count. The readout beside the tracks is written into
  * the DOM directly (no React render per pointer move). d3-zoom pans and zooms the time axis.
@@ -23,6 +23,7 @@ import {
   TRACK_H,
   type Track,
   timeAxis,
+  trackBlocks,
   tracksOf,
 } from './tracks';
 
@@ -52,6 +53,8 @@ function colors(): Colors & { groups: string[] } {
 declare global {
   interface Window {
     __timelineFrames?: number[];
+    /** Redraws of the tracks (zoom, pan, resize), ms each. */
+    __timelineTrackDraws?: number[];
   }
 }
 
@@ -69,6 +72,10 @@ export function TimelineTracks(props: {
   const { view } = props;
   const { tracks, other } = useMemo(() => tracksOf(view.columns), [view]);
   const axis = useMemo(() => timeAxis(view.columns), [view]);
+  const blocks = useMemo(
+    () => tracks.map((tr) => trackBlocks(view.columns.values[tr.column]!)),
+    [view, tracks],
+  );
   // Recorded calls are on the samples' t clock: place them on the axis through the first sample.
   const offset =
     axis.wall && view.columns.t.length > 0 ? view.columns.wall[0]! - view.columns.t[0]! : 0;
@@ -105,12 +112,16 @@ export function TimelineTracks(props: {
     };
 
     const drawBase = () => {
+      const start = performance.now();
       const dpr = window.devicePixelRatio || 1;
       const w = st.width;
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(heightPx * dpr);
-      canvas.style.width = `${w}px`;
-      canvas.style.height = `${heightPx}px`;
+      // Resizing the backing store costs more than the drawing: only when the size changed.
+      if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(heightPx * dpr)) {
+        canvas.width = Math.round(w * dpr);
+        canvas.height = Math.round(heightPx * dpr);
+        canvas.style.width = `${w}px`;
+        canvas.style.height = `${heightPx}px`;
+      }
       const ctx = canvas.getContext('2d')!;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, w, heightPx);
@@ -119,14 +130,7 @@ export function TimelineTracks(props: {
       const plotW = Math.max(1, Math.floor(w - LABEL_W - 8));
       const bounds = columnBounds(x, d0, d1, plotW);
       tracks.forEach((tr: Track, k) => {
-        drawTrack(
-          ctx,
-          tr,
-          decimate(view.columns.values[tr.column]!, bounds),
-          k * TRACK_H,
-          LABEL_W,
-          c,
-        );
+        drawTrack(ctx, tr, decimate(blocks[k]!, bounds), k * TRACK_H, LABEL_W, c);
       });
       let y = tracks.length * TRACK_H;
       const px = (sec: number) => s(sec);
@@ -179,6 +183,8 @@ export function TimelineTracks(props: {
         if (tk.x + 2 + ctx.measureText(tk.label).width <= w)
           ctx.fillText(tk.label, tk.x + 2, y + 6);
       }
+      if (!window.__timelineTrackDraws) window.__timelineTrackDraws = [];
+      window.__timelineTrackDraws.push(performance.now() - start);
     };
 
     const drawCursor = () => {
@@ -309,7 +315,7 @@ export function TimelineTracks(props: {
       top.removeEventListener('pointerdown', move);
       top.removeEventListener('keydown', key);
     };
-  }, [view, tracks, axis, heightPx, hasEvents, hasFrames, offset]);
+  }, [view, tracks, blocks, axis, heightPx, hasEvents, hasFrames, offset]);
 
   useEffect(() => {
     if (props.seekTo === null) return;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BLOCK,
   columnBounds,
   decimate,
   formatValue,
   lowerBound,
   nearest,
+  trackBlocks,
   tracksOf,
   upperBound,
 } from './tracks';
@@ -22,11 +24,50 @@ describe('timeline tracks: per-pixel decimation', () => {
   it('gives each column the min and max it covers and marks the columns where the value changed', () => {
     const x = Float64Array.from({ length: 8 }, (_, i) => i);
     const v = Float64Array.from([5, 5, 5, 7, 7, Number.NaN, 7, 9]);
-    const d = decimate(v, columnBounds(x, 0, 7, 4));
+    const d = decimate(trackBlocks(v), columnBounds(x, 0, 7, 4));
     expect([...d.min]).toEqual([5, 5, 7, 7]);
     expect([...d.max]).toEqual([5, 7, 7, 9]);
     expect([...d.changed]).toEqual([0, 1, 0, 1]);
     expect([d.lo, d.hi]).toEqual([5, 9]);
+  });
+
+  it('reads whole blocks as the samples they summarise (random columns against a plain scan)', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const n = BLOCK * 40 + 17;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    // A counter that changes rarely (about once per 100 samples), with gaps: a change inside a
+    // whole block must come from the block's summary.
+    let level = 0;
+    const v = Float64Array.from({ length: n }, () => {
+      if (rnd() < 0.01) level += rnd() < 0.5 ? 1 : -1;
+      return rnd() < 0.05 ? Number.NaN : level;
+    });
+    const tb = trackBlocks(v);
+    for (const w of [1, 3, 7, 50, 300, 2000]) {
+      const b = columnBounds(x, 0, n - 1, w);
+      const d = decimate(tb, b);
+      let prev = Number.NaN;
+      for (let c = 0; c < w; c++) {
+        let mn = Infinity;
+        let mx = -Infinity;
+        let ch = 0;
+        for (let i = b[c]!; i < b[c + 1]!; i++) {
+          const y = v[i]!;
+          if (Number.isNaN(y)) continue;
+          mn = Math.min(mn, y);
+          mx = Math.max(mx, y);
+          if (!Number.isNaN(prev) && y !== prev) ch = 1;
+          prev = y;
+        }
+        expect([d.min[c], d.max[c], d.changed[c]], `w=${w} column ${c}`).toEqual(
+          mn <= mx ? [mn, mx, ch] : [Number.NaN, Number.NaN, 0],
+        );
+      }
+    }
   });
 
   it('orders DirectMap sizes by page size and lists other keys apart', () => {

@@ -123,3 +123,54 @@ describe('the tools worker opens timelines', () => {
     expect(tools.timelineHost(5)).toBeNull();
   });
 });
+
+describe('the fleet view from the series themselves', () => {
+  const series = (name: string, instance: string, values: [number, string][]) => ({
+    metric: { __name__: name, instance, job: 'node' },
+    values,
+  });
+  const MiB = 1048576;
+  it('reads misaligned series through their union of times, and a host without DirectMap4k last', () => {
+    const answer = JSON.stringify({
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          // a: 4k sampled at 0 and 60, 2M at 0, 30 and 60 (one scrape missed).
+          series('node_memory_DirectMap4k_bytes', 'a:9100', [
+            [1000, String(2 * MiB)],
+            [1060, String(6 * MiB)],
+          ]),
+          series('node_memory_DirectMap2M_bytes', 'a:9100', [
+            [1000, String(6 * MiB)],
+            [1030, String(4 * MiB)],
+            [1060, String(2 * MiB)],
+          ]),
+          series('node_memory_DirectMap2M_bytes', 'b:9100', [[1000, String(8 * MiB)]]),
+          series('node_vmstat_direct_map_level2_splits', 'b:9100', [[1000, '9']]),
+        ],
+      },
+    });
+    const r = new TimelineStore().openText(answer);
+    expect(r.ok && r.kind).toBe('fleet');
+    if (!r.ok || r.kind !== 'fleet') return;
+    const [a, b] = r.fleet.hosts;
+    expect(a).toMatchObject({
+      host: 'a:9100',
+      samples: 3,
+      share: 0.75,
+      shareFirst: 0.25,
+      k4Kb: 6144,
+      k4GrowthKb: 4096,
+    });
+    expect(a!.growth).toBeCloseTo(0.5);
+    expect(b).toMatchObject({ host: 'b:9100', splits: 0 });
+    expect(Number.isNaN(b!.share)).toBe(true);
+    expect(rankFleet(r.fleet.hosts, 'share').map((h) => h.host)).toEqual(['a:9100', 'b:9100']);
+    // The grid: a's first bucket 0.25, last 0.75; b has no share anywhere.
+    const P = r.fleet.points;
+    expect(r.fleet.share[0]).toBeCloseTo(0.25);
+    expect(r.fleet.share[P - 1]).toBeCloseTo(0.75);
+    expect(r.fleet.share.slice(P, 2 * P).every(Number.isNaN)).toBe(true);
+  });
+});
