@@ -101,6 +101,8 @@ test('open a scenario file that fails: the CLI’s messages and the repaired run
   const lines = cli.stderr
     .trim()
     .split('\n')
+    // Node's own warnings (under CI, "NO_COLOR is ignored due to FORCE_COLOR") are not sim's.
+    .filter((l) => !/^\(node:\d+\) /.test(l) && !l.startsWith('(Use `node --trace-warnings'))
     .map((l) => l.replace(/^sim run: /, '').replace(path, 'bad.json'));
   expect(lines[0]).toMatch(/^bad\.json: guests\[0\]\.backing: found "bogus"/);
 
