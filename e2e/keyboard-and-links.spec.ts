@@ -23,6 +23,9 @@ test('keyboard only: step, play, jump, help overlay, radio group', async ({ page
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard' });
   await expect(help).toBeVisible();
+  // The map's two controls above it are in the sheet too (issue 15's follow and go-to).
+  await expect(help.getByRole('row', { name: /Follow/ })).toContainText('Glide to where');
+  await expect(help.getByRole('row', { name: /Go to/ })).toContainText('pfn 0x401f');
   await app.shot(info, 'help overlay');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();

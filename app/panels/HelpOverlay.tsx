@@ -27,6 +27,13 @@ const KEYS: [string, [string, string][]][] = [
     ],
   ],
   [
+    'Above the map',
+    [
+      ['Follow', 'Glide to where each step acted, then back out (on in lecture mode and embeds)'],
+      ['Go to', 'Type an address (0x4000000, 64M) or a PFN (pfn 0x401f), then Enter'],
+    ],
+  ],
+  [
     'In lecture mode',
     [
       ['PageDown / PageUp', 'Next / previous captioned step (also → / ←)'],
