@@ -25,7 +25,18 @@
  * Each call that changes something costs one cpa_flush() (counted with the split flushes).
  */
 import { PMD_LEAF, PMD_TABLE, PUD_LEAF, PUD_TABLE } from './direct-map';
-import { DM_ATTRS, DM_DECRYPTED, DM_RO, DM_UC, DM_UNMAPPED, DM_WC, frameUse, frameWord, USE_HOLE, USE_PAGETABLE } from './frame-bits';
+import {
+  DM_ATTRS,
+  DM_DECRYPTED,
+  DM_RO,
+  DM_UC,
+  DM_UNMAPPED,
+  DM_WC,
+  frameUse,
+  frameWord,
+  USE_HOLE,
+  USE_PAGETABLE,
+} from './frame-bits';
 import { linuxAtLeast } from './linux';
 import type { Machine } from './machine';
 import type { RuleId } from './rules';
@@ -157,8 +168,7 @@ export function cpa(
     changed = true;
   }
   if (changed || splits > 0) dm.tlbFlushes++;
-  if (e.collapse && COLLAPSE_ALIAS && linuxAtLeast(m.linux, '6.15'))
-    collapseRange(m, pfn, n, site);
+  if (e.collapse && COLLAPSE_ALIAS && linuxAtLeast(m.linux, '6.15')) collapseRange(m, pfn, n, site);
   dm.site = prevSite;
   return splits;
 }

@@ -11,6 +11,9 @@
  */
 import { bootDirectMap, normalizeRanges } from './boot-layout';
 import { BuddyAllocator, type PfnRun } from './buddy';
+import { bootCauses, SITE_SNP_4K, SITE_SNP_UNMAP, userspaceCauses } from './causes';
+import { effectiveLinux } from './causes/era';
+import { HeldState } from './causes/held';
 import { DirectMap, PMD_TABLE, PUD_TABLE } from './direct-map';
 import type { MachineSpec } from './events';
 import {
@@ -24,9 +27,6 @@ import {
   USE_KERNEL,
   USE_PAGETABLE,
 } from './frame-bits';
-import { bootCauses, SITE_SNP_4K, SITE_SNP_UNMAP, userspaceCauses } from './causes';
-import { effectiveLinux } from './causes/era';
-import { HeldState } from './causes/held';
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';

@@ -250,7 +250,8 @@ const TABLE = {
   },
   'cpa.collapse.pmd': {
     title: 'Direct map 4K → 2M collapse',
-    source: 'cpa_collapse_large_pages() → collapse_pmd_page() in arch/x86/mm/pat/set_memory.c (41d88484c71c)',
+    source:
+      'cpa_collapse_large_pages() → collapse_pmd_page() in arch/x86/mm/pat/set_memory.c (41d88484c71c)',
     url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
     explain:
       'After set_memory_rox(), a split 2 MiB region whose 512 PTEs are present, contiguous and equal in flags becomes one 2M leaf again: direct_map_level2_collapses + 1.',
@@ -266,7 +267,8 @@ const TABLE = {
   },
   'cpa.vmstat.running': {
     title: 'vmstat counts only after SYSTEM_RUNNING',
-    source: 'split_page_count() in arch/x86/mm/pat/set_memory.c; Saravanan D, 20210218235744.1040634-1-saravanand@fb.com',
+    source:
+      'split_page_count() in arch/x86/mm/pat/set_memory.c; Saravanan D, 20210218235744.1040634-1-saravanand@fb.com',
     url: `${LORE}20210218235744.1040634-1-saravanand@fb.com/`,
     explain:
       'Splits made while booting move DirectMap* in /proc/meminfo but not direct_map_level{2,3}_splits in /proc/vmstat.',
@@ -280,7 +282,8 @@ const TABLE = {
   },
   'boot.iommu': {
     title: 'IOMMU 4K buffers on an SNP host',
-    source: 'iommu_snp_enable() / amd_iommu: snp_make_page_shared() on the event, PPR and completion-wait buffers (drivers/iommu/amd/init.c)',
+    source:
+      'iommu_snp_enable() / amd_iommu: snp_make_page_shared() on the event, PPR and completion-wait buffers (drivers/iommu/amd/init.c)',
     url: `${ELIXIR}drivers/iommu/amd/init.c`,
     explain:
       'With SNP enabled the AMD IOMMU driver splits the direct map to 4K around its buffers before they are shared with the RMP.',
@@ -294,7 +297,8 @@ const TABLE = {
   },
   'kfence.pool': {
     title: 'KFENCE pool split to 4K',
-    source: 'kfence_init_pool() → arch_kfence_init_pool() → set_memory_4k() (arch/x86/include/asm/kfence.h, mm/kfence/core.c)',
+    source:
+      'kfence_init_pool() → arch_kfence_init_pool() → set_memory_4k() (arch/x86/include/asm/kfence.h, mm/kfence/core.c)',
     url: `${ELIXIR}arch/x86/include/asm/kfence.h`,
     explain:
       'KFENCE maps its pool (2 MiB by default) with 4K pages so it can protect single pages; the pool is set up before SYSTEM_RUNNING and never heals.',
@@ -304,11 +308,12 @@ const TABLE = {
     source: 'module_enable_rodata_ro() / module_enable_text_rox() in kernel/module/strict_rwx.c',
     url: `${ELIXIR}kernel/module/strict_rwx.c`,
     explain:
-      'STRICT_MODULE_RWX: set_memory_ro/rox on every page of a module\'s text and rodata; the direct-map alias of each scattered 4K page splits its 2 MiB region.',
+      "STRICT_MODULE_RWX: set_memory_ro/rox on every page of a module's text and rodata; the direct-map alias of each scattered 4K page splits its 2 MiB region.",
   },
   'module.rox_cache': {
     title: 'execmem ROX cache',
-    source: 'execmem_cache_populate() in mm/execmem.c (20241023162711.2579610-1-rppt@kernel.org; 6.13, off in a9bbe3413331, back in 6.15)',
+    source:
+      'execmem_cache_populate() in mm/execmem.c (20241023162711.2579610-1-rppt@kernel.org; 6.13, off in a9bbe3413331, back in 6.15)',
     url: `${LORE}20241023162711.2579610-1-rppt@kernel.org/`,
     explain:
       'Module text comes from 2 MiB huge pages filled with traps and set ROX once: the alias stays a whole 2M (at most a 1G→2M split) and heals by CPA_COLLAPSE.',
@@ -326,7 +331,7 @@ const TABLE = {
     source: 'bpf_jit_binary_lock_ro() in include/linux/filter.h (before bpf_prog_pack, 5.18)',
     url: `${ELIXIR}include/linux/filter.h`,
     explain:
-      'Each program\'s JIT image is one vmalloc page made RO+X: the RO reaches the direct-map alias and splits its 2 MiB region (and 1 GiB block).',
+      "Each program's JIT image is one vmalloc page made RO+X: the RO reaches the direct-map alias and splits its 2 MiB region (and 1 GiB block).",
     kernels: '≤5.17',
   },
   'bpf.pack': {
@@ -339,7 +344,8 @@ const TABLE = {
   },
   'kprobe.insn': {
     title: 'kprobe / ftrace trampoline page',
-    source: 'alloc_insn_page() → execmem_alloc(EXECMEM_KPROBES) + set_memory_rox() in arch/x86/kernel/kprobes/core.c',
+    source:
+      'alloc_insn_page() → execmem_alloc(EXECMEM_KPROBES) + set_memory_rox() in arch/x86/kernel/kprobes/core.c',
     url: `${ELIXIR}arch/x86/kernel/kprobes/core.c`,
     explain:
       'Each kprobe instruction slot page is a vmalloc page set ROX (its alias splits); from 6.17 (unconfirmed) kprobes and ftrace take the execmem ROX cache.',
@@ -355,11 +361,13 @@ const TABLE = {
     title: 'secretmem page back in the direct map',
     source: 'secretmem_free_folio() → set_direct_map_default_noflush() in mm/secretmem.c',
     url: `${ELIXIR}mm/secretmem.c`,
-    explain: 'The page is mapped again on free; the split stays (no collapse without set_memory_rox).',
+    explain:
+      'The page is mapped again on free; the split stays (no collapse without set_memory_rox).',
   },
   'hwpoison.nospec': {
     title: 'Poisoned page unmapped',
-    source: 'set_mce_nospec() → set_memory_np() in arch/x86/kernel/cpu/mce/core.c (20220420020435.90326-4-jane.chu@oracle.com)',
+    source:
+      'set_mce_nospec() → set_memory_np() in arch/x86/kernel/cpu/mce/core.c (20220420020435.90326-4-jane.chu@oracle.com)',
     url: `${LORE}20220420020435.90326-4-jane.chu@oracle.com/`,
     explain:
       'An uncorrectable memory error removes the whole page from the direct map so speculation cannot touch it: one split chain per error.',
@@ -372,7 +380,8 @@ const TABLE = {
   },
   'ttm.caching': {
     title: 'GPU buffer caching change',
-    source: 'ttm_pool_alloc() → set_pages_array_wc()/uc(), ttm_pool_free() → set_pages_array_wb() in drivers/gpu/drm/ttm/ttm_pool.c',
+    source:
+      'ttm_pool_alloc() → set_pages_array_wc()/uc(), ttm_pool_free() → set_pages_array_wb() in drivers/gpu/drm/ttm/ttm_pool.c',
     url: `${ELIXIR}drivers/gpu/drm/ttm/ttm_pool.c`,
     explain:
       'Write-combined or uncached buffers in system RAM change the cache mode of their direct-map pages, splitting where a buffer does not cover a whole 2 MiB.',
@@ -381,7 +390,8 @@ const TABLE = {
     title: 'Memory hot-add',
     source: 'arch_add_memory() → init_memory_mapping() in arch/x86/mm/init_64.c',
     url: `${ELIXIR}arch/x86/mm/init_64.c`,
-    explain: 'A hot-added block is mapped at 2M/1G by alignment, like boot memory: DirectMap* grows, nothing splits.',
+    explain:
+      'A hot-added block is mapped at 2M/1G by alignment, like boot memory: DirectMap* grows, nothing splits.',
   },
   'hotplug.remove': {
     title: 'Memory hot-remove',
@@ -398,7 +408,8 @@ const TABLE = {
   },
   'gmem.no_direct_map': {
     title: 'guest_memfd NO_DIRECT_MAP (proposal)',
-    source: 'GUEST_MEMFD_FLAG_NO_DIRECT_MAP, guest_memfd direct-map removal v9 (Jan 2026, not merged)',
+    source:
+      'GUEST_MEMFD_FLAG_NO_DIRECT_MAP, guest_memfd direct-map removal v9 (Jan 2026, not merged)',
     url: `${LORE}?q=GUEST_MEMFD_FLAG_NO_DIRECT_MAP`,
     explain:
       'Proposal: each prepared guest folio is zapped from the direct map (4K per folio) and restored on free; not for SNP and TDX VMs.',

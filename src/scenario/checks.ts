@@ -6,6 +6,7 @@
 import { normalizeRanges } from '../machine/boot-layout';
 import { GiB, PMD_SIZE } from '../machine/units';
 import { scenarioError, tooLarge } from './errors';
+import { checkHostEvent, isHostEventOp } from './host-events';
 import type { RawScenario } from './schema';
 import { defaultKernelBytes, LIMITS, type ScenarioError } from './types';
 import { canonicalAddr, canonicalSize } from './values';
@@ -154,6 +155,7 @@ function checkEvent(
   if (e.size !== undefined && (size === 0 || size % 4096 !== 0)) {
     err('size', canonicalSize(size), 'a multiple of 4K such as "4K", "2M" or "1G"');
   }
+  if (isHostEventOp(e.op)) return checkHostEvent(e, i, hostEnd, out.errors, out.warnings);
   if (e.via !== undefined && e.op !== 'hv-write') {
     out.warnings.push(`${at}.via: only hv-write uses "via"; ignored for ${e.op}`);
   }
@@ -221,11 +223,22 @@ const KNOWN: Record<string, readonly string[]> = {
     'events',
     'captions',
   ],
-  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed'],
+  host: [
+    'ram',
+    'ranges',
+    'gbpages',
+    'allocator',
+    'kernelMemory',
+    'seed',
+    'boot',
+    'kfence',
+    'debug_pagealloc',
+    'linux',
+  ],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
-  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via'],
+  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via', 'count', 'name', 'start'],
   caption: ['step', 'text'],
 };
 

@@ -9,6 +9,7 @@ import { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
 import { checkScenario, unknownKeyWarnings } from './checks';
 import { depthError } from './depth';
 import { formatPath, scenarioError, showValue, tooLarge } from './errors';
+import { hostBootEntries, hostEventEntries } from './host-events';
 import { migrateToCurrent } from './migrate';
 import {
   ALLOCATORS,
@@ -108,6 +109,7 @@ const HostSchema = v.object(
     allocator: v.optional(v.picklist(ALLOCATORS, oneOf(ALLOCATORS)), DEFAULTS.allocator),
     kernelMemory: v.exactOptional(sizeField),
     seed: v.exactOptional(int(0, 4294967295)),
+    ...hostBootEntries,
   },
   REQUIRED.host ?? '',
 );
@@ -168,8 +170,10 @@ const EventSchema = v.object(
     pfn: v.exactOptional(frame),
     size: v.exactOptional(sizeField),
     via: v.exactOptional(v.picklist(VIAS, oneOf(VIAS))),
+    start: v.exactOptional(addrField),
+    ...hostEventEntries,
   },
-  'an object {op, guest, gpa | pfn, size, via}',
+  'an object {op, guest, gpa | pfn, size, via} or a host event {op, count | name | size | pfn | start}',
 );
 
 const CaptionSchema = v.object(
@@ -298,6 +302,9 @@ export function buildScenario(raw: RawScenario): Scenario {
       allocator: h.allocator,
       ...(h.kernelMemory !== undefined ? { kernelMemory: canonicalSize(h.kernelMemory) } : {}),
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
+      ...(h.boot === 'bare' ? { boot: 'bare' as const } : {}),
+      ...(h.kfence ? {} : { kfence: false }),
+      ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),
@@ -308,6 +315,9 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(e.pfn !== undefined ? { pfn: canonicalAddr(e.pfn) } : {}),
       ...(e.size !== undefined ? { size: canonicalSize(e.size) } : {}),
       ...(e.via !== undefined ? { via: e.via } : {}),
+      ...(e.count !== undefined ? { count: e.count } : {}),
+      ...(e.name !== undefined ? { name: e.name } : {}),
+      ...(e.start !== undefined ? { start: canonicalAddr(e.start) } : {}),
     })),
     captions: raw.captions
       .map((c, i) => ({ c, i }))

@@ -7,7 +7,13 @@
  * Compatibility contract: the meaning of a version-1 scenario never changes. A new default or a
  * renamed field is a new version plus a migration in migrate.ts, so old share links replay exactly.
  */
-import type { Allocator, Backing, EventOp, KernelDesign } from '../machine/events';
+import {
+  type Allocator,
+  type Backing,
+  type EventOp,
+  HOST_OPS,
+  type KernelDesign,
+} from '../machine/events';
 import { GiB, MiB, TiB } from '../machine/units';
 
 export const SCENARIO_VERSION = 1;
@@ -28,6 +34,7 @@ export const EVENT_OPS: readonly EventOp[] = [
   'hv-write',
   'host-write',
   'exit',
+  ...HOST_OPS,
 ];
 export type Via = 'user' | 'direct-map';
 export const VIAS: readonly Via[] = ['user', 'direct-map'];
@@ -43,6 +50,15 @@ export interface ScenarioHost {
   kernelMemory?: string;
   /** Seed of the "random" allocator; absent means the workload seed (or 0). */
   seed?: number;
+  /**
+   * Step 0: "booted" (the splits of boot and early userspace; what absent means) or "bare" (the
+   * layout). Defaults are left out of a parsed scenario, so links stay short.
+   */
+  boot?: 'booted' | 'bare';
+  /** CONFIG_KFENCE's 2 MiB pool at boot (absent: true). */
+  kfence?: boolean;
+  /** debug_pagealloc=on: the direct map is all 4K (absent: false). */
+  debug_pagealloc?: boolean;
 }
 
 export interface ScenarioGuest {
@@ -74,6 +90,12 @@ export interface ScenarioEvent {
   /** Canonical size; absent means 4K (launch and exit take no size). */
   size?: string;
   via?: Via;
+  /** bpf-load, bpf-unload, kprobe: how many. */
+  count?: number;
+  /** module-load, module-unload: the module. */
+  name?: string;
+  /** hot-add, hot-remove: the first physical address. */
+  start?: string;
 }
 
 export interface Caption {

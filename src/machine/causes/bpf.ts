@@ -58,7 +58,11 @@ export const bpf: HostCause = {
   label: 'BPF JIT',
   summary: 'One RO+X page per program before bpf_prog_pack (5.18); 2 MiB packs after.',
   status: 'merged',
-  sources: ['kernel/bpf/core.c: bpf_prog_pack_alloc()', '20220204185742.271030-1-song@kernel.org', 'Y2ioTodn+mBXdIqp@ziqianlu-desk2'],
+  sources: [
+    'kernel/bpf/core.c: bpf_prog_pack_alloc()',
+    '20220204185742.271030-1-song@kernel.org',
+    'Y2ioTodn+mBXdIqp@ziqianlu-desk2',
+  ],
   calls: ['set_memory_ro', 'set_memory_rox', 'set_direct_map_invalid_noflush'],
   ops: ['bpf-load', 'bpf-unload'],
   heals: true,

@@ -12,7 +12,10 @@ export const hwpoison: HostCause = {
   label: 'Memory errors (hwpoison)',
   summary: 'set_mce_nospec() unmaps the poisoned page: one split chain per uncorrectable error.',
   status: 'merged',
-  sources: ['arch/x86/kernel/cpu/mce/core.c: set_mce_nospec()', '20220420020435.90326-4-jane.chu@oracle.com'],
+  sources: [
+    'arch/x86/kernel/cpu/mce/core.c: set_mce_nospec()',
+    '20220420020435.90326-4-jane.chu@oracle.com',
+  ],
   calls: ['set_mce_nospec', 'clear_mce_nospec'],
   ops: ['hwpoison', 'unpoison'],
   heals: false,

@@ -11,10 +11,10 @@ import type { RuleId } from '../rules';
 import { bpf } from './bpf';
 import type { CauseCtx, HostCause } from './cause';
 import { debugPagealloc } from './debug-pagealloc';
+import { hwpoison } from './hwpoison';
 import { iommu } from './iommu';
 import { kfence } from './kfence';
 import { kprobes } from './kprobe';
-import { hwpoison } from './hwpoison';
 import { modules } from './module';
 import { pageCache } from './page-cache';
 import { gfpUnmapped, gmemNoDirectMap } from './proposals';
@@ -52,17 +52,28 @@ export const SITES: readonly Site[] = [
   { cause: 'boot', call: 'layout' },
   { cause: 'snp', call: 'set_memory_4k' },
   { cause: 'snp', call: 'set_direct_map_invalid_noflush' },
-  ...CAUSES.flatMap((c) => (c.calls.length > 0 ? c.calls : ['set_memory_4k' as const]).map((call) => ({ cause: c.id, call }))),
+  ...CAUSES.flatMap((c) =>
+    (c.calls.length > 0 ? c.calls : ['set_memory_4k' as const]).map((call) => ({
+      cause: c.id,
+      call,
+    })),
+  ),
 ];
 export const SITE_SNP_4K = 1;
 export const SITE_SNP_UNMAP = 2;
 
 const SITE_INDEX = new Map(SITES.map((s, i) => [`${s.cause}/${s.call}`, i]));
 function siteOf(cause: string, call: CpaCall): number {
-  return SITE_INDEX.get(`${cause}/${call}`) ?? SITE_INDEX.get(`${cause}/${CAUSES.find((c) => c.id === cause)?.calls[0] ?? 'set_memory_4k'}`) ?? 0;
+  return (
+    SITE_INDEX.get(`${cause}/${call}`) ??
+    SITE_INDEX.get(`${cause}/${CAUSES.find((c) => c.id === cause)?.calls[0] ?? 'set_memory_4k'}`) ??
+    0
+  );
 }
 
-const BY_OP = new Map<HostOp, HostCause>(CAUSES.flatMap((c) => c.ops.map((op) => [op, c] as const)));
+const BY_OP = new Map<HostOp, HostCause>(
+  CAUSES.flatMap((c) => c.ops.map((op) => [op, c] as const)),
+);
 
 /** The context a cause's hooks get (cheap: built per event). */
 export function causeCtx(m: Machine, c: HostCause): CauseCtx {

@@ -8,8 +8,9 @@
  * 925f42645118 keeps it in the direct map), where set_memory_rox also collapses (41d88484c71c).
  * Unload: vfree() with VM_FLUSH_RESET_PERMS resets each alias to default; splits stay.
  */
-import type { Machine } from '../machine';
+
 import { linuxAtLeast, linuxOrder } from '../linux';
+import type { Machine } from '../machine';
 import type { CauseCtx, HostCause } from './cause';
 
 /** Share of a module's size that is text / rodata (the rest is data; unconfirmed). */
@@ -45,7 +46,12 @@ function cacheAlloc(cx: CauseCtx, pages: number): void {
   else cache[cache.length - 1] = free;
 }
 
-function section(cx: CauseCtx, key: string, pages: number, call: 'set_memory_rox' | 'set_memory_ro' | null): boolean {
+function section(
+  cx: CauseCtx,
+  key: string,
+  pages: number,
+  call: 'set_memory_rox' | 'set_memory_ro' | null,
+): boolean {
   const p = cx.allocPages(pages);
   if (!p) return false;
   const list = cx.held.list(key);
@@ -65,7 +71,15 @@ function load(_m: Machine, cx: CauseCtx, id: number, sizeBytes: number): void {
   if (cx.held.list(`${key}:loaded`).length > 0) return;
   cx.held.list(`${key}:loaded`).push(text);
   if (roxCache(cx.linux)) cacheAlloc(cx, text);
-  else if (!section(cx, `${key}:text`, text, linuxAtLeast(cx.linux, '6.2') ? 'set_memory_rox' : 'set_memory_ro')) return;
+  else if (
+    !section(
+      cx,
+      `${key}:text`,
+      text,
+      linuxAtLeast(cx.linux, '6.2') ? 'set_memory_rox' : 'set_memory_ro',
+    )
+  )
+    return;
   section(cx, `${key}:rodata`, rodata, 'set_memory_ro');
   section(cx, `${key}:data`, data, null);
 }
@@ -104,9 +118,16 @@ export const BOOT_MODULE_BASE = 1_000_000;
 export const modules: HostCause = {
   id: 'module',
   label: 'Modules (STRICT_MODULE_RWX, execmem)',
-  summary: 'Module text/rodata set RO(X) page by page; the execmem ROX cache (6.13, 6.15+) uses whole 2 MiB pages.',
+  summary:
+    'Module text/rodata set RO(X) page by page; the execmem ROX cache (6.13, 6.15+) uses whole 2 MiB pages.',
   status: 'merged',
-  sources: ['kernel/module/strict_rwx.c', 'mm/execmem.c', '20241023162711.2579610-1-rppt@kernel.org', 'a9bbe3413331', '925f42645118'],
+  sources: [
+    'kernel/module/strict_rwx.c',
+    'mm/execmem.c',
+    '20241023162711.2579610-1-rppt@kernel.org',
+    'a9bbe3413331',
+    '925f42645118',
+  ],
   calls: ['set_memory_rox', 'set_memory_ro', 'set_direct_map_invalid_noflush'],
   ops: ['module-load', 'module-unload'],
   heals: true,

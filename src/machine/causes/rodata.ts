@@ -17,7 +17,8 @@ const TEXT_RODATA = 26 * MiB + 0x9000;
 export const kernelImage: HostCause = {
   id: 'kernel',
   label: 'Kernel text/rodata',
-  summary: 'mark_rodata_ro(): the direct-map alias of the kernel image splits where its RO part ends.',
+  summary:
+    'mark_rodata_ro(): the direct-map alias of the kernel image splits where its RO part ends.',
   status: 'merged',
   sources: ['arch/x86/mm/init_64.c: mark_rodata_ro()'],
   calls: ['set_memory_ro'],

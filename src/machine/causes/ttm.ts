@@ -10,7 +10,8 @@ import type { HostCause } from './cause';
 export const ttm: HostCause = {
   id: 'ttm',
   label: 'GPU TTM caching',
-  summary: 'Write-combined/uncached GPU buffers change their pages\' cache mode; splits at buffer edges.',
+  summary:
+    "Write-combined/uncached GPU buffers change their pages' cache mode; splits at buffer edges.",
   status: 'merged',
   sources: ['drivers/gpu/drm/ttm/ttm_pool.c: ttm_pool_alloc(), ttm_pool_free()'],
   calls: ['set_pages_array_wc', 'set_pages_array_wb'],
