@@ -71,6 +71,13 @@ export const hostBootEntries = {
   boot: v.optional(v.picklist(BOOT_MODES, 'one of "booted", "bare"'), 'booted'),
   kfence: v.optional(v.boolean('true or false'), true),
   debug_pagealloc: v.optional(v.boolean('true or false'), false),
+  // Until scenario format 2 (branch versions) owns host.linux: the same field, passed through.
+  linux: v.exactOptional(
+    v.pipe(
+      v.string('a kernel version such as "6.15"'),
+      v.regex(/^\d+\.\d+/, 'a kernel version such as "6.15"'),
+    ),
+  ),
 };
 
 interface RawHostEvent {

@@ -305,6 +305,7 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(h.boot === 'bare' ? { boot: 'bare' as const } : {}),
       ...(h.kfence ? {} : { kfence: false }),
       ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
+      ...(h.linux !== undefined ? { linux: h.linux } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),

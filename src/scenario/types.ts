@@ -59,6 +59,8 @@ export interface ScenarioHost {
   kfence?: boolean;
   /** debug_pagealloc=on: the direct map is all 4K (absent: false). */
   debug_pagealloc?: boolean;
+  /** The host kernel version ("5.17", "6.15"); absent: the kernel design's era. */
+  linux?: string;
 }
 
 export interface ScenarioGuest {
