@@ -151,11 +151,11 @@ function checkEvent(
   const at = `events[${i}]`;
   const err = (field: string, value: unknown, allowed: string) =>
     out.errors.push(scenarioError(`${at}.${field}`, value, allowed));
+  if (isHostEventOp(e.op)) return checkHostEvent(e, i, hostEnd, out.errors, out.warnings);
   const size = e.size ?? 4096;
   if (e.size !== undefined && (size === 0 || size % 4096 !== 0)) {
     err('size', canonicalSize(size), 'a multiple of 4K such as "4K", "2M" or "1G"');
   }
-  if (isHostEventOp(e.op)) return checkHostEvent(e, i, hostEnd, out.errors, out.warnings);
   if (e.via !== undefined && e.op !== 'hv-write') {
     out.warnings.push(`${at}.via: only hv-write uses "via"; ignored for ${e.op}`);
   }

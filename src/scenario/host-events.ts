@@ -19,7 +19,7 @@ import { canonicalAddr, canonicalSize } from './values';
 export const MAX_COUNT = 1_000_000;
 export const BOOT_MODES = ['booted', 'bare'] as const;
 export type BootMode = (typeof BOOT_MODES)[number];
-/** What an absent host.boot compiles to (the schema's default is "booted"; see compile.ts). */
+/** What an absent host.boot compiles to (compile.ts). */
 export const BOOT_DEFAULT: BootMode = 'bare';
 
 type Field = 'count' | 'name' | 'size' | 'pfn' | 'start';
@@ -68,7 +68,7 @@ export const hostEventEntries = {
 
 /** Schema pieces for the host boot options. */
 export const hostBootEntries = {
-  boot: v.optional(v.picklist(BOOT_MODES, 'one of "booted", "bare"'), 'booted'),
+  boot: v.exactOptional(v.picklist(BOOT_MODES, 'one of "booted", "bare"')),
   kfence: v.optional(v.boolean('true or false'), true),
   debug_pagealloc: v.optional(v.boolean('true or false'), false),
   // Until scenario format 2 (branch versions) owns host.linux: the same field, passed through.
@@ -109,8 +109,16 @@ export function checkHostEvent(
       warnings.push(`${at}.${f}: ${op} takes ${need.join(', ')}; ignored`);
   if (e.guest !== undefined || e.gpa !== undefined)
     warnings.push(`${at}: ${op} is a host event and takes no guest or gpa; ignored`);
-  if (e.size !== undefined && need.includes('size') && (e.size === 0 || e.size % 4096 !== 0))
-    out.push(scenarioError(`${at}.size`, canonicalSize(e.size), ALLOWED.size));
+  // A module is any number of bytes (its pages are rounded up); buffers and caches are pages.
+  const pages = op === 'module-load' ? e.size !== 0 : e.size !== 0 && (e.size ?? 0) % 4096 === 0;
+  if (e.size !== undefined && need.includes('size') && !pages)
+    out.push(
+      scenarioError(
+        `${at}.size`,
+        canonicalSize(e.size),
+        op === 'module-load' ? 'a size above 0 such as "150K"' : ALLOWED.size,
+      ),
+    );
   if (e.pfn !== undefined && need.includes('pfn') && e.pfn * 4096 >= hostEnd)
     out.push(
       scenarioError(

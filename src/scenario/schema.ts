@@ -302,7 +302,7 @@ export function buildScenario(raw: RawScenario): Scenario {
       allocator: h.allocator,
       ...(h.kernelMemory !== undefined ? { kernelMemory: canonicalSize(h.kernelMemory) } : {}),
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
-      ...(h.boot === 'bare' ? { boot: 'bare' as const } : {}),
+      ...(h.boot !== undefined ? { boot: h.boot } : {}),
       ...(h.kfence ? {} : { kfence: false }),
       ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
       ...(h.linux !== undefined ? { linux: h.linux } : {}),

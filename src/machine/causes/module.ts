@@ -109,7 +109,8 @@ function unload(cx: CauseCtx, id: number): void {
  * between two loads. Calibrated to 9–44 PMD splits on a 10 GiB guest.
  */
 const BOOT_MODULE_KIB = [
-  96, 160, 64, 420, 88, 128, 256, 72, 180, 64, 96, 540, 120, 64, 200, 80, 148, 64, 312, 104,
+  96, 160, 64, 420, 88, 128, 256, 72, 180, 64, 96, 540, 120, 64, 200, 80, 148, 64, 312, 104, 72,
+  132, 64, 380, 96, 116, 224, 64, 168, 88, 100, 460, 112, 64, 188, 76, 140, 64, 296, 92,
 ];
 const BOOT_GAP_PAGES = 700;
 /** Module numbers of the boot set (scenario modules are numbered from 0). */
