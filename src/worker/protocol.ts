@@ -322,6 +322,25 @@ export interface FrameInfo {
   vmmBacking: string | null;
   /** Outcomes up to this step that touched this frame or its 2 MiB region, newest last. */
   history: OutcomeRow[];
+  /**
+   * Why the frame's 2 MiB region (pmd) and 1 GiB block (pud) are split, or null where they are
+   * not: the cause, the call, the step of the split and whether it can still heal.
+   */
+  splitBy?: { pmd: SplitProvenance | null; pud: SplitProvenance | null };
+}
+
+export interface SplitProvenance {
+  /** The cause's id ("bpf", "module", "snp", "kfence") and label. */
+  cause: string;
+  label: string;
+  status: 'merged' | 'proposal' | 'layout';
+  /** The call that split it: set_memory_ro, set_memory_4k, set_direct_map_invalid_noflush, … */
+  call: string;
+  /** The step whose event split it (0: while booting) and the rule its outcome names, if logged. */
+  step: number | null;
+  rule: string | null;
+  /** Whether a later set_memory_rox can still collapse it (6.15+, no _PAGE_KERNEL_4K, all present). */
+  canHeal: boolean;
 }
 
 export interface EngineApi {
