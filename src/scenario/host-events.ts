@@ -20,7 +20,7 @@ export const MAX_COUNT = 1_000_000;
 export const BOOT_MODES = ['booted', 'bare'] as const;
 export type BootMode = (typeof BOOT_MODES)[number];
 /** What an absent host.boot compiles to (compile.ts). */
-export const BOOT_DEFAULT: BootMode = 'bare';
+export const BOOT_DEFAULT: BootMode = 'booted';
 
 type Field = 'count' | 'name' | 'size' | 'pfn' | 'start';
 
