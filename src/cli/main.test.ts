@@ -92,11 +92,18 @@ describe('sim run', () => {
     const r = await run(['run', 'bpf-sockex1-v5.17', '--by-cause', '--log', '0']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^by cause \(Linux 5\.17;/m);
-    expect(r.out).toMatch(/^ {2}bpf +DirectMap4k +\d+ kB, splits \d+ \/ 3, collapses 0 \/ 0, never heals$/m);
+    expect(r.out).toMatch(
+      /^ {2}bpf +DirectMap4k +\d+ kB, splits \d+ \/ 3, collapses 0 \/ 0, never heals$/m,
+    );
     expect(r.out).toMatch(/^ {2}kfence +DirectMap4k +4096 kB, splits 2 \/ 1/m);
     const j = JSON.parse((await run(['run', 'bpf-sockex1-v6.1', '--json'])).out);
     expect(j.linux).toBe('6.1');
-    expect(j.byCause.map((c: { cause: string }) => c.cause)).toEqual(['boot', 'kernel', 'kfence', 'module']);
+    expect(j.byCause.map((c: { cause: string }) => c.cause)).toEqual([
+      'boot',
+      'kernel',
+      'kfence',
+      'module',
+    ]);
     expect((await run(['run', 'thread-2021', '--by-causes'])).code).toBe(2);
   });
 
