@@ -135,7 +135,11 @@ function checkWorkload(raw: RawScenario, out: CheckResult): void {
     const limit = `${LIMITS.events - raw.events.length} (10,000,000 events in all, with the explicit ones)`;
     out.errors.push(tooLarge('workload.steps', w.steps, limit));
   }
-  if (raw.guests.length === 0) out.warnings.push('workload: there are no guests to run it on');
+  const hostRuns = w.profiles.some((p) =>
+    ['bpf-host', 'gpu-host', 'fleet-errors'].includes(p.profile),
+  );
+  if (raw.guests.length === 0 && !hostRuns)
+    out.warnings.push('workload: there are no guests to run it on');
 }
 
 const GPA_OPS = new Set(['accept', 'share', 'unshare', 'hv-write']);

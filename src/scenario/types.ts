@@ -18,12 +18,22 @@ import { GiB, MiB, TiB } from '../machine/units';
 
 export const SCENARIO_VERSION = 1;
 
-export type ProfileName = 'linux-boot' | 'virtio-io' | 'lazy-accept' | 'uniform';
+export type ProfileName =
+  | 'linux-boot'
+  | 'virtio-io'
+  | 'lazy-accept'
+  | 'uniform'
+  | 'bpf-host'
+  | 'gpu-host'
+  | 'fleet-errors';
 export const PROFILE_NAMES: readonly ProfileName[] = [
   'linux-boot',
   'virtio-io',
   'lazy-accept',
   'uniform',
+  'bpf-host',
+  'gpu-host',
+  'fleet-errors',
 ];
 export const ALLOCATORS: readonly Allocator[] = ['buddy', 'packed', 'random'];
 export const EVENT_OPS: readonly EventOp[] = [

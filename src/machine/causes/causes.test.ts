@@ -304,3 +304,24 @@ describe('bad input: a clear error or a named repair, never a crash', () => {
     expect(nearestLinux('banana').note).toContain('not a kernel version');
   });
 });
+
+describe('workload profiles for host causes (bpf-host, gpu-host, fleet-errors)', () => {
+  it.each([
+    ['bpf-host', ['bpf-load', 'bpf-unload', 'kprobe']],
+    ['gpu-host', ['gpu-wc', 'gpu-wb']],
+    ['fleet-errors', ['page-cache', 'page-cache-drop', 'hwpoison']],
+  ] as const)('%s generates its host events on a host without guests', (profile, ops) => {
+    const r = parseScenario({
+      version: 1,
+      host: { ram: '8G' },
+      kernel: 'no-snp',
+      workload: { seed: 2, steps: 300, profiles: [{ profile, weight: 1 }] },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.warnings).toEqual([]);
+    const { events } = compileScenario(r.scenario);
+    expect(events).toHaveLength(300);
+    expect(new Set(events.map((e) => e.op))).toEqual(new Set(ops));
+  });
+});
