@@ -34,7 +34,7 @@ function linuxLabel(v: string, k: RunInfo['linux']): string {
   const parts: string[] = [];
   if (v === k.era) parts.push("design's era");
   const follows = effectiveLinux(v);
-  if (follows !== v) parts.push(`${follows} direct-map rules`);
+  if (follows !== v) parts.push(`${follows} rules`);
   else if (!k.known.includes(v) && v === k.runs) parts.push(`${k.nearest} rules`);
   return parts.length > 0 ? `${v} (${parts.join(', ')})` : v;
 }
