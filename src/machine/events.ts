@@ -38,6 +38,12 @@ export interface HostSpec {
    * design's own era (issue 14: compile fills it in from `host.linux`).
    */
   linux?: string;
+  /**
+   * CPU features the model asks about. hvInUseWrAllowed (CPUID Fn8000_001F, "HvInUseWrAllowed"):
+   * host writes to a hypervisor-owned page the CPU is using (a running vCPU's VMCB) are allowed
+   * instead of an RMP #PF. Absent means false (Milan/Genoa).
+   */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface GuestSpec {

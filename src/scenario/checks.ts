@@ -221,7 +221,8 @@ const KNOWN: Record<string, readonly string[]> = {
     'events',
     'captions',
   ],
-  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed'],
+  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed', 'cpu'],
+  cpu: ['hvInUseWrAllowed'],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
@@ -251,6 +252,8 @@ export function unknownKeyWarnings(value: unknown): string[] {
   visit(value, '', '');
   const o = (value ?? {}) as Record<string, unknown>;
   visit(o.host, 'host', 'host');
+  if (o.host !== null && typeof o.host === 'object')
+    visit((o.host as Record<string, unknown>).cpu, 'cpu', 'host.cpu');
   visit(o.workload, 'workload', 'workload');
   list(o, 'guests', 'guest', '');
   list(o, 'events', 'event', '');

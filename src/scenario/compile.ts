@@ -39,6 +39,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       allocator: h.allocator,
       kernelBytes,
       seed: h.seed ?? s.workload?.seed ?? 0,
+      ...(h.cpu?.hvInUseWrAllowed ? { cpu: { hvInUseWrAllowed: true } } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({

@@ -108,6 +108,12 @@ const HostSchema = v.object(
     allocator: v.optional(v.picklist(ALLOCATORS, oneOf(ALLOCATORS)), DEFAULTS.allocator),
     kernelMemory: v.exactOptional(sizeField),
     seed: v.exactOptional(int(0, 4294967295)),
+    cpu: v.exactOptional(
+      v.object(
+        { hvInUseWrAllowed: v.optional(v.boolean('true or false'), false) },
+        'an object {hvInUseWrAllowed}',
+      ),
+    ),
   },
   REQUIRED.host ?? '',
 );
@@ -298,6 +304,7 @@ export function buildScenario(raw: RawScenario): Scenario {
       allocator: h.allocator,
       ...(h.kernelMemory !== undefined ? { kernelMemory: canonicalSize(h.kernelMemory) } : {}),
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
+      ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu.hvInUseWrAllowed } } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),

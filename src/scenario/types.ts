@@ -43,6 +43,8 @@ export interface ScenarioHost {
   kernelMemory?: string;
   /** Seed of the "random" allocator; absent means the workload seed (or 0). */
   seed?: number;
+  /** CPU features; absent means none (hvInUseWrAllowed false). */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface ScenarioGuest {

@@ -3,6 +3,7 @@ import { encodeShareFragment, loadPreset } from '../scenario/index';
 import { EngineHost } from './host';
 import { ptdumpLineOf } from './inspect';
 import {
+  CELL_FIRMWARE,
   CELL_FREE,
   CELL_KERNEL,
   CELL_PRIVATE,
@@ -11,13 +12,18 @@ import {
   cellState,
   LEVEL_2M,
   LEVEL_4K,
+  LEVEL_NONE,
   RF_ASSIGNED,
   RF_MIXED,
   RF_RMP2M,
   RF_SPLIT_AFTER_BOOT,
 } from './protocol';
 
-/** thread-2021: 1 GiB host, guest "vm" on THP; its first 2 MiB of GPA lands in region 1. */
+/**
+ * thread-2021: 1 GiB host, guest "vm" on THP. The SNP host's TMR takes region 1 at boot and the
+ * RMP table the top 6 MiB, so the guest's first 2 MiB of GPA lands in region 500 (PFN 0x3e800).
+ */
+const G = 500;
 function thread2021(): EngineHost {
   const h = new EngineHost();
   const r = h.load({ kind: 'preset', preset: 'thread-2021' });
@@ -39,7 +45,7 @@ describe('EngineHost.load', () => {
     expect(r.info?.guests.map((g) => g.name)).toEqual(['vm']);
     expect(r.info?.designs.length).toBe(8);
     expect(r.info?.series.steps.length).toBe(10);
-    expect(Array.from(r.info?.marks.steps ?? [])).toEqual([2, 3, 4, 4]);
+    expect(Array.from(r.info?.marks.steps ?? [])).toEqual([0, 1, 1, 2, 3, 4, 4]);
   });
 
   it('applies kernel and backing overrides to a preset and keeps them in the share link', () => {
@@ -104,37 +110,43 @@ describe('EngineHost map snapshots', () => {
     const boot = h.snapshot(0);
     expect(boot.regions).toBe(512);
     expect(boot.regionLevel[0]).toBe(LEVEL_4K);
-    expect(boot.regionLevel[1]).toBe(LEVEL_2M);
+    // Region 1 is the TMR, split to 4K by its 4K firmware RMPUPDATEs when kvm_amd loads.
+    expect(boot.regionLevel[1]).toBe(LEVEL_4K);
+    expect(cellState(boot.regionCode[1]!)).toBe(CELL_FIRMWARE);
+    expect(boot.regionLevel[2]).toBe(LEVEL_2M);
     expect(cellState(boot.regionCode[0]!)).toBe(CELL_KERNEL);
-    expect(cellState(boot.regionCode[511]!)).toBe(CELL_KERNEL);
+    expect(cellState(boot.regionCode[508]!)).toBe(CELL_KERNEL);
+    // The RMP table (e820-reserved, never in the direct map) at the top.
+    expect(cellState(boot.regionCode[511]!)).toBe(CELL_FIRMWARE);
+    expect(boot.regionLevel[511]).toBe(LEVEL_NONE);
     expect(cellState(boot.regionCode[300]!)).toBe(CELL_FREE);
 
     // Step 2: the guest accepts GPA 0-2M: a 2M RMP entry, the RFC pre-split the direct map.
     const s2 = h.snapshot(2);
-    expect(cellState(s2.regionCode[1]!)).toBe(CELL_PRIVATE_2M);
-    expect(s2.regionLevel[1]).toBe(LEVEL_4K);
-    expect(s2.regionFlags[1]! & (RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT)).toBe(
+    expect(cellState(s2.regionCode[G]!)).toBe(CELL_PRIVATE_2M);
+    expect(s2.regionLevel[G]).toBe(LEVEL_4K);
+    expect(s2.regionFlags[G]! & (RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT)).toBe(
       RF_ASSIGNED | RF_RMP2M | RF_SPLIT_AFTER_BOOT,
     );
-    expect(s2.regionUserLevel[1]).toBe(LEVEL_2M);
-    expect(h.snapshot(1).regionFlags[1]! & RF_SPLIT_AFTER_BOOT).toBe(0);
+    expect(s2.regionUserLevel[G]).toBe(LEVEL_2M);
+    expect(h.snapshot(1).regionFlags[G]! & RF_SPLIT_AFTER_BOOT).toBe(0);
 
     // Step 4: one shared page next to private ones; the THP mapping was split to 4K.
     const s4 = h.snapshot(4);
-    expect(cellState(s4.regionCode[1]!)).toBe(CELL_PRIVATE);
-    expect(s4.regionFlags[1]! & RF_MIXED).toBe(RF_MIXED);
-    expect(s4.regionUserLevel[1]).toBe(LEVEL_4K);
+    expect(cellState(s4.regionCode[G]!)).toBe(CELL_PRIVATE);
+    expect(s4.regionFlags[G]! & RF_MIXED).toBe(RF_MIXED);
+    expect(s4.regionUserLevel[G]).toBe(LEVEL_4K);
   });
 
   it('gives 512 cell codes per region, exact to the frame', () => {
     const h = thread2021();
-    const cells = h.cells(4, 1, 2);
+    const cells = h.cells(4, G, 2);
     expect(cells.length).toBe(1024);
     expect(cellState(cells[0x1e]!)).toBe(CELL_PRIVATE);
     expect(cellState(cells[0x1f]!)).toBe(CELL_SHARED);
     expect(cellState(cells[0x20]!)).toBe(CELL_PRIVATE);
-    expect(cellState(cells[512]!)).toBe(CELL_SHARED);
-    expect(Array.from(h.cellsAt(4, [1]))).toEqual(Array.from(cells.subarray(0, 512)));
+    expect(cellState(cells[512]!)).toBe(CELL_KERNEL);
+    expect(Array.from(h.cellsAt(4, [G]))).toEqual(Array.from(cells.subarray(0, 512)));
   });
 
   it('shows a guest in GPA order', () => {
@@ -152,20 +164,20 @@ describe('EngineHost map snapshots', () => {
 describe('EngineHost inspector and log', () => {
   it('inspects a frame: addresses, level, ptdump line, RMP, owner, backing, history', () => {
     const h = thread2021();
-    const f = h.inspect(4, 0x21f);
+    const f = h.inspect(4, 0x3e81f);
     expect(f).toMatchObject({
-      physAddr: '0x21f000',
-      directMapVa: '0xffff88800021f000',
+      physAddr: '0x3e81f000',
+      directMapVa: '0xffff88803e81f000',
       dmLevel: '4K',
       use: 'vmm',
       guest: 'vm',
       gpa: '0x1f000',
       vmmBacking: '4K user mapping (thp)',
     });
-    expect(f.ptdumpLine).toMatch(/^0xffff888000000000-0xffff888000400000 +4M .*pte$/);
+    expect(f.ptdumpLine).toMatch(/^0xffff88803e800000-0xffff88803ea00000 +2M .*pte$/);
     expect(f.rmp.assigned).toBe(false);
     expect(f.history.map((r) => r.kind)).toEqual(['dm-split', 'psmash', 'rmp-fault', 'thp-split']);
-    const priv = h.inspect(4, 0x21e);
+    const priv = h.inspect(4, 0x3e81e);
     expect(priv.rmp).toMatchObject({
       assigned: true,
       asid: 1,
@@ -173,25 +185,28 @@ describe('EngineHost inspector and log', () => {
       pagesize: '4K',
       validated: true,
     });
-    expect(h.inspect(0, 0x21f).history).toEqual([]);
+    expect(h.inspect(0, 0x3e81f).history).toEqual([]);
   });
 
   it('pages through outcomes, filtered and cut at a step, with dmesg lines', () => {
     const h = thread2021();
     const all = h.outcomes({ from: 0, count: 100 });
-    expect(all.total).toBe(6);
-    expect(all.rows[1]!.message).toBe(
-      '[     2] x86/mm: direct map split 2M→4K at 0x200000 (set_memory_4k)',
+    expect(all.total).toBe(9);
+    expect(all.rows[0]!.message).toBe(
+      '[     0] x86/mm: direct map split 2M→4K at 0x200000 (snp.tmr)',
     );
-    expect(all.rows[3]!.message).toContain('error_code(0x80000007)');
+    expect(all.rows[4]!.message).toBe(
+      '[     2] x86/mm: direct map split 2M→4K at 0x3e800000 (set_memory_4k)',
+    );
+    expect(all.rows[6]!.message).toContain('error_code(0x80000007)');
     const page = h.outcomes({ from: 2, count: 2 });
     expect(page.rows.map((r) => r.index)).toEqual([2, 3]);
     const cut = h.outcomes({ from: 0, count: 100, maxStep: 3 });
-    expect(cut.total).toBe(3);
+    expect(cut.total).toBe(6);
     const splits = h.outcomes({ from: 0, count: 10, kinds: ['thp-split', 'psmash'] });
     expect(splits.total).toBe(2);
-    expect(splits.rows.map((r) => r.index)).toEqual([2, 4]);
-    expect(h.outcomeIndexAt(4)).toBe(3);
+    expect(splits.rows.map((r) => r.index)).toEqual([5, 7]);
+    expect(h.outcomeIndexAt(4)).toBe(6);
   });
 
   it('finds the next and previous outcome of a kind', () => {
@@ -199,7 +214,7 @@ describe('EngineHost inspector and log', () => {
     expect(h.findOutcome(0, 'rmp-fault', 1)).toBe(4);
     expect(h.findOutcome(4, 'rmp-fault', 1)).toBe(-1);
     expect(h.findOutcome(9, 'dm-split', -1)).toBe(2);
-    expect(h.findOutcome(2, 'dm-split', -1)).toBe(-1);
+    expect(h.findOutcome(2, 'dm-split', -1)).toBe(1);
     expect(h.findOutcome(2, 'any', 1)).toBe(3);
   });
 
@@ -208,8 +223,9 @@ describe('EngineHost inspector and log', () => {
     expect(h.rule('rfc.thp_split')?.source).toContain('split_huge_pmd');
     expect(h.rule('nope')).toBeNull();
     const t = h.texts(2);
-    expect(t.meminfo).toContain('DirectMap4k:        4096 kB');
-    expect(t.vmstat).toContain('direct_map_level2_splits 1');
+    // The first 2 MiB, the TMR, two regions of the launch image and the pre-split at step 2.
+    expect(t.meminfo).toContain('DirectMap4k:       10240 kB');
+    expect(t.vmstat).toContain('direct_map_level2_splits 4');
     expect(t.ptdump.split('\n')[0]).toBe('---[ Low Kernel Mapping ]---');
   });
 
