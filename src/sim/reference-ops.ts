@@ -158,9 +158,8 @@ function prepare(m: M, g: G, gfn: number, pfn: number, cnt: number): void {
   if (m.rmp2m.has(r)) return pvalidate(m, pfn, cnt);
   const block = Math.floor(gfn / GIG);
   const huge =
-    m.rules.gmemFolio === '2m'
-      ? g.folio2m.has(Math.floor(gfn / C))
-      : g.gigaFolio.has(block * GIG) && !g.gigaSplit.has(block);
+    g.folio2m.has(Math.floor(gfn / C)) ||
+    (m.rules.gmemFolio === '1g' && g.gigaFolio.has(block * GIG) && !g.gigaSplit.has(block));
   if (huge && m.assignedInRegion(r) === 0) {
     m.rmpUpdate(r * C, C, true, '2M', false);
     return pvalidate(m, pfn, cnt);

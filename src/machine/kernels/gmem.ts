@@ -138,7 +138,8 @@ function pvalidate(m: Machine, pfn: number, n: number): void {
 
 /** Is the guest_memfd folio behind gfn huge (and not split by a conversion)? */
 function hugeFolioAt(g: Guest, gfn: number, folio: GmemPolicy['folio']): boolean {
-  if (folio === '2m') return g.folio2m[Math.floor(gfn / CHUNK)] === 1;
+  // An order-9 folio: the THP design's, or the 1G design's fallback when no 1 GiB block is free.
+  if (g.folio2m[Math.floor(gfn / CHUNK)] === 1) return true;
   const block = Math.floor(gfn / GIG);
   return folio === '1g' && g.gigaFolio.has(block * GIG) && !g.gigaSplit.has(block);
 }
