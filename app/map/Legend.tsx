@@ -16,7 +16,7 @@ const STATES: [number, string][] = [
   [CELL_PAGETABLE, 'page table'],
   [CELL_SHARED, 'guest shared'],
   [CELL_PRIVATE, 'guest private'],
-  [CELL_FIRMWARE, 'firmware'],
+  [CELL_FIRMWARE, 'firmware, RMP table'],
 ];
 
 const TEXTURE: Record<MapLayer, [string, string]> = {
