@@ -17,7 +17,7 @@ await build({
 // 16 TiB run would also pay for that run's garbage.
 const parts = process.env.BENCH_ONLY
   ? [process.env.BENCH_ONLY]
-  : ['accept', 'churn', 'ratio', 'seek', 'scale', 'timeline'];
+  : ['accept', 'churn', 'ratio', 'seek', 'sweep', 'scale', 'timeline'];
 let status = 0;
 for (const [i, part] of parts.entries()) {
   const r = spawnSync(

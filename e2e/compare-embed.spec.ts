@@ -110,7 +110,7 @@ test('a compare link embeds A and B: ready with both, goto, setView side, keys s
   expect(href).toContain('cmpBacking=hugetlbfs-2m');
   expect(href).toContain('cmpView=side');
   expect(href).not.toContain('embed=1');
-  expect(href).toMatch(/#preset=thread-2021&step=5$/);
+  expect(href).toMatch(/#preset=thread-2021&m=\d+&step=5$/);
 });
 
 test('the compare link from the app opens as a compare embed at its step', async ({ page }) => {
@@ -122,7 +122,7 @@ test('the compare link from the app opens as a compare embed at its step', async
   const value = await snippet.inputValue();
   const src = /src="([^"]+)"/.exec(value)?.[1]?.replaceAll('&amp;', '&') ?? '';
   expect(src).toContain('cmpBacking=hugetlbfs-2m');
-  expect(src).toMatch(/#preset=thread-2021&step=4$/);
+  expect(src).toMatch(/#preset=thread-2021&m=\d+&step=4$/);
   await page.goto(src);
   await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('step 4 / 9');
   await expect(page.getByRole('img', { name: /Difference map at step 4/ })).toBeVisible();

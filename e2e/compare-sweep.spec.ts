@@ -25,3 +25,22 @@ test('sweep: every design × backing in a sortable table; a row opens that combi
   await expect(app.backing.getByRole('radio', { name: 'hugetlbfs 2M' })).toBeChecked();
   await expect.poll(() => app.hash()).toContain('kernel=upstream-2024');
 });
+
+test('sweep on a pool of workers: rows stream in, Cancel stops it, it can run again', async ({
+  page,
+}) => {
+  // A bigger workload, so the sweep is still running when Cancel is pressed.
+  await new Explorer(page).open('#preset=linux-boot-64g');
+  await page.getByRole('button', { name: 'Sweep', exact: true }).click();
+  const sheet = page.getByRole('region', { name: /Sweep/ });
+  const status = sheet.getByRole('status');
+  await expect(status).toContainText(/on \d+ workers?/);
+  await sheet.getByRole('button', { name: 'Cancel sweep' }).click();
+  await expect(status).toContainText(/Sweep cancelled after \d+ of 32 combinations/);
+  await sheet.getByRole('button', { name: 'Run the sweep again' }).click();
+  const table = sheet.getByRole('table', { name: 'Sweep results' });
+  await expect(table.getByRole('row')).toHaveCount(33, { timeout: 60_000 });
+  await expect(
+    sheet.getByText(/32 combinations, final step, in \d+ ms on \d+ workers?/),
+  ).toBeVisible();
+});

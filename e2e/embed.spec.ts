@@ -43,7 +43,7 @@ test('a deck drives an embed over postMessage: ready, goto, stepchanged', async 
   expect(frame?.url()).toMatch(/\?embed=1&controls=mini#preset=thread-2021$/);
   // "Open in Fracture" carries the state, without the embed options.
   const open = embed.getByRole('link', { name: /Open in Fracture/ });
-  await expect(open).toHaveAttribute('href', /\/#preset=thread-2021&step=5$/);
+  await expect(open).toHaveAttribute('href', /\/#preset=thread-2021&m=\d+&step=5$/);
   await expect(open).toHaveAttribute('target', '_blank');
 
   // The deck's fragments still move the embeds (plugin → fracture:goto).

@@ -27,7 +27,7 @@ test('an exported PNG carries the link to its step, and the link reopens that st
   const bytes = new Uint8Array(readFileSync(path));
   expect(pngSize(bytes)).toEqual({ width: 1920, height: 1080 });
   const link = readPngLink(bytes);
-  expect(link).toMatch(/#preset=thread-2021&step=4$/);
+  expect(link).toMatch(/#preset=thread-2021&m=\d+&step=4$/);
 
   await exp.dialog.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
   const big = await exp.download('PNG 3840×2160');
@@ -59,7 +59,7 @@ test('the mailing-list report is at most 80 columns and carries the link', async
   expect(Math.max(...widths)).toBeLessThanOrEqual(80);
   expect(text).toContain('Step 4 of 9');
   expect(text).toContain('DirectMap4k:');
-  expect(text).toContain('preset=thread-2021&step=4');
+  expect(text).toMatch(/preset=thread-2021&m=\d+&step=4/);
 });
 
 test('every captioned step exports as numbered PNGs in one zip', async ({ page }, info) => {

@@ -10,11 +10,11 @@ test('the share dialog gives the link, its length and an iframe snippet; Esc clo
 }) => {
   await new Explorer(page).open('#preset=thread-2021&step=3');
   const share = await new ShareDialog(page).open();
-  await expect(share.link).toHaveValue(/#preset=thread-2021&step=3$/);
+  await expect(share.link).toHaveValue(/#preset=thread-2021&m=\d+&step=3$/);
   const link = await share.link.inputValue();
   await expect(share.dialog).toContainText(`${link.length} characters`);
   await expect(share.dialog.getByRole('textbox', { name: 'Iframe snippet' })).toHaveValue(
-    /^<iframe src="[^"]*\?embed=1&amp;controls=mini#preset=thread-2021&amp;step=3" width="960" height="540"/,
+    /^<iframe src="[^"]*\?embed=1&amp;controls=mini#preset=thread-2021&amp;m=\d+&amp;step=3" width="960" height="540"/,
   );
   // Focus is inside the dialog and stays there.
   await page.keyboard.press('Tab');

@@ -1,16 +1,15 @@
 /**
- * The sweep table: the current workload under every kernel design × backing, run in the tools
- * worker; final counters in a sortable table and a bar chart of the sorted column. Each row opens
+ * The sweep table: the current workload under every kernel design × backing, run on a pool of
+ * tools workers (sweep-pool.ts), rows streaming in as they finish, cancellable; final counters in a sortable table and a bar chart of the sorted column. Each row opens
  * that combination in the explorer.
  */
-import { proxy } from 'comlink';
 import { scaleBand, scaleLinear } from 'd3-scale';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunInfo, SweepRow } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
-import { getTools } from '../tools-client';
 import type { RunSource } from '../url';
 import { openCombination } from './open';
+import { SweepRun } from './sweep-pool';
 
 interface Column {
   id: string;
@@ -70,45 +69,50 @@ function fmt(c: Column, r: SweepRow): string {
 }
 
 type State =
-  | { kind: 'running'; done: number; total: number; label: string }
-  | { kind: 'done'; rows: SweepRow[]; ms: number }
+  | { kind: 'running'; rows: SweepRow[]; total: number; workers: number }
+  | { kind: 'done'; rows: SweepRow[]; ms: number; workers: number }
+  | { kind: 'cancelled'; rows: SweepRow[]; total: number }
   | { kind: 'error'; errors: string[] };
 
 export function SweepPanel(props: { info: RunInfo; source: RunSource }) {
   const { info, source } = props;
-  const [state, setState] = useState<State>({ kind: 'running', done: 0, total: 0, label: '' });
+  const [state, setState] = useState<State>({ kind: 'running', rows: [], total: 0, workers: 0 });
   const [sort, setSort] = useState<{ id: string; dir: 1 | -1 }>({ id: 'l2', dir: -1 });
+  const [attempt, setAttempt] = useState(0);
+  const run = useRef<SweepRun | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` reruns the sweep on demand.
   useEffect(() => {
     let live = true;
     const t0 = performance.now();
-    setState({ kind: 'running', done: 0, total: 0, label: '' });
-    const onProgress = proxy((done: number, total: number, label: string) => {
-      // Progress comes over its own port: it may land after the answer, which then wins.
+    // Rows stream in from the pool as each cell finishes (app/compare/sweep-pool.ts).
+    const r = new SweepRun({ kind: 'scenario', scenario: info.scenario }, (p) => {
       if (live)
-        setState((s) => (s.kind === 'running' ? { kind: 'running', done, total, label } : s));
+        setState((s) =>
+          s.kind === 'running' ? { ...s, rows: [...s.rows, p.row], total: p.total } : s,
+        );
     });
-    getTools()
-      .sweep({ kind: 'scenario', scenario: info.scenario }, onProgress)
-      .then(
-        (r) => {
-          if (!live) return;
-          setState(
-            r.ok
-              ? { kind: 'done', rows: r.rows, ms: performance.now() - t0 }
-              : { kind: 'error', errors: r.errors },
-          );
-        },
-        (e: unknown) => live && setState({ kind: 'error', errors: [String(e)] }),
-      );
+    run.current = r;
+    setState({ kind: 'running', rows: [], total: r.total, workers: r.workers });
+    r.result.then((o) => {
+      if (!live) return;
+      if (o.kind === 'done')
+        setState({ kind: 'done', rows: o.rows, ms: performance.now() - t0, workers: o.workers });
+      else if (o.kind === 'error') setState({ kind: 'error', errors: o.errors });
+      else
+        setState((s) =>
+          s.kind === 'running' ? { kind: 'cancelled', rows: s.rows, total: s.total } : s,
+        );
+    });
     return () => {
       live = false;
+      r.cancel();
     };
-  }, [info.scenario]);
+  }, [info.scenario, attempt]);
 
   const column = SWEEP_COLUMNS.find((c) => c.id === sort.id) ?? SWEEP_COLUMNS[5]!;
   const rows = useMemo(() => {
-    if (state.kind !== 'done') return [];
+    if (state.kind === 'error') return [];
     const out = state.rows.slice();
     out.sort((a, b) => {
       const x = column.value(a);
@@ -130,27 +134,42 @@ export function SweepPanel(props: { info: RunInfo; source: RunSource }) {
       </div>
     );
   }
-  if (state.kind === 'running') {
-    return (
-      <div className="sweep-busy" role="status" aria-live="polite">
-        <progress max={state.total || 1} value={state.done} aria-label="Sweep progress" />
-        <span>
-          Running the workload in the tools worker
-          {state.total > 0 ? `: ${state.done}/${state.total} ${state.label}` : '…'}
-        </span>
-      </div>
-    );
-  }
   const current = (r: SweepRow) =>
     r.kernel === info.kernel && info.guests.every((g) => g.backing === r.backing);
   const chartColumn = column.numeric ? column : SWEEP_COLUMNS[5]!;
   return (
     <div className="sweep">
-      <p className="tools-note">
-        {info.title}: {state.rows.length} combinations, final step, in {Math.round(state.ms)} ms.
-        Click a header to sort, a row to open it in the explorer.
-      </p>
-      <SweepChart rows={rows} column={chartColumn} isCurrent={current} />
+      {state.kind === 'running' ? (
+        <div className="sweep-busy" role="status" aria-live="polite">
+          <progress max={state.total || 1} value={state.rows.length} aria-label="Sweep progress" />
+          <span>
+            Running every design × backing on {state.workers} worker
+            {state.workers === 1 ? '' : 's'}
+            {state.total > 0 ? `: ${state.rows.length}/${state.total} done` : '…'}
+          </span>
+          <button type="button" onClick={() => run.current?.cancel()}>
+            Cancel sweep
+          </button>
+        </div>
+      ) : state.kind === 'cancelled' ? (
+        <div className="sweep-busy" role="status">
+          <span>
+            Sweep cancelled after {state.rows.length} of {state.total} combinations.
+          </span>
+          <button type="button" onClick={() => setAttempt((a) => a + 1)}>
+            Run the sweep again
+          </button>
+        </div>
+      ) : (
+        <p className="tools-note">
+          {info.title}: {state.rows.length} combinations, final step, in {Math.round(state.ms)} ms
+          on {state.workers} worker{state.workers === 1 ? '' : 's'}. Click a header to sort, a row
+          to open it in the explorer.
+        </p>
+      )}
+      {state.kind === 'done' ? (
+        <SweepChart rows={rows} column={chartColumn} isCurrent={current} />
+      ) : null}
       <div className="sweep-table-wrap">
         <table className="sweep-table" aria-label="Sweep results">
           <thead>

@@ -5,7 +5,7 @@
  * the page: the SVG is drawn from a blob: URL, nothing is fetched.
  */
 import { insertPngText, linkTexts } from '../../src/formats/index';
-import { PMD_SIZE as REGION_BYTES } from '../../src/scenario/index';
+import { PAGE_SIZE, PMD_SIZE as REGION_BYTES } from '../../src/scenario/index';
 import type { RunInfo, ViewState } from '../../src/worker/protocol';
 import { getEngine } from '../engine-client';
 import { paletteFor } from '../map/palette';
@@ -31,7 +31,7 @@ export function linkOf(v: ExportView): string {
   const view: ViewState = { step: v.step };
   if (v.layer !== undefined) view.layer = v.layer;
   // The whole host is the default view: a link needs no zoom for it.
-  const whole = v.zoom !== null && v.zoom.start <= 0 && v.zoom.end >= v.info.totalPages * 4096;
+  const whole = v.zoom !== null && v.zoom.start <= 0 && v.zoom.end >= v.info.totalPages * PAGE_SIZE;
   if (v.zoom && !whole) view.zoom = v.zoom;
   return shareLink(view);
 }

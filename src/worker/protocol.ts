@@ -15,7 +15,7 @@ import type {
 } from '../formats/import/index';
 import type { MeminfoComparison, RegionReconcile } from '../formats/import/reconcile';
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
-import type { Backing, KernelDesign } from '../machine/events';
+import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import type { Repair } from '../scenario/repair-codes';
 import type { Scenario } from '../scenario/types';
 import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
@@ -405,6 +405,25 @@ export type SweepRow = SweepCell;
 
 export type SweepResult = { ok: true; rows: SweepRow[] } | { ok: false; errors: string[] };
 
+export type SweepCellResult = { ok: true; row: SweepRow } | { ok: false; errors: string[] };
+
+/**
+ * Every kernel design × backing of a sweep, the designs measured slowest first (upstream-2024
+ * and unmap-2023 cells take the longest under many guests), so that on a pool of workers the
+ * last cell to finish is a short one. A sweep's rows are shown in KERNEL_DESIGNS × BACKINGS
+ * order whatever order they ran in.
+ */
+export function sweepCombinations(): { kernel: KernelDesign; backing: Backing }[] {
+  const slow: readonly string[] = ['upstream-2024', 'unmap-2023'];
+  const all: { kernel: KernelDesign; backing: Backing }[] = [];
+  for (const kernel of KERNEL_DESIGNS)
+    for (const backing of BACKINGS) all.push({ kernel, backing });
+  return [
+    ...all.filter((c) => slow.includes(c.kernel)),
+    ...all.filter((c) => !slow.includes(c.kernel)),
+  ];
+}
+
 export type ReconcileResult =
   | {
       ok: true;
@@ -431,6 +450,8 @@ export type Progress = (done: number, total: number, label: string) => void;
 export interface ToolsApi {
   protocolVersion(): number;
   sweep(source: ToolsSource, onProgress?: Progress): SweepResult;
+  /** One sweep cell: the app runs these on a pool of tools workers (app/compare/sweep-pool.ts). */
+  sweepCell(source: ToolsSource, kernel: KernelDesign, backing: Backing): SweepCellResult;
   importText(text: string, opts?: ImportOptions): ImportResult;
   importPair(before: string, after: string, opts?: ImportOptions): PairResult;
   reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;

@@ -46,6 +46,21 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
     expect(r.source?.link).toBe(encodeShareFragment(r.info?.scenario as never));
   });
 
+  it('a hand-written scenario without events or captions loads, and its link is the run', () => {
+    const raw = {
+      version: 1,
+      host: { ram: '4G' },
+      kernel: 'upstream-2024',
+      guests: [{ name: 'vm', memory: '64M', vcpus: 1, backing: 'thp' }],
+      workload: { seed: 1, steps: 50, profiles: [{ profile: 'virtio-io', weight: 1 }] },
+    };
+    const r = h.load({ kind: 'scenario', scenario: raw });
+    expect(r.ok).toBe(true);
+    expect(r.source?.source).toEqual({ kind: 'scenario', scenario: raw });
+    const again = new EngineHost().load(frag(r.source!.link));
+    expect(again.info?.digest).toBe(r.info?.digest);
+  });
+
   it('an unknown preset: preset-unknown with the name, then link-unusable', () => {
     const r = h.load(frag('#preset=nope'));
     expect(r.repairs.map((x) => x.code)).toEqual(['preset-unknown', 'link-unusable']);

@@ -8,7 +8,9 @@ import type { LoadSource, ResolvedSource, RunSource } from './protocol';
 
 /**
  * A preset stays a preset with its overrides; a scenario object the caller gave stays that
- * object (its link encodes it as given); any other link is the scenario the engine ran.
+ * object; any other link is the scenario the engine ran. A scenario's link always encodes the
+ * scenario the engine ran (parsed, every default filled in): the object as given may lack
+ * fields the codec needs (a hand-written file without `events` or `captions`).
  */
 export function resolvedSource(
   load: LoadSource,
@@ -17,8 +19,11 @@ export function resolvedSource(
   ran: unknown,
 ): ResolvedSource {
   let source: RunSource;
-  if (load.kind === 'scenario') source = { kind: 'scenario', scenario: load.scenario };
-  else if ('preset' in share) source = { kind: 'preset', preset: share.preset, ...overrides };
+  if (load.kind === 'scenario') {
+    source = { kind: 'scenario', scenario: load.scenario };
+    return { source, link: sourceLink({ kind: 'scenario', scenario: ran }) };
+  }
+  if ('preset' in share) source = { kind: 'preset', preset: share.preset, ...overrides };
   else source = { kind: 'scenario', scenario: ran };
   return { source, link: sourceLink(source) };
 }

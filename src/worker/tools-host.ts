@@ -41,6 +41,7 @@ import {
   type Progress,
   type ReconcileResult,
   type ScenarioResult,
+  type SweepCellResult,
   type SweepResult,
   type SweepRow,
   TOOLS_PROTOCOL_VERSION,
@@ -115,6 +116,13 @@ export class ToolsHost implements ToolsApi {
     }
     onProgress?.(rows.length, pairs.length, 'done');
     return { ok: true, rows };
+  }
+
+  sweepCell(source: ToolsSource, kernel: KernelDesign, backing: Backing): SweepCellResult {
+    if (!KERNEL_DESIGNS.includes(kernel) || !BACKINGS.includes(backing))
+      return { ok: false, errors: [`no sweep cell ${String(kernel)} × ${String(backing)}`] };
+    const r = resolve(source);
+    return r.ok ? { ok: true, row: sweepCell(r.scenario, kernel, backing) } : r;
   }
 
   importText(text: string, opts: ImportOptions = {}): ImportResult {
