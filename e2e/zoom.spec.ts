@@ -39,8 +39,8 @@ test('zooming into a split tile shows its 4K cells, and one of them can be picke
   const app = await new Explorer(page).open('#preset=thread-2021&step=4');
   await mapReady(page);
   await app.shot(info, 'whole host');
-  const sharedPfn = 0x21f; // GPA 0x1f000: the page the guest shared (thread-2021 step 3)
-  const privatePfn = 0x21e;
+  const sharedPfn = 0x3e81f; // GPA 0x1f000: the page the guest shared (thread-2021 step 3)
+  const privatePfn = 0x3e81e;
   const shared = worldOfPfn(sharedPfn);
   const before = (await transform(page)).k;
 
@@ -81,8 +81,8 @@ test('zooming into a split tile shows its 4K cells, and one of them can be picke
   // Clicking the shared cell pins the inspector on exactly that 4K frame.
   await page.mouse.click(a.x, a.y);
   const inspector = page.getByRole('region', { name: 'Frame inspector' });
-  await expect(inspector).toContainText('0x21f');
+  await expect(inspector).toContainText('0x3e81f');
   await expect(inspector).toContainText('4K');
   await app.shot(info, 'shared 4K frame inspected');
-  await expect.poll(() => app.hash()).toContain('sel=0x21f');
+  await expect.poll(() => app.hash()).toContain('sel=0x3e81f');
 });
