@@ -142,7 +142,9 @@ test('a link to 4K cells reopens the same cells under the same screen points', a
 test('a hand-written 2 MiB-aligned range shows the tiles that hold it, and stays in the link', async ({
   page,
 }, info) => {
-  const app = await new Explorer(page).open('#preset=thread-2021&step=4&zoom=0x3e800000-0x3ec00000');
+  const app = await new Explorer(page).open(
+    '#preset=thread-2021&step=4&zoom=0x3e800000-0x3ec00000',
+  );
   await mapReady(page);
   const box = (await app.map.boundingBox())!;
   // Regions 500 and 501 (the guest's first 2 MiB and the next) fill the map's height above the legend.
