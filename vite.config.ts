@@ -46,7 +46,8 @@ function preloadApp(): Plugin {
  * needs: its own scripts and workers; styles from its own CSS plus inline style attributes (React
  * and d3 set them); images from data: (the favicon, inlined assets) and blob: (the export
  * renders an SVG blob onto a canvas); media from blob: (the WebM export); connect-src https: and
- * http: because a #src= link fetches a scenario from any address the user gives. No plugins, no
+ * http: because a #src= link fetches a scenario, and a #prom= link asks a Prometheus, at any
+ * address the user gives (a <meta> policy is fixed at load and cannot name it later). No plugins, no
  * <base>, no form posts. Framing stays open on purpose (embeds in slide decks): a <meta> cannot
  * carry frame-ancestors anyway. Build only: the dev server's React refresh preamble is an inline
  * script.

@@ -20,6 +20,7 @@ import { TimelineBar } from './controls/TimelineBar';
 import { useKeyboard } from './controls/useKeyboard';
 import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
+import { useOpenScenarioAnywhere } from './import/open-scenario';
 import { Inspector } from './map/Inspector';
 import { MemoryMap } from './map/MemoryMap';
 import { CaptionStrip } from './panels/CaptionStrip';
@@ -40,6 +41,7 @@ import { ShareDialog } from './share/ShareDialog';
 import { SrcErrorBanner } from './share/SrcErrorBanner';
 import { useUrlSync } from './share/useUrlSync';
 import { useUi } from './store';
+import { TimelineSlot } from './timeline/TimelineSlot';
 
 // Compare, sweep and import are loaded on first use: the explorer's bundle stays lean.
 const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
@@ -144,6 +146,7 @@ export function App() {
 
   useUrlSync();
   usePlayback();
+  useOpenScenarioAnywhere();
 
   const jump = useCallback(async (kind: string, dir: 1 | -1) => {
     const ui = useUi.getState();
@@ -242,6 +245,7 @@ export function App() {
       </main>
       <TimelineBar info={info} jump={jump} status={status} />
       <HelpOverlay />
+      <TimelineSlot />
       {info && dialog === 'share' && (
         <ShareDialog info={info} step={step} onClose={() => ui.setDialog(null)} />
       )}

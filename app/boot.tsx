@@ -10,8 +10,11 @@ import { EmbedApp } from './embed/EmbedApp';
 import { isEmbed } from './embed/options';
 import { drawImportOverlay } from './import/map-overlay';
 import { addHostOverlay } from './map/view-deps';
+import { MobileApp } from './mobile/MobileApp';
+import { useNarrow } from './mobile/narrow';
 import { loadFragment, setFirstRunNotice } from './run/session';
 import { isSrcFragment, loadSrcFragment } from './share/src-link';
+import { isPromFragment, openPromFragment } from './timeline/prom';
 import { currentFragment } from './url';
 import './styles.css';
 
@@ -21,9 +24,18 @@ performance.mark('fracture:app');
 setFirstRunNotice(compareLinkNotice);
 addHostOverlay(drawImportOverlay);
 const fragment = currentFragment();
-void (isSrcFragment(fragment) ? loadSrcFragment(fragment) : loadFragment(fragment));
+void (isSrcFragment(fragment)
+  ? loadSrcFragment(fragment)
+  : isPromFragment(fragment)
+    ? openPromFragment(fragment)
+    : loadFragment(fragment));
+
+/** Phones and narrow windows get the read-only viewer; authoring stays on the desktop. */
+function Explorer() {
+  return useNarrow() ? <MobileApp /> : <App />;
+}
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(<StrictMode>{isEmbed() ? <EmbedApp /> : <App />}</StrictMode>);
+  createRoot(root).render(<StrictMode>{isEmbed() ? <EmbedApp /> : <Explorer />}</StrictMode>);
 }

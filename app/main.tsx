@@ -9,9 +9,9 @@ import { startEarlyLoad } from './engine-client';
 // User-timing marks (fracture:*) let the bench and a profile split the first frame's path.
 performance.mark('fracture:entry');
 const hash = window.location.hash;
-// An empty fragment is the default preset and a `#src=` link needs a fetch first: the session
-// loads those itself.
-if (hash.length > 1 && !/^#?src=/.test(hash)) startEarlyLoad(hash);
+// An empty fragment is the default preset, a `#src=` link needs a fetch first and a `#prom=`
+// link opens a timeline: the session loads those itself.
+if (hash.length > 1 && !/^#?(?:src|prom)=/.test(hash)) startEarlyLoad(hash);
 // Evaluate the app's big dependencies one per task: until this thread returns to its event loop,
 // the browser does not hand the load message to the worker once it has started, so one long
 // evaluation of everything would hold the worker idle (~300 ms measured under load).

@@ -19,6 +19,13 @@ test('sweep: every design × backing in a sortable table; a row opens that combi
     'descending',
   );
   await app.shot(info, 'sweep sorted by kills');
+  // Every bar says which combination it is and its value; a zero is a visible stub with "0".
+  const chart = sheet.getByRole('img', { name: /Bar chart: Killed/ });
+  await expect(chart.locator('.bar-label')).toHaveCount(32);
+  await expect(chart.locator('.bar-label').first()).toHaveText(/^rfc-2021 · hugetlbfs/);
+  const zero = chart.locator('rect.zero').first();
+  expect((await zero.boundingBox())!.height).toBeGreaterThan(1);
+  await expect(chart.locator('.bar-value').last()).toHaveText('0');
   await table.getByRole('button', { name: 'Open upstream-2024 with hugetlbfs 2M' }).click();
   await expect(sheet).toBeHidden();
   await expect(app.kernel).toHaveValue('upstream-2024');

@@ -23,6 +23,13 @@ test('compare with B = hugetlbfs 2M on thread-2021: B kills its guest, A does no
   await expect(sheet.getByRole('list', { name: 'Difference map legend' })).toContainText(
     'split in both',
   );
+  // The difference map takes the width of its column, not a fixed 512 px strip.
+  const diffBox = (await sheet
+    .getByRole('img', { name: /Difference map at step 9/ })
+    .boundingBox())!;
+  const figBox = (await sheet.locator('.compare-diff').boundingBox())!;
+  expect(diffBox.width).toBeGreaterThanOrEqual(figBox.width - 4);
+  expect(diffBox.width).toBeGreaterThan(600);
   await expect
     .poll(() => page.evaluate(() => window.location.search))
     .toContain('cmpBacking=hugetlbfs-2m');

@@ -4,6 +4,8 @@
  * normal session (the default scenario plays, exports download, an embed is driven by its deck)
  * reports no violation at all.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
 import { Deck } from './pages/deck';
 import { Explorer } from './pages/explorer';
@@ -76,7 +78,7 @@ test('a normal session reports no violation: play, export, embed', async ({ page
   await app.pause.click();
 
   const exp = await new ExportDialog(page).open();
-  const png = await exp.download('PNG 1920×1080');
+  const png = await exp.download(/^PNG$/);
   expect(png.suggestedFilename()).toMatch(/\.png$/);
   const svg = await exp.download('SVG');
   expect(svg.suggestedFilename()).toMatch(/\.svg$/);
@@ -102,4 +104,29 @@ test('a normal session reports no violation: play, export, embed', async ({ page
   );
   expect(frameViolations.flat()).toEqual([]);
   expect(await violations(page)).toEqual([]);
+});
+
+test('a #prom= link may ask the Prometheus the user names: connect-src allows http: and https:', async ({
+  page,
+}) => {
+  // A CSP <meta> is fixed when the page loads, so the policy cannot name the user's server: it
+  // allows any http(s) address for connect-src; scripts, workers and frames stay 'self'.
+  const server = createServer((_, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(
+      '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"node_memory_DirectMap4k_bytes","instance":"csp:9100"},"values":[[1796286600,"31457280"],[1796286601,"31457280"]]}]}}',
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await recordViolations(page);
+    await page.goto(`#prom=${encodeURIComponent(`http://127.0.0.1:${port}`)}&range=60`);
+    const sheet = page.getByRole('region', { name: 'Timeline of a real host' });
+    await expect(sheet).toContainText('Prometheus query_range');
+    await expect(sheet.getByText('csp:9100')).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  } finally {
+    server.close();
+  }
 });

@@ -1,6 +1,6 @@
 /**
- * The difference map: one square of q × q px per 2 MiB region (scaled up, pixelated, as the memory
- * map draws its region raster), coloured by diff.ts's classification. 1G→2M differences are
+ * The difference map: one square of q × q px per 2 MiB region (scaled up to the space it is given,
+ * pixelated, as the memory map draws its region raster), coloured by diff.ts's classification. 1G→2M differences are
  * striped in the colour of the side that split, over the "neither" ground, so they read as a
  * different kind of mark from the solid 4K differences.
  */
@@ -81,7 +81,6 @@ export function DiffMap(props: {
   const cols = l.cols * TILES_X;
   const rows = l.rows * TILES_Y;
   const q = pxPerRegion(cols, rows);
-  const scale = Math.max(1, Math.min(16, Math.floor(420 / rows), Math.floor(640 / cols)));
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
@@ -117,7 +116,14 @@ export function DiffMap(props: {
       style={
         props.fit
           ? { width: '100%', height: '100%', objectFit: 'contain', border: 0 }
-          : { width: cols * scale, maxWidth: '100%', aspectRatio: `${cols} / ${rows}` }
+          : // As wide as its column, as tall as that makes it up to most of the window, pixels
+            // kept square (contain): a 1 GiB host is no longer a 512 px strip in a wide dialog.
+            {
+              width: '100%',
+              maxHeight: '68vh',
+              aspectRatio: `${cols} / ${rows}`,
+              objectFit: 'contain',
+            }
       }
       role="img"
       aria-label={props.label}

@@ -1,72 +1,17 @@
 /**
  * The sweep table: the current workload under every kernel design × backing, run on a pool of
- * tools workers (sweep-pool.ts), rows streaming in as they finish, cancellable; final counters in a sortable table and a bar chart of the sorted column. Each row opens
- * that combination in the explorer.
+ * tools workers (sweep-pool.ts), rows streaming in as they finish, cancellable; final counters
+ * in a sortable table and a labelled bar chart of the sorted column (SweepChart.tsx). Each row
+ * opens that combination in the explorer.
  */
-import { scaleBand, scaleLinear } from 'd3-scale';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunInfo, SweepRow } from '../../src/worker/protocol';
 import { BACKING_LABELS } from '../controls/scenario-edit';
 import type { RunSource } from '../url';
 import { openCombination } from './open';
+import { SweepChart } from './SweepChart';
+import { fmt, SWEEP_COLUMNS } from './sweep-columns';
 import { SweepRun } from './sweep-pool';
-
-interface Column {
-  id: string;
-  label: string;
-  title: string;
-  value: (r: SweepRow) => number | string;
-  numeric: boolean;
-}
-
-const kb = (n: number) => `${n.toLocaleString('en-US')} kB`;
-
-export const SWEEP_COLUMNS: Column[] = [
-  { id: 'kernel', label: 'Kernel', title: 'Kernel design', value: (r) => r.kernel, numeric: false },
-  {
-    id: 'backing',
-    label: 'Backing',
-    title: 'Guest memory backing',
-    value: (r) => BACKING_LABELS[r.backing],
-    numeric: false,
-  },
-  num('dm4k', 'DirectMap4k', 'kB mapped with 4K pages', (r) => r.metrics.meminfo.DirectMap4k),
-  num('dm2m', 'DirectMap2M', 'kB mapped with 2M pages', (r) => r.metrics.meminfo.DirectMap2M),
-  num('dm1g', 'DirectMap1G', 'kB mapped with 1G pages', (r) => r.metrics.meminfo.DirectMap1G),
-  num(
-    'l2',
-    '2M→4K splits',
-    'direct_map_level2_splits',
-    (r) => r.metrics.vmstat.direct_map_level2_splits,
-  ),
-  num(
-    'l3',
-    '1G→2M splits',
-    'direct_map_level3_splits',
-    (r) => r.metrics.vmstat.direct_map_level3_splits,
-  ),
-  num('faults', 'RMP faults', 'RMP violations taken', (r) => r.metrics.outcomes.rmp_faults),
-  num('thp', 'THP splits', 'VMM huge PMDs split', (r) => r.metrics.outcomes.thp_splits),
-  num('killed', 'Killed', 'Guests killed (SIGBUS)', (r) => r.metrics.outcomes.guests_killed),
-  num('refused', 'Refused', 'Launches refused', (r) => r.metrics.outcomes.launches_refused),
-  num(
-    'pt',
-    'PT memory',
-    'Direct-map page-table memory, kB',
-    (r) => r.metrics.pageTableBytes / 1024,
-  ),
-  num('flush', 'TLB flushes', 'TLB flushes', (r) => r.metrics.outcomes.tlb_flushes),
-];
-
-function num(id: string, label: string, title: string, value: (r: SweepRow) => number): Column {
-  return { id, label, title, value, numeric: true };
-}
-
-function fmt(c: Column, r: SweepRow): string {
-  const v = c.value(r);
-  if (typeof v === 'string') return v;
-  return c.id.startsWith('dm') || c.id === 'pt' ? kb(v) : v.toLocaleString('en-US');
-}
 
 type State =
   | { kind: 'running'; rows: SweepRow[]; total: number; workers: number }
@@ -234,62 +179,5 @@ export function SweepPanel(props: { info: RunInfo; source: RunSource }) {
         </table>
       </div>
     </div>
-  );
-}
-
-const CHART = { width: 900, height: 150, left: 48, bottom: 4, top: 16 };
-
-/** One bar per combination, in table order; d3 scales, React rects. */
-function SweepChart(props: {
-  rows: SweepRow[];
-  column: Column;
-  isCurrent: (r: SweepRow) => boolean;
-}) {
-  const { rows, column, isCurrent } = props;
-  const x = scaleBand<number>()
-    .domain(rows.map((_, i) => i))
-    .range([CHART.left, CHART.width])
-    .padding(0.15);
-  const max = Math.max(1, ...rows.map((r) => Number(column.value(r))));
-  const y = scaleLinear()
-    .domain([0, max])
-    .range([CHART.height - CHART.bottom, CHART.top])
-    .nice();
-  const ticks = y.ticks(3);
-  return (
-    <figure className="sweep-chart">
-      <svg
-        viewBox={`0 0 ${CHART.width} ${CHART.height}`}
-        role="img"
-        aria-label={`Bar chart: ${column.label} per combination`}
-      >
-        {ticks.map((t) => (
-          <g key={t} className="tick">
-            <line x1={CHART.left} x2={CHART.width} y1={y(t)} y2={y(t)} />
-            <text x={CHART.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
-              {t.toLocaleString('en-US')}
-            </text>
-          </g>
-        ))}
-        {rows.map((r, i) => {
-          const v = Number(column.value(r));
-          return (
-            <rect
-              key={`${r.kernel}/${r.backing}`}
-              className={`${isCurrent(r) ? 'current ' : ''}${r.metrics.outcomes.guests_killed > 0 ? 'killed' : ''}`}
-              x={x(i)}
-              width={x.bandwidth()}
-              y={y(v)}
-              height={Math.max(0, y(0) - y(v))}
-            >
-              <title>{`${r.kernel} × ${BACKING_LABELS[r.backing]}: ${fmt(column, r)}`}</title>
-            </rect>
-          );
-        })}
-      </svg>
-      <figcaption>
-        {column.label} per combination, in table order (red: a guest was killed)
-      </figcaption>
-    </figure>
   );
 }

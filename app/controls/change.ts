@@ -1,33 +1,35 @@
 /**
  * Turning a control change into a new run: kernel and backing on a preset stay preset overrides
- * (the short link); every other change edits the scenario the engine ran and loads it as a whole.
+ * (the short link); every other change edits the scenario and loads it as a whole. Edits build on
+ * the newest scenario asked for (edits.ts), so quick successive changes all stick.
  */
-import type { Scenario } from '../../src/scenario/index';
+import { editedNarration, type Scenario } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
 import { loadSource } from '../run/session';
 import type { RunSource } from '../url';
-import { asScenario, withBacking, withKernel } from './scenario-edit';
+import { editLatest, overrideLatest } from './edits';
+import { withBacking, withKernel } from './scenario-edit';
 
-export function changeKernel(source: RunSource, info: RunInfo, kernel: KernelDesign): void {
-  if (source.kind === 'preset') {
-    void loadSource({ ...source, kernel });
-    return;
-  }
-  editScenario(info, (s) => withKernel(s, kernel));
+function narrated(edit: (s: Scenario) => Scenario): (s: Scenario) => Scenario {
+  return (s) => editedNarration(s, edit(s));
 }
 
-export function changeBacking(source: RunSource, info: RunInfo, backing: Backing): void {
-  if (source.kind === 'preset') {
-    void loadSource({ ...source, backing });
-    return;
-  }
-  editScenario(info, (s) => withBacking(s, backing));
+export function changeKernel(_source: RunSource, _info: RunInfo, kernel: KernelDesign): void {
+  if (overrideLatest({ kernel })) return;
+  editLatest(narrated((s) => withKernel(s, kernel)));
 }
 
-export function editScenario(info: RunInfo, edit: (s: Scenario) => Scenario): void {
-  const s = asScenario(info.scenario);
-  if (s === null) return;
-  void loadSource({ kind: 'scenario', scenario: edit(s) });
+export function changeBacking(_source: RunSource, _info: RunInfo, backing: Backing): void {
+  if (overrideLatest({ backing })) return;
+  editLatest(narrated((s) => withBacking(s, backing)));
+}
+
+/**
+ * `info` is the run the control showed; the edit applies to the newest scenario asked for, and an
+ * edit that changes the model drops the preset's title and captions (editedNarration).
+ */
+export function editScenario(_info: RunInfo, edit: (s: Scenario) => Scenario): void {
+  editLatest(narrated(edit));
 }
 
 export function changePreset(preset: string): void {

@@ -1,5 +1,6 @@
 /**
- * Export: slide images (PNG with the link in its metadata, SVG), every captioned step as
+ * Export: slides (PNG with the link in its metadata, SVG) at a presenter's size (1920×1080,
+ * 1280×720, 1024×768 for 4:3 projectors, 3840×2160), light or dark; every captioned step as
  * numbered PNGs in a zip, a WebM of a step range, and text — /proc/meminfo, /proc/vmstat, the
  * ptdump and the 80-column mailing-list report — each one click to copy.
  */
@@ -13,7 +14,8 @@ import { Dialog, download } from '../share/Dialog';
 import { useUi } from '../store';
 import { type ExportView, fileStem, linkOf, mapSvg, renderPng } from './render';
 import { buildReport } from './report-client';
-import type { SvgResolution, SvgTheme } from './svg';
+import { SLIDE_SIZE_LIST, SLIDE_SIZES, type SlideSize } from './slide-text';
+import type { SvgTheme } from './svg';
 import { canRecordVideo, MAX_VIDEO_STEPS, recordSteps } from './video';
 
 type Texts = { meminfo: string; vmstat: string; ptdump: string; report: string };
@@ -45,11 +47,13 @@ export default function ExportDialog(props: { info: RunInfo; step: number; onClo
   const zoom = useUi((s) => s.zoom);
   const layer = useUi((s) => s.layer);
   const [theme, setTheme] = useState<SvgTheme>(appTheme);
+  const [size, setSize] = useState<SlideSize>('1920x1080');
   const [busy, setBusy] = useState('');
   const [from, setFrom] = useState(0);
   const [to, setTo] = useState(Math.min(info.steps, step > 0 ? step : 30));
-  const base = { info, theme, zoom, layer };
-  const view: ExportView = { ...base, step, resolution: '1920x1080' };
+  const base = { info, theme, zoom, layer, size };
+  const view: ExportView = { ...base, step };
+  const sizeName = SLIDE_SIZES[size].label;
   const texts = useTexts(view);
 
   const run = async (label: string, job: () => Promise<void>) => {
@@ -61,27 +65,30 @@ export default function ExportDialog(props: { info: RunInfo; step: number; onClo
       setBusy(`Failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  const png = (resolution: SvgResolution) =>
-    run(`Drawing ${resolution}…`, async () => {
-      const bytes = await renderPng({ ...view, resolution });
+  const png = () =>
+    run(`Drawing ${sizeName}…`, async () => {
+      const bytes = await renderPng(view);
       download(
         new Blob([bytes as BlobPart], { type: 'image/png' }),
-        `${fileStem(view)}-${resolution}.png`,
+        `${fileStem(view)}-${size}-${theme}.png`,
       );
     });
-  const svg = (resolution: SvgResolution) =>
+  const svg = () =>
     run('Writing SVG…', async () => {
-      const text = await mapSvg({ ...view, resolution });
-      download(new Blob([text], { type: 'image/svg+xml' }), `${fileStem(view)}-${resolution}.svg`);
+      const text = await mapSvg(view);
+      download(
+        new Blob([text], { type: 'image/svg+xml' }),
+        `${fileStem(view)}-${size}-${theme}.svg`,
+      );
     });
   const batch = () =>
     run('Drawing captioned steps…', async () => {
       const files: Record<string, Uint8Array> = {};
       const width = String(info.captions.length).length;
-      // One at a time: each step asks the worker for a snapshot and draws a 1920×1080 canvas.
+      // One at a time: each step asks the worker for a snapshot and draws a slide-sized canvas.
       for (const [i, c] of info.captions.entries()) {
         setBusy(`Drawing captioned step ${i + 1} of ${info.captions.length}…`);
-        const bytes = await renderPng({ ...base, step: c.step, resolution: '1920x1080' });
+        const bytes = await renderPng({ ...base, step: c.step });
         files[`${pad(i + 1, Math.max(2, width))}-step-${c.step}.png`] = bytes;
       }
       const zip = zipSync(files, { level: 0 });
@@ -94,7 +101,7 @@ export default function ExportDialog(props: { info: RunInfo; step: number; onClo
     run('Recording…', async () => {
       const a = Math.max(0, Math.min(from, to));
       const b = Math.min(info.steps, Math.max(from, to), a + MAX_VIDEO_STEPS - 1);
-      const blob = await recordSteps({ ...base, resolution: '1920x1080' }, a, b, 4, (d, n) =>
+      const blob = await recordSteps(base, a, b, 4, (d, n) =>
         setBusy(`Recording step ${d} of ${n}…`),
       );
       download(blob, `${fileStem(view).replace(/-step-\d+$/, '')}-steps-${a}-${b}.webm`);
@@ -112,18 +119,27 @@ export default function ExportDialog(props: { info: RunInfo; step: number; onClo
               <option value="dark">dark</option>
             </select>
           </label>
-          <button type="button" className="text-button" onClick={() => png('1920x1080')}>
-            PNG 1920×1080
+          <label className="field">
+            <span>Size</span>
+            <select value={size} onChange={(e) => setSize(e.currentTarget.value as SlideSize)}>
+              {SLIDE_SIZE_LIST.map((s) => (
+                <option key={s} value={s}>
+                  {SLIDE_SIZES[s].label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="text-button" onClick={png}>
+            PNG
           </button>
-          <button type="button" className="text-button" onClick={() => png('3840x2160')}>
-            PNG 3840×2160
-          </button>
-          <button type="button" className="text-button" onClick={() => svg('1920x1080')}>
+          <button type="button" className="text-button" onClick={svg}>
             SVG
           </button>
         </div>
         <p className="hint">
-          The footer and the file's metadata carry the link to this step
+          Each slide has the title, the step's caption, the map with its legend and scale, and the
+          DirectMap and split counters with their change since the step before. The footer and the
+          file's metadata carry the link to this step
           {zoom && (zoom.start > 0 || zoom.end < info.totalPages * 4096) ? ' and zoomed range' : ''}
           : open it to get the live view back.
         </p>

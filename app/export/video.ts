@@ -26,6 +26,25 @@ export async function recordSteps(
   onProgress: (done: number, total: number) => void,
 ): Promise<Blob> {
   const canvas = document.createElement('canvas');
+  // Chromium composites (and so captures) only canvases in the document: keep it there, unseen.
+  canvas.setAttribute('aria-hidden', 'true');
+  canvas.style.cssText = 'position:fixed;left:-100000px;top:0;pointer-events:none';
+  document.body.append(canvas);
+  try {
+    return await record(canvas, base, from, to, fps, onProgress);
+  } finally {
+    canvas.remove();
+  }
+}
+
+async function record(
+  canvas: HTMLCanvasElement,
+  base: Omit<ExportView, 'step'>,
+  from: number,
+  to: number,
+  fps: number,
+  onProgress: (done: number, total: number) => void,
+): Promise<Blob> {
   await drawView(canvas, { ...base, step: from });
   const stream = canvas.captureStream(fps);
   const type = MediaRecorder.isTypeSupported('video/webm;codecs=vp9')

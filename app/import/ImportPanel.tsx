@@ -6,12 +6,19 @@
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import type { ImportResult, PairResult } from '../../src/formats/index';
 import type { RunInfo } from '../../src/worker/protocol';
+import { openIfTimelineText } from '../timeline/open';
+import { RecordLink } from '../timeline/RecordLink';
+import { openIfTimelineFile } from '../timeline/state';
+import { toolsClient } from '../tools-client';
 import type { RunSource } from '../url';
 import { RESULT_HEADING } from './formats/shared';
 import { ImportResultView, PairResultView } from './ImportResultView';
 import { setImportOverlay, useImportOverlay } from './map-overlay';
-import { isInput, parseOne, parsePair, readFile } from './read';
+import { openScenarioInput, refusedImport } from './open-scenario';
+import { type Input, isInput, parseOne, parsePair, readFile } from './read';
 import './import.css';
+
+const EMPTY: Input = { text: '', name: null };
 
 type Shown =
   | { kind: 'none' }
@@ -69,13 +76,17 @@ function OverlayStatus(props: { shownHere: boolean }) {
 }
 
 export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
-  const [a, setA] = useState({ text: '', name: null as string | null });
-  const [b, setB] = useState({ text: '', name: null as string | null });
+  const [a, setA] = useState<Input>(EMPTY);
+  const [b, setB] = useState<Input>(EMPTY);
   const [two, setTwo] = useState(false);
   const [shown, setShown] = useState<Shown>({ kind: 'none' });
   const [dragging, setDragging] = useState(false);
   const panel = useRef<HTMLElement>(null);
   const focusResult = useRef(false);
+
+  // The sheet is open: start the tools worker now, so it has parsed its bundle by the time the
+  // user imports (and an import's first call is never the one that starts it).
+  useEffect(() => toolsClient.warm(), []);
 
   // A new result takes the focus (the sheet's Esc keeps working; a screen reader reads it).
   useEffect(() => {
@@ -84,12 +95,21 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
     panel.current?.querySelector<HTMLElement>(`[${RESULT_HEADING}]`)?.focus();
   }, [shown]);
 
-  const run = async (ta: string, na: string | null, tb: string | null) => {
+  const run = async (ia: Input, ib: Input | null) => {
+    // A recording or a Prometheus answer opens as a timeline over the explorer (a big file
+    // was routed by takeFile already: its text here is only its beginning).
+    if (ib === null && ia.file === undefined && openIfTimelineText(ia.text, ia.name)) return;
     focusResult.current = true;
     setShown({ kind: 'busy' });
+    const { text: ta, name: na } = ia;
     try {
-      if (tb !== null) setShown({ kind: 'pair', result: await parsePair(ta, tb) });
-      else setShown({ kind: 'one', result: await parseOne(ta), text: ta, name: na });
+      // A scenario file (Share → Download scenario JSON) opens as the run (open-scenario.ts).
+      const opened = ib === null ? await openScenarioInput(ia) : null;
+      if (opened?.kind === 'opened') return setShown({ kind: 'none' });
+      if (opened?.kind === 'refused')
+        return setShown({ kind: 'one', result: refusedImport(opened), text: ta, name: na });
+      if (ib !== null) setShown({ kind: 'pair', result: await parsePair(ia, ib) });
+      else setShown({ kind: 'one', result: await parseOne(ta, ia.file), text: ta, name: na });
     } catch (e) {
       setShown({
         kind: 'one',
@@ -106,14 +126,18 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
   };
 
   const takeFile = async (f: File, side: 'a' | 'b') => {
+    if (side === 'a' && !two && (await openIfTimelineFile(f))) return;
     const r = await readFile(f);
     if (!isInput(r)) {
+      // A refused file leaves nothing of the previous one behind (its name, its text).
+      if (side === 'a') setA(EMPTY);
+      else setB(EMPTY);
       setShown({ kind: 'one', result: r, text: '', name: f.name });
       return;
     }
     if (side === 'a') setA(r);
     else setB(r);
-    if (side === 'a' && !two) void run(r.text, r.name, null);
+    if (side === 'a' && !two) void run(r, null);
   };
 
   const onDrop = (e: DragEvent) => {
@@ -125,16 +149,20 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
       setTwo(true);
       void Promise.all(files.slice(0, 2).map(readFile)).then(([ra, rb]) => {
         if (!ra || !rb) return;
+        if (!isInput(ra) || !isInput(rb)) {
+          setA(EMPTY);
+          setB(EMPTY);
+        }
         if (!isInput(ra)) return setShown({ kind: 'one', result: ra, text: '', name: null });
         if (!isInput(rb)) return setShown({ kind: 'one', result: rb, text: '', name: null });
         setA(ra);
         setB(rb);
-        void run(ra.text, ra.name, rb.text);
+        void run(ra, rb);
       });
     } else if (files[0]) void takeFile(files[0], 'a');
     else if (text) {
       setA({ text, name: null });
-      if (!two) void run(text, null, null);
+      if (!two) void run({ text, name: null }, null);
     }
   };
 
@@ -155,8 +183,10 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
         <code>/sys/kernel/debug/page_tables/kernel</code> (ptdump), <code>/proc/meminfo</code>,{' '}
         <code>/proc/vmstat</code>, dmesg e820 or "node 0:" lines, SEV-SNP RMP messages, or a QEMU{' '}
         <code>kvm_convert_memory</code> trace. Nothing is uploaded: the text is parsed in a worker
-        in this tab (at most 64 MiB).
+        in this tab (at most 64 MiB). A fracture-record.sh recording or a Prometheus query_range
+        answer (up to 512 MiB) opens as a timeline.
       </p>
+      <RecordLink />
       <OverlayStatus shownHere={shown.kind === 'one' && shown.result.ok} />
       <div className={`import-sources${two ? ' two' : ''}`}>
         <Source
@@ -181,7 +211,7 @@ export function ImportPanel(props: { info: RunInfo; source: RunSource }) {
           type="button"
           className="primary-button"
           disabled={a.text === '' || (two && b.text === '') || shown.kind === 'busy'}
-          onClick={() => void run(a.text, a.name, two ? b.text : null)}
+          onClick={() => void run(a, two ? b : null)}
         >
           {two ? 'Compare snapshots' : 'Import'}
         </button>

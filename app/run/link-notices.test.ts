@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult, Repair } from '../../src/worker/protocol';
-import { asCurrentVersion, fragmentNotice, repairNotice } from './link-notices';
+import {
+  asCurrentVersion,
+  fragmentNotice,
+  REPAIRED_TITLE,
+  repairNotices,
+  WARNINGS_TITLE,
+} from './link-notices';
 
 const loaded = (repairs: Repair[]): LoadResult => ({
   ok: true,
@@ -73,12 +79,28 @@ describe('fragmentNotice', () => {
   });
 });
 
-it('repairNotice: a view step past the end reads like the engine’s own step repair', () => {
+it('repairNotices: a view step past the end reads like the engine’s own step repair', () => {
   const r = { ...loaded([]), info: { steps: 1234 } as LoadResult['info'] };
-  expect(repairNotice(r, 99_999)?.messages).toEqual([
-    'parameter step=99999: the run has 1,234 steps; opened at its last step',
+  expect(repairNotices(r, 99_999).map((n) => n.messages)).toEqual([
+    ['parameter step=99999: the run has 1,234 steps; opened at its last step'],
   ]);
-  expect(repairNotice(r, 1000)).toBeNull();
+  expect(repairNotices(r, 1000)).toEqual([]);
+});
+
+it('repairNotices: warnings and repairs are different notices (issue 16)', () => {
+  const warning: Repair = {
+    code: 'scenario-warning',
+    text: 'workload.profiles: missing; using the default mix linux-boot (weight 1) and virtio-io (weight 1)',
+  };
+  const only = repairNotices(loaded([warning]), undefined);
+  expect(only.map((n) => [n.tone, n.title])).toEqual([['note', WARNINGS_TITLE]]);
+  expect(only[0]?.messages).toEqual([warning.text]);
+  const r = { ...loaded([warning]), info: { steps: 10 } as LoadResult['info'] };
+  const both = repairNotices(r, 99);
+  expect(both.map((n) => n.title)).toEqual([WARNINGS_TITLE, REPAIRED_TITLE]);
+  expect(both[1]?.messages).toEqual([
+    'parameter step=99: the run has 10 steps; opened at its last step',
+  ]);
 });
 
 it('a repair is classified by its code, never by its words', () => {

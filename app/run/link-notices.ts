@@ -9,7 +9,8 @@ import { DEFAULT_PRESET, SCENARIO_VERSION } from '../../src/scenario/index';
 import { type LoadResult, stepPastEndRepair } from '../../src/worker/protocol';
 
 export interface NoticeText {
-  tone: 'error' | 'warning';
+  /** error: not loaded; warning: repaired or replaced; note: loaded as given, with warnings. */
+  tone: 'error' | 'warning' | 'note';
   title: string;
   messages: string[];
   /** One line for a compact notice (the embed); the messages stay available in full. */
@@ -67,16 +68,30 @@ export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | n
   return { tone: 'error', title, messages, brief: briefOf(title, messages), ...kept };
 }
 
+/** The title of a load's warnings: what the engine ignored or defaulted, nothing repaired. */
+export const WARNINGS_TITLE = 'The scenario loaded with warnings';
+export const REPAIRED_TITLE = 'The scenario was repaired';
+
 /**
- * The notice for a source the app built (controls, a `#src=` file): what the engine repaired,
- * and a view's step past the run's end (a `#src=` link's step, clamped by the app's seek).
+ * The notices for a source the app built (controls, a `#src=` file): its warnings (ignored
+ * fields, a default mix, memory that may not fit — the scenario runs as given) and, apart from
+ * them, what was repaired (a view's step past the run's end, clamped by the app's seek). Issue
+ * 16: a warning shown under "The scenario was repaired" read as a fix that was never made.
  */
-export function repairNotice(r: LoadResult, viewStep: number | undefined): NoticeText | null {
-  const repairs = [...r.repairs];
+export function repairNotices(r: LoadResult, viewStep: number | undefined): NoticeText[] {
+  const warnings = r.repairs.filter((x) => x.code === 'scenario-warning').map((x) => x.text);
+  const repairs = r.repairs.filter((x) => x.code !== 'scenario-warning');
   if (viewStep !== undefined && r.info && viewStep > r.info.steps)
     repairs.push(stepPastEndRepair(viewStep, r.info.steps));
-  if (repairs.length === 0) return null;
-  const title = 'The scenario was repaired';
-  const messages = repairs.map((x) => x.text);
-  return { tone: 'warning', title, messages, brief: `${title}: ${messages.join('; ')}` };
+  const out: NoticeText[] = [];
+  if (warnings.length > 0) {
+    const title = WARNINGS_TITLE;
+    out.push({ tone: 'note', title, messages: warnings, brief: briefOf(title, warnings) });
+  }
+  if (repairs.length > 0) {
+    const title = REPAIRED_TITLE;
+    const messages = repairs.map((x) => x.text);
+    out.push({ tone: 'warning', title, messages, brief: `${title}: ${messages.join('; ')}` });
+  }
+  return out;
 }

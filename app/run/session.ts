@@ -22,7 +22,14 @@ import type {
 import { explorer, getEngine, prefetchSnapshot, publishRun, takeEarlyLoad } from '../engine-client';
 import { useUi } from '../store';
 import { toolsClient } from '../tools-client';
-import { fragmentNotice, type NoticeText, repairNotice } from './link-notices';
+import {
+  briefOf,
+  fragmentNotice,
+  type NoticeText,
+  REPAIRED_TITLE,
+  repairNotices,
+  WARNINGS_TITLE,
+} from './link-notices';
 
 export interface Notice extends NoticeText {
   id: number;
@@ -101,6 +108,14 @@ const subscribe = (l: () => void) => {
   return () => listeners.delete(l);
 };
 
+/** Called after every change of the session (the edit queue waits for a load to land). */
+export function subscribeRun(l: () => void): () => void {
+  listeners.add(l);
+  return () => {
+    listeners.delete(l);
+  };
+}
+
 export function useRun(): RunState {
   return useSyncExternalStore(subscribe, () => state);
 }
@@ -120,10 +135,41 @@ function notice(tone: Notice['tone'], title: string, messages: string[], brief =
 
 const noticeOf = (n: NoticeText): Notice => ({ id: ++noticeSeq, ...n });
 
+/** Notices about the run on screen: a newer run's replace them (they would repeat or be stale). */
+const RUN_TITLES = new Set([WARNINGS_TITLE, REPAIRED_TITLE]);
+
+/**
+ * The notices after a load adds its own: the previous run's warnings and repairs go, and a notice
+ * with the same title as a new one is replaced by it — one banner per thing said, never two.
+ */
+function withLoadNotices(old: Notice[], added: Notice[]): Notice[] {
+  const titles = new Set(added.map((n) => n.title));
+  return [...old.filter((n) => !RUN_TITLES.has(n.title) && !titles.has(n.title)), ...added];
+}
+
+/** The notices with `added` in place of any of the same title (a failure said again). */
+function replacing(old: Notice[], added: Notice[]): Notice[] {
+  const titles = new Set(added.map((n) => n.title));
+  return [...old.filter((n) => !titles.has(n.title)), ...added];
+}
+
 /** A notice of the app's own (the share link's guard), shown once per title while it stands. */
 export function addNotice(n: NoticeText): void {
   if (state.notices.some((x) => x.title === n.title)) return;
   setState({ notices: [...state.notices, noticeOf(n)] });
+}
+
+/** Warnings the app learnt beside the load's (a `#src=` file's parse): one notice with them all. */
+export function addWarnings(messages: string[]): void {
+  const old = state.notices.find((n) => n.title === WARNINGS_TITLE);
+  const all = [...new Set([...messages, ...(old?.messages ?? [])])];
+  const n = noticeOf({
+    tone: 'note',
+    title: WARNINGS_TITLE,
+    messages: all,
+    brief: briefOf(WARNINGS_TITLE, all),
+  });
+  setState({ notices: [...state.notices.filter((x) => x !== old), n] });
 }
 
 export function dismissNotice(id: number): void {
@@ -254,7 +300,7 @@ function accept(r: LoadResult, info: RunInfo, notices: Notice[]): void {
     link: r.source?.link ?? null,
     pending: null,
     loading: false,
-    notices: [...state.notices, ...notices],
+    notices: withLoadNotices(state.notices, notices),
     keptLink: null,
   });
   followProgress();
@@ -274,7 +320,9 @@ function followProgress(): void {
     if (generation !== state.generation || !state.info || !p) return;
     const { series, marks, computed, runMs } = p;
     useUi.getState().setComputed(computed);
-    setState({ info: { ...state.info, series, marks, computed, runMs } });
+    // A what-if's captions are decided as its run is computed.
+    const captions = p.captions ?? state.info.captions;
+    setState({ info: { ...state.info, series, marks, computed, runMs, captions } });
     if (p.error) {
       const title = `The run stopped at step ${computed}; later steps cannot be shown`;
       setState({ notices: [...state.notices, notice('error', title, [p.error])] });
@@ -302,7 +350,9 @@ async function answer(p: Promise<LoadResult>): Promise<LoadResult | null> {
     return await p;
   } catch (e) {
     if (explorer.failed !== null) return null;
-    throw e;
+    // A bug of ours in the worker's load: say it, rather than wait for an answer that never comes.
+    const why = `the engine could not load it (internal error: ${e instanceof Error ? e.message : String(e)})`;
+    return { ok: false, errors: [why], repairs: [], view: {}, info: null, source: null };
   }
 }
 
@@ -332,7 +382,7 @@ export async function loadFragment(fragment: string): Promise<void> {
   notices.push(
     notice('error', `The link could not be loaded; showing the ${DEFAULT_PRESET} preset`, why),
   );
-  setState({ notices: [...state.notices, ...notices] });
+  setState({ notices: replacing(state.notices, notices) });
   await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, linkView({}));
 }
 
@@ -348,8 +398,7 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
   const r = await answer(getEngine().load(source, progressive(want)));
   if (seq !== loadSeq || r === null) return false;
   const notices: Notice[] = [];
-  const n = repairNotice(r, view?.step);
-  if (n) notices.push(noticeOf(n));
+  for (const n of repairNotices(r, view?.step)) notices.push(noticeOf(n));
   if (r.ok && r.info) {
     const ui = useUi.getState();
     const keep: ViewState = { step: ui.step, layer: ui.layer };
@@ -360,7 +409,7 @@ export async function loadSource(source: RunSource, view?: ViewState): Promise<b
     return true;
   }
   notices.push(notice('error', 'That change cannot run; the previous scenario is kept', r.errors));
-  setState({ notices: [...state.notices, ...notices], loading: false, pending: null });
+  setState({ notices: replacing(state.notices, notices), loading: false, pending: null });
   if (previous) {
     // The worker replaced its run with the failed one; put the previous one back.
     const again = await answer(getEngine().load(previous, progressive(want)));

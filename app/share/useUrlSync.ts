@@ -7,6 +7,8 @@ import { useEffect } from 'react';
 import { MAX_FRAGMENT_CHARS } from '../../src/scenario/index';
 import { addNotice, currentView, getRun, loadFragment, useRun } from '../run/session';
 import { useUi } from '../store';
+import { isPromFragment, openPromFragment } from '../timeline/prom';
+import { useTimeline } from '../timeline/state';
 import { writeFragment } from '../url';
 import { fragmentFor } from './links';
 import { isSrcFragment, loadSrcFragment } from './src-link';
@@ -26,6 +28,8 @@ function write(onLoad = false): void {
   // Only the explorer (App) syncs: an embed never rewrites its iframe's URL (the deck owns it).
   if (!source || !info) return;
   if (onLoad && keptLink !== null) return;
+  // A `#prom=` link stays in the address bar while its timeline is open.
+  if (useTimeline.getState().link !== null) return;
   const fragment = fragmentFor(currentView(info.totalPages * 4096));
   if (fragment === '') return;
   // A link the decoder refuses (src/scenario/url.ts) is no link: keep the last good one.
@@ -72,7 +76,8 @@ export function useUrlSync(): void {
     const onHash = () => {
       const h = window.location.hash;
       if (h === lastWritten || h.length <= 1) return;
-      void (isSrcFragment(h) ? loadSrcFragment(h) : loadFragment(h));
+      if (isPromFragment(h)) void openPromFragment(h);
+      else void (isSrcFragment(h) ? loadSrcFragment(h) : loadFragment(h));
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);

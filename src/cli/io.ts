@@ -1,6 +1,6 @@
 /** What every command reads and writes through (main() passes it in, so tests need no process). */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { type ResolvedScenario, resolveScenarioArg } from '../scenario/index';
+import { looksLikeShareLink, type ResolvedScenario, resolveScenarioArg } from '../scenario/index';
 
 export interface CliIo {
   readFile(path: string): string;
@@ -11,7 +11,9 @@ export interface CliIo {
 
 /**
  * The scenario a command's argument names (src/scenario/source.ts), a link's repairs accepted
- * and printed as `sim <command>: repaired: …`; null after printing why it cannot be used.
+ * and printed as `sim <command>: repaired: …`, a file's or preset's warnings (nothing repaired:
+ * an ignored field, the default profile mix) as `sim <command>: warning: …`; null after printing
+ * why it cannot be used.
  */
 export function scenarioArg(
   command: string,
@@ -23,7 +25,8 @@ export function scenarioArg(
     for (const e of r.errors) io.err(`sim ${command}: ${e}\n`);
     return null;
   }
-  for (const w of r.warnings) io.err(`sim ${command}: repaired: ${w}\n`);
+  const label = looksLikeShareLink(arg) ? 'repaired' : 'warning';
+  for (const w of r.warnings) io.err(`sim ${command}: ${label}: ${w}\n`);
   return r;
 }
 

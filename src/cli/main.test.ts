@@ -143,6 +143,17 @@ describe('sim run', () => {
     expect(r.err).toMatch(/repaired: parameter "bogus": unknown, ignored/);
   });
 
+  it('runs a workload without profiles on the default mix and says so as a warning', async () => {
+    // Issue 16: not refused, and not called a repair (nothing in the file was changed).
+    const file = JSON.stringify({ ...small, workload: { seed: 3, steps: 50 } });
+    const r = await run(['run', 'w.json', '--json'], { 'w.json': file });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).steps).toBe(53);
+    expect(r.err).toBe(
+      'sim run: warning: workload.profiles: missing; using the default mix linux-boot (weight 1) and virtio-io (weight 1)\n',
+    );
+  });
+
   it('applies --kernel and --backing overrides to every guest', async () => {
     const j = JSON.parse(
       (await run(['run', 'thread-2021', '--json', '--kernel', 'upstream-2024', '--backing', '4k']))

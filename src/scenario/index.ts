@@ -19,7 +19,7 @@ export { canonicalJson, scenarioDigest } from './digest';
 export { dmaPoolBytes, swiotlbBytes } from './layout';
 export { detectVersion, MIGRATIONS, migrateToCurrent } from './migrate';
 export { MODEL_CHANGES, type ModelChange } from './model-changes';
-export { type Narrative, narrativeOf, type Overrides } from './narrative';
+export { editedNarration, type Narrative, narrativeOf, type Overrides } from './narrative';
 export { DEFAULT_PRESET, loadPreset, PRESET_NAMES, PRESETS, type PresetResult } from './presets';
 export { Prng } from './prng';
 export { FALLBACK_RAM, type RepairResult, repairScenario } from './repair';

@@ -315,22 +315,54 @@ describe('EngineHost progressive runs', () => {
 });
 
 describe('EngineHost: a preset rerun with another backing or kernel', () => {
-  it('does not show captions that narrate the preset as written (the guest is killed, not split)', () => {
+  it('keeps captions whose step turns out the same and narrates the changed ones from the outcomes', () => {
     const h = new EngineHost();
     const r = h.load({ kind: 'preset', preset: 'thread-2021', backing: 'hugetlbfs-2m' });
-    expect(r.info?.captions).toEqual([]);
+    const plain = new EngineHost().load({ kind: 'preset', preset: 'thread-2021' }).info!;
+    const caps = r.info!.captions;
+    const at = (s: number) => caps.find((c) => c.step === s);
+    // Steps 0, 2, 3 and 7 happen as in the preset (its captions say nothing about THP there).
+    for (const s of [0, 2, 3, 7]) expect(at(s)).toEqual(plain.captions.find((c) => c.step === s));
+    // Step 1 has the same outcome, but its caption says the guest is THP-backed: rewritten.
+    expect(at(1)?.auto).toBe(true);
+    expect(at(1)?.text).toContain('launched');
+    // Step 4: the write hits a hugetlbfs mapping that cannot be split.
+    expect(at(4)?.auto).toBe(true);
+    expect(at(4)?.text).toContain('SIGBUS');
+    expect(at(4)?.text).toContain('A hugetlbfs mapping cannot be split');
+    expect(h.stepView(4).caption).toBe(at(4)?.text);
     expect(r.info?.title).toMatch(/rerun with hugetlbfs 2M backing$/);
-    expect(r.info?.narrativeNote).toContain('captions');
-    expect(h.stepView(4).caption).toBeNull();
+    expect(r.info?.narrativeNote).toContain('kept where its step turns out the same');
     // The same through a share link, and the preset as written keeps its narration.
     const link = h.load({
       kind: 'fragment',
       fragment: '#preset=thread-2021&kernel=hugetlb-ban-2022&step=1',
     });
     expect(link.info?.title).toMatch(/rerun under hugetlb-ban-2022$/);
-    const plain = h.load({ kind: 'preset', preset: 'thread-2021' });
-    expect(plain.info?.narrativeNote).toBeUndefined();
+    const again = h.load({ kind: 'preset', preset: 'thread-2021' });
+    expect(again.info?.narrativeNote).toBeUndefined();
     expect(h.stepView(4).caption).toContain('splits the THP mapping');
+  });
+
+  it('decides captions as a progressive run is computed, and progress() sends them', () => {
+    const h = new EngineHost();
+    const r = h.load(
+      { kind: 'preset', preset: 'linux-boot-64g', kernel: 'rfc-2021' },
+      { progressive: true },
+    );
+    const first = r.info!.captions.length;
+    while (h.progress()!.computed < r.info!.steps) h.advanceFor(10);
+    const p = h.progress()!;
+    const caps = p.captions ?? r.info!.captions;
+    expect(caps.length).toBeGreaterThanOrEqual(first);
+    const base = new EngineHost().load({ kind: 'preset', preset: 'linux-boot-64g' }).info!;
+    // Every preset caption is decided: kept as written, or automatic.
+    for (const c of caps) {
+      const own = base.captions.find((b) => b.step === c.step);
+      if (!c.auto) expect(c).toEqual(own);
+    }
+    // Every preset caption is decided once the run is done (the steps the preset captions).
+    for (const b of base.captions) expect(caps.some((c) => c.step === b.step)).toBe(true);
   });
 });
 

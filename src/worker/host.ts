@@ -30,6 +30,7 @@ import { checkpointIntervalFor } from '../sim/checkpoints';
 import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
+import { BaseOutcomes, WhatIfStory } from '../sim/whatif';
 import { Derived } from './derived';
 import { inspectFrame, ptdumpLineOf } from './inspect';
 import { outcomeRow } from './messages';
@@ -86,6 +87,10 @@ interface Run {
   slice: number;
   /** Set when the engine threw while running on in the background. */
   error: string | null;
+  /** A what-if's captions, decided as the run is computed (null: the scenario as written). */
+  story: WhatIfStory | null;
+  /** story.version when load answered: progress() sends captions once they change after it. */
+  storyAtLoad: number;
 }
 
 /** Clock for progressive runs and checkpoint spacing; absent in tests (then nothing is timed). */
@@ -98,6 +103,8 @@ const REPLAY_BUDGET_MS = 35;
 /** A progressive load answers after this long even if more would be quick to compute. */
 const FIRST_SLICE_MS = 60;
 const MAX_CACHED_VIEWS = 16;
+/** Hosts up to 256 GiB get a what-if's captions checked (a second machine of that size is cheap). */
+const MAX_STORY_REGIONS = 131_072;
 
 type Prepared = Extract<ResolvedSource, { ok: true }>;
 
@@ -153,6 +160,7 @@ export class EngineHost implements EngineSync {
       repairs.push(stepPastEndRepair(view.step, run.info.steps));
       view.step = run.info.steps;
     }
+    run.storyAtLoad = run.story?.version ?? 0;
     const p = this.progress()!;
     run.info = { ...run.info, series: p.series, marks: p.marks, computed: p.computed };
     run.info.runMs = p.runMs;
@@ -172,6 +180,7 @@ export class EngineHost implements EngineSync {
       t.advance(Math.min(step - t.computed, 8192));
       run.derived.extend(t);
     }
+    tellStory(run);
     if (this.clock) run.runMs += this.clock.now() - t0;
     return t.computed;
   }
@@ -200,6 +209,7 @@ export class EngineHost implements EngineSync {
         run.error = `the engine failed at step ${t.computed + 1} (internal error: ${e})`;
       }
       run.derived.extend(t);
+      tellStory(run);
       const now = clock.now();
       // Slices of about 4 ms (events differ in cost by 1000×: a guest launch accepts GiBs, a
       // share flips one page), growing at most 2× at a time: a long one holds up the next call.
@@ -233,6 +243,9 @@ export class EngineHost implements EngineSync {
       runMs: Math.round(run.runMs),
       settled: t.settled,
       ...(run.error !== null ? { error: run.error } : {}),
+      ...(run.story && run.story.version !== run.storyAtLoad
+        ? { captions: run.info.captions }
+        : {}),
     };
   }
 
@@ -435,13 +448,8 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
     ...(budgetBytes !== undefined ? { checkpointBudgetBytes: budgetBytes } : {}),
   });
   const m = timeline.final;
-  const info = runInfo(
-    p.scenario,
-    narrativeOf(p.scenario, p.base, p.overrides),
-    timeline,
-    m,
-    events,
-  );
+  const story = narrativeOf(p.scenario, p.base, p.overrides);
+  const info = runInfo(p.scenario, story, timeline, m, events);
   return {
     scenario: p.scenario,
     share: p.share,
@@ -454,8 +462,32 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
     views: new Map(),
     slice: 16,
     error: null,
+    story: whatIfStory(p.base, story),
+    storyAtLoad: 0,
     runMs: clock ? clock.now() - t0 : 0,
   };
+}
+
+/**
+ * The preset's own run, to check a what-if's captions against, replayed as far as its last
+ * caption — unless that is a big host's (a second 1 TiB machine costs as much as the run
+ * itself): then the captions stay out, as the note says.
+ */
+function whatIfStory(base: Scenario, story: Narrative): WhatIfStory | null {
+  if (story.pending.length === 0) return null;
+  const { spec, events } = compilePacked(base);
+  const regions = Math.max(...spec.host.ranges.map((r) => r.end), 1) / PAGE_SIZE / PAGES_PER_2M;
+  if (regions > MAX_STORY_REGIONS) return null;
+  return new WhatIfStory(story.pending, new BaseOutcomes(spec, events), story.stale);
+}
+
+/** Bring the what-if's captions up to what is computed (the base run goes at the same pace). */
+function tellStory(run: Run): void {
+  const story = run.story;
+  if (!story?.update(run.timeline.final)) return;
+  run.info = { ...run.info, captions: story.captions() };
+  // Cached step views carry the caption of their step.
+  run.views.clear();
 }
 
 /** What a run tells before its events are applied (series and marks are filled by load). */

@@ -7,6 +7,8 @@
  *
  * Bump PROTOCOL_VERSION when a call changes shape.
  */
+
+import type { FleetHost } from '../formats/import/fleet';
 import type {
   ConversionEvent,
   ImportOptions,
@@ -14,6 +16,7 @@ import type {
   PairResult,
 } from '../formats/import/index';
 import type { MeminfoComparison, RegionReconcile } from '../formats/import/reconcile';
+import type { TimelineColumns, TimelineEnd } from '../formats/import/timeline';
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import type { Repair } from '../scenario/repair-codes';
@@ -136,10 +139,15 @@ export interface RunInfo {
   ramBytes: number;
   gbpages: boolean;
   guests: GuestInfo[];
-  captions: { step: number; text: string }[];
   /**
-   * Set when the link overrides a preset's kernel or backing: why the preset's captions are not
-   * shown (they narrate the preset as written), and what the title's "rerun …" means.
+   * Captions by step; `auto` marks one written from a what-if's outcomes where the preset's
+   * caption no longer holds. A what-if's grow as its run is computed (RunProgress.captions).
+   */
+  captions: { step: number; text: string; auto?: true }[];
+  /**
+   * Set when the link overrides a preset's kernel or backing: how its captions were chosen (the
+   * preset's where a step turns out the same, automatic ones where it does not), and what the
+   * title's "rerun …" means.
    */
   narrativeNote?: string;
   series: SeriesData;
@@ -177,6 +185,8 @@ export interface RunProgress {
   settled: boolean;
   /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
   error?: string;
+  /** A what-if's captions so far (RunInfo.captions), present when they grew since load. */
+  captions?: RunInfo['captions'];
 }
 
 export interface LoadResult {
@@ -443,6 +453,46 @@ export type ReconcileResult =
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 
+/**
+ * 128 MiB: a scenario the browser can run has at most MAX_WORKER_EVENTS (2 M) events, about
+ * 60 bytes each written out, so 120 MB; a scenario file or `#src=` answer past this is refused as
+ * too large before it is read to the end (the app checks Content-Length and reads a capped stream).
+ */
+export const MAX_SCENARIO_BYTES = 128 * 1024 * 1024;
+
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+
+/** The one wording of "too large" for a scenario file (null: its size is not known, only > cap). */
+export function tooLargeScenarioMessage(bytes: number | null): string {
+  const size = bytes === null ? `over ${mib(MAX_SCENARIO_BYTES)}` : mib(bytes);
+  return `the file is too large: ${size}; scenario files open up to ${mib(MAX_SCENARIO_BYTES)} (run larger ones with the CLI: npm run sim -- run <file>)`;
+}
+
+/**
+ * A cheap look at the start of a text: a JSON object naming a scenario's fields. The import sheet
+ * and the page's drop and paste ask the tools worker (openScenario with `detect`) only then.
+ */
+export function mayBeScenarioText(head: string): boolean {
+  const t = head.trimStart();
+  return t.startsWith('{') && /"(guests|host|version)"\s*:/.test(t.slice(0, 65_536));
+}
+
+/**
+ * A scenario file opened in the app (a downloaded `.fracture.json`, a `#src=` body), parsed in the
+ * tools worker (open-scenario.ts). errors are `sim run`'s per-field messages after the file's
+ * name; a repaired file carries the scenario repairScenario salvaged and each fix in words.
+ */
+export type OpenScenarioResult =
+  | { kind: 'scenario'; scenario: Scenario; warnings: string[] }
+  | { kind: 'repaired'; scenario: Scenario; errors: string[]; repairs: string[] }
+  | {
+      kind: 'refused';
+      reason: 'too-large' | 'not-json' | 'invalid';
+      errors: string[];
+    }
+  /** Asked with `detect`: not JSON, or JSON not shaped like a scenario (import it as text). */
+  | { kind: 'not-scenario' };
+
 /** Structured-cloneable progress callback (comlink proxies it across the worker boundary). */
 export type Progress = (done: number, total: number, label: string) => void;
 
@@ -454,6 +504,14 @@ export interface ToolsApi {
   sweepCell(source: ToolsSource, kernel: KernelDesign, backing: Backing): SweepCellResult;
   importText(text: string, opts?: ImportOptions): ImportResult;
   importPair(before: string, after: string, opts?: ImportOptions): PairResult;
+  /** A file's bytes (transferred, decoded as UTF-8 here): the import sheet's files. */
+  importBytes(bytes: ArrayBuffer, opts?: ImportOptions): ImportResult;
+  /** A scenario file's text or bytes (transferred); `detect`: say not-scenario for other input. */
+  openScenario(
+    input: string | ArrayBuffer,
+    name: string,
+    options?: { detect?: boolean },
+  ): OpenScenarioResult;
   reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
   /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
   onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
@@ -461,4 +519,78 @@ export interface ToolsApi {
   withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
   /** The 80-column mailing-list report at a step (report.ts). */
   report(req: ReportRequest): ReportResult;
+  /** Parse a recording or a Prometheus answer: one host's timeline, or a fleet (kept for host()). */
+  openTimeline(input: TimelineInput): Promise<TimelineOpenResult>;
+  /** Host `index` of the last fleet opened, as its own timeline; null when there is none. */
+  timelineHost(index: number): TimelineView | null;
 }
+
+// ---- timelines: a recording or a Prometheus answer (timeline-host.ts) ----------------------------
+
+export type { FleetHost, FleetOrder } from '../formats/import/fleet';
+export type { TimelineColumns, TimelineEnd } from '../formats/import/timeline';
+
+/** One --ptdump sample as a map frame: the direct map's level per 2 MiB region (RL_* codes). */
+export interface TimelineFrame {
+  t: number;
+  wall: number;
+  complete: boolean;
+  lines: number;
+  regions: number;
+  /** 0 unmapped, 1 1G, 2 2M, 3 4K (reconcile.ts RL_*), region r = physical [r × 2 MiB, …). */
+  levels: Uint8Array;
+  /** Why the dump could not be read as a direct map; null when it could. */
+  error: string | null;
+  meminfo: Meminfo | null;
+}
+
+/** Recorded calls (--trace) with one caller: the first stack frame that is not the traced function. */
+export interface TraceGroup {
+  caller: string;
+  fns: string[];
+  comms: string[];
+  calls: number;
+  pages: number;
+  /** The first call's kernel stack, innermost first. */
+  stack: string[];
+  first: number;
+  last: number;
+}
+
+/** One host's timeline as the view draws it (typed arrays transferred). */
+export interface TimelineView {
+  source: 'frec' | 'prometheus';
+  host: string | null;
+  header: Record<string, string>;
+  notes: string[];
+  warnings: string[];
+  end: TimelineEnd | null;
+  columns: TimelineColumns;
+  frames: TimelineFrame[];
+  /** Each recorded call's time (s, the samples' t clock) and group index into groups. */
+  trace: { t: Float64Array; group: Uint32Array; groups: TraceGroup[] };
+}
+
+/** A Prometheus answer with many instances: the hosts to rank and their shares on one axis. */
+export interface FleetView {
+  hosts: FleetHost[];
+  samples: number;
+  warnings: string[];
+  /** Wall-clock range (s) of the shared axis and its bucket count. */
+  t0: number;
+  t1: number;
+  points: number;
+  /** share[h × points + p]: host h's DirectMap4k share in bucket p (NaN: no sample). */
+  share: Float32Array;
+}
+
+export type TimelineOpenResult =
+  | { ok: true; kind: 'one'; view: TimelineView }
+  | { ok: true; kind: 'fleet'; fleet: FleetView }
+  | { ok: false; errors: string[]; warnings: string[] };
+
+/**
+ * A File or a fetched body (a Blob: structurally this, so src/ needs no DOM types) or text: the
+ * tools worker reads it, the main thread never does.
+ */
+export type TimelineInput = string | { readonly size: number; text(): Promise<string> };

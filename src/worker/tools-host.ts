@@ -8,6 +8,7 @@
  * name the line and what was expected, never an exception.
  */
 
+import { strFromU8 } from 'fflate';
 import { MAX_INPUT_CHARS } from '../formats/import/common';
 import {
   type ConversionEvent,
@@ -37,6 +38,8 @@ import {
 import type { ScenarioEvent } from '../scenario/types';
 import { metricsOf } from '../sim/metrics';
 import { sweepCell } from '../sim/sweep';
+import { openScenario } from './open-scenario';
+import type { OpenScenarioResult } from './protocol';
 import {
   type Progress,
   type ReconcileResult,
@@ -44,11 +47,15 @@ import {
   type SweepCellResult,
   type SweepResult,
   type SweepRow,
+  type TimelineInput,
+  type TimelineOpenResult,
+  type TimelineView,
   TOOLS_PROTOCOL_VERSION,
   type ToolsApi,
   type ToolsSource,
 } from './protocol';
 import { buildReport, type ReportRequest, type ReportResult } from './report';
+import { TimelineStore } from './timeline-host';
 
 export type {
   Progress,
@@ -95,8 +102,19 @@ export function overlayCodes(status: Uint8Array, machineLevels: Uint8Array): Uin
 }
 
 export class ToolsHost implements ToolsApi {
+  private readonly timelines = new TimelineStore();
+
   protocolVersion(): number {
     return TOOLS_PROTOCOL_VERSION;
+  }
+
+  /** A recording or a Prometheus answer (timeline-host.ts): parsed here, never on the page. */
+  openTimeline(input: TimelineInput): Promise<TimelineOpenResult> {
+    return this.timelines.open(input);
+  }
+
+  timelineHost(index: number): TimelineView | null {
+    return this.timelines.host(index);
   }
 
   report(req: ReportRequest): ReportResult {
@@ -131,6 +149,34 @@ export class ToolsHost implements ToolsApi {
 
   importPair(before: string, after: string, opts: ImportOptions = {}): PairResult {
     return importPair(before, after, opts);
+  }
+
+  /** Size-checked before decoding: a file over the limit is never turned into a string. */
+  importBytes(bytes: ArrayBuffer, opts: ImportOptions = {}): ImportResult {
+    if (bytes.byteLength > MAX_INPUT_CHARS) {
+      const mib = (bytes.byteLength / (1024 * 1024)).toFixed(1);
+      return {
+        ok: false,
+        detection: { format: 'unknown', reason: 'not read', also: [] },
+        errors: [
+          {
+            line: 0,
+            message: `input is ${mib} MiB, over the 64 MiB limit`,
+            expected: 'one dump or log excerpt of at most 64 MiB',
+          },
+        ],
+        warnings: [],
+      };
+    }
+    return importText(strFromU8(new Uint8Array(bytes)), opts);
+  }
+
+  openScenario(
+    input: string | ArrayBuffer,
+    name: string,
+    options: { detect?: boolean } = {},
+  ): OpenScenarioResult {
+    return openScenario(input, name, options);
   }
 
   reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult {

@@ -1,0 +1,229 @@
+/**
+ * The timeline and fleet views' side of the tools worker: parse a recording (fracture-record.sh)
+ * or a Prometheus query_range answer once, keep what was parsed, and answer the views with
+ * columns (typed arrays, transferred by tools-worker.ts), the ptdump frames as per-2 MiB levels,
+ * the recorded calls grouped by caller, and for a fleet the hosts' DirectMap4k share and growth.
+ *
+ * The main thread never holds the text: a file or a fetched answer comes here as a Blob and is
+ * read here (a week of 1 s samples is ~120 MB, a 10,000-host day ~380 MB).
+ */
+
+import {
+  fillShareRow,
+  fleetHostOf,
+  fleetSpan,
+  promHostColumns,
+  shareColumn,
+} from '../formats/import/fleet';
+import { ptdumpFrameText } from '../formats/import/frec';
+import { importTimeline } from '../formats/import/index';
+import {
+  isPrometheusAnswer,
+  type PromHost,
+  promHostTimeline,
+  readPrometheusHosts,
+} from '../formats/import/prometheus';
+import { parsePtdump } from '../formats/import/ptdump';
+import { regionLevels } from '../formats/import/reconcile';
+import { type Timeline, type TraceEvent, timelineColumns } from '../formats/import/timeline';
+import type {
+  FleetView,
+  TimelineFrame,
+  TimelineInput,
+  TimelineOpenResult,
+  TimelineView,
+  TraceGroup,
+} from './protocol';
+
+/** Small multiples share one axis of this many buckets (a 1-day, 5-minute answer has 288). */
+export const FLEET_POINTS = 96;
+/** A map frame draws at most this many 2 MiB regions (256 GiB); larger hosts are cut, noted. */
+const MAX_FRAME_REGIONS = 131_072;
+const REGION_BYTES = 2 * 1024 * 1024;
+
+/** The frame nearest the symbol the call came from: the first that is not the traced function. */
+export function callerOf(ev: TraceEvent): string {
+  for (const f of ev.stack) {
+    const sym = f.replace(/\+\d+$/, '');
+    if (sym !== ev.fn && sym !== '?' && sym !== '') return sym;
+  }
+  return '(no stack)';
+}
+
+/** Recorded calls grouped by caller ("who split what"), most pages first. */
+export function traceGroups(trace: readonly TraceEvent[]): {
+  groups: TraceGroup[];
+  t: Float64Array;
+  group: Uint32Array;
+} {
+  const byCaller = new Map<string, TraceGroup>();
+  const ids = new Map<string, number>();
+  const order: number[] = [];
+  for (const ev of trace) {
+    const caller = callerOf(ev);
+    let g = byCaller.get(caller);
+    if (!g) {
+      g = {
+        caller,
+        fns: [],
+        comms: [],
+        calls: 0,
+        pages: 0,
+        stack: ev.stack,
+        first: ev.t,
+        last: ev.t,
+      };
+      byCaller.set(caller, g);
+      ids.set(caller, byCaller.size - 1);
+    }
+    g.calls++;
+    g.pages += ev.pages;
+    if (!g.fns.includes(ev.fn)) g.fns.push(ev.fn);
+    if (ev.comm && !g.comms.includes(ev.comm) && g.comms.length < 8) g.comms.push(ev.comm);
+    g.first = Math.min(g.first, ev.t);
+    g.last = Math.max(g.last, ev.t);
+    order.push(ids.get(caller)!);
+  }
+  const list = [...byCaller.values()];
+  const rank = list
+    .map((g, i) => ({ g, i }))
+    .sort(
+      (a, b) =>
+        b.g.pages - a.g.pages || b.g.calls - a.g.calls || (a.g.caller < b.g.caller ? -1 : 1),
+    );
+  const newId = new Uint32Array(list.length);
+  rank.forEach((r, j) => {
+    newId[r.i] = j;
+  });
+  const t = Float64Array.from(trace, (e) => e.t);
+  const group = Uint32Array.from(order, (i) => newId[i]!);
+  return { groups: rank.map((r) => r.g), t, group };
+}
+
+function frameOf(tl: Timeline, i: number): TimelineFrame {
+  const f = tl.ptdumps[i]!;
+  const parsed = parsePtdump(ptdumpFrameText(f));
+  if (!parsed.ok) {
+    return {
+      t: f.t,
+      wall: f.wall,
+      complete: f.complete,
+      lines: f.lines,
+      regions: 0,
+      levels: new Uint8Array(0),
+      error: parsed.errors[0]?.message ?? 'not a page-table dump',
+      meminfo: null,
+    };
+  }
+  const p = parsed.value;
+  const end = p.pieces.at(-1)?.end ?? 0;
+  const regions = Math.min(MAX_FRAME_REGIONS, Math.ceil(end / REGION_BYTES));
+  return {
+    t: f.t,
+    wall: f.wall,
+    complete: f.complete,
+    lines: f.lines,
+    regions,
+    levels: regionLevels(p.pieces, regions),
+    error: null,
+    meminfo: p.meminfo,
+  };
+}
+
+export function timelineView(tl: Timeline, warnings: string[]): TimelineView {
+  const { groups, t, group } = traceGroups(tl.trace);
+  return {
+    source: tl.source,
+    host: tl.host,
+    header: tl.header,
+    notes: tl.notes,
+    warnings,
+    end: tl.end,
+    columns: timelineColumns(tl),
+    frames: tl.ptdumps.map((_, i) => frameOf(tl, i)),
+    trace: { t, group, groups },
+  };
+}
+
+/** A many-instance answer as the fleet view: computed from the series' arrays, no samples built. */
+export function fleetView(hosts: readonly PromHost[], warnings: string[]): FleetView {
+  const cols = hosts.map((h, i) => promHostColumns(h, i));
+  const span = fleetSpan(cols);
+  const share = new Float32Array(hosts.length * FLEET_POINTS).fill(Number.NaN);
+  let samples = 0;
+  const rows = cols.map((c, i) => {
+    const s = shareColumn(c);
+    fillShareRow(share, i, FLEET_POINTS, span, c.wall, s);
+    samples += c.wall.length;
+    return fleetHostOf(c, i, s);
+  });
+  return { hosts: rows, samples, warnings, ...span, points: FLEET_POINTS, share };
+}
+
+/** The parsed timelines of the last open, so the fleet view can open one host without a reparse. */
+export class TimelineStore {
+  private hosts: PromHost[] = [];
+  private warnings: string[] = [];
+
+  async open(input: TimelineInput): Promise<TimelineOpenResult> {
+    let text: string;
+    try {
+      text = typeof input === 'string' ? input : await input.text();
+    } catch (e) {
+      return { ok: false, errors: [`the file could not be read: ${String(e)}`], warnings: [] };
+    }
+    return this.openText(text);
+  }
+
+  /** open() of text already read (the bench and tests call it directly). */
+  openText(input: string): TimelineOpenResult {
+    let text = input;
+    this.hosts = [];
+    const messages = (errors: { line: number; message: string; expected: string }[]) =>
+      errors.map(
+        (e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`,
+      );
+    if (isPrometheusAnswer(text)) {
+      const r = readPrometheusHosts(text);
+      text = '';
+      if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+      this.warnings = r.warnings;
+      if (r.value.length === 1) {
+        const tl = promHostTimeline(r.value[0]!, r.warnings);
+        return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
+      }
+      this.hosts = r.value;
+      return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
+    }
+    const r = importTimeline(text);
+    text = '';
+    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+    return { ok: true, kind: 'one', view: timelineView(r.timelines[0]!, r.warnings) };
+  }
+
+  /** One host of the last fleet opened, as its own timeline (built now, from its series). */
+  host(index: number): TimelineView | null {
+    const h = this.hosts[index];
+    if (!h) return null;
+    const warnings = [...this.warnings];
+    return timelineView(promHostTimeline(h, warnings), warnings);
+  }
+}
+
+/** Every buffer of an answer once (a buffer listed twice is a DataCloneError). */
+export function timelineBuffers(r: TimelineOpenResult | TimelineView | null): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const ofView = (v: TimelineView) => {
+    out.add(v.columns.t.buffer as ArrayBuffer);
+    out.add(v.columns.wall.buffer as ArrayBuffer);
+    for (const c of v.columns.values) out.add(c.buffer as ArrayBuffer);
+    for (const f of v.frames) out.add(f.levels.buffer as ArrayBuffer);
+    out.add(v.trace.t.buffer as ArrayBuffer);
+    out.add(v.trace.group.buffer as ArrayBuffer);
+  };
+  if (r === null) return [];
+  if ('columns' in r) ofView(r);
+  else if (r.ok && r.kind === 'one') ofView(r.view);
+  else if (r.ok && r.kind === 'fleet') out.add(r.fleet.share.buffer as ArrayBuffer);
+  return [...out];
+}
