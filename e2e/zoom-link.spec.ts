@@ -75,6 +75,16 @@ test('a link to 4K cells reopens the same cells under the same screen points', a
   // With today's model version (m=), so no model-changed notice moves the map while zooming.
   const app = await new Explorer(page).open(`#preset=thread-2021&m=${MODEL_VERSION}&step=4`);
   await mapReady(page);
+  // The shared page is near the top of its tile (cell row 1), and its tile is low on the map: drag
+  // it to the top of the view first, so the zoomed view stays inside its tile row. (A view across
+  // two tile rows is a range whose corners may cross in another window's layout, which then shows
+  // the tiles that hold it: view-range.ts.)
+  const start = await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page)));
+  const top = (await app.map.boundingBox())!.y + 24;
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x, top, { steps: 10 });
+  await page.mouse.up();
   // Wheel-zoom around the shared page, as a user would, until a cell is ~40 px.
   for (let i = 0; i < 30 && (await transform(page)).k < 40; i++) {
     const at = await screenOf(page, app, worldOfPfn(SHARED, await perRowOf(page)));
