@@ -49,6 +49,12 @@ export interface HostSpec {
    * __PAGE_OFFSET_BASE_L5). Absent means 4-level.
    */
   la57?: boolean;
+  /**
+   * CPU features the model asks about. hvInUseWrAllowed (CPUID Fn8000_001F, "HvInUseWrAllowed"):
+   * host writes to a hypervisor-owned page the CPU is using (a running vCPU's VMCB) are allowed
+   * instead of an RMP #PF. Absent means false (Milan/Genoa).
+   */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface GuestSpec {

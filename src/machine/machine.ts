@@ -18,15 +18,20 @@ import {
   frameUse,
   frameWord,
   RMP_ASSIGNED,
+  RMP_IMMUTABLE,
+  RMP_INUSE,
   RMP_VALIDATED,
+  RMP_VMSA,
   USE_FREE,
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_RMPTABLE,
 } from './frame-bits';
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
+import { rmpTableRange, withoutRange } from './kernels/snp-host';
 import { DESIGN_LINUX, type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
@@ -58,14 +63,23 @@ export class Machine {
   readonly bootTablePages: number;
   readonly ramPages: number;
   readonly ctx: DesignContext;
+  /** [snp.rmp_table] The RMP table's e820 reservation in bytes, or null (no SNP). */
+  readonly rmpTable: { start: number; end: number } | null;
+  /** host.cpu.hvInUseWrAllowed: writes to in-use hypervisor pages do not fault. */
+  readonly hvInUseWrAllowed: boolean;
+  /** The rule a split is caused by while the host's own RMP traffic runs (withCause). */
+  private cause: RuleId | null = null;
 
   constructor(readonly spec: MachineSpec) {
     this.design = DESIGNS[spec.kernel];
     this.linux = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]);
     this.designState = this.design.createState();
-    const ranges = normalizeRanges(spec.host.ranges);
-    const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
+    this.hvInUseWrAllowed = spec.host.cpu?.hvInUseWrAllowed === true;
+    const e820 = normalizeRanges(spec.host.ranges);
+    const end = Math.max(ISA_END_ADDRESS, ...e820.map((r) => r.end));
     this.totalPages = roundUp(end / 4096, PAGES_PER_2M);
+    this.rmpTable = rmpTableRange(e820, this.design.rmpTableBytes(this.totalPages));
+    const ranges = this.rmpTable ? withoutRange(e820, this.rmpTable) : e820;
     this.frames = new RegionWords(this.totalPages, frameWord(USE_HOLE), RMP_ASSIGNED);
     this.rmp2m = new Uint8Array(this.totalPages / PAGES_PER_2M);
     const pieces = bootDirectMap(ranges, spec.host.gbpages);
@@ -74,6 +88,10 @@ export class Machine {
     this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
     this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
     this.bootHostMemory(ranges);
+    if (this.rmpTable) {
+      const first = this.rmpTable.start / 4096;
+      this.frames.set(first, this.rmpTable.end / 4096 - first, frameWord(USE_RMPTABLE));
+    }
     this.bootTablePages = this.countTablePages();
     this.guests = spec.guests.map(
       (g, i) => new Guest(i, g, false, this.totalPages, guestKernel(this.design, g)),
@@ -83,6 +101,19 @@ export class Machine {
       setDirectMapPresent: (pfn, n, present, rule) =>
         this.setDirectMapPresent(pfn, n, present, rule),
     };
+    // ccp and kvm_amd load after boot: their splits count in /proc/vmstat.
+    this.design.hostTraffic.boot(this);
+  }
+
+  /** Run fn with its direct-map splits and unmaps attributed to `rule` (the host's own traffic). */
+  withCause(rule: RuleId, fn: () => void): void {
+    const outer = this.cause;
+    this.cause = rule;
+    try {
+      fn();
+    } finally {
+      this.cause = outer;
+    }
   }
 
   private readonly runStarts = new Uint16Array(513);
@@ -90,7 +121,9 @@ export class Machine {
 
   private wirePtePresence(): void {
     const present = (pfn: number, w: number) =>
-      (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
+      ((frameUse(w) !== USE_HOLE && frameUse(w) !== USE_RMPTABLE) ||
+        pfn < ISA_END_ADDRESS / 4096) &&
+      !(w & DM_UNMAPPED);
     this.dm.setPtePresence(
       (pfn) => present(pfn, this.frames.get(pfn)),
       (r) => {
@@ -177,7 +210,8 @@ export class Machine {
    * set_memory_4k(): split and account, allocating one page-table page per split ([dm.cpa_flush]
    * on 6.15+). `setMemory4k` false: the split of set_direct_map_*_noflush(), which sets no bit.
    */
-  split4k(pfn: number, n: number, rule: RuleId, setMemory4k = true): void {
+  split4k(pfn: number, n: number, why: RuleId, setMemory4k = true): void {
+    const rule = this.cause ?? why;
     const recs = this.splitScratch;
     recs.length = 0;
     if (this.dm.split4k(pfn, n, recs, setMemory4k && this.linux.kernel4k) === 0) return;
@@ -195,7 +229,8 @@ export class Machine {
    * invalidate_direct_map()): no flush of its own, only the splits' flush_tlb_all(). (v7 used
    * set_memory_np()/set_memory_p(), one more flush per call; v8–v10 the _noflush calls.)
    */
-  private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
+  private setDirectMapPresent(pfn: number, n: number, present: boolean, why: RuleId): void {
+    const rule = this.cause ?? why;
     if (!present) {
       this.split4k(pfn, n, rule, false);
       this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
@@ -211,6 +246,7 @@ export class Machine {
    * [rmp.rmpupdate] RMPUPDATE of [pfn, pfn + n): 4K entries, or 2M entries for whole aligned
    * regions. Assigning a 2M entry over any assigned 4K entry fails (FAIL_OVERLAP); so does a 4K
    * update inside a 2M entry (PSMASH first). Returns false, changing nothing, on failure.
+   * `extra` is RMP_IMMUTABLE and/or RMP_VMSA for an assigned entry (firmware pages, a VMSA).
    */
   rmpUpdate(
     pfn: number,
@@ -218,6 +254,7 @@ export class Machine {
     assigned: boolean,
     size: '4K' | '2M',
     validated: boolean,
+    extra = 0,
   ): boolean {
     const r0 = Math.floor(pfn / PAGES_PER_2M);
     const r1 = Math.floor((pfn + n - 1) / PAGES_PER_2M);
@@ -232,8 +269,8 @@ export class Machine {
       }
     }
     this.design.beforeRmpUpdate(this.ctx, pfn, n, size, assigned);
-    const bits = assigned ? RMP_ASSIGNED + (validated ? RMP_VALIDATED : 0) : 0;
-    this.frames.update(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
+    const bits = assigned ? RMP_ASSIGNED + (validated ? RMP_VALIDATED : 0) + extra : 0;
+    this.frames.update(pfn, n, RMP_ASSIGNED | RMP_VALIDATED | RMP_IMMUTABLE | RMP_VMSA, bits);
     if (size === '2M') this.rmp2m.fill(assigned ? 1 : 0, r0, r1 + 1);
     this.design.afterRmpUpdate(this.ctx, pfn, n, size, assigned);
     return true;
@@ -249,6 +286,14 @@ export class Machine {
   /** Does a host write to this frame through a mapping of this size fault (the design says)? */
   writeFaults(pfn: number, level: PageLevel): boolean {
     return this.design.hostWriteFaults(this, pfn, level);
+  }
+
+  /**
+   * [rmp.check.inuse] A host write to a hypervisor-owned page the CPU is using (a running vCPU's
+   * VMCB) faults unless the CPU has HvInUseWrAllowed.
+   */
+  inUseWriteFaults(pfn: number): boolean {
+    return !this.hvInUseWrAllowed && (this.frames.get(pfn) & RMP_INUSE) !== 0;
   }
 
   /** [rmp.check.write] The RMP check of a host write through a mapping of this size. */

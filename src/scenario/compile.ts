@@ -44,6 +44,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       seed: h.seed ?? s.workload?.seed ?? 0,
       linux: h.linux ?? eraLinux(s.kernel),
       ...(h.la57 ? { la57: true } : {}),
+      ...(h.cpu?.hvInUseWrAllowed ? { cpu: { hvInUseWrAllowed: true } } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({

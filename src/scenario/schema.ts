@@ -112,6 +112,12 @@ const HostSchema = v.object(
     seed: v.exactOptional(int(0, 4294967295)),
     linux: linuxField,
     la57: la57Field,
+    cpu: v.exactOptional(
+      v.object(
+        { hvInUseWrAllowed: v.optional(v.boolean('true or false'), false) },
+        'an object {hvInUseWrAllowed}',
+      ),
+    ),
   },
   REQUIRED.host ?? '',
 );
@@ -306,6 +312,7 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
       linux: h.linux ?? eraLinux(raw.kernel),
       la57: h.la57,
+      ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu.hvInUseWrAllowed } } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),

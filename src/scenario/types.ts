@@ -50,6 +50,8 @@ export interface ScenarioHost {
   linux: string;
   /** 5-level paging (LA57): the direct map at 0xff11000000000000, a p4d level. Version 2. */
   la57: boolean;
+  /** CPU features; absent means none (hvInUseWrAllowed false). */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface ScenarioGuest {

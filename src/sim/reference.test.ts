@@ -180,7 +180,9 @@ function invariants(m: Machine, bootBytes: number, rng: () => number): string | 
     if (m.rmp2m[r] === 1 && n !== PAGES_PER_2M)
       return `region ${r}: 2M RMP entry over ${n} assigned pages (must be all 512)`;
     const level = m.dm.regionLevel(r);
-    if (SPLITTING.has(m.spec.kernel) && n > 0 && m.rmp2m[r] !== 1 && level !== '4K')
+    // A region whose 512 entries are all assigned holds no host data (a PSMASHed huge folio).
+    const mixed = n > 0 && n < PAGES_PER_2M;
+    if (SPLITTING.has(m.spec.kernel) && mixed && m.rmp2m[r] !== 1 && level !== '4K')
       return `region ${r}: ${level} direct mapping covers ${n} 4K-assigned RMP entries`;
     if (n === 0 && rng() > 0.05) continue;
     // The hardware rule, from the frame words: 4K → this entry; 2M/1G → any in the region.
