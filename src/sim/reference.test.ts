@@ -44,11 +44,15 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
     kernelMiB: fc.integer({ min: 0, max: 200 }),
     seed: fc.nat(1000),
     kernel: fc.constantFrom(...KERNEL_DESIGNS),
+    // host.cpu.hvInUseWrAllowed (rmp.check.inuse): absent, false or true.
+    cpu: fc.constantFrom(undefined, false, true),
     guests: fc.array(
       fc.record({
         memory: fc.constantFrom(2 * MiB, 4 * MiB, 6 * MiB + 12 * 4096, 64 * MiB, 130 * MiB),
         backing: fc.constantFrom<Backing>(...BACKINGS),
         snp: fc.constantFrom(true, true, true, true, false),
+        // Per-vCPU host pages (APIC, VMCB, VMSA, MSRPM: snp-host.ts) and their placement.
+        vcpus: fc.integer({ min: 1, max: 4 }),
       }),
       { minLength: 1, maxLength: 3 },
     ),
@@ -60,12 +64,13 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
       allocator: h.allocator,
       kernelBytes: h.kernelMiB * MiB,
       seed: h.seed,
+      ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu } } : {}),
     },
     kernel: h.kernel,
     guests: h.guests.map((g, i) => ({
       name: `g${i}`,
       memoryBytes: g.memory,
-      vcpus: 1,
+      vcpus: g.vcpus,
       backing: g.backing,
       snp: g.snp,
     })),
