@@ -17,7 +17,14 @@
  * status, warnings) goes through JSON.parse of its own small slice.
  */
 import type { ImportError, Parsed } from './common';
-import { checkTimelineInput, noteKeys, type Timeline, type TimelineSample } from './timeline';
+import {
+  checkTimelineBytes,
+  checkTimelineInput,
+  noteKeys,
+  type Timeline,
+  type TimelineSample,
+} from './timeline';
+import { decodeUtf8, encodeUtf8 } from './utf8';
 
 export class PrometheusError extends Error {}
 
@@ -25,13 +32,14 @@ export interface Series {
   key: string;
   scale: number;
   labels: Record<string, string>;
-  ts: number[];
-  vs: number[];
+  ts: Float64Array;
+  vs: Float64Array;
 }
 
 /** True when the text looks like a Prometheus API answer (checked on its first 512 characters). */
-export function isPrometheusAnswer(text: string): boolean {
-  return /^\s*\{\s*"(?:status|data|error|errorType|warnings)"\s*:/.test(text.slice(0, 512));
+export function isPrometheusAnswer(text: string | Uint8Array): boolean {
+  const head = typeof text === 'string' ? text.slice(0, 512) : decodeUtf8(text.subarray(0, 512));
+  return /^\s*\{\s*"(?:status|data|error|errorType|warnings)"\s*:/.test(head);
 }
 
 const MEMINFO = /^node_memory_(DirectMap\w+)_bytes$/;
@@ -46,35 +54,46 @@ function keyOf(name: string | undefined): { key: string; scale: number } {
   return { key: name, scale: 1 };
 }
 
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/** The answer's UTF-8 bytes, read without decoding: JSON's structure is all ASCII. */
 class Scanner {
   pos = 0;
-  constructor(readonly s: string) {}
+  readonly n: number;
+  constructor(readonly s: Uint8Array) {
+    this.n = s.length;
+  }
 
   fail(what: string): never {
-    throw new PrometheusError(`not a Prometheus answer: ${what} at character ${this.pos}`);
+    throw new PrometheusError(`not a Prometheus answer: ${what} at byte ${this.pos}`);
+  }
+
+  text(a: number, b: number): string {
+    return decodeUtf8(this.s.subarray(a, b));
   }
 
   ws(): void {
     const s = this.s;
     let p = this.pos;
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
-      else break;
-    }
+    while (p < this.n && isSpace(s[p]!)) p++;
     this.pos = p;
+  }
+
+  /** The byte at pos, or −1 past the end. */
+  peek(): number {
+    return this.pos < this.n ? this.s[this.pos]! : -1;
   }
 
   expect(c: number, what: string): void {
     this.ws();
-    if (this.s.charCodeAt(this.pos) !== c) this.fail(`expected ${what}`);
+    if (this.peek() !== c) this.fail(`expected ${what}`);
     this.pos++;
   }
 
   /** After a member: true at ",", false at the closing bracket `close`. */
   more(close: number): boolean {
     this.ws();
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.peek();
     if (c === 44) {
       this.pos++;
       return true;
@@ -90,7 +109,7 @@ class Scanner {
   open(c: number, close: number, what: string): boolean {
     this.expect(c, what);
     this.ws();
-    if (this.s.charCodeAt(this.pos) === close) {
+    if (this.peek() === close) {
       this.pos++;
       return false;
     }
@@ -106,13 +125,13 @@ class Scanner {
 
   string(): string {
     const s = this.s;
-    if (s.charCodeAt(this.pos) !== 34) this.fail('expected a string');
+    if (this.peek() !== 34) this.fail('expected a string');
     const start = this.pos;
     let p = start + 1;
     let escaped = false;
     for (;;) {
-      const c = s.charCodeAt(p);
-      if (Number.isNaN(c)) this.fail('unterminated string');
+      if (p >= this.n) this.fail('unterminated string');
+      const c = s[p]!;
       if (c === 34) break;
       if (c === 92) {
         escaped = true;
@@ -121,7 +140,7 @@ class Scanner {
       p++;
     }
     this.pos = p + 1;
-    return escaped ? (JSON.parse(s.slice(start, p + 1)) as string) : s.slice(start + 1, p);
+    return escaped ? (JSON.parse(this.text(start, p + 1)) as string) : this.text(start + 1, p);
   }
 
   /** Any JSON value, by finding its end and handing the slice to JSON.parse. */
@@ -130,7 +149,7 @@ class Scanner {
     const start = this.pos;
     this.skip();
     try {
-      return JSON.parse(this.s.slice(start, this.pos));
+      return JSON.parse(this.text(start, this.pos));
     } catch {
       this.pos = start;
       return this.fail('invalid JSON value');
@@ -142,8 +161,8 @@ class Scanner {
     let depth = 0;
     for (;;) {
       this.ws();
-      const c = s.charCodeAt(this.pos);
-      if (Number.isNaN(c)) this.fail('unexpected end');
+      const c = this.peek();
+      if (c < 0) this.fail('unexpected end');
       if (c === 34) this.string();
       else if (c === 123 || c === 91) {
         depth++;
@@ -155,7 +174,12 @@ class Scanner {
         if (depth === 0) return;
         this.pos++;
       } else {
-        while (this.pos < s.length && !/[\s,:\]}]/.test(s[this.pos]!)) this.pos++;
+        let p = this.pos;
+        for (; p < this.n; p++) {
+          const d = s[p]!;
+          if (isSpace(d) || d === 44 || d === 58 || d === 93 || d === 125) break;
+        }
+        this.pos = p;
       }
       if (depth === 0) return;
     }
@@ -166,24 +190,24 @@ class Scanner {
     this.ws();
     const s = this.s;
     let p = this.pos;
-    const quoted = s.charCodeAt(p) === 34;
+    const quoted = this.peek() === 34;
     if (quoted) p++;
     const start = p;
     let n = 0;
-    let c = s.charCodeAt(p);
+    let c = p < this.n ? s[p]! : -1;
     while (c >= 48 && c <= 57) {
       n = n * 10 + (c - 48);
-      c = s.charCodeAt(++p);
+      c = ++p < this.n ? s[p]! : -1;
     }
     if (p === start || p - start > 15 || (quoted ? c !== 34 : c === 46 || c === 101 || c === 69)) {
       // Not a plain integer of at most 15 digits: let Number() read it exactly.
-      while (p < s.length && s.charCodeAt(p) !== (quoted ? 34 : 44) && s.charCodeAt(p) !== 93) p++;
-      const text = s.slice(start, p).trim();
+      while (p < this.n && s[p] !== (quoted ? 34 : 44) && s[p] !== 93) p++;
+      const text = this.text(start, p).trim();
       n = text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
       if (Number.isNaN(n) && text !== 'NaN') this.fail(`"${text.slice(0, 20)}" is not a number`);
     }
     if (quoted) {
-      if (s.charCodeAt(p) !== 34) this.fail('unterminated string');
+      if (p >= this.n || s[p] !== 34) this.fail('unterminated string');
       p++;
     }
     this.pos = p;
@@ -191,51 +215,70 @@ class Scanner {
   }
 }
 
+/** A series' points as they are read: one scratch pair of arrays, copied out at its exact size. */
+class Points {
+  ts = new Float64Array(1024);
+  vs = new Float64Array(1024);
+  n = 0;
+  push(t: number, v: number): void {
+    if (this.n === this.ts.length) {
+      const ts = new Float64Array(this.n * 2);
+      const vs = new Float64Array(this.n * 2);
+      ts.set(this.ts);
+      vs.set(this.vs);
+      this.ts = ts;
+      this.vs = vs;
+    }
+    this.ts[this.n] = t;
+    this.vs[this.n++] = v;
+  }
+}
+
 /**
  * One point as Prometheus writes it, [1796286600,"31457280"]: integer time and value of at most
  * 15 digits, no spaces. False, with nothing read, for any other form.
  */
-function compactPoint(sc: Scanner, ts: number[], vs: number[]): boolean {
+function compactPoint(sc: Scanner, out: Points): boolean {
   const s = sc.s;
+  const end = sc.n;
   let p = sc.pos;
-  if (s.charCodeAt(p) !== 91) return false;
-  let c = s.charCodeAt(++p);
+  if (p + 6 > end || s[p] !== 91) return false;
+  let c = s[++p]!;
   const t0 = p;
   let t = 0;
   while (c >= 48 && c <= 57) {
     t = t * 10 + (c - 48);
-    c = s.charCodeAt(++p);
+    c = s[++p]!;
   }
-  if (c !== 44 || p === t0 || p - t0 > 15 || s.charCodeAt(p + 1) !== 34) return false;
+  if (c !== 44 || p === t0 || p - t0 > 15 || s[p + 1] !== 34) return false;
   p += 2;
   const v0 = p;
   let v = 0;
-  c = s.charCodeAt(p);
+  c = s[p]!;
   while (c >= 48 && c <= 57) {
     v = v * 10 + (c - 48);
-    c = s.charCodeAt(++p);
+    c = s[++p]!;
   }
-  if (c !== 34 || p === v0 || p - v0 > 15 || s.charCodeAt(p + 1) !== 93) return false;
+  if (c !== 34 || p === v0 || p - v0 > 15 || s[p + 1] !== 93) return false;
   sc.pos = p + 2;
-  ts.push(t);
-  vs.push(v);
+  out.push(t, v);
   return true;
 }
 
-/** [[t,"v"],…] into ts and vs. */
-function readValues(sc: Scanner, ts: number[], vs: number[]): void {
+/** [[t,"v"],…] into out. */
+function readValues(sc: Scanner, out: Points): void {
   if (!sc.open(91, 93, '"values" array')) return;
   const s = sc.s;
   for (;;) {
-    if (!compactPoint(sc, ts, vs)) {
+    if (!compactPoint(sc, out)) {
       sc.expect(91, '"[" of a [time, "value"] pair');
-      ts.push(sc.number());
+      const t = sc.number();
       sc.expect(44, '","');
-      vs.push(sc.number());
+      out.push(t, sc.number());
       sc.expect(93, '"]"');
     }
     // The compact form's "," or "]" right after the point; anything else through more().
-    const c = s.charCodeAt(sc.pos);
+    const c = s[sc.pos];
     if (c === 44) {
       sc.pos++;
       sc.ws();
@@ -247,17 +290,16 @@ function readValues(sc: Scanner, ts: number[], vs: number[]): void {
   }
 }
 
-function readSeries(sc: Scanner, warnings: string[]): Series | null {
+function readSeries(sc: Scanner, points: Points, warnings: string[]): Series | null {
   let labels: Record<string, string> = {};
-  const ts: number[] = [];
-  const vs: number[] = [];
   let matrix = false;
+  points.n = 0;
   if (sc.open(123, 125, 'a series object')) {
     do {
       const k = sc.key();
       if (k === 'metric') labels = sc.value() as Record<string, string>;
       else if (k === 'values') {
-        readValues(sc, ts, vs);
+        readValues(sc, points);
         matrix = true;
       } else sc.value();
     } while (sc.more(125));
@@ -267,6 +309,8 @@ function readSeries(sc: Scanner, warnings: string[]): Series | null {
     return null;
   }
   const { key, scale } = keyOf(labels.__name__);
+  const ts = points.ts.slice(0, points.n);
+  const vs = points.vs.slice(0, points.n);
   return { key, scale, labels, ts, vs };
 }
 
@@ -279,8 +323,9 @@ interface Answer {
   warnings: string[];
 }
 
-function readAnswer(text: string): Answer {
-  const sc = new Scanner(text);
+function readAnswer(bytes: Uint8Array): Answer {
+  const sc = new Scanner(bytes);
+  const points = new Points();
   const a: Answer = {
     status: null,
     errorType: null,
@@ -300,7 +345,7 @@ function readAnswer(text: string): Answer {
         else if (dk === 'result' && a.resultType !== 'vector' && a.resultType !== 'scalar') {
           if (!sc.open(91, 93, '"result" array')) continue;
           do {
-            const s = readSeries(sc, a.warnings);
+            const s = readSeries(sc, points, a.warnings);
             if (s) a.series.push(s);
           } while (sc.more(93));
         } else sc.value();
@@ -318,7 +363,7 @@ function readAnswer(text: string): Answer {
   return a;
 }
 
-export function sameTimes(a: number[], b: number[]): boolean {
+export function sameTimes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -337,8 +382,10 @@ function timelineOf(host: string | null, series: Series[], warnings: string[]): 
   }
   const first = series[0]!.ts;
   const aligned = series.every((s) => sameTimes(s.ts, first));
-  const times = aligned ? first : [...new Set(series.flatMap((s) => s.ts))].sort((x, y) => x - y);
-  const index = aligned ? null : new Map(times.map((t, i) => [t, i]));
+  const times: number[] = aligned
+    ? Array.from(first)
+    : [...new Set(series.flatMap((s) => Array.from(s.ts)))].sort((x, y) => x - y);
+  const index = aligned ? null : new Map(times.map((t, i) => [t, i] as const));
   const samples: TimelineSample[] = new Array(times.length);
   const t0 = times[0] ?? 0;
   // When every series has every point, each sample gets every key: cloning one template object
@@ -383,12 +430,12 @@ export interface PromHost {
  * The answer's series grouped by instance, without building samples: the fleet view ranks
  * 10,000 hosts from these arrays and builds a Timeline only for the host the user opens.
  */
-export function readPrometheusHosts(text: string): Parsed<PromHost[]> {
-  const bad = checkTimelineInput(text);
+export function readPrometheusHosts(input: string | Uint8Array): Parsed<PromHost[]> {
+  const bad = typeof input === 'string' ? checkTimelineInput(input) : checkTimelineBytes(input);
   if (bad) return { ok: false, errors: [bad], warnings: [] };
   let a: Answer;
   try {
-    a = readAnswer(text);
+    a = readAnswer(typeof input === 'string' ? encodeUtf8(input) : input);
   } catch (e) {
     if (!(e instanceof PrometheusError || e instanceof SyntaxError)) throw e;
     const expected = 'the JSON body of /api/v1/query_range';
@@ -415,8 +462,11 @@ export function readPrometheusHosts(text: string): Parsed<PromHost[]> {
   for (const s of a.series) {
     const host = s.labels.instance ?? null;
     const list = hosts.get(host);
-    if (list) list.push(s);
-    else hosts.set(host, [s]);
+    if (list) {
+      // A host's series share their times as a rule: keep one copy (a fleet's memory is times).
+      if (sameTimes(s.ts, list[0]!.ts)) s.ts = list[0]!.ts;
+      list.push(s);
+    } else hosts.set(host, [s]);
   }
   if (hosts.size === 0) {
     const expected = 'series such as node_memory_DirectMap4k_bytes over a time range';
@@ -435,7 +485,7 @@ export function promHostTimeline(h: PromHost, warnings: string[]): Timeline {
   return timelineOf(h.host, h.series, warnings);
 }
 
-export function parsePrometheus(text: string): Parsed<Timeline[]> {
+export function parsePrometheus(text: string | Uint8Array): Parsed<Timeline[]> {
   const r = readPrometheusHosts(text);
   if (!r.ok) return r;
   const warnings = r.warnings;
