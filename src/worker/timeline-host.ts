@@ -24,6 +24,7 @@ import {
 } from '../formats/import/frec';
 import {
   isPrometheusAnswer,
+  PrometheusStream,
   type PromHost,
   promHostTimeline,
   readPrometheusHosts,
@@ -192,7 +193,11 @@ function chunksOf(blob: Exclude<TimelineInput, string>): Chunks | null {
  */
 export async function readTimeline(
   blob: Exclude<TimelineInput, string>,
-): Promise<Uint8Array | Parsed<{ timeline: Timeline; columns: TimelineColumns }>> {
+): Promise<
+  | Uint8Array
+  | { prom: Parsed<PromHost[]> }
+  | Parsed<{ timeline: Timeline; columns: TimelineColumns }>
+> {
   const chunks = chunksOf(blob);
   if (!chunks) return encodeUtf8(await blob.text());
   // The first 512 bytes decide (isPrometheusAnswer()); they may come in more than one chunk.
@@ -220,14 +225,9 @@ export async function readTimeline(
     at += c.length;
   }
   if (isPrometheusAnswer(start)) {
-    const out = new Uint8Array(Math.max(blob.size, headBytes));
-    at = 0;
-    for (let c = await next(); c; c = await next()) {
-      if (at + c.length > out.length) throw new Error('the file grew while it was read');
-      out.set(c, at);
-      at += c.length;
-    }
-    return at === out.length ? out : out.subarray(0, at);
+    const prom = new PrometheusStream();
+    for (let c = await next(); c; c = await next()) prom.push(c);
+    return { prom: prom.finish() };
   }
   const reader = new FrecReader(new SampleColumns());
   const text = utf8Stream();
@@ -258,7 +258,18 @@ export class TimelineStore {
     }
     if (read instanceof Uint8Array) return this.openText(read);
     this.hosts = [];
-    return this.frecResult(read);
+    return 'prom' in read ? this.promResult(read.prom) : this.frecResult(read);
+  }
+
+  private promResult(r: Parsed<PromHost[]>): TimelineOpenResult {
+    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+    this.warnings = r.warnings;
+    if (r.value.length === 1) {
+      const tl = promHostTimeline(r.value[0]!, r.warnings);
+      return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
+    }
+    this.hosts = r.value;
+    return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
   }
 
   private frecResult(
@@ -282,14 +293,7 @@ export class TimelineStore {
     if (isPrometheusAnswer(text)) {
       const r = readPrometheusHosts(text);
       text = '';
-      if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
-      this.warnings = r.warnings;
-      if (r.value.length === 1) {
-        const tl = promHostTimeline(r.value[0]!, r.warnings);
-        return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
-      }
-      this.hosts = r.value;
-      return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
+      return this.promResult(r);
     }
     if (typeof text !== 'string') {
       const bad = checkTimelineBytes(text);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fleetAnswerText } from '../../bench/timeline';
 import { parseFrec } from '../formats/import/frec';
 import { timelineColumns } from '../formats/import/timeline';
 import { TimelineStore } from './timeline-host';
@@ -81,6 +82,32 @@ describe('a Prometheus answer read in chunks', () => {
       );
     });
   }
+});
+
+describe('a fleet answer read in chunks', () => {
+  const text = fleetAnswerText(40, 300);
+  for (const sizes of [[7, 3], [97], [65536], [1 << 22, 1 << 23]]) {
+    it(`ranks the same hosts with the same shares in chunks of ${sizes.join(', ')}`, async () => {
+      const whole = new TimelineStore().openText(text);
+      const store = new TimelineStore();
+      const r = await store.open(blobOf(text, sizes));
+      if (!whole.ok || whole.kind !== 'fleet' || !r.ok || r.kind !== 'fleet')
+        throw new Error('kind');
+      expect(r.fleet.hosts).toEqual(whole.fleet.hosts);
+      expect(Array.from(r.fleet.share)).toEqual(Array.from(whole.fleet.share));
+      expect(store.host(39)?.columns.t.length).toBe(300);
+    });
+  }
+
+  it('cut short, it is refused at the byte where it ends', async () => {
+    const cut = text.slice(0, Math.floor(text.length * 0.7));
+    const r = await new TimelineStore().open(blobOf(cut, [64, 4096, 1 << 23]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatch(/^not a Prometheus answer: .* at byte \d+/);
+    // The same byte as the answer read whole (the stream drops what it has read, not the count).
+    const whole = new TimelineStore().openText(cut);
+    expect(!whole.ok && whole.errors).toEqual(!r.ok && r.errors);
+  });
 });
 
 describe('what cannot be opened is refused with its reason', () => {
