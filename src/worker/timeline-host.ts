@@ -56,11 +56,18 @@ export const FLEET_POINTS = 96;
 const MAX_FRAME_REGIONS = 131_072;
 const REGION_BYTES = 2 * 1024 * 1024;
 
-/** The frame nearest the symbol the call came from: the first that is not the traced function. */
+/** "kvm_vcpu_ioctl+676[kvm]" (the recorder drops the space bpftrace prints) → symbol, module. */
+const FRAME = /^(.*?)(?:\+(?:\d+|0x[0-9a-fA-F]+))?(?:\[([\w.-]+)\])?$/;
+
+/**
+ * The frame nearest the symbol the call came from: the first that is not the traced function,
+ * as "symbol" or "symbol [module]".
+ */
 export function callerOf(ev: TraceEvent): string {
   for (const f of ev.stack) {
-    const sym = f.replace(/\+\d+$/, '');
-    if (sym !== ev.fn && sym !== '?' && sym !== '') return sym;
+    const m = FRAME.exec(f);
+    const sym = m?.[1] ?? f;
+    if (sym !== ev.fn && sym !== '?' && sym !== '') return m?.[2] ? `${sym} [${m[2]}]` : sym;
   }
   return '(no stack)';
 }
