@@ -10,7 +10,7 @@ test('the share dialog gives the link, its length and an iframe snippet; Esc clo
 }) => {
   await new Explorer(page).open('#preset=thread-2021&step=3');
   const share = await new ShareDialog(page).open();
-  await expect(share.link).toHaveValue(/#preset=thread-2021&m=\d+&step=3$/);
+  await expect(share.link).toHaveValue(/#preset=thread-2021&m=\d+&step=3&c=\d+-\d+-\d+$/);
   const link = await share.link.inputValue();
   await expect(share.dialog).toContainText(`${link.length} characters`);
   await expect(share.dialog.getByRole('textbox', { name: 'Iframe snippet' })).toHaveValue(

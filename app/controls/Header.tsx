@@ -1,14 +1,16 @@
 /**
  * The header: the scenario's title and the questions people ask first — which preset, which
- * kernel design, which guest memory backing — plus share, theme and panel toggles.
+ * kernel design, which host kernel version, which guest memory backing — plus share, theme and
+ * panel toggles.
  */
 import { memo } from 'react';
 import { PRESET_NAMES } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
-import { BACKINGS } from '../../src/worker/protocol';
+import { BACKINGS, DESIGN_LINUX } from '../../src/worker/protocol';
 import { type Tool, useUi } from '../store';
 import type { RunSource } from '../url';
-import { changeBacking, changeKernel, changePreset } from './change';
+import { changeBacking, changeKernel, changeLinux, changePreset, presetLinux } from './change';
+import { linuxChoices, linuxRulesText } from './linux-choice';
 import { asScenario, BACKING_LABELS, commonBacking } from './scenario-edit';
 
 const TOOLS: [Tool, string, string][] = [
@@ -38,6 +40,11 @@ export const Header = memo(function Header(props: {
   const pendingPreset = pending?.kind === 'preset' ? pending : null;
   const backing = pendingPreset?.backing ?? (scenario ? commonBacking(scenario) : null);
   const kernel = pendingPreset?.kernel ?? scenario?.kernel ?? info?.kernel ?? '';
+  const era = kernel !== '' ? DESIGN_LINUX[kernel] : '';
+  const linux =
+    pendingPreset && info
+      ? (pendingPreset.linux ?? presetLinux(info, pendingPreset.kernel))
+      : (scenario?.host.linux ?? era);
   const shown = pending ?? source;
   const preset = shown?.kind === 'preset' ? shown.preset : '';
   const lecture = useUi((s) => s.lecture);
@@ -84,6 +91,25 @@ export const Header = memo(function Header(props: {
                 {d.label}
               </option>
             ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Host kernel</span>
+          <select
+            value={linux}
+            disabled={!info || !source}
+            title={linux !== '' ? `Linux ${linux}: ${linuxRulesText(linux)}` : undefined}
+            onChange={(e) => {
+              if (info && source) changeLinux(info, e.currentTarget.value);
+            }}
+          >
+            {linux !== '' &&
+              info &&
+              linuxChoices(linux, { ...info.linux, era }).map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
           </select>
         </label>
         <div className="field segmented">

@@ -1,11 +1,13 @@
 /**
- * The rest of the questions: host RAM and gbpages, how many guests and how big, and the generated
+ * The rest of the questions: which host kernel runs (chosen in the header), host RAM and gbpages, how many guests and how big, and the generated
  * workload (profile, length, seed). Each change reruns the scenario deterministically.
  */
 import { memo, useEffect, useState } from 'react';
 import { PROFILE_NAMES, type ProfileName } from '../../src/scenario/index';
 import type { RunInfo } from '../../src/worker/protocol';
+import { DESIGN_LINUX } from '../../src/worker/protocol';
 import { editScenario } from './change';
+import { linuxRulesText } from './linux-choice';
 import {
   asScenario,
   GUEST_COUNT_CHOICES,
@@ -41,6 +43,7 @@ export const ScenarioPanel = memo(function ScenarioPanel(props: { info: RunInfo 
   const memory = s.guests[0]?.memory;
   const steps = workload?.steps ?? 1_000;
   const seed = workload?.seed ?? 1;
+  const linux = s.host.linux ?? DESIGN_LINUX[s.kernel];
 
   const commitSeed = () => {
     const n = Number(seedText);
@@ -163,6 +166,10 @@ export const ScenarioPanel = memo(function ScenarioPanel(props: { info: RunInfo 
           />
         </label>
       </div>
+      <p className="panel-note scenario-linux">
+        Host kernel: <strong>Linux {linux}</strong>
+        {linux === DESIGN_LINUX[s.kernel] ? " (the design's era)" : ''} — {linuxRulesText(linux)}
+      </p>
       <p className="panel-note">
         {info.layout === 'e820-typical'
           ? 'RAM laid out as a typical e820 (640K, PCI hole below 4 GiB)'

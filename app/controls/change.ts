@@ -5,10 +5,11 @@
  */
 import { editedNarration, type Scenario } from '../../src/scenario/index';
 import type { Backing, KernelDesign, RunInfo } from '../../src/worker/protocol';
+import { DESIGN_LINUX } from '../../src/worker/protocol';
 import { loadSource } from '../run/session';
 import type { RunSource } from '../url';
-import { editLatest, overrideLatest } from './edits';
-import { withBacking, withKernel } from './scenario-edit';
+import { editLatest, latestSource, overrideLatest } from './edits';
+import { withBacking, withKernel, withLinux } from './scenario-edit';
 
 function narrated(edit: (s: Scenario) => Scenario): (s: Scenario) => Scenario {
   return (s) => editedNarration(s, edit(s));
@@ -22,6 +23,27 @@ export function changeKernel(_source: RunSource, _info: RunInfo, kernel: KernelD
 export function changeBacking(_source: RunSource, _info: RunInfo, backing: Backing): void {
   if (overrideLatest({ backing })) return;
   editLatest(narrated((s) => withBacking(s, backing)));
+}
+
+/**
+ * Another host kernel version (`host.linux`). On a preset it is the `linux=` override, dropped
+ * when it picks the kernel the preset runs without one (the short link stays short).
+ */
+export function changeLinux(info: RunInfo, linux: string): void {
+  const latest = latestSource();
+  if (latest?.kind === 'preset') {
+    overrideLatest({ linux }, linux === presetLinux(info, latest.kernel) ? ['linux'] : []);
+    return;
+  }
+  editLatest(narrated((s) => withLinux(s, linux)));
+}
+
+/**
+ * The host kernel the run's preset runs without a linux override under design `kernel`: its own
+ * (RunInfo.linux.base) under the run's design, else that design's era.
+ */
+export function presetLinux(info: RunInfo, kernel: KernelDesign | undefined): string {
+  return kernel === undefined || kernel === info.kernel ? info.linux.base : DESIGN_LINUX[kernel];
 }
 
 /**

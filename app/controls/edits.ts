@@ -39,11 +39,21 @@ export function editLatest(edit: Edit): void {
   void loadSource({ kind: 'scenario', scenario: edit(base) });
 }
 
-/** A preset's kernel or backing override, on the preset in flight when there is one. */
-export function overrideLatest(patch: Partial<Extract<RunSource, { kind: 'preset' }>>): boolean {
+type PresetSource = Extract<RunSource, { kind: 'preset' }>;
+
+/**
+ * A preset's kernel, backing or linux override, on the preset in flight when there is one;
+ * `drop` names overrides to remove (a linux override back at the design's era).
+ */
+export function overrideLatest(
+  patch: Partial<PresetSource>,
+  drop: readonly ('kernel' | 'backing' | 'linux')[] = [],
+): boolean {
   const latest = latestSource();
   if (latest?.kind !== 'preset') return false;
-  void loadSource({ ...latest, ...patch });
+  const next: PresetSource = { ...latest, ...patch };
+  for (const key of drop) delete next[key];
+  void loadSource(next);
   return true;
 }
 

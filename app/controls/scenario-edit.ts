@@ -44,6 +44,11 @@ export function withKernel(s: Scenario, kernel: KernelDesign): Scenario {
   };
 }
 
+/** Another host kernel version (host.linux; the link leaves it out when it is the era's). */
+export function withLinux(s: Scenario, linux: string): Scenario {
+  return { ...s, host: { ...s.host, linux } };
+}
+
 export function withBacking(s: Scenario, backing: Backing): Scenario {
   return { ...s, guests: s.guests.map((g) => ({ ...g, backing })) };
 }

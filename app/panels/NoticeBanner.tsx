@@ -1,5 +1,6 @@
 /** Repairs and errors from a load, named one by one and dismissible — never a silent fix. */
 import { memo } from 'react';
+import type { ThenNowRow } from '../run/link-notices';
 import { dismissNotice, loadFragment, type Notice } from '../run/session';
 import { CopyButton } from '../share/CopyButton';
 
@@ -22,6 +23,7 @@ export const NoticeBanner = memo(function NoticeBanner(props: { notices: Notice[
               ))}
               {n.messages.length > 8 && <li>and {n.messages.length - 8} more</li>}
             </ul>
+            {n.thenNow !== undefined && <ThenNow rows={n.thenNow} />}
             {n.link !== undefined && (
               <div className="notice-link">
                 <span>The link:</span>{' '}
@@ -56,3 +58,31 @@ export const NoticeBanner = memo(function NoticeBanner(props: { notices: Notice[
     </div>
   );
 });
+
+const kB = (n: number) => `${n.toLocaleString('en-US')} kB`;
+
+/** The counters a link recorded beside today's model at its step (issue 14). */
+function ThenNow(props: { rows: ThenNowRow[] }) {
+  return (
+    <table className="then-now" aria-label="Then and now">
+      <thead>
+        <tr>
+          <th scope="col">At the link's step</th>
+          <th scope="col">Then (the link)</th>
+          <th scope="col">Now (today's model)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.counter}>
+            <th scope="row">{r.counter}</th>
+            <td>{kB(r.recorded)}</td>
+            <td className={r.today !== null && r.today !== r.recorded ? 'changed' : ''}>
+              {r.today === null ? '…' : kB(r.today)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

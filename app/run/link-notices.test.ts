@@ -3,8 +3,13 @@ import type { LoadResult, Repair } from '../../src/worker/protocol';
 import {
   asCurrentVersion,
   fragmentNotice,
+  fragmentNotices,
+  LINK_REPAIRED_TITLE,
+  notLoadedTitle,
+  OLDER_MODEL_TITLE,
   REPAIRED_TITLE,
   repairNotices,
+  thenRows,
   WARNINGS_TITLE,
 } from './link-notices';
 
@@ -150,5 +155,40 @@ describe('link versions (issues 14 and 16)', () => {
 
   it("Try anyway loads the link as this build's format version", () => {
     expect(asCurrentVersion('#s=x&v=99&m=3')).toBe('#s=x&v=2&m=3');
+  });
+});
+
+describe('each notice under its own heading (issue 17 gaps)', () => {
+  const changed: Repair = {
+    code: 'model-changed',
+    text: 'This link was made with model version 1; the model has changed since: x.',
+    value: '2048-1046528-0',
+  };
+  it('repairs and an older model are two notices, each with its own title', () => {
+    const n = fragmentNotices(
+      loaded([repaired('parameter zoom="x": not a range, ignored'), changed]),
+    );
+    expect(n.map((x) => x.title)).toEqual([LINK_REPAIRED_TITLE, OLDER_MODEL_TITLE]);
+    expect(n[0]?.messages).toEqual(['parameter zoom="x": not a range, ignored']);
+    expect(n[1]?.messages).toEqual([changed.text]);
+  });
+
+  it('a link that did not run (too many events) claims no older model and repeats no error', () => {
+    const error =
+      'the scenario has 3,000,000 events; the browser runs at most 2,000,000 — run it with the CLI (npm run sim -- run <file>)';
+    const r: LoadResult = { ...loaded([changed]), ok: false, errors: [error] };
+    expect(fragmentNotices(r)).toEqual([]);
+    expect(notLoadedTitle([error])).toMatch(/too many events to run in the browser/);
+    expect(notLoadedTitle(['something else'])).toMatch(/^The link could not be loaded/);
+  });
+
+  it('recorded counters become then-and-now rows, today’s column filled later', () => {
+    const n = fragmentNotices(loaded([changed]))[0];
+    expect(n?.thenNow).toEqual([
+      { counter: 'DirectMap4k', recorded: 2048, today: null },
+      { counter: 'DirectMap2M', recorded: 1046528, today: null },
+      { counter: 'DirectMap1G', recorded: 0, today: null },
+    ]);
+    expect(thenRows('not-counters')).toBeNull();
   });
 });

@@ -19,6 +19,8 @@ export interface NoticeText {
   action?: { label: string; fragment: string };
   /** The link that could not be used, shown with a copy button so it is not lost. */
   link?: string;
+  /** The counters the link recorded beside today's at its step (issue 14: then and now). */
+  thenNow?: ThenNowRow[];
 }
 
 /** The fragment with its format version set to this build's: what Try anyway loads. */
@@ -33,21 +35,72 @@ export function briefOf(title: string, messages: string[]): string {
   return `${title}: ${first}${more}`;
 }
 
+/** The title of a link whose only news is that the model changed since it was made. */
+export const OLDER_MODEL_TITLE = 'This link was made with an older model';
+export const LINK_REPAIRED_TITLE = 'This link needed repairs to load';
+
+/** One counter then (as the link recorded it) and now (today's model at the link's step), kB. */
+export interface ThenNowRow {
+  counter: 'DirectMap4k' | 'DirectMap2M' | 'DirectMap1G';
+  recorded: number;
+  today: number | null;
+}
+
+/** A `c=` value ("4k-2m-1g" in kB) as then-and-now rows, today's column still unknown. */
+export function thenRows(value: string | undefined): ThenNowRow[] | null {
+  const m = /^(\d+)-(\d+)-(\d+)$/.exec(value ?? '');
+  if (!m) return null;
+  const names = ['DirectMap4k', 'DirectMap2M', 'DirectMap1G'] as const;
+  return names.map((counter, i) => ({ counter, recorded: Number(m[i + 1]), today: null }));
+}
+
 /**
- * The notice for a fragment's load, or null when it needed nothing (classified by repair code).
+ * The notices for a fragment's load, each under its own heading (classified by repair code):
+ * what was repaired; that the model changed since the link was made (with then and now when
+ * the link recorded its counters); or that the link could not be used. A load that did not run
+ * (too many events for the browser) says so in the caller's own notice, so its errors are not
+ * repeated here, and an older model is not claimed for a run that did not happen.
  * `fragment` is the link as loaded: a link that could not be used is kept in the notice.
  */
-export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | null {
-  if (r.repairs.length === 0 && !(r.ok && r.errors.length > 0)) return null;
-  const messages = [...r.errors, ...r.repairs.map((x) => x.text)];
-  const unusable = r.repairs.some((x) => x.code === 'link-unusable');
-  if (!unusable) {
-    // Only the model changed: the link is fine, today's model differs (issue 14, Compatibility).
-    const title = r.repairs.every((x) => x.code === 'model-changed')
-      ? 'This link was made with an older model'
-      : 'This link needed repairs to load';
-    return { tone: 'warning', title, messages, brief: briefOf(title, messages) };
+export function fragmentNotices(r: LoadResult, fragment?: string): NoticeText[] {
+  const changed = r.repairs.filter((x) => x.code === 'model-changed');
+  const others = r.repairs.filter((x) => x.code !== 'model-changed');
+  if (others.some((x) => x.code === 'link-unusable'))
+    return [
+      unusableNotice(
+        r,
+        others.map((x) => x.text),
+        fragment,
+      ),
+    ];
+  const out: NoticeText[] = [];
+  const repaired = [...(r.ok ? r.errors : []), ...others.map((x) => x.text)];
+  if (repaired.length > 0) {
+    const title = LINK_REPAIRED_TITLE;
+    out.push({ tone: 'warning', title, messages: repaired, brief: briefOf(title, repaired) });
   }
+  if (r.ok && changed.length > 0) {
+    const title = OLDER_MODEL_TITLE;
+    const messages = changed.map((x) => x.text);
+    const rows = thenRows(changed.find((x) => x.value !== undefined)?.value);
+    out.push({
+      tone: 'warning',
+      title,
+      messages,
+      brief: briefOf(title, messages),
+      ...(rows ? { thenNow: rows } : {}),
+    });
+  }
+  return out;
+}
+
+/** The first of fragmentNotices, or null when the link needed nothing. */
+export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | null {
+  return fragmentNotices(r, fragment)[0] ?? null;
+}
+
+function unusableNotice(r: LoadResult, texts: string[], fragment?: string): NoticeText {
+  const messages = [...r.errors, ...texts];
   const kept = fragment !== undefined ? { link: fragment } : {};
   const newer = r.repairs.find((x) => x.code === 'link-newer');
   if (newer !== undefined) {
@@ -66,6 +119,16 @@ export function fragmentNotice(r: LoadResult, fragment?: string): NoticeText | n
   }
   const title = 'This link could not be loaded, so the default scenario is shown';
   return { tone: 'error', title, messages, brief: briefOf(title, messages), ...kept };
+}
+
+/**
+ * The title of a link's load that did not run: a scenario with more events than the browser
+ * runs (the worker's MAX_WORKER_EVENTS message points to the CLI) has its own heading.
+ */
+export function notLoadedTitle(errors: readonly string[]): string {
+  return errors.some((e) => /the browser runs at most/.test(e))
+    ? `This link's scenario has too many events to run in the browser; showing the ${DEFAULT_PRESET} preset`
+    : `The link could not be loaded; showing the ${DEFAULT_PRESET} preset`;
 }
 
 /** The title of a load's warnings: what the engine ignored or defaulted, nothing repaired. */

@@ -24,8 +24,9 @@ import { useUi } from '../store';
 import { toolsClient } from '../tools-client';
 import {
   briefOf,
-  fragmentNotice,
+  fragmentNotices,
   type NoticeText,
+  notLoadedTitle,
   REPAIRED_TITLE,
   repairNotices,
   WARNINGS_TITLE,
@@ -334,6 +335,26 @@ function followProgress(): void {
 }
 
 /**
+ * Today's counters at the link's step beside the ones it recorded (issue 14: then and now),
+ * once the worker answers; a newer load or a dismissed notice leaves nothing to fill.
+ */
+async function fillNow(id: number, step: number): Promise<void> {
+  const generation = state.generation;
+  const v = await getEngine()
+    .stepView(step)
+    .catch(() => null);
+  if (v === null || generation !== state.generation) return;
+  const now = v.metrics.meminfo;
+  setState({
+    notices: state.notices.map((n) =>
+      n.id === id && n.thenNow
+        ? { ...n, thenNow: n.thenNow.map((row) => ({ ...row, today: now[row.counter] })) }
+        : n,
+    ),
+  });
+}
+
+/**
  * A link's view is all of the view: what it does not give takes its default (step 0, the direct
  * map, the whole host, no selection), never what the tab showed before a hand edit.
  */
@@ -369,19 +390,18 @@ export async function loadFragment(fragment: string): Promise<void> {
       getEngine().load({ kind: 'fragment', fragment }, { progressive: true }),
   );
   if (seq !== loadSeq || r === null) return;
-  const notices: Notice[] = [];
-  const n = fragmentNotice(r, fragment);
-  if (n) notices.push(noticeOf(n));
+  const notices: Notice[] = fragmentNotices(r, fragment).map(noticeOf);
   if (r.ok && r.info) {
-    accept({ ...r, view: linkView(r.view) }, r.info, notices);
+    const view = linkView(r.view);
+    accept({ ...r, view }, r.info, notices);
+    const thenNow = notices.find((n) => n.thenNow !== undefined);
+    if (thenNow) void fillNow(thenNow.id, view.step ?? 0);
     // Issue 16: the address bar keeps a link that could not be used, so it can be fixed.
     if (r.repairs.some((x) => x.code === 'link-unusable')) setState({ keptLink: fragment });
     return;
   }
   const why = r.errors.length > 0 ? r.errors : ['the link holds no scenario'];
-  notices.push(
-    notice('error', `The link could not be loaded; showing the ${DEFAULT_PRESET} preset`, why),
-  );
+  notices.push(notice('error', notLoadedTitle(why), why));
   setState({ notices: replacing(state.notices, notices) });
   await loadSource({ kind: 'preset', preset: DEFAULT_PRESET }, linkView({}));
 }

@@ -1,14 +1,22 @@
 /**
- * Share: the link (scenario + step + view) with its length, an iframe snippet for slides, and for
+ * Share: the link (scenario + step + view, and the counters it shows there as `c=`) with its length, an iframe snippet for slides, and for
  * links too long for mail (over 2,000 characters) the scenario as a file plus a `#src=` link to
  * a copy the user hosts.
  */
-import { useState } from 'react';
-import type { RunInfo } from '../../src/worker/protocol';
+import { useEffect, useState } from 'react';
+import type { Meminfo, RunInfo } from '../../src/worker/protocol';
+import { getEngine } from '../engine-client';
 import { CopyButton } from './CopyButton';
 import { readCompareParams } from './compare-url';
 import { Dialog, download } from './Dialog';
-import { embedLink, iframeSnippet, LONG_LINK_CHARS, pageBase, shareLink } from './links';
+import {
+  embedLink,
+  iframeSnippet,
+  LONG_LINK_CHARS,
+  pageBase,
+  shareLink,
+  withCounters,
+} from './links';
 import { checkSrcUrl, srcFragment } from './src-link';
 
 function fileNameOf(title: string): string {
@@ -19,9 +27,26 @@ function fileNameOf(title: string): string {
   return `${slug || 'scenario'}.fracture.json`;
 }
 
+/** The counters at the step the link is for (null until the worker answers). */
+function useCountersAt(step: number): Meminfo | null {
+  const [counters, setCounters] = useState<Meminfo | null>(null);
+  useEffect(() => {
+    let alive = true;
+    getEngine()
+      .stepView(step)
+      .then((v) => alive && setCounters(v.metrics.meminfo))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [step]);
+  return counters;
+}
+
 export function ShareDialog(props: { info: RunInfo; step: number; onClose(): void }) {
   const { info, step, onClose } = props;
-  const link = shareLink();
+  const counters = useCountersAt(step);
+  const link = withCounters(shareLink(), counters);
   // While compare is open the address bar carries B (?cmpKernel=…): link and embed are the comparison's.
   const compare = readCompareParams(window.location.search) !== null;
   const snippet = iframeSnippet(embedLink(), compare ? `${info.title} (compare A/B)` : info.title);

@@ -36,6 +36,18 @@ export function viewNow(): ViewState {
   return currentView((info?.totalPages ?? 0) * 4096);
 }
 
+/**
+ * The link with the DirectMap4k/2M/1G it shows at its step (`c=4k-2m-1g`, kB; src/scenario/url.ts):
+ * opened under a later model, the app puts today's beside them (issue 14, then and now).
+ */
+export function withCounters(
+  link: string,
+  c: { DirectMap4k: number; DirectMap2M: number; DirectMap1G: number } | null,
+): string {
+  if (c === null || !link.includes('#') || /[#&]src=/.test(link)) return link;
+  return `${link}&c=${c.DirectMap4k}-${c.DirectMap2M}-${c.DirectMap1G}`;
+}
+
 export function shareLink(view: ViewState = viewNow()): string {
   return pageBase() + fragmentFor(view);
 }

@@ -221,11 +221,14 @@ export function countersText(c: ShareCounters): string {
 
 /**
  * A link made with an older model whose later changes touch the design it runs (its `kernel=`,
- * else its scenario's or preset's): said plainly, with the counters it recorded when it has them
+ * else its scenario's or preset's): said plainly — for a `preset=` link only when it recorded
+ * counters (`c=`), since it names today's preset — with the counters it recorded when it has them
  * (`value` is its `c=`, for the app to put today's beside them).
  */
 function modelChangedRepair(d: DecodedShare, design: string): Repair | null {
   if (d.model >= MODEL_VERSION) return null;
+  // A preset link opens the preset as it is today: nothing to say unless it recorded counters.
+  if (d.preset !== undefined && d.counters === undefined) return null;
   const changes = modelChangesSince(d.model, design);
   if (changes.length === 0) return null;
   const then = d.counters ? ` At its step the link recorded ${countersText(d.counters)}.` : '';

@@ -4,9 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_CHANGES } from './model-changes';
+import { loadPreset } from './presets';
 import { resolveSource } from './source';
 import { decodeShareFragment, encodeShareFragment, MAX_FRAGMENT_CHARS } from './url';
 import { MODEL_VERSION, modelChangesSince, nearestLinuxVersion } from './versions';
+
+function scenarioLink(): string {
+  const p = loadPreset('thread-2021');
+  if (!p.ok) throw new Error('preset');
+  return encodeShareFragment(p.scenario);
+}
 
 const codes = (fragment: string) => {
   const r = resolveSource({ kind: 'fragment', fragment });
@@ -44,9 +51,13 @@ describe('a link without m= is model 1', () => {
 describe('an older model touching the link design opens with model-changed', () => {
   it.each([
     // [fragment, expects a model-changed repair]
-    ['#preset=thread-2021', true],
-    ['#preset=thread-2021&kernel=rfc-2021', true],
+    // A preset link opens today's preset: no older model to claim unless it recorded counters.
+    ['#preset=thread-2021', false],
+    ['#preset=thread-2021&kernel=rfc-2021', false],
+    ['#preset=thread-2021&c=8192-2048-4194304', true],
     [`#preset=thread-2021&m=${MODEL_VERSION}`, false],
+    // A written-out scenario without m= was made with model 1.
+    [scenarioLink().replace(/&m=\d+/, ''), true],
   ])('%s → %s', (fragment, expected) => {
     const r = codes(fragment);
     const changed = r.repairs.find((x) => x.code === 'model-changed');

@@ -52,7 +52,7 @@ import {
   stepPastEndRepair,
   type ViewState,
 } from './protocol';
-import { resolvedSource } from './resolved-source';
+import { hostKernelOf, resolvedSource } from './resolved-source';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
 
 /** The same calls as EngineApi, answered synchronously. */
@@ -487,7 +487,10 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
           note: `${told.note?.split(':')[0]}: the preset's captions narrate it as written and are not checked against a rerun of a host over 256 GiB, so they are not shown; the outcome log says what happens here.`,
         }
       : told;
-  const info = runInfo(p.scenario, story, timeline, m, events);
+  const info = {
+    ...runInfo(p.scenario, story, timeline, m, events),
+    linux: hostKernelOf(p.scenario, p.base),
+  };
   const index = new OutcomeIndex(timeline.log);
   return {
     scenario: p.scenario,
@@ -539,7 +542,7 @@ function runInfo(
   timeline: Timeline,
   m: Machine,
   events: PackedEvents,
-): RunInfo {
+): Omit<RunInfo, 'linux'> {
   const ramBytes = m.ramPages * PAGE_SIZE;
   return {
     scenario: s,

@@ -31,6 +31,8 @@ export const PROTOCOL_VERSION = 4;
 export { MAX_INPUT_CHARS } from '../formats/import/common';
 // The vocabularies the controls and the log offer (plain arrays, no engine code behind them).
 export { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
+// What a host kernel version changes (the host kernel control says it; pure functions of a string).
+export { DESIGN_LINUX, effectiveLinux, type LinuxRules, linuxRules } from '../machine/linux';
 export { OUTCOME_KINDS, type OutcomeKind } from '../machine/outcomes';
 export type {
   Backing,
@@ -45,7 +47,14 @@ export type {
 
 /** A run's source in the form the controls edit: a preset (with overrides) or a scenario. */
 export type RunSource =
-  | { kind: 'preset'; preset: string; kernel?: KernelDesign; backing?: Backing }
+  | {
+      kind: 'preset';
+      preset: string;
+      kernel?: KernelDesign;
+      backing?: Backing;
+      /** host.linux override ("6.15"), the link's `linux=`. */
+      linux?: string;
+    }
   | { kind: 'scenario'; scenario: unknown };
 
 /** What to load: a share-URL fragment, a scenario object (parsed JSON), or a preset name. */
@@ -141,6 +150,13 @@ export interface RunInfo {
   layout: 'e820-typical' | 'ranges';
   gbpages: boolean;
   guests: GuestInfo[];
+  /**
+   * The host kernel the run runs (host.linux, its design's era when the scenario does not say)
+   * and the one it would run without a `linux=` override under the same design (the preset's
+   * own): the host kernel control drops an override that picks the latter. `known`: the
+   * versions with rule sets (KNOWN_LINUX_VERSIONS), `nearest`: the one whose rules `runs` uses.
+   */
+  linux: { runs: string; era: string; base: string; known: string[]; nearest: string };
   /**
    * Captions by step; `auto` marks one written from a what-if's outcomes where the preset's
    * caption no longer holds. A what-if's grow as its run is computed (RunProgress.captions).
@@ -535,8 +551,15 @@ export interface ToolsApi {
     options?: { detect?: boolean },
   ): OpenScenarioResult;
   reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
-  /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
-  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
+  /**
+   * The scenario with its host RAM replaced by imported usable ranges (e820 / node lines), and
+   * its host.linux by the imported kernel's when given.
+   */
+  onHostLayout(
+    source: ToolsSource,
+    ranges: { start: number; end: number }[],
+    linux?: string | null,
+  ): ScenarioResult;
   /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
   withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
   /** The 80-column mailing-list report at a step (report.ts). */

@@ -31,6 +31,18 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
       'preset',
       '#preset=thread-2021&m=2&backing=thp',
     ],
+    [
+      'a preset with a host kernel override keeps it in the link (linux=)',
+      { kind: 'preset', preset: 'thread-2021', linux: '6.12-rhel10' },
+      'preset',
+      '#preset=thread-2021&m=2&linux=6.12-rhel10',
+    ],
+    [
+      'a preset link with linux= stays that preset and that kernel',
+      frag('#preset=thread-2021&linux=6.15'),
+      'preset',
+      '#preset=thread-2021&m=2&linux=6.15',
+    ],
   ];
   it.each(cases)('%s', (_, source, kind, link) => {
     const r = h.load(source);

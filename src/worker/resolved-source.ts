@@ -3,8 +3,28 @@
  * share fragment's source part, encoded here so the main thread carries no scenario codec.
  */
 import type { Backing, KernelDesign } from '../machine/events';
-import { encodeShareFragment, type Scenario, type ShareSource } from '../scenario/index';
-import type { LoadSource, ResolvedSource, RunSource } from './protocol';
+import {
+  encodeShareFragment,
+  eraLinux,
+  KNOWN_LINUX_VERSIONS,
+  linuxForKernel,
+  nearestLinuxVersion,
+  type Scenario,
+  type ShareSource,
+} from '../scenario/index';
+import type { LoadSource, ResolvedSource, RunInfo, RunSource } from './protocol';
+
+/** RunInfo.linux: the host kernel `s` runs, its design's era, and what `base` runs under it. */
+export function hostKernelOf(s: Scenario, base: Scenario): RunInfo['linux'] {
+  const era = eraLinux(s.kernel);
+  return {
+    runs: s.host.linux ?? era,
+    era,
+    base: linuxForKernel(base.host.linux, base.kernel, s.kernel),
+    known: [...KNOWN_LINUX_VERSIONS],
+    nearest: nearestLinuxVersion(s.host.linux ?? era),
+  };
+}
 
 /**
  * A preset stays a preset with its overrides; a scenario object the caller gave stays that
@@ -15,7 +35,7 @@ import type { LoadSource, ResolvedSource, RunSource } from './protocol';
 export function resolvedSource(
   load: LoadSource,
   share: ShareSource,
-  overrides: { kernel?: KernelDesign; backing?: Backing },
+  overrides: { kernel?: KernelDesign; backing?: Backing; linux?: string },
   ran: unknown,
 ): ResolvedSource {
   let source: RunSource;
@@ -28,11 +48,12 @@ export function resolvedSource(
   return { source, link: sourceLink(source) };
 }
 
-/** The fragment's source part: `#preset=…&kernel=…&backing=…` or `#v=1&s=…`. */
+/** The fragment's source part: `#preset=…&kernel=…&backing=…&linux=…` or `#v=1&s=…`. */
 export function sourceLink(source: RunSource): string {
   if (source.kind === 'scenario') return encodeShareFragment(source.scenario as Scenario);
-  const view: { kernel?: KernelDesign; backing?: Backing } = {};
+  const view: { kernel?: KernelDesign; backing?: Backing; linux?: string } = {};
   if (source.kernel !== undefined) view.kernel = source.kernel;
   if (source.backing !== undefined) view.backing = source.backing;
+  if (source.linux !== undefined) view.linux = source.linux;
   return encodeShareFragment({ preset: source.preset }, view);
 }
