@@ -306,7 +306,7 @@ if (part('sweep')) {
 }
 
 if (part('scale')) rows.push(...scalingRows(process.env.BENCH_SCALE === 'full'));
-if (part('timeline')) rows.push(...timelineRows());
+if (part('timeline')) rows.push(...(await timelineRows()));
 
 // Fixed column widths, so the parts run-engine.mjs starts one by one line up as one table.
 const widths = [84, 56, 24, 3];

@@ -643,4 +643,11 @@ export type TimelineOpenResult =
  * A File or a fetched body (a Blob: structurally this, so src/ needs no DOM types) or text: the
  * tools worker reads it, the main thread never does.
  */
-export type TimelineInput = string | { readonly size: number; text(): Promise<string> };
+export type TimelineInput =
+  | string
+  | {
+      readonly size: number;
+      text(): Promise<string>;
+      /** Blob.stream(): read in chunks into one buffer of `size` bytes (no decoded copy). */
+      stream?(): unknown;
+    };
