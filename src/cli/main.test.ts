@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, parseScenario } from '../scenario/index';
+import { MODEL_VERSION as M } from '../scenario/versions';
 import { main } from './main';
 
 function harness(files: Record<string, string> = {}) {
@@ -235,7 +236,7 @@ describe('sim run', () => {
 
   it('url prints a fragment line that run accepts back', async () => {
     const u = await run(['url', 'thread-2021', '--step', '3']);
-    expect(u.out).toBe('#preset=thread-2021&m=2&step=3\n');
+    expect(u.out).toBe(`#preset=thread-2021&m=${M}&step=3\n`);
     const j = JSON.parse((await run(['run', u.out.trim(), '--json'])).out);
     expect(j.step).toBe(3);
   });

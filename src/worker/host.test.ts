@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, loadPreset } from '../scenario/index';
+import { MODEL_VERSION as M } from '../scenario/versions';
 import { EngineHost } from './host';
 import { ptdumpLineOf } from './inspect';
 import {
@@ -56,7 +57,7 @@ describe('EngineHost.load', () => {
     expect(r.ok).toBe(true);
     expect(h.findOutcome(0, 'guest-killed', 1)).toBe(4);
     expect(h.shareFragment({ step: 4 })).toBe(
-      '#preset=thread-2021&m=2&backing=hugetlbfs-2m&step=4',
+      `#preset=thread-2021&m=${M}&backing=hugetlbfs-2m&step=4`,
     );
   });
 
@@ -387,7 +388,7 @@ describe('EngineHost: a link to a step past the end', () => {
     );
     // A link made with today's model (m=) opens with no notice at all.
     expect(
-      h.load({ kind: 'fragment', fragment: '#preset=thread-2021&m=2&step=9' }).repairs,
+      h.load({ kind: 'fragment', fragment: `#preset=thread-2021&m=${M}&step=9` }).repairs,
     ).toEqual([]);
   });
 });
