@@ -26,7 +26,15 @@ const ALL = [
   'gmem-1g-rfc',
 ];
 
-const SNP = ALL.filter((d) => d !== 'no-snp');
+const SNP = [
+  'rfc-2021',
+  'hugetlb-ban-2022',
+  'sequester',
+  'unmap-2023',
+  'upstream-2024',
+  'gmem-thp-rfc',
+  'gmem-1g-rfc',
+];
 
 export const MODEL_CHANGES: ModelChange[] = [
   {
