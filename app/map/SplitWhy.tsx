@@ -78,7 +78,9 @@ export function SplitWhy(props: { splitBy: SplitBy | undefined; dmLevel: string 
         <p className="finsp-wait">
           {props.dmLevel === null
             ? 'Not in the direct map.'
-            : `Not split: mapped by a whole ${props.dmLevel} page.`}
+            : props.dmLevel === '4K'
+              ? 'Mapped with 4K pages since boot: the boot layout (the first 2 MiB, the edges of RAM ranges), no call split it.'
+              : `Not split: mapped by a whole ${props.dmLevel} page.`}
         </p>
       ) : (
         <>
