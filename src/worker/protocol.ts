@@ -158,6 +158,11 @@ export interface RunInfo {
    */
   linux: { runs: string; era: string; base: string; known: string[]; nearest: string };
   /**
+   * The fragmentation causes by slot (0 the boot layout, 1 the kernel design's SNP splits, then
+   * the host-cause registry): what MapSnapshot.regionCause and StepView.byCause name.
+   */
+  causes?: CauseInfo[];
+  /**
    * Captions by step; `auto` marks one written from a what-if's outcomes where the preset's
    * caption no longer holds. A what-if's grow as its run is computed (RunProgress.captions).
    */
@@ -289,6 +294,36 @@ export interface MapSnapshot {
   regionFlags: Uint8Array;
   /** VMM user-mapping level per region (LEVEL_*; NONE for non-guest memory). */
   regionUserLevel: Uint8Array;
+  /**
+   * Host map only: 1 + the cause slot (RunInfo.causes) whose split makes the region what it is:
+   * the 2 MiB split to 4K (its pmd site; the boot layout's own 4K is slot 0), or a 2M region of
+   * a 1 GiB block a cause split (its pud site); 0 where nothing split it.
+   */
+  regionCause?: Uint8Array;
+}
+
+/** One fragmentation cause (src/machine/causes): its id, label and whether it is merged code. */
+export interface CauseInfo {
+  id: string;
+  label: string;
+  status: 'merged' | 'proposal' | 'layout';
+}
+
+/**
+ * One cause's share of the direct map at a step ("Where does DirectMap4k come from"): the
+ * DirectMap4k/2M/1G kB that exist because it split (the boot layout holds the rest, so each
+ * column sums to /proc/meminfo's), and its split and collapse counts (`sim run --by-cause`).
+ */
+export interface CauseShare extends CauseInfo {
+  directMap4kKb: number;
+  directMap2MKb: number;
+  directMap1GKb: number;
+  level2Splits: number;
+  level3Splits: number;
+  level2Collapses: number;
+  level3Collapses: number;
+  /** Whether its splits can still heal on this kernel (set_memory_rox collapse, 6.15+). */
+  canHeal: boolean;
 }
 
 /** Step-dependent panel data. */
@@ -306,6 +341,8 @@ export interface StepView {
   }[];
   /** Caption at this step (exact match), if any. */
   caption: string | null;
+  /** The direct map's counters by cause at this step, the causes with any share (CauseShare). */
+  byCause?: CauseShare[];
 }
 
 /** One outcome as the log shows it. */
