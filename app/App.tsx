@@ -176,7 +176,7 @@ export function App() {
   const causes = useMemo(() => {
     const all = info?.causes;
     if (!all || all.length === 0) return null;
-    return { causes: all, present: new Set((byCause ?? []).map((r) => r.id)) };
+    return { causes: all, present: new Set((byCause ?? []).map((r) => r.cause)) };
   }, [info, byCause]);
   const ui = useUi.getState();
   const mapProps = {

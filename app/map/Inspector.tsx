@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { FrameInfo, RuleInfo } from '../../src/worker/protocol';
 import { currentRun, getEngine, onRunChange } from '../engine-client';
 import './inspector.css';
-import { type SplitBy, SplitWhy } from './SplitWhy';
+import { SplitWhy } from './SplitWhy';
 
 export interface InspectorProps {
   step: number;
@@ -106,7 +106,7 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         <dt>VMM backing</dt>
         <dd>{f.vmmBacking ?? '—'}</dd>
       </dl>
-      <SplitWhy splitBy={(f as FrameInfo & { splitBy?: SplitBy }).splitBy} dmLevel={f.dmLevel} />
+      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} />
       <h3>ptdump</h3>
       <pre className="finsp-pre">{f.ptdumpLine || '(not in the direct map)'}</pre>
       <h3>RMP entry</h3>

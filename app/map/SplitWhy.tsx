@@ -5,22 +5,10 @@
  * set_direct_map_* call, the step and rule of the split, and whether set_memory_rox can still
  * collapse it (6.15+, no _PAGE_KERNEL_4K, all 512 PTEs present and alike).
  */
+import type { FrameInfo, SplitProvenance } from '../../src/worker/protocol';
 
-/** One split's provenance (SplitProvenance in src/worker/protocol.ts). */
-export interface Provenance {
-  cause: string;
-  label: string;
-  status: 'merged' | 'proposal' | 'layout';
-  call: string;
-  step: number | null;
-  rule: string | null;
-  canHeal: boolean;
-}
-
-export interface SplitBy {
-  pmd: Provenance | null;
-  pud: Provenance | null;
-}
+type Provenance = SplitProvenance;
+type SplitBy = NonNullable<FrameInfo['splitBy']>;
 
 function when(p: Provenance): string {
   if (p.status === 'layout' || p.call === 'layout') return 'as the kernel laid out the direct map';

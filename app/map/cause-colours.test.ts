@@ -93,9 +93,9 @@ describe('the map coloured by cause', () => {
 });
 
 it('the causes panel totals are the column sums', () => {
-  const row = (id: string, k4: number, m2: number): CauseShare => ({
-    id,
-    label: id,
+  const row = (cause: string, k4: number, m2: number): CauseShare => ({
+    cause,
+    label: cause,
     status: 'merged',
     directMap4kKb: k4,
     directMap2MKb: m2,

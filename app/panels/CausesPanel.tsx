@@ -66,8 +66,8 @@ export default function CausesPanel(props: {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} className={r.status === 'proposal' ? 'proposal' : r.status}>
-              <th scope="row" title={r.id}>
+            <tr key={r.cause} className={r.status === 'proposal' ? 'proposal' : r.status}>
+              <th scope="row" title={r.cause}>
                 {name(r)}
               </th>
               <td>{kB(r.directMap4kKb)}</td>

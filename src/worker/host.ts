@@ -32,6 +32,7 @@ import { OutcomeIndex } from '../sim/outcome-index';
 import { OutcomeRuns, sameLine } from '../sim/outcome-runs';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { BaseOutcomes, WhatIfStory } from '../sim/whatif';
+import { causeInfos, causeShares } from './by-cause';
 import { Derived } from './derived';
 import { inspectFrame, ptdumpLineOf } from './inspect';
 import { outcomeRow } from './messages';
@@ -331,6 +332,7 @@ export class EngineHost implements EngineSync {
         doubleBackedBytes: g.doubleBacked * PAGE_SIZE,
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
+      byCause: causeShares(m),
     };
     if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
     run.views.set(s, view);
@@ -490,6 +492,7 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
   const info = {
     ...runInfo(p.scenario, story, timeline, m, events),
     linux: hostKernelOf(p.scenario, p.base),
+    causes: causeInfos(m),
   };
   const index = new OutcomeIndex(timeline.log);
   return {

@@ -21,7 +21,7 @@ import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import type { Repair } from '../scenario/repair-codes';
 import type { Scenario } from '../scenario/types';
-import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
+import type { CauseRow, Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
 import type { SweepCell } from '../sim/sweep';
 import type { SeriesColumn } from '../sim/timeline';
 import type { ReportRequest, ReportResult } from './report';
@@ -310,20 +310,14 @@ export interface CauseInfo {
 }
 
 /**
- * One cause's share of the direct map at a step ("Where does DirectMap4k come from"): the
- * DirectMap4k/2M/1G kB that exist because it split (the boot layout holds the rest, so each
- * column sums to /proc/meminfo's), and its split and collapse counts (`sim run --by-cause`).
+ * One cause's share of the direct map at a step ("Where does DirectMap4k come from"): `sim run
+ * --by-cause`'s row (CauseRow: DirectMap4k, splits, collapses, healing) and the DirectMap2M and
+ * 1G kB that exist because of it (the boot layout holds the rest, so each column sums to
+ * /proc/meminfo's line).
  */
-export interface CauseShare extends CauseInfo {
-  directMap4kKb: number;
+export interface CauseShare extends CauseRow {
   directMap2MKb: number;
   directMap1GKb: number;
-  level2Splits: number;
-  level3Splits: number;
-  level2Collapses: number;
-  level3Collapses: number;
-  /** Whether its splits can still heal on this kernel (set_memory_rox collapse, 6.15+). */
-  canHeal: boolean;
 }
 
 /** Step-dependent panel data. */
@@ -341,8 +335,12 @@ export interface StepView {
   }[];
   /** Caption at this step (exact match), if any. */
   caption: string | null;
-  /** The direct map's counters by cause at this step, the causes with any share (CauseShare). */
-  byCause?: CauseShare[];
+  /**
+   * Where DirectMap4k comes from at this step, one row per cause (the boot layout, SNP, then the
+   * registry in src/machine/causes/index.ts): the same rows as `sim run --json`'s `byCause`,
+   * with the DirectMap2M and 1G each cause accounts for (src/worker/by-cause.ts).
+   */
+  byCause: CauseShare[];
 }
 
 /** One outcome as the log shows it. */
@@ -402,6 +400,25 @@ export interface FrameInfo {
   vmmBacking: string | null;
   /** Outcomes up to this step that touched this frame or its 2 MiB region, newest last. */
   history: OutcomeRow[];
+  /**
+   * Why the frame's 2 MiB region (pmd) and 1 GiB block (pud) are split, or null where they are
+   * not: the cause, the call, the step of the split and whether it can still heal.
+   */
+  splitBy?: { pmd: SplitProvenance | null; pud: SplitProvenance | null };
+}
+
+export interface SplitProvenance {
+  /** The cause's id ("bpf", "module", "snp", "kfence") and label. */
+  cause: string;
+  label: string;
+  status: 'merged' | 'proposal' | 'layout';
+  /** The call that split it: set_memory_ro, set_memory_4k, set_direct_map_invalid_noflush, … */
+  call: string;
+  /** The step whose event split it (0: while booting) and the rule its outcome names, if logged. */
+  step: number | null;
+  rule: string | null;
+  /** Whether a later set_memory_rox can still collapse it (6.15+, no _PAGE_KERNEL_4K, all present). */
+  canHeal: boolean;
 }
 
 export interface EngineApi {
