@@ -222,6 +222,7 @@ export function App() {
                   meminfo={view.metrics.meminfo}
                   step={view.step}
                   gbpages={panelInfo?.gbpages ?? true}
+                  causes={panelInfo?.causes}
                 />
               </Suspense>
             )}

@@ -4,7 +4,7 @@
  * holding what no cause split, so each column sums to /proc/meminfo's line (the total row).
  * Lazy-loaded (App.tsx): only runs whose step views carry byCause need it.
  */
-import type { CauseShare, Meminfo } from '../../src/worker/protocol';
+import type { CauseInfo, CauseShare, Meminfo } from '../../src/worker/protocol';
 import './causes.css';
 
 const kB = (n: number) => n.toLocaleString('en-US');
@@ -22,14 +22,18 @@ export function causeTotals(rows: readonly CauseShare[]): Meminfo {
   return { DirectMap4k: k4, DirectMap2M: m2, DirectMap1G: g1 };
 }
 
-function name(r: CauseShare): string {
-  return r.status === 'proposal' && !/proposal/i.test(r.label) ? `${r.label} (proposal)` : r.label;
+function name(r: CauseShare, labels: ReadonlyMap<string, string>): string {
+  const label = labels.get(r.cause) ?? r.label;
+  return r.status === 'proposal' && !/proposal/i.test(label) ? `${label} (proposal)` : label;
 }
 
-function heals(r: CauseShare): string {
-  if (r.status === 'layout') return '—';
-  if (r.level2Splits + r.level3Splits === 0) return '—';
-  return r.canHeal ? 'can heal' : 'never';
+/** Its splits (2M→4K / 1G→2M), collapses, and whether they can heal. */
+function meta(r: CauseShare): string {
+  const parts = [`splits ${r.level2Splits} / ${r.level3Splits}`];
+  if (r.level2Collapses + r.level3Collapses > 0)
+    parts.push(`collapses ${r.level2Collapses} / ${r.level3Collapses}`);
+  if (r.level2Splits + r.level3Splits > 0) parts.push(r.canHeal ? 'can heal' : 'never heals');
+  return parts.join(' · ');
 }
 
 export default function CausesPanel(props: {
@@ -37,9 +41,16 @@ export default function CausesPanel(props: {
   meminfo: Meminfo;
   step: number;
   gbpages: boolean;
+  /** The causes' short labels (RunInfo.causes), where the rows' are long. */
+  causes?: readonly CauseInfo[] | undefined;
 }) {
   const { rows, meminfo, gbpages } = props;
+  const labels = new Map((props.causes ?? []).map((c) => [c.id, c.label]));
   const total = causeTotals(rows);
+  const sums =
+    total.DirectMap4k === meminfo.DirectMap4k &&
+    total.DirectMap2M === meminfo.DirectMap2M &&
+    total.DirectMap1G === meminfo.DirectMap1G;
   return (
     <section className="panel causes-panel" aria-label="Where does DirectMap4k come from">
       <h2 className="panel-title">
@@ -48,7 +59,6 @@ export default function CausesPanel(props: {
       <table className="causes-table">
         <thead>
           <tr>
-            <th scope="col">cause</th>
             <th scope="col" title="DirectMap4k that exists because this cause split 2 MiB pages">
               4k kB
             </th>
@@ -56,45 +66,36 @@ export default function CausesPanel(props: {
               2M kB
             </th>
             {gbpages && <th scope="col">1G kB</th>}
-            <th scope="col" title="splits 2M→4K / 1G→2M; collapses after a +">
-              splits
-            </th>
-            <th scope="col" title="Can set_memory_rox collapse its splits (6.15+)?">
-              heals
-            </th>
           </tr>
         </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.cause} className={r.status === 'proposal' ? 'proposal' : r.status}>
-              <th scope="row" title={r.cause}>
-                {name(r)}
+        {rows.map((r) => (
+          <tbody key={r.cause} className={r.status}>
+            <tr>
+              <th scope="colgroup" colSpan={gbpages ? 3 : 2} title={r.cause}>
+                {name(r, labels)}
+                {r.status !== 'layout' && <span className="causes-meta">{meta(r)}</span>}
               </th>
+            </tr>
+            <tr data-cause={r.cause}>
               <td>{kB(r.directMap4kKb)}</td>
               <td>{kB(r.directMap2MKb)}</td>
               {gbpages && <td>{kB(r.directMap1GKb)}</td>}
-              <td>
-                {r.status === 'layout' ? '—' : `${r.level2Splits} / ${r.level3Splits}`}
-                {r.level2Collapses + r.level3Collapses > 0 &&
-                  ` +${r.level2Collapses}/${r.level3Collapses}`}
-              </td>
-              <td>{heals(r)}</td>
             </tr>
-          ))}
-        </tbody>
+          </tbody>
+        ))}
         <tfoot>
           <tr>
-            <th scope="row">/proc/meminfo</th>
+            <th scope="colgroup" colSpan={gbpages ? 3 : 2}>
+              /proc/meminfo{' '}
+              <span className="causes-meta">
+                {sums ? 'the rows sum to it' : 'the rows do not sum to it (a bug)'}
+              </span>
+            </th>
+          </tr>
+          <tr data-cause="total">
             <td>{kB(meminfo.DirectMap4k)}</td>
             <td>{kB(meminfo.DirectMap2M)}</td>
             {gbpages && <td>{kB(meminfo.DirectMap1G)}</td>}
-            <td colSpan={2}>
-              {total.DirectMap4k === meminfo.DirectMap4k &&
-              total.DirectMap2M === meminfo.DirectMap2M &&
-              total.DirectMap1G === meminfo.DirectMap1G
-                ? 'the rows sum to it'
-                : 'the rows do not sum to it (a bug)'}
-            </td>
           </tr>
         </tfoot>
       </table>

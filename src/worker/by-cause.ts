@@ -20,7 +20,8 @@ export function causeInfos(m: Machine): CauseInfo[] {
     const c = hostCause(id);
     return {
       id,
-      label: c?.label ?? (id === 'snp' ? `SEV-SNP (${m.design.label})` : 'boot layout'),
+      // The design's id, not its long label: the legend and the panel have a column's width.
+      label: c?.label ?? (id === 'snp' ? `SEV-SNP (${m.spec.kernel})` : 'boot layout'),
       status: c?.status ?? (id === 'boot' ? 'layout' : 'merged'),
     };
   });
