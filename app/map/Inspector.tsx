@@ -106,7 +106,7 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         <dt>VMM backing</dt>
         <dd>{f.vmmBacking ?? '—'}</dd>
       </dl>
-      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} />
+      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} causes={currentRun().info?.causes} />
       <h3>ptdump</h3>
       <pre className="finsp-pre">{f.ptdumpLine || '(not in the direct map)'}</pre>
       <h3>RMP entry</h3>

@@ -5,7 +5,7 @@
  * set_direct_map_* call, the step and rule of the split, and whether set_memory_rox can still
  * collapse it (6.15+, no _PAGE_KERNEL_4K, all 512 PTEs present and alike).
  */
-import type { FrameInfo, SplitProvenance } from '../../src/worker/protocol';
+import type { CauseInfo, FrameInfo, SplitProvenance } from '../../src/worker/protocol';
 
 type Provenance = SplitProvenance;
 type SplitBy = NonNullable<FrameInfo['splitBy']>;
@@ -56,8 +56,18 @@ function Split(props: { what: string; p: Provenance }) {
 }
 
 /** The section, or a line saying the region is whole. */
-export function SplitWhy(props: { splitBy: SplitBy | undefined; dmLevel: string | null }) {
+export function SplitWhy(props: {
+  splitBy: SplitBy | undefined;
+  dmLevel: string | null;
+  /** The run's causes (RunInfo.causes): their labels and status win (an SNP RFC is a proposal). */
+  causes?: readonly CauseInfo[] | undefined;
+}) {
   const s = props.splitBy;
+  const known = new Map((props.causes ?? []).map((c) => [c.id, c]));
+  const named = (p: Provenance): Provenance => {
+    const c = known.get(p.cause);
+    return c ? { ...p, label: c.label, status: c.status } : p;
+  };
   if (s === undefined) return null;
   return (
     <>
@@ -72,8 +82,8 @@ export function SplitWhy(props: { splitBy: SplitBy | undefined; dmLevel: string 
         </p>
       ) : (
         <>
-          {s.pmd && <Split what="2 MiB region split to 4K by" p={s.pmd} />}
-          {s.pud && <Split what="1 GiB block split to 2M by" p={s.pud} />}
+          {s.pmd && <Split what="2 MiB region split to 4K by" p={named(s.pmd)} />}
+          {s.pud && <Split what="1 GiB block split to 2M by" p={named(s.pud)} />}
         </>
       )}
     </>

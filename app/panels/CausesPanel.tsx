@@ -22,9 +22,10 @@ export function causeTotals(rows: readonly CauseShare[]): Meminfo {
   return { DirectMap4k: k4, DirectMap2M: m2, DirectMap1G: g1 };
 }
 
-function name(r: CauseShare, labels: ReadonlyMap<string, string>): string {
-  const label = labels.get(r.cause) ?? r.label;
-  return r.status === 'proposal' && !/proposal/i.test(label) ? `${label} (proposal)` : label;
+function name(r: CauseShare, info: CauseInfo | undefined): string {
+  const label = info?.label ?? r.label;
+  const status = info?.status ?? r.status;
+  return status === 'proposal' && !/proposal/i.test(label) ? `${label} (proposal)` : label;
 }
 
 /** Its splits (2M→4K / 1G→2M), collapses, and whether they can heal. */
@@ -41,11 +42,11 @@ export default function CausesPanel(props: {
   meminfo: Meminfo;
   step: number;
   gbpages: boolean;
-  /** The causes' short labels (RunInfo.causes), where the rows' are long. */
+  /** The causes (RunInfo.causes): short labels, and SNP designs that are proposals said so. */
   causes?: readonly CauseInfo[] | undefined;
 }) {
   const { rows, meminfo, gbpages } = props;
-  const labels = new Map((props.causes ?? []).map((c) => [c.id, c.label]));
+  const infos = new Map((props.causes ?? []).map((c) => [c.id, c]));
   const total = causeTotals(rows);
   const sums =
     total.DirectMap4k === meminfo.DirectMap4k &&
@@ -69,10 +70,10 @@ export default function CausesPanel(props: {
           </tr>
         </thead>
         {rows.map((r) => (
-          <tbody key={r.cause} className={r.status}>
+          <tbody key={r.cause} className={infos.get(r.cause)?.status ?? r.status}>
             <tr>
               <th scope="colgroup" colSpan={gbpages ? 3 : 2} title={r.cause}>
-                {name(r, labels)}
+                {name(r, infos.get(r.cause))}
                 {r.status !== 'layout' && <span className="causes-meta">{meta(r)}</span>}
               </th>
             </tr>
