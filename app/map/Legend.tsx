@@ -3,6 +3,8 @@
  * mapping draws it and as a split tile draws it (Palette.shade: raster.ts paints exactly these),
  * so every swatch is a colour the map uses. Guest states show the first guest's hue.
  */
+
+import type { ReactNode } from 'react';
 import {
   type CauseInfo,
   CELL_FIRMWARE,
@@ -38,13 +40,16 @@ export function Legend(props: {
   theme: Theme;
   /** Coloured by cause: every cause (RunInfo.causes), and the ids with a share at this step. */
   byCause?: { causes: readonly CauseInfo[]; present: ReadonlySet<string> } | null;
+  /** The state / cause toggle, first in the legend (a narrow map flows it with the items). */
+  toggle?: ReactNode;
 }) {
   if (props.byCause && props.layer === 'direct-map')
-    return <CauseLegend theme={props.theme} {...props.byCause} />;
+    return <CauseLegend theme={props.theme} {...props.byCause} toggle={props.toggle} />;
   const p = paletteFor(props.theme);
   const [split, note] = SPLIT[props.layer];
   return (
     <section className="fmap-legend" aria-label="Map legend">
+      {props.toggle}
       <p className="fmap-legend-head">
         <span className="fmap-swatch-pair" aria-hidden="true">
           <span className="fmap-swatch" style={{ backgroundColor: p.css[CELL_PRIVATE] }} />
@@ -80,6 +85,7 @@ function CauseLegend(props: {
   theme: Theme;
   causes: readonly CauseInfo[];
   present: ReadonlySet<string>;
+  toggle?: ReactNode;
 }) {
   const p = withCauses(paletteFor(props.theme), props.causes).byCause!;
   const shown = props.causes
@@ -87,6 +93,7 @@ function CauseLegend(props: {
     .filter(({ c }) => props.present.has(c.id));
   return (
     <section className="fmap-legend fmap-legend-causes" aria-label="Map legend">
+      {props.toggle}
       <p className="fmap-legend-head">split by · 4K · 1G→2M</p>
       <ul>
         {shown.map(({ c, slot }) => (

@@ -149,10 +149,16 @@ export function MemoryMap(props: MemoryMapProps) {
           <div className="fmap-mini-wrap" aria-hidden="true">
             <canvas ref={miniRef} className="fmap-mini" title="Overview: click to jump" />
           </div>
-          {causes && props.layer === 'direct-map' && props.onColourBy && (
-            <ColourToggle value={colourBy ?? 'state'} onChange={props.onColourBy} />
-          )}
-          <Legend layer={props.layer} theme={props.theme} byCause={byCause} />
+          <Legend
+            layer={props.layer}
+            theme={props.theme}
+            byCause={byCause}
+            toggle={
+              causes && props.layer === 'direct-map' && props.onColourBy ? (
+                <ColourToggle value={colourBy ?? 'state'} onChange={props.onColourBy} />
+              ) : null
+            }
+          />
         </div>
       </div>
       <p id="fmap-keys" className="fmap-sr">

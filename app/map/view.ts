@@ -315,8 +315,10 @@ export class MapView {
     const q = detailLevel(v.k, this.region.pxPerTile);
     const detail = d ? this.detail.forView(q, v, d.layout, this.region.version) : null;
     const ch = this.changes.current;
+    // By cause the map answers "whose split is this": the step's outlines would cover the very
+    // tiles a mass split (2048 BPF programs) colours, so they are left out (the legend says so).
     const marks =
-      d && ch && ch.key === d.key
+      d && ch && ch.key === d.key && !p.byCause
         ? {
             regions: ch.diff.regions,
             pfns: ch.cells?.pfns ?? [],
