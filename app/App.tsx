@@ -21,6 +21,7 @@ import { useKeyboard } from './controls/useKeyboard';
 import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
 import { useOpenScenarioAnywhere } from './import/open-scenario';
+import { runCauses } from './map/cause-colours';
 import { Inspector } from './map/Inspector';
 import { MemoryMap } from './map/MemoryMap';
 import { CaptionStrip } from './panels/CaptionStrip';
@@ -174,7 +175,7 @@ export function App() {
   const colourBy = useUi((s) => s.colourBy);
   const byCause = stale ? undefined : view?.byCause;
   const causes = useMemo(() => {
-    const all = info?.causes;
+    const all = info ? runCauses(info) : undefined;
     if (!all || all.length === 0) return null;
     return { causes: all, present: new Set((byCause ?? []).map((r) => r.cause)) };
   }, [info, byCause]);
@@ -222,7 +223,7 @@ export function App() {
                   meminfo={view.metrics.meminfo}
                   step={view.step}
                   gbpages={panelInfo?.gbpages ?? true}
-                  causes={panelInfo?.causes}
+                  causes={panelInfo ? runCauses(panelInfo) : undefined}
                 />
               </Suspense>
             )}

@@ -8,7 +8,13 @@ import { useEffect, useState } from 'react';
 import type { FrameInfo, RuleInfo } from '../../src/worker/protocol';
 import { currentRun, getEngine, onRunChange } from '../engine-client';
 import './inspector.css';
+import { runCauses } from './cause-colours';
 import { SplitWhy } from './SplitWhy';
+
+function runInfoCauses() {
+  const info = currentRun().info;
+  return info ? runCauses(info) : undefined;
+}
 
 export interface InspectorProps {
   step: number;
@@ -106,7 +112,7 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         <dt>VMM backing</dt>
         <dd>{f.vmmBacking ?? '—'}</dd>
       </dl>
-      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} causes={currentRun().info?.causes} />
+      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} causes={runInfoCauses()} />
       <h3>ptdump</h3>
       <pre className="finsp-pre">{f.ptdumpLine || '(not in the direct map)'}</pre>
       <h3>RMP entry</h3>

@@ -10,7 +10,7 @@
  * colour-blind readers) and Okabe–Ito's vermillion for SNP, at full strength: on a washed-out
  * projector a cause still reads against the faded map. The dark theme lifts each toward white.
  */
-import type { CauseInfo } from '../../src/worker/protocol';
+import type { CauseInfo, KernelDesign, RunInfo } from '../../src/worker/protocol';
 import type { Palette } from './palette';
 
 type Rgb = [number, number, number];
@@ -84,5 +84,30 @@ export function withCauses(p: Palette, causes: readonly CauseInfo[]): Palette {
   });
   const out: Palette = { ...p, byCause: { solid, light, solidCss, lightCss } };
   cache.set(key, out);
+  return out;
+}
+
+/**
+ * The SNP designs whose direct-map code was merged (upstream-2024: adjust_direct_map in 6.9, KVM
+ * SNP host support in 6.11; no-snp splits nothing for SNP). Every other design is a posted series
+ * or RFC, so its splits are a proposal's (issue 17: a proposal is labelled as such wherever it
+ * appears). Decided here, in the UI: the engine keeps no design test outside its kernels/.
+ */
+const MERGED_DESIGNS: readonly KernelDesign[] = ['upstream-2024', 'no-snp'];
+
+/** By RunInfo.causes (kept across a run's progress updates), so the map's prop stays the same. */
+const runCache = new WeakMap<CauseInfo[], CauseInfo[]>();
+
+/** The run's causes (RunInfo.causes) with the SNP splits' status set by its design. */
+export function runCauses(info: RunInfo): CauseInfo[] | undefined {
+  const all = info.causes;
+  if (!all) return undefined;
+  const hit = runCache.get(all);
+  if (hit) return hit;
+  const proposal = !MERGED_DESIGNS.includes(info.kernel);
+  const out = all.map((c) =>
+    c.id === 'snp' && proposal ? { ...c, status: 'proposal' as const } : c,
+  );
+  runCache.set(all, out);
   return out;
 }

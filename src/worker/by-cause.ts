@@ -22,15 +22,9 @@ export function causeInfos(m: Machine): CauseInfo[] {
       id,
       // The design's id, not its long label: the legend and the panel have a column's width.
       label: c?.label ?? (id === 'snp' ? `SEV-SNP (${m.spec.kernel})` : 'boot layout'),
-      // The SNP splits are a proposal's unless the design is the merged one (6.9 / 6.11).
-      status: c?.status ?? (id === 'boot' ? 'layout' : snpStatus(m)),
+      status: c?.status ?? (id === 'boot' ? 'layout' : 'merged'),
     };
   });
-}
-
-/** Only upstream-2024 is merged code; every other SNP design is a posted series or RFC. */
-function snpStatus(m: Machine): CauseInfo['status'] {
-  return m.spec.kernel === 'upstream-2024' || m.spec.kernel === 'no-snp' ? 'merged' : 'proposal';
 }
 
 /** 1 + the cause slot of every call site (site 0, "never split", is the boot layout's). */
