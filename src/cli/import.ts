@@ -106,6 +106,8 @@ function dataJson(d: ImportData): Record<string, unknown> {
         source: d.e820.source,
         ranges: d.e820.ranges,
         usableBytes: d.e820.usableBytes,
+        release: d.e820.release,
+        linux: d.e820.linux,
         bootMeminfo: { gbpages: boot(true), noGbpages: boot(false) },
       };
     }

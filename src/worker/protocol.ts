@@ -605,8 +605,15 @@ export interface ToolsApi {
     options?: { detect?: boolean },
   ): OpenScenarioResult;
   reconcile(source: ToolsSource, text: string, step?: number): ReconcileResult;
-  /** The scenario with its host RAM replaced by imported usable ranges (e820 / node lines). */
-  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult;
+  /**
+   * The scenario with its host RAM replaced by imported usable ranges (e820 / node lines), and
+   * its host.linux by the imported kernel's when given.
+   */
+  onHostLayout(
+    source: ToolsSource,
+    ranges: { start: number; end: number }[],
+    linux?: string | null,
+  ): ScenarioResult;
   /** The scenario with QEMU conversions appended as share/unshare events of one guest. */
   withConversions(source: ToolsSource, events: ConversionEvent[], guest?: number): ScenarioResult;
   /** The 80-column mailing-list report at a step (report.ts). */

@@ -143,7 +143,14 @@ describe('ToolsHost scenario builders', () => {
     if (r.ok) {
       expect(r.scenario.host.ram).toBeUndefined();
       expect(r.scenario.host.ranges?.length).toBe(imp.data.e820.ranges.length);
+      expect(r.scenario.host.linux).toBe('5.12'); // the thread's design era (rfc-2021)
     }
+    // With the dmesg's kernel, the scenario runs that kernel's rules and says where it came from.
+    const k = h.onHostLayout(thread, imp.data.e820.ranges, imp.data.e820.linux);
+    expect(k.ok && [k.scenario.host.linux, k.scenario.description]).toEqual([
+      '6.11',
+      expect.stringContaining('kernel 6.11 from its linux_banner line'),
+    ]);
   });
 
   it('appends QEMU conversions as share/unshare events of guest 0', () => {

@@ -223,17 +223,22 @@ export class ToolsHost implements ToolsApi {
     };
   }
 
-  onHostLayout(source: ToolsSource, ranges: { start: number; end: number }[]): ScenarioResult {
+  onHostLayout(
+    source: ToolsSource,
+    ranges: { start: number; end: number }[],
+    linux?: string | null,
+  ): ScenarioResult {
     const r = resolve(source);
     if (!r.ok) return r;
     if (ranges.length === 0) return { ok: false, errors: ['the import has no usable RAM ranges'] };
     const { ram: _ram, kernelMemory: _k, ...host } = r.scenario.host;
     const last = ranges[ranges.length - 1]!;
+    const kernel = linux ? `; kernel ${linux} from its linux_banner line` : '';
     return reparse({
       ...r.scenario,
       title: `${r.scenario.title ?? 'Scenario'} on an imported host layout`,
-      description: `Host RAM from an imported memory map: ${ranges.length} usable range(s) up to ${hex(last.end)}.`,
-      host: { ...host, ranges: scenarioRanges(ranges) },
+      description: `Host RAM from an imported memory map: ${ranges.length} usable range(s) up to ${hex(last.end)}${kernel}.`,
+      host: { ...host, ranges: scenarioRanges(ranges), ...(linux ? { linux } : {}) },
     });
   }
 

@@ -9,6 +9,13 @@ function E820View({ data, info }: FormatViewProps<'e820'>) {
       <p>
         {e.ranges.length} usable range(s), {(e.usableBytes / 2 ** 20).toLocaleString('en-US')} MiB (
         {e.source} map).
+        {e.release ? (
+          <>
+            {' '}
+            Kernel {e.release}
+            {e.linux ? `: runs the ${e.linux} rules` : ''}.
+          </>
+        ) : null}
       </p>
       <table className="tools-table" aria-label="Usable ranges">
         <tbody>
@@ -23,7 +30,7 @@ function E820View({ data, info }: FormatViewProps<'e820'>) {
       <ScenarioButton
         view={{ step: 0 }}
         build={() =>
-          getTools().onHostLayout({ kind: 'scenario', scenario: info.scenario }, e.ranges)
+          getTools().onHostLayout({ kind: 'scenario', scenario: info.scenario }, e.ranges, e.linux)
         }
       >
         Start a scenario on this host layout

@@ -17,6 +17,13 @@ describe('e820 and node ranges from dmesg', () => {
     ]);
   });
 
+  it('names the kernel from the linux_banner line, as host.linux', () => {
+    const r = parseE820(fixture('dmesg-e820.txt'));
+    expect(r.ok && [r.value.release, r.value.linux]).toEqual(['6.11.0', '6.11']);
+    const bare = parseE820('BIOS-e820: [mem 0x0000000000100000-0x00000000ffffffff] usable\n');
+    expect(bare.ok && [bare.value.release, bare.value.linux]).toEqual([null, null]);
+  });
+
   it('prefers the memblock node ranges and merges touching ones across nodes', () => {
     const r = parseE820(fixture('dmesg-node-ranges.txt'));
     expect(r.ok && r.value.source).toBe('node');

@@ -10,6 +10,7 @@
  */
 import type { PhysRange } from '../../machine/boot-layout';
 import { fail, kernelLines, type Parsed, parseHex } from './common';
+import { bannerRelease, hostLinuxOf } from './kernel-release';
 
 export interface E820Entry {
   start: number;
@@ -26,6 +27,10 @@ export interface E820Import {
   /** Every entry of the map that was used (all types), for display. */
   entries: E820Entry[];
   usableBytes: number;
+  /** The release in the dmesg's linux_banner line ("6.11.0-…"), when the paste has it. */
+  release: string | null;
+  /** That release as host.linux ("6.11", "6.12-rhel10"), for a scenario on this host. */
+  linux: string | null;
 }
 
 const E820 = /^(BIOS-e820|user): \[mem 0x([0-9a-fA-F]{1,16})-0x([0-9a-fA-F]{1,16})\] (.{1,40})$/;
@@ -84,5 +89,8 @@ export function parseE820(text: string): Parsed<E820Import> {
   }
   if (ranges.length === 0) return fail(0, 'the memory map lists no usable RAM', EXPECTED);
   const usableBytes = ranges.reduce((n, r) => n + (r.end - r.start), 0);
-  return { ok: true, value: { source, ranges, entries, usableBytes }, warnings };
+  const release = bannerRelease(lines);
+  const linux = release === null ? null : hostLinuxOf(release);
+  const value: E820Import = { source, ranges, entries, usableBytes, release, linux };
+  return { ok: true, value, warnings };
 }
