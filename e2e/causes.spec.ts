@@ -75,6 +75,7 @@ test('bpf-sockex1-v5.17: the DirectMap4k panel sums to /proc/meminfo and matches
   // The step's narration and the log read as host events.
   await expect(page.getByText('2048 programs, one RO+X JIT page each').first()).toBeVisible();
   await expect(app.log).toContainText('x86/mm: direct map split 2M→4K');
+  await expect(app.counters).toContainText('bpf-load: 2,048 programs');
 });
 
 test('the map coloured by cause names each cause in its legend, and comes back by state', async ({

@@ -55,6 +55,7 @@ import {
 } from './protocol';
 import { hostKernelOf, resolvedSource } from './resolved-source';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
+import { eventText } from './step-event';
 
 /** The same calls as EngineApi, answered synchronously. */
 export type EngineSync = {
@@ -333,6 +334,7 @@ export class EngineHost implements EngineSync {
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
       byCause: causeShares(m),
+      event: s > 0 ? stepEvent(run, s) : null,
     };
     if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
     run.views.set(s, view);
@@ -447,6 +449,17 @@ export class EngineHost implements EngineSync {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/** The event step s applied (step s is event s − 1), in words. */
+function stepEvent(run: Run, s: number): string | null {
+  const e = run.timeline.events.at(s - 1);
+  return e
+    ? eventText(
+        e,
+        run.info.guests.map((g) => g.name),
+      )
+    : null;
+}
 
 /** Steps past what a progressive run has computed answer for the last computed step. */
 function clampStep(run: Run, step: number): number {

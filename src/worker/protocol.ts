@@ -341,6 +341,8 @@ export interface StepView {
    * with the DirectMap2M and 1G each cause accounts for (src/worker/by-cause.ts).
    */
   byCause: CauseShare[];
+  /** The event this step applied, in words ("bpf-load: 2048 programs"); null at step 0. */
+  event?: string | null;
 }
 
 /** One outcome as the log shows it. */
