@@ -213,6 +213,24 @@ test('bad input: each a clear message, and what was open stays', async ({ page }
   });
   await expect(tl.sheet.getByRole('alert')).toContainText('the recording holds no whole sample');
   await tl.close();
+  // A binary file that starts like a recording (a core dump renamed .frec): named as binary.
+  await imp.getByLabel('Text to import: file').setInputFiles({
+    name: 'core.frec',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.concat([
+      Buffer.from('# fracture-record 1\nkernel_release=6.1\n'),
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 10]),
+    ]),
+  });
+  await expect(tl.sheet.getByRole('alert')).toContainText('input looks like binary data');
+  await tl.close();
+  // Text that is no recording at all goes to the snapshot import, which names what it expected.
+  await imp.getByLabel('Text to import: file').setInputFiles({
+    name: 'notes.frec',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('hello\nworld\n'),
+  });
+  await expect(imp.getByRole('alert')).toContainText('unrecognised input');
   // A 1 GiB recording (sparse: its header, then zeros) is refused by size before it is read.
   const big = join(mkdtempSync(join(tmpdir(), 'fracture-big-')), 'huge.frec');
   writeFileSync(big, '# fracture-record 1\n');

@@ -56,8 +56,9 @@ Recorded once: uname -r, uname -m, /proc/cmdline, config options (CONFIG_KFENCE,
 /sys/firmware/memmap (root), dmesg's "Using GB pages" and "Memory failure" lines when readable.
 Ctrl-C, TERM or the end of the duration all leave a complete file ending with an "end" line.
 
-Environment (for testing): FRACTURE_PROC (default /proc), FRACTURE_PTDUMP (default
-/sys/kernel/debug/page_tables/kernel).
+Environment (for testing): FRACTURE_PROC (default /proc; kallsyms is read there too),
+FRACTURE_PTDUMP (default /sys/kernel/debug/page_tables/kernel), FRACTURE_BPFTRACE (a command run
+in place of bpftrace, as root or not).
 
 Example: sh fracture-record.sh --duration 3600 --interval 10 --output host.frec
 EOF
@@ -118,33 +119,26 @@ done
 
 PROC=${FRACTURE_PROC:-/proc}
 PTDUMP_PATH=${FRACTURE_PTDUMP:-/sys/kernel/debug/page_tables/kernel}
+BPFTRACE=${FRACTURE_BPFTRACE:-bpftrace}
 
 DUR_CS=$(to_cs "$DURATION")
 [ -n "$DUR_CS" ] || die "--duration: '$DURATION' is not a number of seconds"
 INT_CS=$(to_cs "$INTERVAL")
-if [ -z "$INT_CS" ] || [ "$INT_CS" -le 0 ]; then
+{ [ -n "$INT_CS" ] && [ "$INT_CS" -gt 0 ]; } ||
 	die "--interval: '$INTERVAL' is not a positive number of seconds (at most two decimals)"
-fi
 PT_CS=
 if [ -n "$PTDUMP_EVERY" ]; then
 	PT_CS=$(to_cs "$PTDUMP_EVERY")
-	if [ -z "$PT_CS" ] || [ "$PT_CS" -le 0 ]; then
-		die "--ptdump: '$PTDUMP_EVERY' is not a positive number of seconds"
-	fi
+	{ [ -n "$PT_CS" ] && [ "$PT_CS" -gt 0 ]; } || die "--ptdump: '$PTDUMP_EVERY' is not a positive number of seconds"
 fi
 [ -n "$OUTPUT" ] || OUTPUT="fracture-$(date -u +%Y%m%dT%H%M%SZ).frec"
 
-if [ "$OUTPUT" = - ]; then
-	exec 3>&1
-else
+if [ "$OUTPUT" = - ]; then exec 3>&1; else
 	{ exec 3>"$OUTPUT"; } 2>/dev/null || die "cannot write $OUTPUT"
 fi
 
 emit() { printf '%s\n' "$1" >&3; }
-note() {
-	printf '# note: %s\n' "$1" >&3
-	printf 'fracture-record: note: %s\n' "$1" >&2
-}
+note() { printf '# note: %s\n' "$1" >&3; printf 'fracture-record: note: %s\n' "$1" >&2; }
 
 # /proc/uptime ("12345.67 ...", CLOCK_BOOTTIME) in centiseconds: monotonic, and needs no fork.
 now_cs() {
@@ -397,6 +391,10 @@ $_syms
 	_vmm=0
 	_has page_offset_base && _has vmalloc_base && _pob=1
 	_has vmemmap_base && _vmm=1
+	# No such variables (CONFIG_RANDOMIZE_MEMORY off): x86-64's fixed 4- and 5-level bases of
+	# Documentation/arch/x86/x86_64/mm.rst, which reveal nothing.
+	[ "$(uname -m)" = x86_64 ] && { [ $_pob = 1 ] || _pob=2; [ $_vmm = 1 ] || _vmm=2; }
+	_in='if (arg0 >= $b && arg0 < $e) { printf("A dm_offset=0x%lx\n", arg0 - $b); } else { printf("A region=outside\n"); } '
 	printf 'BEGIN { printf("B %%llu\\n", nsecs); }\n'
 	for _f in $TRACE_FNS_ADDR; do
 		_has "$_f" || continue
@@ -404,8 +402,10 @@ $_syms
 		if [ "$RAW" = 1 ]; then
 			printf 'printf("A addr=0x%%lx\\n", arg0); '
 		elif [ $_pob = 1 ]; then
-			printf '$b = *(uint64 *)kaddr("page_offset_base"); $e = *(uint64 *)kaddr("vmalloc_base"); '
-			printf 'if (arg0 >= $b && arg0 < $e) { printf("A dm_offset=0x%%lx\\n", arg0 - $b); } else { printf("A region=outside\\n"); } '
+			printf '$b = *(uint64 *)kaddr("page_offset_base"); $e = *(uint64 *)kaddr("vmalloc_base"); %s' "$_in"
+		elif [ $_pob = 2 ]; then
+			printf '$b = arg0 < 0xffff888000000000 ? 0xff11000000000000 : 0xffff888000000000; '
+			printf '$e = $b == 0xffff888000000000 ? 0xffffc88000000000 : 0xff91000000000000; %s' "$_in"
 		else
 			printf 'printf("A region=withheld\\n"); '
 		fi
@@ -415,14 +415,16 @@ $_syms
 		_has "$_f" || continue
 		# set_direct_map_valid_noflush(page, nr, valid); the other two take one page.
 		case $_f in
-		*valid_noflush) _nr=arg1 ;;
+		set_direct_map_valid_noflush) _nr=arg1 ;;
 		*) _nr=1 ;;
 		esac
 		printf 'kprobe:%s { printf("T %%llu %%s %%d %%d %%s\\n", nsecs, func, pid, %s, comm); ' "$_f" "$_nr"
 		if [ "$RAW" = 1 ]; then
 			printf 'printf("A page=0x%%lx\\n", arg0); '
-		elif [ $_vmm = 1 ]; then
-			printf '$v = *(uint64 *)kaddr("vmemmap_base"); printf("A dm_offset=0x%%lx\\n", ((arg0 - $v) / 64) * 4096); '
+		elif [ $_vmm != 0 ]; then
+			if [ $_vmm = 1 ]; then printf '$v = *(uint64 *)kaddr("vmemmap_base"); '
+			else printf '$v = arg0 < 0xffffea0000000000 ? 0xffd4000000000000 : 0xffffea0000000000; '; fi
+			printf 'printf("A dm_offset=0x%%lx\\n", ((arg0 - $v) / 64) * 4096); '
 		else
 			printf 'printf("A region=withheld\\n"); '
 		fi
@@ -467,6 +469,9 @@ trace_reader() {
 		*)
 			[ -n "$_ev" ] || continue
 			_fr=${_l#"${_l%%[! 	]*}"}
+			# A module's frame may carry its name after a space ("kvm_vcpu_ioctl+676 [kvm]"):
+			# the line's fields are space-separated, so the space goes.
+			while case $_fr in *' '*) true ;; *) false ;; esac do _fr="${_fr%% *}${_fr#* }"; done
 			# An unsymbolised frame is a raw kernel address: leave it out unless asked.
 			case $_fr in 0x*) [ "$RAW" = 1 ] || _fr='?' ;; esac
 			if [ -z "$_st" ]; then _st=$_fr; else _st="$_st;$_fr"; fi
@@ -485,14 +490,15 @@ trace_flush() {
 }
 
 start_trace() {
-	if [ "$(id -u)" != 0 ]; then note "--trace needs root (kprobes): no calls recorded"; return; fi
-	if ! command -v bpftrace >/dev/null 2>&1; then note "--trace: bpftrace is not installed: no calls recorded"; return; fi
+	if [ "$(id -u)" != 0 ] && [ -z "$FRACTURE_BPFTRACE" ]; then note "--trace needs root (kprobes): no calls recorded"; return; fi
+	if ! command -v "$BPFTRACE" >/dev/null 2>&1; then note "--trace: bpftrace is not installed: no calls recorded"; return; fi
+	if [ ! -r "$PROC/kallsyms" ]; then note "--trace: $PROC/kallsyms is not readable: no calls recorded"; return; fi
 	if [ -r "$PROC/config.gz" ] && command -v gzip >/dev/null 2>&1 &&
 		gzip -dc "$PROC/config.gz" 2>/dev/null | grep -q '^# CONFIG_KPROBES is not set'; then
 		note "--trace: this kernel is built without CONFIG_KPROBES: no calls recorded"
 		return
 	fi
-	_syms=$(grep -E ' [A-Za-z] (set_memory_(ro|rox|np|4k|uc|wc|wb)|set_direct_map_(invalid|default|valid)_noflush|set_mce_nospec|page_offset_base|vmalloc_base|vmemmap_base)$' /proc/kallsyms 2>/dev/null |
+	_syms=$(grep -E ' [A-Za-z] (set_memory_(ro|rox|np|4k|uc|wc|wb)|set_direct_map_(invalid|default|valid)_noflush|set_mce_nospec|page_offset_base|vmalloc_base|vmemmap_base)$' "$PROC/kallsyms" 2>/dev/null |
 		while read -r _a _t _n; do printf ' %s\n' "$_n"; done)
 	_missing=
 	_n=0
@@ -503,10 +509,8 @@ start_trace() {
 	done
 	if [ $_n = 0 ]; then note "--trace: none of the traced functions is in /proc/kallsyms: no calls recorded"; return; fi
 	[ -z "$_missing" ] || note "--trace: not in /proc/kallsyms (inlined or absent), not traced:$_missing"
-	if [ "$RAW" = 0 ]; then
-		case "$_syms
-" in *" page_offset_base
-"*) ;; *) note "--trace: page_offset_base is not in /proc/kallsyms: set_memory_*() addresses left out" ;; esac
+	if [ "$RAW" = 0 ] && [ "$(uname -m)" != x86_64 ]; then
+		note "--trace: no direct-map base known on $(uname -m): set_memory_*() addresses left out"
 	fi
 	TMPD=$(mktemp -d 2>/dev/null) || { TMPD=${TMPDIR:-/tmp}/fracture-record.$$ && mkdir -m 700 "$TMPD"; } ||
 		{ note "--trace: cannot make a temporary directory: no calls recorded"; TMPD=; return; }
@@ -514,9 +518,9 @@ start_trace() {
 	mkfifo "$TMPD/out" || { note "--trace: mkfifo failed: no calls recorded"; return; }
 	trace_reader <"$TMPD/out" &
 	READER_PID=$!
-	bpftrace -B line "$TMPD/probe.bt" >"$TMPD/out" 2>"$TMPD/err" &
+	"$BPFTRACE" -B line "$TMPD/probe.bt" >"$TMPD/out" 2>"$TMPD/err" &
 	BPF_PID=$!
-	emit "trace_functions=$(printf '%s' "$_syms" | grep -E 'set_' | tr -d '\n' | sed 's/^ //')"
+	emit "trace_functions=$(printf '%s\n' "$_syms" | grep '^ set_' | tr -d '\n' | sed 's/^ //')"
 	emit "trace_clock=monotonic"
 	emit "trace_struct_page_bytes=64"
 }

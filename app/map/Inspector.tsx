@@ -108,7 +108,9 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         <dt>Use</dt>
         <dd>{f.use}</dd>
         <dt>Owner</dt>
-        <dd>{f.guest ? `${f.guest}, GPA ${f.gpa}` : 'host'}</dd>
+        <dd>
+          {f.guest ? (f.gpa ? `${f.guest}, GPA ${f.gpa}` : `${f.guest} (host page)`) : 'host'}
+        </dd>
         <dt>VMM backing</dt>
         <dd>{f.vmmBacking ?? '—'}</dd>
       </dl>

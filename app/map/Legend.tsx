@@ -24,7 +24,7 @@ const STATES: [number, string][] = [
   [CELL_PAGETABLE, 'page table'],
   [CELL_SHARED, 'hypervisor-owned (not yet accepted)'],
   [CELL_PRIVATE, 'guest private'],
-  [CELL_FIRMWARE, 'firmware'],
+  [CELL_FIRMWARE, 'firmware, RMP table'],
 ];
 
 /** The second swatch's meaning per layer, and a note on what else the layer draws. */

@@ -175,7 +175,10 @@ export interface RunInfo {
   narrativeNote?: string;
   series: SeriesData;
   marks: OutcomeMarks;
-  /** Stable digest of the scenario (scenarioDigest). */
+  /**
+   * Stable digest of the scenario (scenarioDigest). Empty while a long run's events are still
+   * being generated (over LAZY_EVENTS, see event-feed.ts): progress() sends it once it is known.
+   */
   scenarioDigest: string;
   /** Milliseconds the worker spent running the scenario (so far, while it runs progressively). */
   runMs: number;
@@ -208,6 +211,8 @@ export interface RunProgress {
   settled: boolean;
   /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
   error?: string;
+  /** RunInfo.scenarioDigest, present once known when load answered without it. */
+  scenarioDigest?: string;
   /** A what-if's captions so far (RunInfo.captions), present when they grew since load. */
   captions?: RunInfo['captions'];
 }
@@ -694,4 +699,11 @@ export type TimelineOpenResult =
  * A File or a fetched body (a Blob: structurally this, so src/ needs no DOM types) or text: the
  * tools worker reads it, the main thread never does.
  */
-export type TimelineInput = string | { readonly size: number; text(): Promise<string> };
+export type TimelineInput =
+  | string
+  | {
+      readonly size: number;
+      text(): Promise<string>;
+      /** Blob.stream(): read in chunks into one buffer of `size` bytes (no decoded copy). */
+      stream?(): unknown;
+    };

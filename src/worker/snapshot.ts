@@ -24,6 +24,7 @@ import {
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_RMPTABLE,
   USE_SEQ,
   USE_VMM,
 } from '../machine/frame-bits';
@@ -80,7 +81,7 @@ const CODES = (() => {
 /** cellCode by its definition (the table is built from it; tests compare the two). */
 export function computeCellCode(w: number, rmp2m: boolean): number {
   const use = frameUse(w);
-  if (w & RMP_IMMUTABLE || use === USE_FIRMWARE) return CELL_FIRMWARE;
+  if (w & RMP_IMMUTABLE || use === USE_FIRMWARE || use === USE_RMPTABLE) return CELL_FIRMWARE;
   const hue = (ownerOf(w) % 16) * 16;
   if (w & RMP_ASSIGNED) {
     if (w & DM_UNMAPPED) return CELL_UNMAPPED + hue;

@@ -8,6 +8,7 @@
  * read here (a week of 1 s samples is ~120 MB, a 10,000-host day ~380 MB).
  */
 
+import type { ImportError, Parsed } from '../formats/import/common';
 import {
   fillShareRow,
   fleetHostOf,
@@ -15,17 +16,31 @@ import {
   promHostColumns,
   shareColumn,
 } from '../formats/import/fleet';
-import { ptdumpFrameText } from '../formats/import/frec';
-import { importTimeline } from '../formats/import/index';
+import {
+  FrecReader,
+  parseFrecColumns,
+  ptdumpFrameText,
+  SampleColumns,
+} from '../formats/import/frec';
 import {
   isPrometheusAnswer,
+  PrometheusStream,
   type PromHost,
   promHostTimeline,
   readPrometheusHosts,
 } from '../formats/import/prometheus';
 import { parsePtdump } from '../formats/import/ptdump';
 import { regionLevels } from '../formats/import/reconcile';
-import { type Timeline, type TraceEvent, timelineColumns } from '../formats/import/timeline';
+import {
+  checkTimelineBytes,
+  MAX_TIMELINE_CHARS,
+  type Timeline,
+  type TimelineColumns,
+  type TraceEvent,
+  timelineColumns,
+  timelineTooLarge,
+} from '../formats/import/timeline';
+import { decodeUtf8, encodeUtf8, utf8Stream } from '../formats/import/utf8';
 import type {
   FleetView,
   TimelineFrame,
@@ -41,11 +56,18 @@ export const FLEET_POINTS = 96;
 const MAX_FRAME_REGIONS = 131_072;
 const REGION_BYTES = 2 * 1024 * 1024;
 
-/** The frame nearest the symbol the call came from: the first that is not the traced function. */
+/** "kvm_vcpu_ioctl+676[kvm]" (the recorder drops the space bpftrace prints) → symbol, module. */
+const FRAME = /^(.*?)(?:\+(?:\d+|0x[0-9a-fA-F]+))?(?:\[([\w.-]+)\])?$/;
+
+/**
+ * The frame nearest the symbol the call came from: the first that is not the traced function,
+ * as "symbol" or "symbol [module]".
+ */
 export function callerOf(ev: TraceEvent): string {
   for (const f of ev.stack) {
-    const sym = f.replace(/\+\d+$/, '');
-    if (sym !== ev.fn && sym !== '?' && sym !== '') return sym;
+    const m = FRAME.exec(f);
+    const sym = m?.[1] ?? f;
+    if (sym !== ev.fn && sym !== '?' && sym !== '') return m?.[2] ? `${sym} [${m[2]}]` : sym;
   }
   return '(no stack)';
 }
@@ -130,7 +152,11 @@ function frameOf(tl: Timeline, i: number): TimelineFrame {
   };
 }
 
-export function timelineView(tl: Timeline, warnings: string[]): TimelineView {
+export function timelineView(
+  tl: Timeline,
+  warnings: string[],
+  columns: TimelineColumns = timelineColumns(tl),
+): TimelineView {
   const { groups, t, group } = traceGroups(tl.trace);
   return {
     source: tl.source,
@@ -139,7 +165,7 @@ export function timelineView(tl: Timeline, warnings: string[]): TimelineView {
     notes: tl.notes,
     warnings,
     end: tl.end,
-    columns: timelineColumns(tl),
+    columns,
     frames: tl.ptdumps.map((_, i) => frameOf(tl, i)),
     trace: { t, group, groups },
   };
@@ -160,45 +186,130 @@ export function fleetView(hosts: readonly PromHost[], warnings: string[]): Fleet
   return { hosts: rows, samples, warnings, ...span, points: FLEET_POINTS, share };
 }
 
+type Chunks = { read(): Promise<{ done: boolean; value?: Uint8Array }> };
+
+function chunksOf(blob: Exclude<TimelineInput, string>): Chunks | null {
+  if (!blob.stream) return null;
+  return (blob.stream() as { getReader(): Chunks }).getReader();
+}
+
+/**
+ * What a file opens as, read as a stream (in Chromium much faster than Blob.text(), which
+ * decodes a 300 MB string first): a Prometheus answer into one buffer of the file's size (the
+ * scanner reads bytes), a recording decoded and parsed chunk by chunk as it arrives.
+ */
+export async function readTimeline(
+  blob: Exclude<TimelineInput, string>,
+): Promise<
+  | Uint8Array
+  | { prom: Parsed<PromHost[]> }
+  | Parsed<{ timeline: Timeline; columns: TimelineColumns }>
+> {
+  const chunks = chunksOf(blob);
+  if (!chunks) return encodeUtf8(await blob.text());
+  // The first 512 bytes decide (isPrometheusAnswer()); they may come in more than one chunk.
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < 512 && !done) {
+    const c = await chunks.read();
+    if (c.done || !c.value) done = true;
+    else {
+      head.push(c.value);
+      headBytes += c.value.length;
+    }
+  }
+  const next = async (): Promise<Uint8Array | null> => {
+    const h = head.shift();
+    if (h || done) return h ?? null;
+    const c = await chunks.read();
+    return c.done || !c.value ? null : c.value;
+  };
+  const start = new Uint8Array(headBytes);
+  let at = 0;
+  for (const c of head) {
+    start.set(c, at);
+    at += c.length;
+  }
+  if (isPrometheusAnswer(start)) {
+    const prom = new PrometheusStream();
+    for (let c = await next(); c; c = await next()) prom.push(c);
+    return { prom: prom.finish() };
+  }
+  const reader = new FrecReader(new SampleColumns());
+  const text = utf8Stream();
+  for (let c = await next(); c; c = await next()) reader.feed(text.push(c));
+  reader.feed(text.end());
+  return reader.finishColumns();
+}
+
+const messages = (errors: readonly ImportError[]) =>
+  errors.map((e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`);
+
 /** The parsed timelines of the last open, so the fleet view can open one host without a reparse. */
 export class TimelineStore {
   private hosts: PromHost[] = [];
   private warnings: string[] = [];
 
   async open(input: TimelineInput): Promise<TimelineOpenResult> {
-    let text: string;
+    if (typeof input === 'string') return this.openText(input);
+    // Refused by its size before a byte is read (the page checks first; a Blob from elsewhere).
+    if (input.size > MAX_TIMELINE_CHARS) {
+      return { ok: false, errors: messages([timelineTooLarge(input.size)]), warnings: [] };
+    }
+    let read: Awaited<ReturnType<typeof readTimeline>>;
     try {
-      text = typeof input === 'string' ? input : await input.text();
+      read = await readTimeline(input);
     } catch (e) {
       return { ok: false, errors: [`the file could not be read: ${String(e)}`], warnings: [] };
     }
-    return this.openText(text);
+    if (read instanceof Uint8Array) return this.openText(read);
+    this.hosts = [];
+    return 'prom' in read ? this.promResult(read.prom) : this.frecResult(read);
   }
 
-  /** open() of text already read (the bench and tests call it directly). */
-  openText(input: string): TimelineOpenResult {
-    let text = input;
+  private promResult(r: Parsed<PromHost[]>): TimelineOpenResult {
+    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+    this.warnings = r.warnings;
+    if (r.value.length === 1) {
+      const tl = promHostTimeline(r.value[0]!, r.warnings);
+      return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
+    }
+    this.hosts = r.value;
+    return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
+  }
+
+  private frecResult(
+    r: Parsed<{ timeline: Timeline; columns: TimelineColumns }>,
+  ): TimelineOpenResult {
+    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
+    return {
+      ok: true,
+      kind: 'one',
+      view: timelineView(r.value.timeline, r.warnings, r.value.columns),
+    };
+  }
+
+  /**
+   * open() of text or UTF-8 bytes already read (the bench and tests call it directly). A
+   * Prometheus answer is scanned as bytes; a recording is decoded, as its lines are parsed.
+   */
+  openText(input: string | Uint8Array): TimelineOpenResult {
+    let text: string | Uint8Array = input;
     this.hosts = [];
-    const messages = (errors: { line: number; message: string; expected: string }[]) =>
-      errors.map(
-        (e) => `${e.line > 0 ? `line ${e.line}: ` : ''}${e.message} (expected ${e.expected})`,
-      );
     if (isPrometheusAnswer(text)) {
       const r = readPrometheusHosts(text);
       text = '';
-      if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
-      this.warnings = r.warnings;
-      if (r.value.length === 1) {
-        const tl = promHostTimeline(r.value[0]!, r.warnings);
-        return { ok: true, kind: 'one', view: timelineView(tl, r.warnings) };
-      }
-      this.hosts = r.value;
-      return { ok: true, kind: 'fleet', fleet: fleetView(r.value, r.warnings) };
+      return this.promResult(r);
     }
-    const r = importTimeline(text);
+    if (typeof text !== 'string') {
+      const bad = checkTimelineBytes(text);
+      if (bad) return { ok: false, errors: messages([bad]), warnings: [] };
+      text = decodeUtf8(text);
+    }
+    const r = parseFrecColumns(text);
     text = '';
-    if (!r.ok) return { ok: false, errors: messages(r.errors), warnings: r.warnings };
-    return { ok: true, kind: 'one', view: timelineView(r.timelines[0]!, r.warnings) };
+    return this.frecResult(r);
   }
 
   /** One host of the last fleet opened, as its own timeline (built now, from its series). */

@@ -12,11 +12,14 @@
 import { fail, hex64, type Parsed } from './common';
 import {
   checkTimelineInput,
+  MAX_TIMELINE_CHARS,
   noteKeys,
   type PtdumpFrame,
   type Timeline,
+  type TimelineColumns,
   type TimelineEnd,
   type TraceEvent,
+  timelineTooLarge,
 } from './timeline';
 
 export const FREC_VERSION = 1;
@@ -63,7 +66,64 @@ class Warnings {
   }
 }
 
+/**
+ * Samples straight into one typed array per key (the timeline view's columns): a week of 1 s
+ * samples is 604,800 lines, and an object per sample is most of the import's time and memory.
+ */
+export class SampleColumns {
+  n = 0;
+  t = new Float64Array(4096);
+  wall = new Float64Array(4096);
+  readonly keys: string[] = [];
+  values: Float64Array[] = [];
+  private readonly index = new Map<string, number>();
+
+  column(key: string): number {
+    let c = this.index.get(key);
+    if (c === undefined) {
+      c = this.keys.length;
+      this.index.set(key, c);
+      this.keys.push(key);
+      this.values.push(new Float64Array(this.t.length).fill(Number.NaN));
+    }
+    return c;
+  }
+
+  /** Room for sample n; a new row's values start as NaN (the key is missing there). */
+  row(): number {
+    if (this.n === this.t.length) {
+      const cap = this.n * 2;
+      const grow = (a: Float64Array, fill: boolean) => {
+        const b = new Float64Array(cap);
+        if (fill) b.fill(Number.NaN, this.n);
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t, false);
+      this.wall = grow(this.wall, false);
+      this.values = this.values.map((v) => grow(v, true));
+    }
+    return this.n;
+  }
+
+  /** The columns at their exact length (copies: a transferred buffer carries no spare room). */
+  finish(): { t: Float64Array; wall: Float64Array; keys: string[]; values: Float64Array[] } {
+    const n = this.n;
+    return {
+      t: this.t.slice(0, n),
+      wall: this.wall.slice(0, n),
+      keys: [...this.keys],
+      values: this.values.map((v) => v.slice(0, n)),
+    };
+  }
+}
+
 interface State {
+  /** When set, samples go here and tl.samples stays empty. */
+  cols: SampleColumns | null;
+  /** Column of the key at each position of the previous sample line (cols mode). */
+  colCache: number[];
+  count: number;
   tl: Timeline;
   seen: Set<string>;
   warn: Warnings;
@@ -101,6 +161,9 @@ function numberAt(line: string, i: number, j: number): number {
  * only when it differs from the one at the same place in the previous line.
  */
 function sampleLine(s: State, line: string, no: number): void {
+  const cols = s.cols;
+  const row = cols ? cols.row() : 0;
+  const colCache = s.colCache;
   const values: Record<string, number> = {};
   let t = Number.NaN;
   let wall = Number.NaN;
@@ -131,27 +194,39 @@ function sampleLine(s: State, line: string, no: number): void {
       }
       key = line.slice(i, eq);
       cache[k] = key;
+      if (cols) colCache[k] = key === 't' || key === 'wall' ? -1 : cols.column(key);
     }
-    k++;
     const v = numberAt(line, eq + 1, j);
     if (key === 't') t = v;
     else if (key === 'wall') wall = v;
-    else if (Number.isFinite(v)) values[key] = v;
-    else
+    else if (Number.isFinite(v)) {
+      if (cols) cols.values[colCache[k]!]![row] = v;
+      else values[key] = v;
+    } else
       s.warn.add(
         'non-numeric values',
         `line ${no}: ${line.slice(i, Math.min(j, i + 40))} is not a number`,
       );
+    k++;
     i = j + 1;
   }
   if (!Number.isFinite(t)) {
     s.warn.add('malformed samples', `line ${no}: a sample without a time (t=…): skipped`);
+    // The row is not kept: what this line wrote into it goes back to "missing".
+    if (cols) for (const c of cols.values) c[row] = Number.NaN;
     return;
   }
   if (t < s.lastT) {
     s.warn.add('backward times', `line ${no}: time ${t} s is before the previous sample's`);
   }
   s.lastT = t;
+  s.count++;
+  if (cols) {
+    cols.t[row] = t;
+    cols.wall[row] = wall;
+    cols.n++;
+    return;
+  }
   noteKeys(values, s.seen, s.tl.keys);
   s.tl.samples.push({ t, wall, values });
 }
@@ -260,89 +335,189 @@ function oneLine(s: State, line: string, no: number): void {
 }
 
 export function parseFrec(text: string): Parsed<Timeline> {
-  const bad = checkTimelineInput(text);
-  if (bad) return { ok: false, errors: [bad], warnings: [] };
-  let nl = text.indexOf('\n');
-  const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
-  const magic = MAGIC.exec(first);
-  if (!magic) {
-    return fail(
-      1,
-      `not a fracture-record recording: the first line is "${first.slice(0, 60)}"`,
-      '"# fracture-record 1" as the first line (a file written by fracture-record.sh)',
-    );
-  }
-  const version = Number(magic[1]);
-  const tl: Timeline = {
-    source: 'frec',
-    header: { format_version: String(version) },
-    host: null,
-    keys: [],
-    samples: [],
-    notes: [],
-    ptdumps: [],
-    trace: [],
-    end: null,
-  };
-  const s: State = {
-    tl,
-    seen: new Set(),
-    warn: new Warnings(),
-    pt: null,
-    lastT: -Infinity,
-    keyCache: [],
-  };
-  if (version > FREC_VERSION) {
-    s.warn.add(
-      'version',
-      `recorded in format ${version}, newer than ${FREC_VERSION}: fields this version does not know are ignored`,
-    );
-  }
-  let at = nl < 0 ? text.length : nl + 1;
-  let no = 1;
-  while (at < text.length) {
-    no++;
-    nl = text.indexOf('\n', at);
-    if (nl < 0) {
-      const last = text.slice(at);
-      // A whole end line that lost only its newline (a copy, an editor) still counts.
-      if (last.startsWith('end ') && / reason=\S/.test(last)) {
-        oneLine(s, last.replace(/\r$/, ''), no);
-        break;
-      }
-      // No newline after the last line: the recorder never finished writing it.
-      s.warn.add('cut lines', `line ${no} is cut short (the recording ends mid-line): dropped`);
-      break;
+  if (typeof text !== 'string')
+    return { ok: false, errors: [checkTimelineInput(text)!], warnings: [] };
+  const r = new FrecReader(null);
+  r.feed(text);
+  return r.finish();
+}
+
+/**
+ * parseFrec() with the samples as columns (the tools worker's path): the Timeline comes back
+ * with no sample objects, its keys and samples in `columns`.
+ */
+export function parseFrecColumns(
+  text: string,
+): Parsed<{ timeline: Timeline; columns: TimelineColumns }> {
+  const r = new FrecReader(new SampleColumns());
+  r.feed(text);
+  return r.finishColumns();
+}
+
+/** The binary check reads this much of the start (checkTimelineInput()). */
+const HEAD_CHARS = 65536;
+
+/**
+ * A recording read in pieces as they arrive (the tools worker decodes a file's stream chunk by
+ * chunk: no 120 MB string, and the parse overlaps the read). Lines may be split anywhere.
+ */
+export class FrecReader {
+  private s: State | null = null;
+  private failed: Parsed<Timeline> | null = null;
+  private carry = '';
+  private chars = 0;
+  private no = 1;
+
+  constructor(private readonly cols: SampleColumns | null) {}
+
+  feed(chunk: string): void {
+    if (this.failed) return;
+    this.chars += chunk.length;
+    if (this.chars > MAX_TIMELINE_CHARS) {
+      this.failed = { ok: false, errors: [timelineTooLarge(this.chars)], warnings: [] };
+      return;
     }
-    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    oneLine(s, text.slice(at, end), no);
-    at = nl + 1;
+    let text = this.carry + chunk;
+    let at = 0;
+    if (!this.s) {
+      if (text.length < HEAD_CHARS) {
+        this.carry = text;
+        return;
+      }
+      at = this.start(text, false);
+      if (this.failed) return;
+    }
+    this.lines(text, at);
+    text = '';
   }
-  if (s.pt) {
-    s.warn.add('cut dumps', `line ${s.pt.frame.line}: page-table dump not closed by ptdump-end`);
-    closePtdump(s, false);
+
+  finish(): Parsed<Timeline> {
+    if (!this.s && !this.failed) {
+      const text = this.carry;
+      this.carry = '';
+      const at = this.start(text, true);
+      if (!this.failed) this.lines(text, at);
+    }
+    if (this.failed) return this.failed;
+    const s = this.s!;
+    const tl = s.tl;
+    const last = this.carry;
+    this.carry = '';
+    if (last !== '') {
+      this.no++;
+      // A whole end line that lost only its newline (a copy, an editor) still counts.
+      if (last.startsWith('end ') && / reason=\S/.test(last))
+        oneLine(s, last.replace(/\r$/, ''), this.no);
+      // No newline after the last line: the recorder never finished writing it.
+      else
+        s.warn.add(
+          'cut lines',
+          `line ${this.no} is cut short (the recording ends mid-line): dropped`,
+        );
+    }
+    if (s.pt) {
+      s.warn.add('cut dumps', `line ${s.pt.frame.line}: page-table dump not closed by ptdump-end`);
+      closePtdump(s, false);
+    }
+    if (!tl.end) {
+      const lastT = s.count === 0 ? undefined : s.lastT;
+      s.warn.add(
+        'no end',
+        `no end line: the recording was cut short; ${s.count} whole sample(s)${lastT === undefined ? '' : ` up to t=${lastT} s`} imported`,
+      );
+    }
+    if (s.count === 0 && tl.ptdumps.length === 0 && tl.trace.length === 0) {
+      return {
+        ok: false,
+        errors: [
+          {
+            line: 0,
+            message: 'the recording holds no whole sample',
+            expected: 'at least one "sample t=… wall=…" line',
+          },
+        ],
+        warnings: s.warn.finish(),
+      };
+    }
+    return { ok: true, value: tl, warnings: s.warn.finish() };
   }
-  if (!tl.end) {
-    const lastT = tl.samples.at(-1)?.t;
-    s.warn.add(
-      'no end',
-      `no end line: the recording was cut short; ${tl.samples.length} whole sample(s)${lastT === undefined ? '' : ` up to t=${lastT} s`} imported`,
-    );
+
+  /** finish() of a reader made with columns: the Timeline and its samples as columns. */
+  finishColumns(): Parsed<{ timeline: Timeline; columns: TimelineColumns }> {
+    const r = this.finish();
+    if (!r.ok) return r;
+    const columns = (this.cols ?? new SampleColumns()).finish();
+    r.value.keys = [...columns.keys];
+    return { ok: true, value: { timeline: r.value, columns }, warnings: r.warnings };
   }
-  if (tl.samples.length === 0 && tl.ptdumps.length === 0 && tl.trace.length === 0) {
-    return {
-      ok: false,
-      errors: [
-        {
-          line: 0,
-          message: 'the recording holds no whole sample',
-          expected: 'at least one "sample t=… wall=…" line',
-        },
-      ],
-      warnings: s.warn.finish(),
+
+  /** Every whole line of text from `at`; the rest is kept for the next piece. */
+  private lines(text: string, from: number): void {
+    const s = this.s!;
+    let at = from;
+    let no = this.no;
+    for (;;) {
+      const nl = text.indexOf('\n', at);
+      if (nl < 0) break;
+      no++;
+      const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      oneLine(s, text.slice(at, end), no);
+      at = nl + 1;
+    }
+    this.no = no;
+    this.carry = at === 0 ? text : text.slice(at);
+  }
+
+  /** The binary check on the head and the first line; where the second line starts. */
+  private start(text: string, final: boolean): number {
+    const bad = checkTimelineInput(text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text);
+    if (bad) {
+      this.failed = { ok: false, errors: [bad], warnings: [] };
+      return 0;
+    }
+    const nl = text.indexOf('\n');
+    const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
+    const magic = MAGIC.exec(first);
+    if (!magic || (nl < 0 && !final)) {
+      this.failed = fail(
+        1,
+        `not a fracture-record recording: the first line is "${first.slice(0, 60)}"`,
+        '"# fracture-record 1" as the first line (a file written by fracture-record.sh)',
+      );
+      return 0;
+    }
+    const version = Number(magic[1]);
+    const tl: Timeline = {
+      source: 'frec',
+      header: { format_version: String(version) },
+      host: null,
+      keys: [],
+      samples: [],
+      notes: [],
+      ptdumps: [],
+      trace: [],
+      end: null,
     };
+    const s: State = {
+      cols: this.cols,
+      colCache: [],
+      count: 0,
+      tl,
+      seen: new Set(),
+      warn: new Warnings(),
+      pt: null,
+      lastT: -Infinity,
+      keyCache: [],
+    };
+    this.s = s;
+    if (version > FREC_VERSION) {
+      s.warn.add(
+        'version',
+        `recorded in format ${version}, newer than ${FREC_VERSION}: fields this version does not know are ignored`,
+      );
+    }
+    return nl < 0 ? text.length : nl + 1;
   }
-  return { ok: true, value: tl, warnings: s.warn.finish() };
 }
 
 /** The canonical 4-level direct-map base (Documentation/arch/x86/x86_64/mm.rst), KASLR off. */

@@ -175,7 +175,7 @@ describe('Prometheus query_range: an answer that is not a range is refused by na
     [
       'JSON cut short',
       answer([series('node_memory_DirectMap4k_bytes', 'a', [[1, '4096']])]).slice(0, 120),
-      /^not a Prometheus answer: .* at character \d+$/,
+      /^not a Prometheus answer: .* at byte \d+$/,
     ],
     [
       'a value that is not a number',

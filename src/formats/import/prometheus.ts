@@ -17,21 +17,32 @@
  * status, warnings) goes through JSON.parse of its own small slice.
  */
 import type { ImportError, Parsed } from './common';
-import { checkTimelineInput, noteKeys, type Timeline, type TimelineSample } from './timeline';
+import { Points, PrometheusError, readValues, Scanner } from './prom-scan';
+import {
+  checkTimelineBytes,
+  checkTimelineInput,
+  MAX_TIMELINE_CHARS,
+  noteKeys,
+  type Timeline,
+  type TimelineSample,
+  timelineTooLarge,
+} from './timeline';
+import { decodeUtf8, encodeUtf8 } from './utf8';
 
-export class PrometheusError extends Error {}
+export { PrometheusError };
 
 export interface Series {
   key: string;
   scale: number;
   labels: Record<string, string>;
-  ts: number[];
-  vs: number[];
+  ts: Float64Array;
+  vs: Float64Array;
 }
 
 /** True when the text looks like a Prometheus API answer (checked on its first 512 characters). */
-export function isPrometheusAnswer(text: string): boolean {
-  return /^\s*\{\s*"(?:status|data|error|errorType|warnings)"\s*:/.test(text.slice(0, 512));
+export function isPrometheusAnswer(text: string | Uint8Array): boolean {
+  const head = typeof text === 'string' ? text.slice(0, 512) : decodeUtf8(text.subarray(0, 512));
+  return /^\s*\{\s*"(?:status|data|error|errorType|warnings)"\s*:/.test(head);
 }
 
 const MEMINFO = /^node_memory_(DirectMap\w+)_bytes$/;
@@ -46,218 +57,16 @@ function keyOf(name: string | undefined): { key: string; scale: number } {
   return { key: name, scale: 1 };
 }
 
-class Scanner {
-  pos = 0;
-  constructor(readonly s: string) {}
-
-  fail(what: string): never {
-    throw new PrometheusError(`not a Prometheus answer: ${what} at character ${this.pos}`);
-  }
-
-  ws(): void {
-    const s = this.s;
-    let p = this.pos;
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
-      else break;
-    }
-    this.pos = p;
-  }
-
-  expect(c: number, what: string): void {
-    this.ws();
-    if (this.s.charCodeAt(this.pos) !== c) this.fail(`expected ${what}`);
-    this.pos++;
-  }
-
-  /** After a member: true at ",", false at the closing bracket `close`. */
-  more(close: number): boolean {
-    this.ws();
-    const c = this.s.charCodeAt(this.pos);
-    if (c === 44) {
-      this.pos++;
-      return true;
-    }
-    if (c === close) {
-      this.pos++;
-      return false;
-    }
-    return this.fail(`expected "," or "${String.fromCharCode(close)}"`);
-  }
-
-  /** Enters an object or array; false when it is empty (and already closed). */
-  open(c: number, close: number, what: string): boolean {
-    this.expect(c, what);
-    this.ws();
-    if (this.s.charCodeAt(this.pos) === close) {
-      this.pos++;
-      return false;
-    }
-    return true;
-  }
-
-  key(): string {
-    this.ws();
-    const k = this.string();
-    this.expect(58, '":"');
-    return k;
-  }
-
-  string(): string {
-    const s = this.s;
-    if (s.charCodeAt(this.pos) !== 34) this.fail('expected a string');
-    const start = this.pos;
-    let p = start + 1;
-    let escaped = false;
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (Number.isNaN(c)) this.fail('unterminated string');
-      if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        p++;
-      }
-      p++;
-    }
-    this.pos = p + 1;
-    return escaped ? (JSON.parse(s.slice(start, p + 1)) as string) : s.slice(start + 1, p);
-  }
-
-  /** Any JSON value, by finding its end and handing the slice to JSON.parse. */
-  value(): unknown {
-    this.ws();
-    const start = this.pos;
-    this.skip();
-    try {
-      return JSON.parse(this.s.slice(start, this.pos));
-    } catch {
-      this.pos = start;
-      return this.fail('invalid JSON value');
-    }
-  }
-
-  private skip(): void {
-    const s = this.s;
-    let depth = 0;
-    for (;;) {
-      this.ws();
-      const c = s.charCodeAt(this.pos);
-      if (Number.isNaN(c)) this.fail('unexpected end');
-      if (c === 34) this.string();
-      else if (c === 123 || c === 91) {
-        depth++;
-        this.pos++;
-      } else if (c === 125 || c === 93) {
-        depth--;
-        this.pos++;
-      } else if (c === 44 || c === 58) {
-        if (depth === 0) return;
-        this.pos++;
-      } else {
-        while (this.pos < s.length && !/[\s,:\]}]/.test(s[this.pos]!)) this.pos++;
-      }
-      if (depth === 0) return;
-    }
-  }
-
-  /** A JSON number or a numeric string ("31457280", "NaN", "+Inf") without allocating. */
-  number(): number {
-    this.ws();
-    const s = this.s;
-    let p = this.pos;
-    const quoted = s.charCodeAt(p) === 34;
-    if (quoted) p++;
-    const start = p;
-    let n = 0;
-    let c = s.charCodeAt(p);
-    while (c >= 48 && c <= 57) {
-      n = n * 10 + (c - 48);
-      c = s.charCodeAt(++p);
-    }
-    if (p === start || p - start > 15 || (quoted ? c !== 34 : c === 46 || c === 101 || c === 69)) {
-      // Not a plain integer of at most 15 digits: let Number() read it exactly.
-      while (p < s.length && s.charCodeAt(p) !== (quoted ? 34 : 44) && s.charCodeAt(p) !== 93) p++;
-      const text = s.slice(start, p).trim();
-      n = text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
-      if (Number.isNaN(n) && text !== 'NaN') this.fail(`"${text.slice(0, 20)}" is not a number`);
-    }
-    if (quoted) {
-      if (s.charCodeAt(p) !== 34) this.fail('unterminated string');
-      p++;
-    }
-    this.pos = p;
-    return n;
-  }
-}
-
-/**
- * One point as Prometheus writes it, [1796286600,"31457280"]: integer time and value of at most
- * 15 digits, no spaces. False, with nothing read, for any other form.
- */
-function compactPoint(sc: Scanner, ts: number[], vs: number[]): boolean {
-  const s = sc.s;
-  let p = sc.pos;
-  if (s.charCodeAt(p) !== 91) return false;
-  let c = s.charCodeAt(++p);
-  const t0 = p;
-  let t = 0;
-  while (c >= 48 && c <= 57) {
-    t = t * 10 + (c - 48);
-    c = s.charCodeAt(++p);
-  }
-  if (c !== 44 || p === t0 || p - t0 > 15 || s.charCodeAt(p + 1) !== 34) return false;
-  p += 2;
-  const v0 = p;
-  let v = 0;
-  c = s.charCodeAt(p);
-  while (c >= 48 && c <= 57) {
-    v = v * 10 + (c - 48);
-    c = s.charCodeAt(++p);
-  }
-  if (c !== 34 || p === v0 || p - v0 > 15 || s.charCodeAt(p + 1) !== 93) return false;
-  sc.pos = p + 2;
-  ts.push(t);
-  vs.push(v);
-  return true;
-}
-
-/** [[t,"v"],…] into ts and vs. */
-function readValues(sc: Scanner, ts: number[], vs: number[]): void {
-  if (!sc.open(91, 93, '"values" array')) return;
-  const s = sc.s;
-  for (;;) {
-    if (!compactPoint(sc, ts, vs)) {
-      sc.expect(91, '"[" of a [time, "value"] pair');
-      ts.push(sc.number());
-      sc.expect(44, '","');
-      vs.push(sc.number());
-      sc.expect(93, '"]"');
-    }
-    // The compact form's "," or "]" right after the point; anything else through more().
-    const c = s.charCodeAt(sc.pos);
-    if (c === 44) {
-      sc.pos++;
-      sc.ws();
-    } else if (c === 93) {
-      sc.pos++;
-      return;
-    } else if (sc.more(93)) sc.ws();
-    else return;
-  }
-}
-
-function readSeries(sc: Scanner, warnings: string[]): Series | null {
+function readSeries(sc: Scanner, points: Points, warnings: string[]): Series | null {
   let labels: Record<string, string> = {};
-  const ts: number[] = [];
-  const vs: number[] = [];
   let matrix = false;
+  points.n = 0;
   if (sc.open(123, 125, 'a series object')) {
     do {
       const k = sc.key();
       if (k === 'metric') labels = sc.value() as Record<string, string>;
       else if (k === 'values') {
-        readValues(sc, ts, vs);
+        readValues(sc, points);
         matrix = true;
       } else sc.value();
     } while (sc.more(125));
@@ -267,6 +76,8 @@ function readSeries(sc: Scanner, warnings: string[]): Series | null {
     return null;
   }
   const { key, scale } = keyOf(labels.__name__);
+  const ts = points.ts.slice(0, points.n);
+  const vs = points.vs.slice(0, points.n);
   return { key, scale, labels, ts, vs };
 }
 
@@ -279,34 +90,50 @@ interface Answer {
   warnings: string[];
 }
 
-function readAnswer(text: string): Answer {
-  const sc = new Scanner(text);
-  const a: Answer = {
-    status: null,
-    errorType: null,
-    error: null,
-    resultType: null,
-    series: [],
-    warnings: [],
-  };
-  if (!sc.open(123, 125, 'a JSON object')) return a;
+const emptyAnswer = (): Answer => ({
+  status: null,
+  errorType: null,
+  error: null,
+  resultType: null,
+  series: [],
+  warnings: [],
+});
+
+/** step() until it succeeds; while more bytes are to come, a failure waits (yields) for them. */
+function* retry<T>(sc: Scanner, step: () => T): Generator<void, T> {
+  for (;;) {
+    const at = sc.pos;
+    try {
+      return step();
+    } catch (e) {
+      if (sc.final || !(e instanceof PrometheusError)) throw e;
+      sc.pos = at;
+      yield;
+    }
+  }
+}
+
+/** The answer into `a`, one step at a time: a series is retried whole when it was cut. */
+function* answerSteps(sc: Scanner, a: Answer): Generator<void, void> {
+  const points = new Points();
+  if (!(yield* retry(sc, () => sc.open(123, 125, 'a JSON object')))) return;
   do {
-    const k = sc.key();
+    const k = yield* retry(sc, () => sc.key());
     if (k === 'data') {
-      if (!sc.open(123, 125, '"data" object')) continue;
+      if (!(yield* retry(sc, () => sc.open(123, 125, '"data" object')))) continue;
       do {
-        const dk = sc.key();
-        if (dk === 'resultType') a.resultType = String(sc.value());
+        const dk = yield* retry(sc, () => sc.key());
+        if (dk === 'resultType') a.resultType = String(yield* retry(sc, () => sc.value()));
         else if (dk === 'result' && a.resultType !== 'vector' && a.resultType !== 'scalar') {
-          if (!sc.open(91, 93, '"result" array')) continue;
+          if (!(yield* retry(sc, () => sc.open(91, 93, '"result" array')))) continue;
           do {
-            const s = readSeries(sc, a.warnings);
+            const s = yield* retry(sc, () => readSeries(sc, points, a.warnings));
             if (s) a.series.push(s);
-          } while (sc.more(93));
-        } else sc.value();
-      } while (sc.more(125));
+          } while (yield* retry(sc, () => sc.more(93)));
+        } else yield* retry(sc, () => sc.value());
+      } while (yield* retry(sc, () => sc.more(125)));
     } else {
-      const v = sc.value();
+      const v = yield* retry(sc, () => sc.value());
       if (k === 'status') a.status = String(v);
       else if (k === 'errorType') a.errorType = String(v);
       else if (k === 'error') a.error = String(v);
@@ -314,11 +141,80 @@ function readAnswer(text: string): Answer {
         for (const w of v) a.warnings.push(`Prometheus: ${String(w)}`);
       }
     }
-  } while (sc.more(125));
+  } while (yield* retry(sc, () => sc.more(125)));
+}
+
+function readAnswer(bytes: Uint8Array): Answer {
+  const a = emptyAnswer();
+  answerSteps(new Scanner(bytes), a).next();
   return a;
 }
 
-export function sameTimes(a: number[], b: number[]): boolean {
+/**
+ * An answer read while it arrives (the tools worker pushes a file's chunks as they come):
+ * each push scans as far as the bytes go, so the scan overlaps the read.
+ */
+export class PrometheusStream {
+  private readonly sc = new Scanner(new Uint8Array(1 << 22));
+  private readonly a = emptyAnswer();
+  private readonly steps: Generator<void, void>;
+  /** The first 64 KiB, for the binary check. */
+  private readonly head = new Uint8Array(65536);
+  private total = 0;
+  private failed: unknown = null;
+  private done = false;
+
+  constructor() {
+    this.sc.n = 0;
+    this.sc.final = false;
+    this.steps = answerSteps(this.sc, this.a);
+  }
+
+  push(chunk: Uint8Array): void {
+    const sc = this.sc;
+    if (this.total < this.head.length)
+      this.head.set(chunk.subarray(0, this.head.length - this.total), this.total);
+    this.total += chunk.length;
+    if (this.done || this.failed) return;
+    if (sc.n + chunk.length > sc.s.length) {
+      // Drop what is read: the scan waits at the start of a step, which needs nothing before it.
+      sc.s.copyWithin(0, sc.pos, sc.n);
+      sc.base += sc.pos;
+      sc.n -= sc.pos;
+      sc.pos = 0;
+      if (sc.n + chunk.length > sc.s.length) {
+        const s = new Uint8Array(Math.max(sc.s.length * 2, sc.n + chunk.length));
+        s.set(sc.s.subarray(0, sc.n));
+        sc.s = s;
+      }
+    }
+    sc.s.set(chunk, sc.n);
+    sc.n += chunk.length;
+    this.step();
+  }
+
+  finish(): Parsed<PromHost[]> {
+    const bad =
+      this.total > MAX_TIMELINE_CHARS
+        ? timelineTooLarge(this.total)
+        : checkTimelineBytes(this.head.subarray(0, Math.min(this.total, this.head.length)));
+    if (bad) return { ok: false, errors: [bad], warnings: [] };
+    this.sc.final = true;
+    this.step();
+    return hostsOf(this.failed ?? this.a);
+  }
+
+  private step(): void {
+    if (this.done || this.failed) return;
+    try {
+      this.done = this.steps.next().done === true;
+    } catch (e) {
+      this.failed = e;
+    }
+  }
+}
+
+export function sameTimes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -337,8 +233,10 @@ function timelineOf(host: string | null, series: Series[], warnings: string[]): 
   }
   const first = series[0]!.ts;
   const aligned = series.every((s) => sameTimes(s.ts, first));
-  const times = aligned ? first : [...new Set(series.flatMap((s) => s.ts))].sort((x, y) => x - y);
-  const index = aligned ? null : new Map(times.map((t, i) => [t, i]));
+  const times: number[] = aligned
+    ? Array.from(first)
+    : [...new Set(series.flatMap((s) => Array.from(s.ts)))].sort((x, y) => x - y);
+  const index = aligned ? null : new Map(times.map((t, i) => [t, i] as const));
   const samples: TimelineSample[] = new Array(times.length);
   const t0 = times[0] ?? 0;
   // When every series has every point, each sample gets every key: cloning one template object
@@ -383,17 +281,26 @@ export interface PromHost {
  * The answer's series grouped by instance, without building samples: the fleet view ranks
  * 10,000 hosts from these arrays and builds a Timeline only for the host the user opens.
  */
-export function readPrometheusHosts(text: string): Parsed<PromHost[]> {
-  const bad = checkTimelineInput(text);
+export function readPrometheusHosts(input: string | Uint8Array): Parsed<PromHost[]> {
+  const bad = typeof input === 'string' ? checkTimelineInput(input) : checkTimelineBytes(input);
   if (bad) return { ok: false, errors: [bad], warnings: [] };
-  let a: Answer;
+  let a: Answer | unknown;
   try {
-    a = readAnswer(text);
+    a = readAnswer(typeof input === 'string' ? encodeUtf8(input) : input);
   } catch (e) {
-    if (!(e instanceof PrometheusError || e instanceof SyntaxError)) throw e;
-    const expected = 'the JSON body of /api/v1/query_range';
-    return { ok: false, errors: [fail(e.message, expected)], warnings: [] };
+    a = e;
   }
+  return hostsOf(a);
+}
+
+/** The answer read (or what reading it threw) as its hosts or its error. */
+function hostsOf(read: Answer | unknown): Parsed<PromHost[]> {
+  if (read instanceof Error) {
+    if (!(read instanceof PrometheusError || read instanceof SyntaxError)) throw read;
+    const expected = 'the JSON body of /api/v1/query_range';
+    return { ok: false, errors: [fail(read.message, expected)], warnings: [] };
+  }
+  const a = read as Answer;
   if (a.status === 'error') {
     const msg = `Prometheus answered with an error (${a.errorType ?? 'no errorType'}): ${a.error ?? 'no message'}`;
     return {
@@ -415,8 +322,11 @@ export function readPrometheusHosts(text: string): Parsed<PromHost[]> {
   for (const s of a.series) {
     const host = s.labels.instance ?? null;
     const list = hosts.get(host);
-    if (list) list.push(s);
-    else hosts.set(host, [s]);
+    if (list) {
+      // A host's series share their times as a rule: keep one copy (a fleet's memory is times).
+      if (sameTimes(s.ts, list[0]!.ts)) s.ts = list[0]!.ts;
+      list.push(s);
+    } else hosts.set(host, [s]);
   }
   if (hosts.size === 0) {
     const expected = 'series such as node_memory_DirectMap4k_bytes over a time range';
@@ -435,7 +345,7 @@ export function promHostTimeline(h: PromHost, warnings: string[]): Timeline {
   return timelineOf(h.host, h.series, warnings);
 }
 
-export function parsePrometheus(text: string): Parsed<Timeline[]> {
+export function parsePrometheus(text: string | Uint8Array): Parsed<Timeline[]> {
   const r = readPrometheusHosts(text);
   if (!r.ok) return r;
   const warnings = r.warnings;

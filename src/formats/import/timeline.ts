@@ -7,6 +7,7 @@
  * /proc/vmstat prints them. Keys a source adds later are kept, never an error.
  */
 import { checkInput, type ImportError } from './common';
+import { decodeUtf8 } from './utf8';
 
 export interface TimelineSample {
   /** Seconds since the first sample (monotonic for a recording: /proc/uptime). */
@@ -83,20 +84,28 @@ export interface Timeline {
  */
 export const MAX_TIMELINE_CHARS = 512 * 1024 * 1024;
 
+export function timelineTooLarge(size: number): ImportError {
+  const mib = (size / (1024 * 1024)).toFixed(0);
+  return {
+    line: 0,
+    message: `input is ${mib} MiB, over the 512 MiB limit for a timeline`,
+    expected: 'a recording or query answer of at most 512 MiB',
+  };
+}
+
 /** Size and binary guard for timeline text; the binary check reads the first 64 KiB only. */
 export function checkTimelineInput(text: unknown): ImportError | null {
   if (typeof text !== 'string') {
     return { line: 0, message: 'input is not text', expected: 'a string' };
   }
-  if (text.length > MAX_TIMELINE_CHARS) {
-    const mib = (text.length / (1024 * 1024)).toFixed(0);
-    return {
-      line: 0,
-      message: `input is ${mib} MiB, over the 512 MiB limit for a timeline`,
-      expected: 'a recording or query answer of at most 512 MiB',
-    };
-  }
+  if (text.length > MAX_TIMELINE_CHARS) return timelineTooLarge(text.length);
   return checkInput(text.length > 65536 ? text.slice(0, 65536) : text);
+}
+
+/** checkTimelineInput() of bytes (UTF-8 text): the size, then the first 64 KiB decoded. */
+export function checkTimelineBytes(bytes: Uint8Array): ImportError | null {
+  if (bytes.length > MAX_TIMELINE_CHARS) return timelineTooLarge(bytes.length);
+  return checkInput(decodeUtf8(bytes.subarray(0, 65536)));
 }
 
 /** Adds a sample's keys to `keys` (first-seen order) using `seen` as the index. */
