@@ -28,11 +28,12 @@ import {
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
 import { checkpointIntervalFor } from '../sim/checkpoints';
-import { byCause, metricsOf } from '../sim/metrics';
+import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
 import { OutcomeRuns, sameLine } from '../sim/outcome-runs';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { BaseOutcomes, WhatIfStory } from '../sim/whatif';
+import { causeInfos, causeShares } from './by-cause';
 import { Derived } from './derived';
 import { EventFeed, knownLength } from './event-feed';
 import { inspectFrame, ptdumpLineOf } from './inspect';
@@ -56,6 +57,7 @@ import {
 } from './protocol';
 import { hostKernelOf, resolvedSource } from './resolved-source';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
+import { eventText } from './step-event';
 
 /** The same calls as EngineApi, answered synchronously. */
 export type EngineSync = {
@@ -362,7 +364,8 @@ export class EngineHost implements EngineSync {
         doubleBackedBytes: g.doubleBacked * PAGE_SIZE,
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
-      byCause: byCause(m),
+      byCause: causeShares(m),
+      event: s > 0 ? stepEvent(run, s) : null,
     };
     if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
     run.views.set(s, view);
@@ -478,6 +481,17 @@ export class EngineHost implements EngineSync {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+/** The event step s applied (step s is event s − 1), in words. */
+function stepEvent(run: Run, s: number): string | null {
+  const e = run.timeline.events.at(s - 1);
+  return e
+    ? eventText(
+        e,
+        run.info.guests.map((g) => g.name),
+      )
+    : null;
+}
+
 /** Steps past what a progressive run has computed answer for the last computed step. */
 function clampStep(run: Run, step: number): number {
   const s = Number.isFinite(step) ? Math.floor(step) : 0;
@@ -538,6 +552,7 @@ function startRun(
   const info = {
     ...runInfo(p.scenario, story, timeline, m, digest),
     linux: hostKernelOf(p.scenario, p.base),
+    causes: causeInfos(m),
   };
   const index = new OutcomeIndex(timeline.log);
   return {

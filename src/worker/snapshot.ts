@@ -31,6 +31,7 @@ import {
 import type { Guest } from '../machine/guest';
 import type { Machine } from '../machine/machine';
 import { PAGES_PER_2M } from '../machine/units';
+import { regionCauses } from './by-cause';
 import {
   CELL_FIRMWARE,
   CELL_FREE,
@@ -248,7 +249,8 @@ export function buildSnapshot(m: Machine, step: number, splitAt: Float64Array): 
     regionCode[r] = s & 0xff;
     regionFlags[r] = (s >> 8) | (splitAt[r]! <= step ? RF_SPLIT_AFTER_BOOT : 0);
   }
-  return { step, regions, regionCode, regionLevel, regionFlags, regionUserLevel };
+  const regionCause = regionCauses(m, regions);
+  return { step, regions, regionCode, regionLevel, regionFlags, regionUserLevel, regionCause };
 }
 
 /** 512 cell codes per region for the listed regions (out of range → holes). */
