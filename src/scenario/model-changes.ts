@@ -91,4 +91,10 @@ export const MODEL_CHANGES: ModelChange[] = [
     designs: ['no-snp'],
     text: 'a launch allocates the per-vCPU pages (VMCB, APIC page): guest memory lands elsewhere, nothing more splits',
   },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: ALL,
+    text: 'step 0 is a booted host: the kernel image’s read-only edge, the KFENCE pool, on SNP hosts the IOMMU’s 4K buffers, and the modules udev loads split the direct map before the first event (host.boot "bare" keeps the layout at t≈0), and hosts can run BPF, modules, secretmem, memory errors, GPU and page-cache events of their own',
+  },
 ];
