@@ -140,8 +140,14 @@ export function drawGrids(ctx: CanvasRenderingContext2D, s: OverlayState, v: Vie
   ctx.stroke(blocks);
   ctx.globalAlpha = 1;
   if (any1G) {
-    ctx.lineWidth = Math.max(1.5, Math.min(4, rowPx / 6));
+    // A block under ~16 px tall (a 64 GiB host at overview zoom): thick edges of neighbouring
+    // blocks would stripe the map black, so they are drawn as a faint hairline instead.
+    const blockPx = Math.max(rowPx, (REGIONS_PER_BLOCK / n) * rowPx);
+    const fine = blockPx < 16;
+    ctx.lineWidth = fine ? 1 : Math.max(1.5, Math.min(4, rowPx / 6));
+    ctx.globalAlpha = fine ? 0.5 : 1;
     ctx.stroke(thick);
+    ctx.globalAlpha = 1;
   }
   if (k >= 5) drawCellGrids(ctx, s, v);
 }
