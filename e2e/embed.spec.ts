@@ -82,3 +82,20 @@ test('embed options: no controls, no captions, dark theme', async ({ page }) => 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByRole('button', { name: 'Share' })).toHaveCount(0);
 });
+
+test('a host-only embed colours by cause; colour=state keeps the page states', async ({ page }) => {
+  await page.goto('/?embed=1#preset=bpf-sockex1-v5.17&step=5');
+  const legend = page.getByRole('region', { name: 'Map legend' });
+  await expect(legend).toContainText('BPF JIT');
+  await expect(legend).toContainText('split by');
+  // The embed is a display: no toggle to change it from the audience's side.
+  await expect(page.getByRole('radio', { name: 'cause' })).toHaveCount(0);
+  await page.goto('/?embed=1&colour=state#preset=bpf-sockex1-v5.17&step=5');
+  await page.reload();
+  await expect(legend).toContainText('page table');
+  await expect(legend).not.toContainText('BPF JIT');
+  // A scenario with guests keeps the page states unless the slide asks for causes.
+  await page.goto('/?embed=1&colour=cause#preset=thread-2021&step=4');
+  await page.reload();
+  await expect(legend).toContainText('split by');
+});

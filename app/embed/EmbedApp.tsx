@@ -5,8 +5,9 @@
  * postMessage (useDeckMessages) and keeps its clicker keys (useEmbedKeys). A compare link embeds
  * A and B instead (CompareEmbed), with the same step bar, keys and messages.
  */
-import { lazy, Suspense, useCallback, useRef } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useRef } from 'react';
 import { usePlayback } from '../controls/usePlayback';
+import { runCauses } from '../map/cause-colours';
 import { MemoryMap } from '../map/MemoryMap';
 import { CaptionStrip } from '../panels/CaptionStrip';
 import { useRun } from '../run/session';
@@ -60,6 +61,13 @@ function SingleEmbed() {
   usePlayback();
 
   const ui = useUi.getState();
+  const byCause = view?.byCause;
+  const causes = useMemo(() => {
+    const all = info ? runCauses(info) : undefined;
+    if (!all || all.length === 0) return null;
+    return { causes: all, present: new Set((byCause ?? []).map((r) => r.cause)) };
+  }, [info, byCause]);
+  const colourBy = opts.colour ?? (info && info.guests.length === 0 ? 'cause' : 'state');
   // Re-rendered on every step, layer or zoom change (the selectors above), so the link follows.
   const open = info ? shareLink() : '';
   return (
@@ -91,6 +99,8 @@ function SingleEmbed() {
               followDefault
               compact
               tipsOff={selectedPfn !== null}
+              causes={causes}
+              colourBy={colourBy}
               {...(zoom ? { zoom } : {})}
             />
           )}

@@ -135,7 +135,9 @@ describe('parseEmbedOptions', () => {
   });
 
   it('reads every option, as flags or with values', () => {
-    const r = parseEmbedOptions('?embed=1&controls=none&theme=dark&autoplay&caption=off&readonly');
+    const r = parseEmbedOptions(
+      '?embed=1&controls=none&theme=dark&autoplay&caption=off&readonly&colour=cause',
+    );
     expect(r).toEqual({
       options: {
         embed: true,
@@ -144,6 +146,7 @@ describe('parseEmbedOptions', () => {
         autoplay: true,
         caption: false,
         readonly: true,
+        colour: 'cause',
       },
       errors: [],
     });
@@ -167,6 +170,12 @@ describe('parseEmbedOptions', () => {
     expect(r.errors).toHaveLength(4);
     expect(r.errors[0]).toMatch(/controls=maxi: expected none, mini or full/);
     expect(r.errors[1]).toMatch(/theme=solarized: expected light or dark/);
+    const c = parseEmbedOptions('color=rainbow');
+    expect([c.options.colour, c.errors]).toEqual([
+      null,
+      ['color=rainbow: expected state or cause'],
+    ]);
+    expect(parseEmbedOptions('color=state').options.colour).toBe('state');
   });
 
   it('decodes a query like URLSearchParams', () => {

@@ -242,6 +242,11 @@ export interface EmbedOptions {
   caption: boolean;
   /** No editing, no navigation away from the scenario. */
   readonly: boolean;
+  /**
+   * colour=state|cause: how split regions are coloured. null: by cause for a host-only run (no
+   * guests: the causes are the story), by state otherwise.
+   */
+  colour: 'state' | 'cause' | null;
 }
 
 export const DEFAULT_EMBED_OPTIONS: EmbedOptions = {
@@ -251,6 +256,7 @@ export const DEFAULT_EMBED_OPTIONS: EmbedOptions = {
   autoplay: false,
   caption: true,
   readonly: false,
+  colour: null,
 };
 
 export interface EmbedOptionsResult {
@@ -326,6 +332,11 @@ export function parseEmbedOptions(
       case 'theme':
         if ((THEMES as readonly string[]).includes(value)) options.theme = value as Theme;
         else errors.push(`theme=${value}: expected light or dark`);
+        break;
+      case 'colour':
+      case 'color':
+        if (value === 'state' || value === 'cause') options.colour = value;
+        else errors.push(`${key}=${value}: expected state or cause`);
         break;
     }
   }
