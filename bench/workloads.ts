@@ -96,10 +96,46 @@ export function churnEvents(n: number, guests: number, guestBytes: number, seed:
   return events;
 }
 
+/**
+ * The churn with host causes mixed in (issue 17): one event in five is a host-cause event —
+ * BPF load/unload, secretmem fault/free, a 64 KiB WC GPU buffer and its return, page-cache
+ * fill/drop — on the same guests' SNP share/unshare/hv-write churn.
+ */
+export function causeChurnEvents(n: number, guests: number, guestBytes: number, seed: number) {
+  const rng = new Rng(seed);
+  const events = new PackedEvents(n + 2 * guests);
+  for (let g = 0; g < guests; g++) {
+    events.push(ev('launch', g, 0, 0));
+    events.push(ev('accept', g, 0, guestBytes));
+  }
+  const ops: EngineEvent['op'][] = ['share', 'unshare', 'hv-write'];
+  const host: [EngineEvent['op'], number][] = [
+    ['bpf-load', 1],
+    ['bpf-unload', 1],
+    ['secretmem', 4096],
+    ['secretmem-free', 4096],
+    ['gpu-wc', 65536],
+    ['gpu-wb', 65536],
+    ['page-cache', 65536],
+    ['page-cache-drop', 65536],
+  ];
+  for (let i = 0; i < n; i++) {
+    if (rng.int(5) === 0) {
+      const [op, size] = host[rng.int(host.length)]!;
+      events.push({ op, guest: 0, gpa: 0, pfn: 0, sizeBytes: size, via: 'user' });
+      continue;
+    }
+    const g = rng.int(guests);
+    events.push(ev(ops[rng.int(3)]!, g, rng.int(guestBytes / 4096) * 4096, 4096));
+  }
+  return events;
+}
+
 export function churnSpec(
   kernel: MachineSpec['kernel'],
   hostBytes = 256 * GiB,
   guestBytes = 28 * GiB,
+  linux?: string,
 ): MachineSpec {
   return {
     host: {
@@ -108,6 +144,7 @@ export function churnSpec(
       allocator: 'buddy',
       kernelBytes: 2 * GiB,
       seed: 1,
+      ...(linux !== undefined ? { linux } : {}),
     },
     kernel,
     guests: Array.from({ length: 8 }, (_, i) => ({

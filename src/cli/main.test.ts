@@ -27,7 +27,8 @@ async function run(args: string[], files: Record<string, string> = {}) {
 const small = {
   version: 2,
   title: 'small',
-  host: { ram: '2G', kernelMemory: '64M' },
+  // The t≈0 layout: these tests are about the CLI, not about what boot splits.
+  host: { ram: '2G', kernelMemory: '64M', boot: 'bare' },
   kernel: 'upstream-2024',
   guests: [{ name: 'vm', memory: '64M', vcpus: 1, backing: 'thp' }],
   events: [
@@ -85,6 +86,22 @@ describe('sim run', () => {
     expect(j0.guests[0].status).toBe('created');
     const j3 = JSON.parse((await run(['run', 's.json', '--json', '--step=3'], files)).out);
     expect(j3.vmstat.direct_map_level2_splits).toBe(1);
+  });
+
+  it('--by-cause prints where DirectMap4k comes from; --json carries byCause', async () => {
+    const r = await run(['run', 'bpf-sockex1-v5.17', '--by-cause', '--log', '0']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^by cause \(Linux 5\.17;/m);
+    expect(r.out).toMatch(
+      /^ {2}bpf +DirectMap4k +\d+ kB, splits \d+ \/ 3, collapses 0 \/ 0, never heals$/m,
+    );
+    // udev's modules split the first 1 GiB of ZONE_NORMAL at boot (the preset has no KFENCE pool).
+    expect(r.out).toMatch(/^ {2}module +DirectMap4k +\d+ kB, splits \d+ \/ 1,/m);
+    expect(r.out).not.toMatch(/^ {2}kfence /m);
+    const j = JSON.parse((await run(['run', 'bpf-sockex1-v6.1', '--json'])).out);
+    expect(j.linux).toBe('6.1');
+    expect(j.byCause.map((c: { cause: string }) => c.cause)).toEqual(['boot', 'kernel', 'module']);
+    expect((await run(['run', 'thread-2021', '--by-causes'])).code).toBe(2);
   });
 
   it('--meminfo, --vmstat and --ptdump print the kernel formats in that order', async () => {

@@ -1,7 +1,8 @@
 /**
  * `sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump]
- * [--step N] [--kernel K] [--backing B] [--log N]`: run a scenario through the engine and print
- * what a kernel developer would look at. The engine runs as a plain Machine up to the step (no
+ * [--step N] [--kernel K] [--backing B] [--log N] [--by-cause]`: run a scenario through the engine and print
+ * what a kernel developer would look at. `--by-cause` prints where DirectMap4k and the splits come
+ * from, cause by cause; `--json` always carries that breakdown as `byCause`. The engine runs as a plain Machine up to the step (no
  * timeline checkpoints: the CLI never seeks). Exit 0 on success, 1 on a bad scenario, 2 on bad
  * usage.
  */
@@ -23,12 +24,12 @@ import {
   scenarioDigest,
 } from '../scenario/index';
 import { machineDigest } from '../sim/digest';
-import { metricsOf } from '../sim/metrics';
+import { byCause, metricsOf } from '../sim/metrics';
 import { directMapEntries, guestLine, runJson } from '../sim/report';
 import { type CliIo, scenarioArg } from './io';
 
 export const RUN_USAGE =
-  'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION] [--log N]';
+  'usage: sim run <scenario.json | share URL | preset name> [--json] [--meminfo] [--vmstat] [--ptdump] [--step N] [--kernel DESIGN] [--backing BACKING] [--linux VERSION] [--log N] [--by-cause]';
 
 interface RunArgs {
   source: string;
@@ -36,6 +37,7 @@ interface RunArgs {
   meminfo: boolean;
   vmstat: boolean;
   ptdump: boolean;
+  byCause: boolean;
   step?: number;
   kernel?: KernelDesign;
   backing?: Backing;
@@ -53,6 +55,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
     meminfo: false,
     vmstat: false,
     ptdump: false,
+    byCause: false,
     log: 10,
   };
   for (let i = 0; i < args.length; i++) {
@@ -62,6 +65,8 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
     const value = (): string | undefined => (eq > 0 ? a.slice(eq + 1) : args[++i]);
     if (flag === '--json' || flag === '--meminfo' || flag === '--vmstat' || flag === '--ptdump') {
       out[flag.slice(2) as 'json' | 'meminfo' | 'vmstat' | 'ptdump'] = true;
+    } else if (flag === '--by-cause') {
+      out.byCause = true;
     } else if (flag === '--step' || flag === '--log') {
       const v = value();
       if (v === undefined || !INT.test(v))
@@ -83,7 +88,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs | string {
         return `--linux: found "${v ?? ''}"; expected ${LINUX_ALLOWED}`;
       out.linux = v;
     } else if (a.startsWith('-') && a.length > 1) {
-      return `unknown option "${a}"; expected one of --json, --meminfo, --vmstat, --ptdump, --step N, --kernel, --backing, --linux, --log N`;
+      return `unknown option "${a}"; expected one of --json, --meminfo, --vmstat, --ptdump, --by-cause, --step N, --kernel, --backing, --linux, --log N`;
     } else positional.push(a);
   }
   if (positional.length !== 1)
@@ -126,7 +131,11 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   const title = story.title;
   const info = { title, scenarioDigest: scenarioDigest(scenario), steps: events.length };
   if (a.json) {
-    const json: Record<string, unknown> = { ...runJson(m, info) };
+    const json: Record<string, unknown> = {
+      ...runJson(m, info),
+      linux: m.linux.version,
+      byCause: byCause(m),
+    };
     if (a.ptdump)
       json.ptdump = formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true });
     io.out(`${JSON.stringify(json, null, 2)}\n`);
@@ -135,8 +144,10 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   const sections = a.meminfo || a.vmstat || a.ptdump;
   if (!sections) {
     io.out(summary(m, info, a.log));
+    if (a.byCause) io.out(causeTable(m));
     return 0;
   }
+  if (a.byCause) io.out(causeTable(m));
   if (a.meminfo) io.out(formatMeminfo(metricsOf(m).meminfo, spec.host.gbpages));
   if (a.vmstat) io.out(formatVmstat(metricsOf(m).vmstat));
   if (a.ptdump) io.out(formatPtdump(directMapEntries(m), { fiveLevel: m.spec.host.la57 === true }));
@@ -171,5 +182,21 @@ function summary(
   ];
   const log = lastOutcomeLines(m, logLines);
   if (log.length > 0) lines.push(`last ${log.length} outcome(s):`, ...log);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--by-cause`: one line per cause with its DirectMap4k, splits, collapses and whether it heals. */
+export function causeTable(m: Machine): string {
+  const rows = byCause(m);
+  const lines = [
+    `by cause (Linux ${m.linux.version}; splits 2M→4K / 1G→2M, collapses 4K→2M / 2M→1G):`,
+  ];
+  for (const r of rows) {
+    const tag = r.status === 'proposal' ? ' (proposal)' : '';
+    const heal = r.status === 'layout' ? '' : r.canHeal ? ', can heal' : ', never heals';
+    lines.push(
+      `  ${`${r.cause}${tag}`.padEnd(24)} DirectMap4k ${String(r.directMap4kKb).padStart(10)} kB, splits ${r.level2Splits} / ${r.level3Splits}, collapses ${r.level2Collapses} / ${r.level3Collapses}${heal}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

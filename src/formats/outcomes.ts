@@ -92,6 +92,12 @@ export function outcomeMessage(m: Machine, o: Outcome): string {
       return `${who}launched, ${formatSize(o.detail * PAGE_SIZE)} of guest RAM registered`;
     case 'exit':
       return `${who}exited, ${formatSize(o.detail * PAGE_SIZE)} of guest RAM reclaimed`;
+    case 'dm-collapse': {
+      const size = o.detail === 1 ? PUD_SIZE : PMD_SIZE;
+      const what = o.detail === 1 ? '512 x 2M → 1G' : '512 x 4K → 2M';
+      const phys = o.pfn * PAGE_SIZE;
+      return `direct map: collapse ${what} at phys ${hex(phys)}-${hex(phys + size)}`;
+    }
   }
 }
 
@@ -114,6 +120,16 @@ const SPLIT_CALLER: Record<string, string> = {
   'upstream.adjust_direct_map': 'adjust_direct_map',
   'rfc.presplit': 'set_memory_4k',
   'unmap.invalidate': 'set_direct_map_invalid_noflush',
+  'bpf.jit': 'bpf_jit_binary_lock_ro',
+  'bpf.pack': 'bpf_prog_pack_alloc',
+  'module.rwx': 'module_enable_rodata_ro',
+  'module.rox_cache': 'execmem_cache_populate',
+  'kfence.pool': 'kfence_init_pool',
+  'secretmem.fault': 'secretmem_fault',
+  'hwpoison.nospec': 'set_mce_nospec',
+  'ttm.caching': 'ttm_pool_alloc',
+  'boot.rodata': 'mark_rodata_ro',
+  'boot.iommu': 'iommu_alloc_4k_pages',
 };
 
 const KILL_REASON: Record<string, string> = {
@@ -175,6 +191,8 @@ export function logText(o: Outcome, guest: string, la57 = false): string {
       return `kvm: guest ${guest} launched: ${(o.detail * PAGE_SIZE) / MiB} MiB registered`;
     case 'exit':
       return `kvm: guest ${guest} exited: ${o.detail} pages reclaimed`;
+    case 'dm-collapse':
+      return `x86/mm: direct map collapse ${o.detail === 1 ? '2M→1G' : '4K→2M'} at ${at} (cpa_collapse_large_pages)`;
     default:
       return `${o.kind} (${o.rule})`;
   }

@@ -4,7 +4,8 @@
  * is its kernel design's (g.kernel, from kernels/); this file only routes events, resolves which
  * frame a hypervisor write reaches, runs the RMP write check and tears guests down.
  */
-import type { EngineEvent } from './events';
+import { applyHostEvent } from './causes';
+import { type EngineEvent, isHostOp } from './events';
 import {
   DM_UNMAPPED,
   frameUse,
@@ -32,6 +33,10 @@ export function applyEvent(m: Machine, ev: EngineEvent): void {
     m.curGuest = -1;
     hostWrite(m, ev.pfn);
     return;
+  }
+  if (isHostOp(ev.op)) {
+    m.curGuest = -1;
+    return applyHostEvent(m, ev);
   }
   m.curGuest = ev.guest;
   const g = m.guests[ev.guest];

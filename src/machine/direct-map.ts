@@ -16,8 +16,16 @@
  *   call that splits splits one 2 MiB region to 4K (adjust_direct_map() asks for one 4K page,
  *   and only when its mapping is 2M or 1G), so it is counted once per 2M → 4K split made by
  *   set_memory_4k(); set_direct_map_*_noflush() sets no such bit and flushes only to split.
+ * - [cpa.collapse.pmd] / [cpa.collapse.pud] collapsePmd()/collapsePud(): the reverse, from v6.15
+ *   (collapse_pmd_page()/collapse_pud_page(), 41d88484c71c); when to call them is cpa.ts's.
+ * - [cpa.vmstat.running] split_page_count()/collapse_page_count() bump vmstat only when
+ *   system_state == SYSTEM_RUNNING (`running`); DirectMap* move at any time.
  * Counters count mappings by level exactly like direct_pages_count[]: clearing _PAGE_PRESENT on
  * a 4K PTE does not change them.
+ *
+ * Provenance: `pmdSite`/`pudSite` hold the call site (causes/sites.ts) that last split each 2 MiB
+ * region / 1 GiB block (0: never split), and `bySite` the running counters per site
+ * (SITE_COUNTERS columns), so "who split this, and how much DirectMap4k is whose" is O(1).
  *
  * Invariant: count4k*4K + count2m*2M + count1g*1G is the mapped RAM from boot and never changes.
  */
@@ -40,6 +48,19 @@ export interface SplitRecord {
   index: number;
 }
 
+/** Columns of DirectMap.bySite, per call site. */
+export const SITE_COUNTERS = 6;
+export const SC_L2_SPLITS = 0;
+export const SC_L3_SPLITS = 1;
+export const SC_L2_COLLAPSES = 2;
+export const SC_L3_COLLAPSES = 3;
+/** 2 MiB regions currently 4K because this site split them. */
+export const SC_REGIONS_4K = 4;
+/** 1 GiB blocks currently 2M-mapped because this site split them. */
+export const SC_GIGS_2M = 5;
+/** Call sites tracked (causes/sites.ts has fewer). */
+export const MAX_SITES = 64;
+
 export class DirectMap {
   readonly pud: Uint8Array;
   readonly pmd: Uint8Array;
@@ -56,6 +77,17 @@ export class DirectMap {
   cpaFlushes = 0;
   /** Page-table pages allocated by splits after boot (one per split). */
   splitTablePages = 0;
+  level2Collapses = 0;
+  level3Collapses = 0;
+  /** system_state == SYSTEM_RUNNING: only then do splits and collapses reach vmstat. */
+  running = true;
+  /** The call site whose splits are being made (causes/sites.ts; 1 = the SNP design's). */
+  site = 1;
+  readonly pmdSite: Uint8Array;
+  readonly pudSite: Uint8Array;
+  /** A PTE of the region carries _PAGE_KERNEL_4K (set_memory_4k): it never collapses. */
+  readonly kernel4k: Uint8Array;
+  readonly bySite = new Float64Array(MAX_SITES * SITE_COUNTERS);
   readonly mappedBytes: number;
 
   constructor(
@@ -67,6 +99,9 @@ export class DirectMap {
     this.pud = new Uint8Array(Math.ceil(totalPages / PAGES_PER_1G));
     this.pmd = new Uint8Array(regions);
     this.ptesInRegion = new Uint16Array(regions);
+    this.pmdSite = new Uint8Array(regions);
+    this.pudSite = new Uint8Array(this.pud.length);
+    this.kernel4k = new Uint8Array(regions);
     let mapped = 0;
     for (const p of pieces) {
       const first = p.start / 4096;
@@ -130,13 +165,22 @@ export class DirectMap {
         this.splitPmd(r);
         out?.push({ kind: 'pmd', index: r });
         splits++;
-        if (kernel4k) {
-          this.cpaFlushes++;
-          this.tlbFlushes++;
-        }
+        if (kernel4k) this.cpaFlush();
       }
+      if (kernel4k) this.kernel4k[r] = 1;
     }
     return splits;
+  }
+
+  /**
+   * [dm.cpa_flush] The one cpa_flush() IPI broadcast of a set_memory_*() call that changed a PTE,
+   * on top of its splits' flush_tlb_all(). The only place cpaFlushes grows: split4k() above for
+   * the SNP designs' set_memory_4k() (6.15+, once per region it split: one region per call there)
+   * and cpa() in cpa.ts for the host causes, which never calls split4k(), so no call counts twice.
+   */
+  cpaFlush(): void {
+    this.cpaFlushes++;
+    this.tlbFlushes++;
   }
 
   /** [dm.split.pud] */
@@ -145,9 +189,13 @@ export class DirectMap {
     this.pmd.fill(PMD_LEAF, g * 512, Math.min((g + 1) * 512, this.pmd.length));
     this.count1g--;
     this.count2m += 512;
-    this.level3Splits++;
+    if (this.running) this.level3Splits++;
     this.tlbFlushes++;
     this.splitTablePages++;
+    const s = this.site * SITE_COUNTERS;
+    this.bySite[s + SC_L3_SPLITS]!++;
+    this.bySite[s + SC_GIGS_2M]!++;
+    this.pudSite[g] = this.site;
   }
 
   /** [dm.split.pmd] */
@@ -156,9 +204,41 @@ export class DirectMap {
     this.ptesInRegion[r] = PAGES_PER_2M;
     this.count2m--;
     this.count4k += PAGES_PER_2M;
-    this.level2Splits++;
+    if (this.running) this.level2Splits++;
     this.tlbFlushes++;
     this.splitTablePages++;
+    const s = this.site * SITE_COUNTERS;
+    this.bySite[s + SC_L2_SPLITS]!++;
+    this.bySite[s + SC_REGIONS_4K]!++;
+    this.pmdSite[r] = this.site;
+  }
+
+  /** [cpa.collapse.pmd] 512 × 4K back to one 2M leaf (the caller checked the 512 PTEs). */
+  collapsePmd(r: number): void {
+    this.pmd[r] = PMD_LEAF;
+    this.ptesInRegion[r] = 0;
+    this.count2m++;
+    this.count4k -= PAGES_PER_2M;
+    if (this.running) this.level2Collapses++;
+    this.splitTablePages--;
+    const by = this.pmdSite[r]! * SITE_COUNTERS;
+    this.bySite[by + SC_REGIONS_4K]!--;
+    this.bySite[this.site * SITE_COUNTERS + SC_L2_COLLAPSES]!++;
+    this.pmdSite[r] = 0;
+  }
+
+  /** [cpa.collapse.pud] 512 × 2M back to one 1G leaf (the caller checked the 512 PMDs). */
+  collapsePud(g: number): void {
+    this.pud[g] = PUD_LEAF;
+    this.pmd.fill(PMD_NONE, g * 512, Math.min((g + 1) * 512, this.pmd.length));
+    this.count1g++;
+    this.count2m -= 512;
+    if (this.running) this.level3Collapses++;
+    this.splitTablePages--;
+    const by = this.pudSite[g]! * SITE_COUNTERS;
+    this.bySite[by + SC_GIGS_2M]!--;
+    this.bySite[this.site * SITE_COUNTERS + SC_L3_COLLAPSES]!++;
+    this.pudSite[g] = 0;
   }
 
   /** Runs of equal level in address order, for ptdump and the reconciler. */
@@ -219,6 +299,14 @@ export class DirectMap {
     this.pud.set(src.pud);
     this.pmd.set(src.pmd);
     this.ptesInRegion.set(src.ptesInRegion);
+    this.pmdSite.set(src.pmdSite);
+    this.pudSite.set(src.pudSite);
+    this.kernel4k.set(src.kernel4k);
+    this.bySite.set(src.bySite);
+    this.level2Collapses = src.level2Collapses;
+    this.level3Collapses = src.level3Collapses;
+    this.running = src.running;
+    this.site = src.site;
     this.count4k = src.count4k;
     this.count2m = src.count2m;
     this.count1g = src.count1g;
@@ -235,6 +323,10 @@ export class DirectMap {
       pud: this.pud.slice(),
       pmd: this.pmd.slice(),
       ptesInRegion: this.ptesInRegion.slice(),
+      pmdSite: this.pmdSite.slice(),
+      pudSite: this.pudSite.slice(),
+      kernel4k: this.kernel4k.slice(),
+      bySite: this.bySite.slice(),
     });
     return c;
   }

@@ -49,6 +49,15 @@ export interface HostSpec {
    * __PAGE_OFFSET_BASE_L5). Absent means 4-level.
    */
   la57?: boolean;
+  /**
+   * Step 0: "booted" (the splits a booted host has; the scenario default) or "bare" (the t≈0
+   * layout; what an absent field means to the engine, so engine tests start from the layout).
+   */
+  boot?: 'booted' | 'bare';
+  /** CONFIG_KFENCE's pool at boot (default on, as distribution kernels ship it). */
+  kfence?: boolean;
+  /** debug_pagealloc=on: no 2M or 1G direct-map pages at all. */
+  debugPagealloc?: boolean;
 }
 
 export interface GuestSpec {
@@ -59,6 +68,28 @@ export interface GuestSpec {
   snp: boolean;
 }
 
+/** Host-cause events (causes/): no guest; `count`/`size` in sizeBytes, `pfn`/`start` in pfn. */
+export const HOST_OPS = [
+  'bpf-load',
+  'bpf-unload',
+  'module-load',
+  'module-unload',
+  'kprobe',
+  'secretmem',
+  'secretmem-free',
+  'hwpoison',
+  'unpoison',
+  'gpu-wc',
+  'gpu-wb',
+  'page-cache',
+  'page-cache-drop',
+  'hot-add',
+  'hot-remove',
+] as const;
+export type HostOp = (typeof HOST_OPS)[number];
+const HOST_OP_SET: ReadonlySet<string> = new Set(HOST_OPS);
+export const isHostOp = (op: string): op is HostOp => HOST_OP_SET.has(op);
+
 export type EventOp =
   | 'launch'
   | 'accept'
@@ -66,12 +97,15 @@ export type EventOp =
   | 'unshare'
   | 'hv-write'
   | 'host-write'
-  | 'exit';
+  | 'exit'
+  | HostOp;
 
 /**
  * One step. `guest` indexes MachineSpec.guests. GPA-based ops use `gpa`; host-write uses `pfn`
  * (a host frame number). `via` only matters for hv-write: through the VMM's user mapping or the
- * kernel's direct map.
+ * kernel's direct map. Host-cause ops (HOST_OPS): `sizeBytes` holds the size in bytes or the count
+ * (bpf-load, bpf-unload, kprobe), `pfn` the frame (hwpoison) or first frame (hot-add, hot-remove),
+ * `guest` the module's number (module-load, module-unload: names numbered by first appearance).
  */
 export interface EngineEvent {
   op: EventOp;

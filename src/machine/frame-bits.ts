@@ -32,6 +32,8 @@ export const USE_GMEM = 5;
 /** A page of the sequestered shared area. */
 export const USE_SEQ = 6;
 export const USE_FIRMWARE = 7;
+/** Kernel memory a host cause holds (module text, BPF images, secretmem, page cache…): owner = cause slot. */
+export const USE_CAUSE = 8;
 export const USE_NAMES = [
   'hole',
   'free',
@@ -41,7 +43,18 @@ export const USE_NAMES = [
   'gmem',
   'sequestered',
   'firmware',
+  'host cause',
 ] as const;
+
+/**
+ * The direct-map PTE attributes the CPA rules compare (cpa.ts; bits 24–27, above the owner): a
+ * large mapping is uniform in them, and a split region collapses only when its 512 PTEs agree.
+ */
+export const DM_RO = 1 << 24;
+export const DM_WC = 1 << 25;
+export const DM_UC = 1 << 26;
+export const DM_DECRYPTED = 1 << 27;
+export const DM_ATTRS = DM_UNMAPPED | DM_RO | DM_WC | DM_UC | DM_DECRYPTED;
 
 export const OWNER_SHIFT = 12;
 export const OWNER_MASK = 0x3ff << OWNER_SHIFT;

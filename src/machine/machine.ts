@@ -11,6 +11,9 @@
  */
 import { bootDirectMap, normalizeRanges } from './boot-layout';
 import { BuddyAllocator, type PfnRun } from './buddy';
+import { bootCauses, SITE_SNP_4K, SITE_SNP_UNMAP, userspaceCauses } from './causes';
+import { effectiveLinux } from './causes/era';
+import { HeldState } from './causes/held';
 import { DirectMap, PMD_TABLE, PUD_TABLE } from './direct-map';
 import type { MachineSpec } from './events';
 import {
@@ -27,7 +30,7 @@ import {
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
-import { DESIGN_LINUX, type LinuxRules, linuxRules } from './linux';
+import { type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
 import { type RuleId, ruleIndex } from './rules';
@@ -58,17 +61,23 @@ export class Machine {
   readonly bootTablePages: number;
   readonly ramPages: number;
   readonly ctx: DesignContext;
+  /** Frames the host causes hold (causes/held.ts). */
+  held: HeldState;
 
   constructor(readonly spec: MachineSpec) {
+    this.held = new HeldState(spec.host.seed);
     this.design = DESIGNS[spec.kernel];
-    this.linux = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]);
+    this.linux = linuxRules(effectiveLinux(spec));
     this.designState = this.design.createState();
     const ranges = normalizeRanges(spec.host.ranges);
     const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
     this.totalPages = roundUp(end / 4096, PAGES_PER_2M);
     this.frames = new RegionWords(this.totalPages, frameWord(USE_HOLE), RMP_ASSIGNED);
     this.rmp2m = new Uint8Array(this.totalPages / PAGES_PER_2M);
-    const pieces = bootDirectMap(ranges, spec.host.gbpages);
+    // [boot.debug_pagealloc] probe_page_size_mask(): no 2M or 1G pages at all.
+    const pieces = bootDirectMap(ranges, spec.host.gbpages).map((p) =>
+      spec.host.debugPagealloc ? { ...p, level: '4K' as const } : p,
+    );
     this.dm = new DirectMap(this.totalPages, pieces, spec.host.gbpages);
     this.wirePtePresence();
     this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
@@ -78,12 +87,25 @@ export class Machine {
     this.guests = spec.guests.map(
       (g, i) => new Guest(i, g, false, this.totalPages, guestKernel(this.design, g)),
     );
-    this.ctx = {
-      split4k: (pfn, n, rule) => this.split4k(pfn, n, rule),
-      setDirectMapPresent: (pfn, n, present, rule) =>
-        this.setDirectMapPresent(pfn, n, present, rule),
-    };
+    this.ctx = designContext(this);
+    if (spec.host.boot === 'booted') this.bootPreamble();
   }
+
+  /**
+   * Step 0 of a booted host: the causes' boot hooks before SYSTEM_RUNNING (DirectMap* moves,
+   * vmstat does not: [cpa.vmstat.running]), then early userspace after it.
+   */
+  private bootPreamble(): void {
+    this.dm.running = false;
+    bootCauses(this);
+    this.dm.running = true;
+    userspaceCauses(this);
+    this.dm.site = SITE_SNP_4K;
+    this.bootSplitOutcomes = this.log.length;
+  }
+
+  /** Outcomes the boot preamble emitted (all at step 0). */
+  bootSplitOutcomes = 0;
 
   private readonly runStarts = new Uint16Array(513);
   private readonly runWords = new Uint32Array(513);
@@ -178,6 +200,15 @@ export class Machine {
    * on 6.15+). `setMemory4k` false: the split of set_direct_map_*_noflush(), which sets no bit.
    */
   split4k(pfn: number, n: number, rule: RuleId, setMemory4k = true): void {
+    // [cpa.kernel_4k] the PTEs carry _PAGE_KERNEL_4K: these regions never collapse.
+    if (setMemory4k) {
+      const k4 = this.dm.kernel4k;
+      for (let r = Math.floor(pfn / PAGES_PER_2M); r * PAGES_PER_2M < pfn + n; r++) k4[r] = 1;
+    }
+    this.splitRaw(pfn, n, rule, setMemory4k);
+  }
+
+  private splitRaw(pfn: number, n: number, rule: RuleId, setMemory4k = false): void {
     const recs = this.splitScratch;
     recs.length = 0;
     if (this.dm.split4k(pfn, n, recs, setMemory4k && this.linux.kernel4k) === 0) return;
@@ -195,9 +226,11 @@ export class Machine {
    * invalidate_direct_map()): no flush of its own, only the splits' flush_tlb_all(). (v7 used
    * set_memory_np()/set_memory_p(), one more flush per call; v8–v10 the _noflush calls.)
    */
-  private setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
+  setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
     if (!present) {
-      this.split4k(pfn, n, rule, false);
+      this.dm.site = SITE_SNP_UNMAP;
+      this.splitRaw(pfn, n, rule, false);
+      this.dm.site = SITE_SNP_4K;
       this.frames.update(pfn, n, DM_UNMAPPED, DM_UNMAPPED);
       // One outcome per event, not per RMPUPDATE: a 2 MiB accept is 512 of them.
       if (this.lastUnmapStep !== this.step) this.emit('dm-unmap', rule, pfn, n);
@@ -351,6 +384,7 @@ export class Machine {
     this.step = src.step;
     this.designState.copyFrom(src.designState);
     this.lastUnmapStep = src.lastUnmapStep;
+    this.held.copyFrom(src.held);
     this.curGuest = src.curGuest;
   }
 
@@ -368,16 +402,14 @@ export class Machine {
       alloc: this.alloc.clone(),
       guests: this.guests.map((g) => g.clone()),
       designState: this.designState.clone(),
+      held: this.held.clone(),
       splitScratch: [],
       oneRun: [{ pfn: 0, count: 0 }],
       runStarts: new Uint16Array(513),
       runWords: new Uint32Array(513),
     });
     c.wirePtePresence();
-    (c as { ctx: DesignContext }).ctx = {
-      split4k: (pfn, n, rule) => c.split4k(pfn, n, rule),
-      setDirectMapPresent: (pfn, n, present, rule) => c.setDirectMapPresent(pfn, n, present, rule),
-    };
+    (c as { ctx: DesignContext }).ctx = designContext(c);
     return c;
   }
 
@@ -390,6 +422,13 @@ export class Machine {
       null
     );
   }
+}
+
+function designContext(m: Machine): DesignContext {
+  return {
+    split4k: (pfn, n, rule) => m.split4k(pfn, n, rule),
+    setDirectMapPresent: (pfn, n, present, rule) => m.setDirectMapPresent(pfn, n, present, rule),
+  };
 }
 
 /** Runs minus reserved runs, ascending. */

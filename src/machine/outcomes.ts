@@ -21,6 +21,7 @@ export const OUTCOME_KINDS = [
   'ignored',
   'launch',
   'exit',
+  'dm-collapse',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 const KIND_INDEX = new Map<OutcomeKind, number>(OUTCOME_KINDS.map((k, i) => [k, i]));
@@ -35,7 +36,7 @@ export interface Outcome {
   /** Host frame the outcome is about (first frame of a split range), or -1. */
   pfn: number;
   /**
-   * Kind-specific number: dm-split: 1 = 1G→2M, 0 = 2M→4K; rmp-fault: the #PF error code;
+   * Kind-specific number: dm-split: 1 = 1G→2M, 0 = 2M→4K; dm-collapse: 1 = 2M→1G, 0 = 4K→2M; rmp-fault: the #PF error code;
    * psmash: region index; others: pages affected.
    */
   detail: number;

@@ -298,7 +298,7 @@ const TABLE = {
       'set_memory_4k() → change_page_attr_set_clr(…, __pgprot(_PAGE_KERNEL_4K), …) → cpa_flush() in arch/x86/mm/pat/set_memory.c (commit 41d88484c71c series)',
     url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
     explain:
-      'From 6.15 set_memory_4k() sets _PAGE_KERNEL_4K on the PTE it was given, so the call changes a PTE and ends in one cpa_flush() IPI broadcast on top of the flush of each split. The engine counts it once per 2M → 4K split made by set_memory_4k() (adjust_direct_map() calls it for one 4K page, only when its mapping is 2M or 1G).',
+      "From 6.15 set_memory_4k() sets _PAGE_KERNEL_4K on the PTE it was given, so the call changes a PTE and ends in one cpa_flush() IPI broadcast on top of the flush of each split. The engine counts it once per 2M → 4K split made by set_memory_4k() (adjust_direct_map() calls it for one 4K page, only when its mapping is 2M or 1G), and for a host cause once per call that sets the bit where it was not set yet (KFENCE's pool: one); one counter (DirectMap.cpaFlush), and no call is counted by both paths. The region is marked _PAGE_KERNEL_4K, so it never collapses.",
     kernels: '6.15+ (and 6.12-rhel10)',
   },
   'dm.collapse_counters': {
@@ -309,6 +309,201 @@ const TABLE = {
     explain:
       '/proc/vmstat prints direct_map_level2_collapses and direct_map_level3_collapses after the split counters. They stay 0 for SNP splits: only set_memory_rox() collapses, and a table holding a _PAGE_KERNEL_4K PTE never does.',
     kernels: '6.15+ (and 6.12-rhel10)',
+  },
+  'cpa.alias': {
+    title: 'Alias propagation to the direct map',
+    source: 'cpa_process_alias() in arch/x86/mm/pat/set_memory.c',
+    url: `${ELIXIR}arch/x86/mm/pat/set_memory.c`,
+    explain:
+      'A change on a vmalloc or module address is applied to the direct-map alias of the same page for ro/rw, np/p, cache mode and encryption, not for x/nx.',
+  },
+  'cpa.preserve': {
+    title: 'Large page preserved',
+    source: 'try_preserve_large_page() in arch/x86/mm/pat/set_memory.c',
+    url: `${ELIXIR}arch/x86/mm/pat/set_memory.c`,
+    explain:
+      'A 2M or 1G mapping keeps its size when the change leaves its attributes unchanged or covers the whole large page; otherwise it splits 1G→2M→4K.',
+  },
+  'cpa.kernel_4k': {
+    title: 'set_memory_4k marks the PTEs _PAGE_KERNEL_4K',
+    source: 'set_memory_4k() in arch/x86/mm/pat/set_memory.c (v6.15, 41d88484c71c)',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
+    explain:
+      'A region split by set_memory_4k() carries _PAGE_KERNEL_4K and never collapses, even when its 512 PTEs agree.',
+    kernels: '6.15+',
+  },
+  'cpa.collapse.pmd': {
+    title: 'Direct map 4K → 2M collapse',
+    source:
+      'cpa_collapse_large_pages() → collapse_pmd_page() in arch/x86/mm/pat/set_memory.c (41d88484c71c)',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
+    explain:
+      'After set_memory_rox(), a split 2 MiB region whose 512 PTEs are present, contiguous and equal in flags becomes one 2M leaf again: direct_map_level2_collapses + 1.',
+    kernels: '6.15+',
+  },
+  'cpa.collapse.pud': {
+    title: 'Direct map 2M → 1G collapse',
+    source: 'collapse_pud_page() in arch/x86/mm/pat/set_memory.c (41d88484c71c)',
+    url: 'https://elixir.bootlin.com/linux/v6.15/source/arch/x86/mm/pat/set_memory.c',
+    explain:
+      'After a 2M collapse, with gbpages, a 1 GiB block whose 512 PMDs are leaves with equal flags becomes one 1G leaf: direct_map_level3_collapses + 1.',
+    kernels: '6.15+',
+  },
+  'cpa.vmstat.running': {
+    title: 'vmstat counts only after SYSTEM_RUNNING',
+    source:
+      'split_page_count() in arch/x86/mm/pat/set_memory.c; Saravanan D, 20210218235744.1040634-1-saravanand@fb.com',
+    url: `${LORE}20210218235744.1040634-1-saravanand@fb.com/`,
+    explain:
+      'Splits made while booting move DirectMap* in /proc/meminfo but not direct_map_level{2,3}_splits in /proc/vmstat.',
+  },
+  'boot.rodata': {
+    title: 'Kernel text and rodata protection',
+    source: 'mark_rodata_ro() and free_kernel_image_pages() in arch/x86/mm/init_64.c',
+    url: `${ELIXIR}arch/x86/mm/init_64.c`,
+    explain:
+      'Before SYSTEM_RUNNING the kernel makes its text and rodata read-only and frees the gaps; the direct-map alias splits at the unaligned edges.',
+  },
+  'boot.iommu': {
+    title: 'IOMMU 4K buffers on an SNP host',
+    source:
+      'iommu_snp_enable() / amd_iommu: snp_make_page_shared() on the event, PPR and completion-wait buffers (drivers/iommu/amd/init.c)',
+    url: `${ELIXIR}drivers/iommu/amd/init.c`,
+    explain:
+      'With SNP enabled the AMD IOMMU driver splits the direct map to 4K around its buffers before they are shared with the RMP.',
+  },
+  'boot.debug_pagealloc': {
+    title: 'debug_pagealloc: no large direct-map pages',
+    source: 'probe_page_size_mask() in arch/x86/mm/init.c',
+    url: `${ELIXIR}arch/x86/mm/init.c`,
+    explain:
+      'With debug_pagealloc the kernel enables neither 2M nor 1G pages: the whole direct map is 4K from boot, and no split event ever happens.',
+  },
+  'kfence.pool': {
+    title: 'KFENCE pool split to 4K',
+    source:
+      'kfence_init_pool() → arch_kfence_init_pool() → set_memory_4k() (arch/x86/include/asm/kfence.h, mm/kfence/core.c)',
+    url: `${ELIXIR}arch/x86/include/asm/kfence.h`,
+    explain:
+      'KFENCE maps its pool (2 MiB by default) with 4K pages so it can protect single pages; the pool is set up before SYSTEM_RUNNING and never heals.',
+  },
+  'module.rwx': {
+    title: 'Module text and rodata made read-only',
+    source: 'module_enable_rodata_ro() / module_enable_text_rox() in kernel/module/strict_rwx.c',
+    url: `${ELIXIR}kernel/module/strict_rwx.c`,
+    explain:
+      "STRICT_MODULE_RWX: set_memory_ro/rox on every page of a module's text and rodata; the direct-map alias of each scattered 4K page splits its 2 MiB region.",
+  },
+  'module.rox_cache': {
+    title: 'execmem ROX cache',
+    source:
+      'execmem_cache_populate() in mm/execmem.c (20241023162711.2579610-1-rppt@kernel.org; 6.13, off in a9bbe3413331, back in 6.15)',
+    url: `${LORE}20241023162711.2579610-1-rppt@kernel.org/`,
+    explain:
+      'Module text comes from 2 MiB huge pages filled with traps and set ROX once: the alias stays a whole 2M (at most a 1G→2M split) and heals by CPA_COLLAPSE.',
+    kernels: '6.13, 6.15+',
+  },
+  'module.unload': {
+    title: 'Module memory freed with VM_FLUSH_RESET_PERMS',
+    source: 'vfree() → vm_reset_perms() → set_area_direct_map() in mm/vmalloc.c',
+    url: `${ELIXIR}mm/vmalloc.c`,
+    explain:
+      'The direct-map alias of each page is reset to default (RW, present); the splits stay, since nothing collapses without set_memory_rox.',
+  },
+  'bpf.jit': {
+    title: 'BPF JIT image read-only and executable',
+    source: 'bpf_jit_binary_lock_ro() in include/linux/filter.h (before bpf_prog_pack, 5.18)',
+    url: `${ELIXIR}include/linux/filter.h`,
+    explain:
+      "Each program's JIT image is one vmalloc page made RO+X: the RO reaches the direct-map alias and splits its 2 MiB region (and 1 GiB block).",
+    kernels: '≤5.17',
+  },
+  'bpf.pack': {
+    title: 'bpf_prog_pack',
+    source: 'bpf_prog_pack_alloc() in kernel/bpf/core.c (20220204185742.271030-1-song@kernel.org)',
+    url: `${LORE}20220204185742.271030-1-song@kernel.org/`,
+    explain:
+      'Programs share 2 MiB packs made RO+X once: the alias of a whole 2 MiB changes in place, so loading programs splits about nothing.',
+    kernels: '5.18+',
+  },
+  'kprobe.insn': {
+    title: 'kprobe / ftrace trampoline page',
+    source:
+      'alloc_insn_page() → execmem_alloc(EXECMEM_KPROBES) + set_memory_rox() in arch/x86/kernel/kprobes/core.c',
+    url: `${ELIXIR}arch/x86/kernel/kprobes/core.c`,
+    explain:
+      'Each kprobe instruction slot page is a vmalloc page set ROX (its alias splits); from 6.17 (unconfirmed) kprobes and ftrace take the execmem ROX cache.',
+  },
+  'secretmem.fault': {
+    title: 'secretmem page removed from the direct map',
+    source: 'secretmem_fault() → set_direct_map_invalid_noflush() in mm/secretmem.c',
+    url: `${ELIXIR}mm/secretmem.c`,
+    explain:
+      'memfd_secret memory leaves the direct map one 4K page at a time, splitting its region; on by default since 6.5 (b758fe6df50d).',
+  },
+  'secretmem.free': {
+    title: 'secretmem page back in the direct map',
+    source: 'secretmem_free_folio() → set_direct_map_default_noflush() in mm/secretmem.c',
+    url: `${ELIXIR}mm/secretmem.c`,
+    explain:
+      'The page is mapped again on free; the split stays (no collapse without set_memory_rox).',
+  },
+  'hwpoison.nospec': {
+    title: 'Poisoned page unmapped',
+    source:
+      'set_mce_nospec() → set_memory_np() in arch/x86/kernel/cpu/mce/core.c (20220420020435.90326-4-jane.chu@oracle.com)',
+    url: `${LORE}20220420020435.90326-4-jane.chu@oracle.com/`,
+    explain:
+      'An uncorrectable memory error removes the whole page from the direct map so speculation cannot touch it: one split chain per error.',
+  },
+  'hwpoison.clear': {
+    title: 'Poisoned page restored',
+    source: 'clear_mce_nospec() → set_memory_p() (unpoison)',
+    url: `${ELIXIR}arch/x86/kernel/cpu/mce/core.c`,
+    explain: 'On recovery the page is mapped again; the split stays.',
+  },
+  'ttm.caching': {
+    title: 'GPU buffer caching change',
+    source:
+      'ttm_pool_alloc() → set_pages_array_wc()/uc(), ttm_pool_free() → set_pages_array_wb() in drivers/gpu/drm/ttm/ttm_pool.c',
+    url: `${ELIXIR}drivers/gpu/drm/ttm/ttm_pool.c`,
+    explain:
+      'Write-combined or uncached buffers in system RAM change the cache mode of their direct-map pages, splitting where a buffer does not cover a whole 2 MiB.',
+  },
+  'hotplug.add': {
+    title: 'Memory hot-add',
+    source: 'arch_add_memory() → init_memory_mapping() in arch/x86/mm/init_64.c',
+    url: `${ELIXIR}arch/x86/mm/init_64.c`,
+    explain:
+      'A hot-added block is mapped at 2M/1G by alignment, like boot memory: DirectMap* grows, nothing splits.',
+  },
+  'hotplug.remove': {
+    title: 'Memory hot-remove',
+    source: 'arch_remove_memory() → remove_pagetable() in arch/x86/mm/init_64.c',
+    url: `${ELIXIR}arch/x86/mm/init_64.c`,
+    explain: 'Removing a block clears its direct-map leaves: DirectMap* shrinks, nothing splits.',
+  },
+  'pagecache.fill': {
+    title: 'Page cache fills RAM',
+    source: 'filemap_add_folio() / shrink_page_list() in mm/filemap.c, mm/vmscan.c',
+    url: `${ELIXIR}mm/vmscan.c`,
+    explain:
+      'File pages take free memory; reclaim frees them in LRU order, leaving free pages scattered, so later small allocations land all over RAM as on an aged host.',
+  },
+  'gmem.no_direct_map': {
+    title: 'guest_memfd NO_DIRECT_MAP (proposal)',
+    source:
+      "GUEST_MEMFD_FLAG_NO_DIRECT_MAP, Patrick Roy's guest_memfd direct-map removal (RFC 20241030134912.515725-3-roypat@amazon.co.uk; v9 Jan 2026, not merged)",
+    url: `${LORE}20241030134912.515725-3-roypat@amazon.co.uk/`,
+    explain:
+      'Proposal: each prepared guest folio is zapped from the direct map (4K per folio) and restored on free; not for SNP and TDX VMs.',
+  },
+  'gfp.unmapped': {
+    title: '__GFP_UNMAPPED (proposal)',
+    source: '__GFP_UNMAPPED / MIGRATE_UNMAPPED RFC, 20230308094106.227365-1-rppt@kernel.org',
+    url: `${LORE}20230308094106.227365-1-rppt@kernel.org/`,
+    explain:
+      'Proposal: pages to be removed from the direct map are grouped into dedicated 2 MiB blocks, so their splits stay inside few regions.',
   },
 } as const satisfies Record<string, RuleText>;
 

@@ -7,6 +7,7 @@ import { normalizeRanges } from '../machine/boot-layout';
 import { typicalE820 } from '../machine/e820';
 import { GiB, PMD_SIZE } from '../machine/units';
 import { scenarioError, tooLarge } from './errors';
+import { checkHostEvent, isHostEventOp } from './host-events';
 import type { RawScenario } from './schema';
 import { defaultKernelBytes, LIMITS, type ScenarioError } from './types';
 import { canonicalAddr, canonicalSize } from './values';
@@ -139,7 +140,11 @@ function checkWorkload(raw: RawScenario, out: CheckResult): void {
     const limit = `${LIMITS.events - raw.events.length} (10,000,000 events in all, with the explicit ones)`;
     out.errors.push(tooLarge('workload.steps', w.steps, limit));
   }
-  if (raw.guests.length === 0) out.warnings.push('workload: there are no guests to run it on');
+  const hostRuns = w.profiles.some((p) =>
+    ['bpf-host', 'gpu-host', 'fleet-errors'].includes(p.profile),
+  );
+  if (raw.guests.length === 0 && !hostRuns)
+    out.warnings.push('workload: there are no guests to run it on');
 }
 
 const GPA_OPS = new Set(['accept', 'share', 'unshare', 'hv-write']);
@@ -155,6 +160,7 @@ function checkEvent(
   const at = `events[${i}]`;
   const err = (field: string, value: unknown, allowed: string) =>
     out.errors.push(scenarioError(`${at}.${field}`, value, allowed));
+  if (isHostEventOp(e.op)) return checkHostEvent(e, i, hostEnd, out.errors, out.warnings);
   const size = e.size ?? 4096;
   if (e.size !== undefined && (size === 0 || size % 4096 !== 0)) {
     err('size', canonicalSize(size), 'a multiple of 4K such as "4K", "2M" or "1G"');
@@ -226,11 +232,23 @@ const KNOWN: Record<string, readonly string[]> = {
     'events',
     'captions',
   ],
-  host: ['ram', 'ranges', 'gbpages', 'allocator', 'kernelMemory', 'seed', 'linux', 'la57'],
+  host: [
+    'ram',
+    'ranges',
+    'gbpages',
+    'allocator',
+    'kernelMemory',
+    'seed',
+    'linux',
+    'la57',
+    'boot',
+    'kfence',
+    'debug_pagealloc',
+  ],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
-  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via'],
+  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via', 'count', 'name', 'start'],
   caption: ['step', 'text'],
 };
 

@@ -8,10 +8,11 @@
  */
 import { normalizeRanges } from '../machine/boot-layout';
 import { typicalE820 } from '../machine/e820';
-import type { EngineEvent, EventOp, MachineSpec } from '../machine/events';
+import { type EngineEvent, type EventOp, isHostOp, type MachineSpec } from '../machine/events';
 import { PAGE_SIZE } from '../machine/units';
 import { resolveGuest } from './checks';
 import { WorkloadGenerator } from './generate';
+import { BOOT_DEFAULT } from './host-events';
 import { eraLinux } from './host-linux';
 import { type Caption, defaultKernelBytes, EVENT_OPS, type Scenario } from './types';
 import { toBytes, toFrame } from './values';
@@ -44,6 +45,10 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       seed: h.seed ?? s.workload?.seed ?? 0,
       linux: h.linux ?? eraLinux(s.kernel),
       ...(h.la57 ? { la57: true } : {}),
+      // Left out when they mean what absence means to the engine (keeps spec digests stable).
+      ...((h.boot ?? BOOT_DEFAULT) === 'booted' ? { boot: 'booted' as const } : {}),
+      ...(h.kfence === false ? { kfence: false } : {}),
+      ...(h.debug_pagealloc === true ? { debugPagealloc: true } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({
@@ -59,7 +64,9 @@ export function scenarioSpec(s: Scenario): MachineSpec {
 /** The explicit events in engine form (all fields filled: 0 / "user" where unused). */
 export function explicitEvents(s: Scenario): EngineEvent[] {
   const names = new Map(s.guests.map((g, i) => [g.name, i]));
+  const modules = new Map<string, number>();
   return s.events.map((e) => {
+    if (isHostOp(e.op)) return hostEvent(e, modules);
     const sized = e.op !== 'launch' && e.op !== 'exit';
     return {
       op: e.op,
@@ -70,6 +77,24 @@ export function explicitEvents(s: Scenario): EngineEvent[] {
       via: e.op === 'hv-write' ? (e.via ?? 'user') : 'user',
     };
   });
+}
+
+/** A host-cause event in engine form (events.ts documents where each field goes). */
+function hostEvent(e: Scenario['events'][number], modules: Map<string, number>): EngineEvent {
+  let mod = 0;
+  if (e.name !== undefined) {
+    mod = modules.get(e.name) ?? modules.size;
+    modules.set(e.name, mod);
+  }
+  const addr = e.start ?? e.pfn;
+  const pfn =
+    addr === undefined
+      ? 0
+      : e.start !== undefined
+        ? (toBytes(addr) ?? 0) / PAGE_SIZE
+        : (toFrame(addr) ?? 0);
+  const sizeBytes = e.count ?? (e.size !== undefined ? (toBytes(e.size) ?? 0) : 0);
+  return { op: e.op, guest: mod, gpa: 0, pfn, sizeBytes, via: 'user' };
 }
 
 /** All events, generated then explicit, as a stream (constant memory for any length). */
@@ -112,18 +137,19 @@ export class PackedEvents {
     this.op[i] = OP_CODE.get(e.op) ?? 0;
     this.via[i] = e.via === 'direct-map' ? 1 : 0;
     this.guest[i] = e.guest;
-    this.addr[i] = e.op === 'host-write' ? e.pfn : e.gpa;
+    this.addr[i] = e.op === 'host-write' || isHostOp(e.op) ? e.pfn : e.gpa;
     this.sizeBytes[i] = e.sizeBytes;
   }
 
   at(i: number): EngineEvent {
     const op = EVENT_OPS[this.op[i] ?? 0] ?? 'launch';
     const addr = this.addr[i] ?? 0;
+    const byPfn = op === 'host-write' || isHostOp(op);
     return {
       op,
       guest: this.guest[i] ?? 0,
-      gpa: op === 'host-write' ? 0 : addr,
-      pfn: op === 'host-write' ? addr : 0,
+      gpa: byPfn ? 0 : addr,
+      pfn: byPfn ? addr : 0,
       sizeBytes: this.sizeBytes[i] ?? 0,
       via: this.via[i] === 1 ? 'direct-map' : 'user',
     };

@@ -14,6 +14,10 @@ import { type Block, bootLayout, PAGE, PMD, roundDown } from './layout';
 import { Prng } from './prng';
 import type { ProfileName, ScenarioWorkload } from './types';
 
+/** The host-cause profiles; the generator runs them as one more runner next to the guests. */
+const HOST_PROFILES: readonly ProfileName[] = ['bpf-host', 'gpu-host', 'fleet-errors'];
+const HOST_RUNNER = -1;
+
 const GIB = 1024 * 1024 * 1024;
 /** Coherent DMA buffers a virtio guest keeps shared at once (rings, control queues). */
 export const VIRTIO_MAX_BUFFERS = 256;
@@ -110,7 +114,15 @@ export class WorkloadGenerator implements IterableIterator<EngineEvent> {
       this.hostPrefix.push(this.hostBytes);
       this.hostBytes += r.end - r.start;
     }
+    for (const name of HOST_PROFILES) {
+      const weight = this.weights.get(name);
+      if (weight !== undefined) this.hostProfiles.push({ name, weight });
+    }
+    if (this.hostProfiles.length > 0) this.active.push(HOST_RUNNER);
   }
+
+  /** Host-cause profiles (issue 17): the host itself is one more "runner" in `active`. */
+  private readonly hostProfiles: { name: ProfileName; weight: number }[] = [];
 
   [Symbol.iterator](): IterableIterator<EngineEvent> {
     return this;
@@ -126,6 +138,10 @@ export class WorkloadGenerator implements IterableIterator<EngineEvent> {
     while (this.active.length > 0) {
       const slot = this.rng.below(this.active.length);
       const gi = this.active[slot] ?? 0;
+      if (gi === HOST_RUNNER) {
+        this.emitted++;
+        return this.hostEvent();
+      }
       const run = this.runs[gi] ?? this.start(gi);
       const e = run.setupPos < run.setup.length ? run.setup[run.setupPos++] : this.runtime(run);
       if (e) {
@@ -285,6 +301,43 @@ export class WorkloadGenerator implements IterableIterator<EngineEvent> {
     }
     if (r < 0.15) return ev('accept', run.index, this.page(0, run.mem, PMD), PMD);
     return ev(r < 0.4 ? 'share' : 'unshare', run.index, gpa, size);
+  }
+
+  /**
+   * One host-cause event. bpf-host: 45% load 1–16 programs, 35% unload 1–8, 20% 1–32 kprobes.
+   * gpu-host: 55% a write-combined buffer of 64K–32M (a power of two), else return as much.
+   * fleet-errors: 70% the page cache takes 16M, 28% reclaim drops 16M, 2% an uncorrectable
+   * error on a random host frame. Illustrative rates (unconfirmed), not measurements.
+   */
+  private hostEvent(): EngineEvent {
+    const rng = this.rng;
+    let x = rng.next() * this.hostProfiles.reduce((s, p) => s + p.weight, 0);
+    let name = this.hostProfiles[this.hostProfiles.length - 1]!.name;
+    for (const p of this.hostProfiles) {
+      x -= p.weight;
+      if (x < 0) {
+        name = p.name;
+        break;
+      }
+    }
+    const host = (op: EngineEvent['op'], sizeBytes: number, pfn = 0): EngineEvent => ({
+      op,
+      guest: 0,
+      gpa: 0,
+      pfn,
+      sizeBytes,
+      via: 'user',
+    });
+    const r = rng.next();
+    if (name === 'bpf-host') {
+      if (r < 0.45) return host('bpf-load', 1 + rng.below(16));
+      return r < 0.8 ? host('bpf-unload', 1 + rng.below(8)) : host('kprobe', 1 + rng.below(32));
+    }
+    if (name === 'gpu-host')
+      return host(r < 0.55 ? 'gpu-wc' : 'gpu-wb', (64 * 1024) << rng.below(10));
+    if (r < 0.7) return host('page-cache', 16 * 1024 * 1024);
+    if (r < 0.98 || this.hostBytes === 0) return host('page-cache-drop', 16 * 1024 * 1024);
+    return host('hwpoison', 0, this.hostWrite().pfn);
   }
 
   /** A host kernel write to a random host frame (guest 0 and via "user": unused fields). */

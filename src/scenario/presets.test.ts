@@ -16,6 +16,14 @@ describe('presets', () => {
       'virtio-churn-1h',
       'many-guests-1t',
       'no-snp-baseline',
+      'bpf-sockex1-v5.17',
+      'bpf-sockex1-v6.1',
+      'modules-6.12',
+      'modules-6.13',
+      'modules-6.15',
+      'secretmem-6.5',
+      'snp-host-causes',
+      'fleet-hwpoison-year',
     ]);
     expect(DEFAULT_PRESET).toBe('thread-2021');
   });

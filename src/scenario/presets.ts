@@ -2,9 +2,17 @@
  * Curated scenarios from public/scenarios/, bundled so that the app, the CLI and the tests see
  * the same files. Each is a version-1 scenario whose captions tell its story and cite sources.
  */
+import bpfSockex1V517 from '../../public/scenarios/bpf-sockex1-v5.17.json';
+import bpfSockex1V61 from '../../public/scenarios/bpf-sockex1-v6.1.json';
+import fleetHwpoisonYear from '../../public/scenarios/fleet-hwpoison-year.json';
 import linuxBoot64g from '../../public/scenarios/linux-boot-64g.json';
 import manyGuests1t from '../../public/scenarios/many-guests-1t.json';
+import modules612 from '../../public/scenarios/modules-6.12.json';
+import modules613 from '../../public/scenarios/modules-6.13.json';
+import modules615 from '../../public/scenarios/modules-6.15.json';
 import noSnpBaseline from '../../public/scenarios/no-snp-baseline.json';
+import secretmem65 from '../../public/scenarios/secretmem-6.5.json';
+import snpHostCauses from '../../public/scenarios/snp-host-causes.json';
 import thread2021 from '../../public/scenarios/thread-2021.json';
 import thread2021Ban from '../../public/scenarios/thread-2021-ban.json';
 import thread2021Hugetlbfs from '../../public/scenarios/thread-2021-hugetlbfs.json';
@@ -25,6 +33,14 @@ export const PRESETS: Record<string, unknown> = {
   'virtio-churn-1h': virtioChurn1h,
   'many-guests-1t': manyGuests1t,
   'no-snp-baseline': noSnpBaseline,
+  'bpf-sockex1-v5.17': bpfSockex1V517,
+  'bpf-sockex1-v6.1': bpfSockex1V61,
+  'modules-6.12': modules612,
+  'modules-6.13': modules613,
+  'modules-6.15': modules615,
+  'secretmem-6.5': secretmem65,
+  'snp-host-causes': snpHostCauses,
+  'fleet-hwpoison-year': fleetHwpoisonYear,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

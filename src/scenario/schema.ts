@@ -9,6 +9,7 @@ import { BACKINGS, KERNEL_DESIGNS } from '../machine/events';
 import { checkScenario, unknownKeyWarnings } from './checks';
 import { depthError } from './depth';
 import { formatPath, scenarioError, showValue, tooLarge } from './errors';
+import { hostBootEntries, hostEventEntries } from './host-events';
 import { eraLinux, la57Field, linuxField, linuxWarning } from './host-linux';
 import { migrateToCurrent } from './migrate';
 import {
@@ -112,6 +113,7 @@ const HostSchema = v.object(
     seed: v.exactOptional(int(0, 4294967295)),
     linux: linuxField,
     la57: la57Field,
+    ...hostBootEntries,
   },
   REQUIRED.host ?? '',
 );
@@ -172,8 +174,10 @@ const EventSchema = v.object(
     pfn: v.exactOptional(frame),
     size: v.exactOptional(sizeField),
     via: v.exactOptional(v.picklist(VIAS, oneOf(VIAS))),
+    start: v.exactOptional(addrField),
+    ...hostEventEntries,
   },
-  'an object {op, guest, gpa | pfn, size, via}',
+  'an object {op, guest, gpa | pfn, size, via} or a host event {op, count | name | size | pfn | start}',
 );
 
 const CaptionSchema = v.object(
@@ -306,6 +310,9 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(h.seed !== undefined ? { seed: h.seed } : {}),
       linux: h.linux ?? eraLinux(raw.kernel),
       la57: h.la57,
+      ...(h.boot !== undefined ? { boot: h.boot } : {}),
+      ...(h.kfence ? {} : { kfence: false }),
+      ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),
@@ -316,6 +323,9 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(e.pfn !== undefined ? { pfn: canonicalAddr(e.pfn) } : {}),
       ...(e.size !== undefined ? { size: canonicalSize(e.size) } : {}),
       ...(e.via !== undefined ? { via: e.via } : {}),
+      ...(e.count !== undefined ? { count: e.count } : {}),
+      ...(e.name !== undefined ? { name: e.name } : {}),
+      ...(e.start !== undefined ? { start: canonicalAddr(e.start) } : {}),
     })),
     captions: raw.captions
       .map((c, i) => ({ c, i }))

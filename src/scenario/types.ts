@@ -7,17 +7,33 @@
  * Compatibility contract: the meaning of a version-n scenario never changes. A new default or a
  * renamed field is a new version plus a migration in migrate.ts, so old share links replay exactly.
  */
-import type { Allocator, Backing, EventOp, KernelDesign } from '../machine/events';
+import {
+  type Allocator,
+  type Backing,
+  type EventOp,
+  HOST_OPS,
+  type KernelDesign,
+} from '../machine/events';
 import { GiB, MiB, TiB } from '../machine/units';
 
 export const SCENARIO_VERSION = 2;
 
-export type ProfileName = 'linux-boot' | 'virtio-io' | 'lazy-accept' | 'uniform';
+export type ProfileName =
+  | 'linux-boot'
+  | 'virtio-io'
+  | 'lazy-accept'
+  | 'uniform'
+  | 'bpf-host'
+  | 'gpu-host'
+  | 'fleet-errors';
 export const PROFILE_NAMES: readonly ProfileName[] = [
   'linux-boot',
   'virtio-io',
   'lazy-accept',
   'uniform',
+  'bpf-host',
+  'gpu-host',
+  'fleet-errors',
 ];
 export const ALLOCATORS: readonly Allocator[] = ['buddy', 'packed', 'random'];
 export const EVENT_OPS: readonly EventOp[] = [
@@ -28,6 +44,7 @@ export const EVENT_OPS: readonly EventOp[] = [
   'hv-write',
   'host-write',
   'exit',
+  ...HOST_OPS,
 ];
 export type Via = 'user' | 'direct-map';
 export const VIAS: readonly Via[] = ['user', 'direct-map'];
@@ -50,6 +67,15 @@ export interface ScenarioHost {
   linux: string;
   /** 5-level paging (LA57): the direct map at 0xff11000000000000, a p4d level. Version 2. */
   la57: boolean;
+  /**
+   * Step 0: "booted" (the splits of boot and early userspace; what absent means) or "bare" (the
+   * layout). Defaults are left out of a parsed scenario, so links stay short.
+   */
+  boot?: 'booted' | 'bare';
+  /** CONFIG_KFENCE's 2 MiB pool at boot (absent: true). */
+  kfence?: boolean;
+  /** debug_pagealloc=on: the direct map is all 4K (absent: false). */
+  debug_pagealloc?: boolean;
 }
 
 export interface ScenarioGuest {
@@ -81,6 +107,12 @@ export interface ScenarioEvent {
   /** Canonical size; absent means 4K (launch and exit take no size). */
   size?: string;
   via?: Via;
+  /** bpf-load, bpf-unload, kprobe: how many. */
+  count?: number;
+  /** module-load, module-unload: the module. */
+  name?: string;
+  /** hot-add, hot-remove: the first physical address. */
+  start?: string;
 }
 
 export interface Caption {

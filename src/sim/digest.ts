@@ -4,6 +4,10 @@
  * free pages, the counters and each guest's status and page states.
  */
 import type { Machine } from '../machine/machine';
+import { OUTCOME_KINDS } from '../machine/outcomes';
+
+/** Kinds added later hash only when they happened, so older runs keep their digests. */
+const COLLAPSE = OUTCOME_KINDS.indexOf('dm-collapse');
 
 const FNV_PRIME = 0x01000193;
 
@@ -61,7 +65,9 @@ export function machineDigest(m: Machine): string {
   ])
     f.word(x);
   f.word(m.alloc.freePages);
-  for (const x of m.log.counts) f.word(x);
+  m.log.counts.forEach((x, i) => {
+    if (i !== COLLAPSE || x !== 0) f.word(x);
+  });
   for (const g of m.guests) {
     f.u32(['created', 'running', 'refused', 'killed', 'exited', 'failed'].indexOf(g.status));
     runs(g.state);

@@ -154,9 +154,10 @@ describe('golden: every preset runs and keeps its digest', () => {
 describe('golden: placement (zones, migratetypes, per-cpu lists)', () => {
   const scenario = (events: unknown[]): Scenario => {
     const r = parseScenario({
-      version: 1,
+      version: 2,
       title: 'placement',
-      host: { ram: '64G', gbpages: false },
+      // The bare t≈0 layout, so that the case's own splits are all the golden shows.
+      host: { ram: '64G', gbpages: false, boot: 'bare' },
       kernel: 'upstream-2024',
       guests: [{ name: 'vm', memory: '1G', vcpus: 1, backing: '4k' }],
       events,
@@ -181,5 +182,20 @@ describe('golden: placement (zones, migratetypes, per-cpu lists)', () => {
       { op: 'hv-write', guest: 'vm', gpa: '0x0', size: '4K', via: 'direct-map' },
     ]);
     golden('placement--share-after-private', dump('share after a private 4K page', s, run(s)));
+  });
+  it('a 64 GiB host at step 0 shows more 4K than the first 2 MiB (issue 14: step 0 is booted)', () => {
+    const r = parseScenario({
+      version: 2,
+      title: 'booted 64G host',
+      host: { ram: '64G', linux: '6.12' },
+      kernel: 'no-snp',
+      guests: [],
+      events: [],
+    });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    const m = run(r.scenario);
+    expect(m.step).toBe(0);
+    expect(m.dm.count4k * 4).toBeGreaterThan(2048);
+    golden('placement--booted-64g-step0', dump('a booted 64G host at step 0', r.scenario, m));
   });
 });

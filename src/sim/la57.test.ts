@@ -24,6 +24,8 @@ function machine(la57: boolean): Machine {
       ],
       kernelMemory: '64M',
       la57,
+      // The t≈0 layout: the guest's first page is then the first frame at 1 GiB.
+      boot: 'bare',
     },
     kernel: 'unmap-2023',
     guests: [{ name: 'vm', memory: '64M', vcpus: 1, backing: '4k' }],

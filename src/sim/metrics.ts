@@ -4,6 +4,15 @@
  * double-backed memory and an estimate of data-TLB reach over the direct map.
  */
 import type { Meminfo, VmstatSplits } from '../formats/meminfo';
+import { hostCause, SITES } from '../machine/causes';
+import {
+  SC_L2_COLLAPSES,
+  SC_L2_SPLITS,
+  SC_L3_COLLAPSES,
+  SC_L3_SPLITS,
+  SC_REGIONS_4K,
+  SITE_COUNTERS,
+} from '../machine/direct-map';
 import type { Machine } from '../machine/machine';
 import { PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../machine/units';
 
@@ -86,9 +95,13 @@ export function metricsOf(m: Machine): Metrics {
     vmstat: {
       direct_map_level2_splits: m.dm.level2Splits,
       direct_map_level3_splits: m.dm.level3Splits,
-      // [dm.collapse_counters]: nothing the engine splits ever collapses.
+      // [dm.collapse_counters] printed from 6.15: the real collapses of cpa.ts
+      // ([cpa.collapse.pmd] / [cpa.collapse.pud]); SNP's own splits never collapse.
       ...(m.linux.collapseCounters
-        ? { direct_map_level2_collapses: 0, direct_map_level3_collapses: 0 }
+        ? {
+            direct_map_level2_collapses: m.dm.level2Collapses,
+            direct_map_level3_collapses: m.dm.level3Collapses,
+          }
         : {}),
     },
     outcomes: outcomeCounts(m),
@@ -97,4 +110,58 @@ export function metricsOf(m: Machine): Metrics {
     doubleBackedBytes: m.doubleBackedPages * PAGE_SIZE,
     tlbReach: tlbReach(meminfo),
   };
+}
+
+/** One cause's share of the direct map's fragmentation (the "where does DirectMap4k come from" view). */
+export interface CauseRow {
+  cause: string;
+  label: string;
+  /** "layout" is the boot layout itself (4K at range edges and the first 2 MiB). */
+  status: 'merged' | 'proposal' | 'layout';
+  /** DirectMap4k that exists because this cause split 2 MiB regions (the layout: its own 4K). */
+  directMap4kKb: number;
+  level2Splits: number;
+  level3Splits: number;
+  level2Collapses: number;
+  level3Collapses: number;
+  /** Whether its splits can heal on this kernel (CPA_COLLAPSE, 6.15+). */
+  canHeal: boolean;
+}
+
+/** Per-cause counters from DirectMap.bySite: O(call sites), cheap enough for every step. */
+export function byCause(m: Machine): CauseRow[] {
+  const rows = new Map<string, CauseRow>();
+  const by = m.dm.bySite;
+  let split4kKb = 0;
+  SITES.forEach((site, i) => {
+    const at = i * SITE_COUNTERS;
+    let row = rows.get(site.cause);
+    if (!row) {
+      const c = hostCause(site.cause);
+      row = {
+        cause: site.cause,
+        label: c?.label ?? (site.cause === 'snp' ? `SEV-SNP (${m.design.label})` : 'boot layout'),
+        status: c?.status ?? (site.cause === 'boot' ? 'layout' : 'merged'),
+        directMap4kKb: 0,
+        level2Splits: 0,
+        level3Splits: 0,
+        level2Collapses: 0,
+        level3Collapses: 0,
+        canHeal: (c?.heals ?? false) && m.linux.kernel4k,
+      };
+      rows.set(site.cause, row);
+    }
+    const kb = by[at + SC_REGIONS_4K]! * 2048;
+    split4kKb += kb;
+    row.directMap4kKb += kb;
+    row.level2Splits += by[at + SC_L2_SPLITS]!;
+    row.level3Splits += by[at + SC_L3_SPLITS]!;
+    row.level2Collapses += by[at + SC_L2_COLLAPSES]!;
+    row.level3Collapses += by[at + SC_L3_COLLAPSES]!;
+  });
+  const boot = rows.get('boot');
+  if (boot) boot.directMap4kKb = Math.max(0, m.dm.count4k * 4 - split4kKb);
+  return [...rows.values()].filter(
+    (r) => r.status === 'layout' || r.level2Splits + r.level3Splits + r.level2Collapses > 0,
+  );
 }

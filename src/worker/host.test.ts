@@ -378,3 +378,16 @@ describe('EngineHost: a rerun of a preset on a big host', () => {
     expect(r.info?.narrativeNote).toMatch(/^Rerun with hugetlbfs 2M backing: .*over 256 GiB/);
   });
 });
+
+describe('StepView.byCause: where DirectMap4k comes from, per cause (issue 17)', () => {
+  it('bpf-sockex1-v5.17: the BPF row carries the programs’ splits and the rows sum to DirectMap4k', () => {
+    const h = new EngineHost();
+    expect(h.load({ kind: 'preset', preset: 'bpf-sockex1-v5.17' }).ok).toBe(true);
+    const v = h.stepView(5);
+    const bpf = v.byCause.find((r) => r.cause === 'bpf');
+    expect(bpf?.level2Splits).toBeGreaterThan(700);
+    expect(bpf?.status).toBe('merged');
+    expect(v.byCause.reduce((s, r) => s + r.directMap4kKb, 0)).toBe(v.metrics.meminfo.DirectMap4k);
+    expect(h.stepView(0).byCause.find((r) => r.cause === 'bpf')?.level2Splits ?? 0).toBe(0);
+  });
+});

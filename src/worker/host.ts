@@ -27,7 +27,7 @@ import {
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
 import { checkpointIntervalFor } from '../sim/checkpoints';
-import { metricsOf } from '../sim/metrics';
+import { byCause, metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
 import { OutcomeRuns, sameLine } from '../sim/outcome-runs';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
@@ -331,6 +331,7 @@ export class EngineHost implements EngineSync {
         doubleBackedBytes: g.doubleBacked * PAGE_SIZE,
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
+      byCause: byCause(m),
     };
     if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
     run.views.set(s, view);

@@ -5,6 +5,9 @@
  */
 
 import { directMapVa } from '../formats/outcomes';
+import { hostCause, SITES } from '../machine/causes';
+import { canHeal } from '../machine/cpa';
+import { PMD_TABLE, PUD_TABLE } from '../machine/direct-map';
 import {
   frameUse,
   G_BACKED,
@@ -33,7 +36,7 @@ import {
   PAGES_PER_2M,
 } from '../machine/units';
 import { outcomeRow } from './messages';
-import type { FrameInfo, OutcomeRow } from './protocol';
+import type { FrameInfo, OutcomeRow, SplitProvenance } from './protocol';
 import { frameLevel } from './snapshot';
 
 const REGION = PAGES_PER_2M;
@@ -142,6 +145,53 @@ export function inspectFrame(
     gpa,
     vmmBacking: owner ? backingText(m, owner) : null,
     history: inRange ? frameHistory(m, log, pfn, step) : [],
+    splitBy: inRange ? splitProvenance(m, log, pfn, step) : { pmd: null, pud: null },
+  };
+}
+
+/** The newest dm-split outcome at or before `step` for this region (pud: detail 1) or null. */
+function splitOutcome(log: OutcomeLog, first: number, pud: boolean, step: number) {
+  for (let i = log.lowerBound(step + 1) - 1; i >= 0; i--) {
+    if (log.kindAt(i) !== 'dm-split') continue;
+    const o = log.get(i);
+    if (o.pfn === first && (o.detail === 1) === pud) return o;
+  }
+  return null;
+}
+
+/** Who split the frame's region and block, by which call, at which step, and can it heal. */
+export function splitProvenance(
+  m: Machine,
+  log: OutcomeLog,
+  pfn: number,
+  step: number,
+): { pmd: SplitProvenance | null; pud: SplitProvenance | null } {
+  const r = Math.floor(pfn / REGION);
+  const g = Math.floor(pfn / GIG);
+  const one = (
+    site: number,
+    first: number,
+    pud: boolean,
+    heal: boolean,
+  ): SplitProvenance | null => {
+    const s = SITES[site];
+    if (!s || site === 0) return null;
+    const c = hostCause(s.cause);
+    const o = splitOutcome(log, first, pud, step);
+    return {
+      cause: s.cause,
+      label: c?.label ?? (s.cause === 'snp' ? `SEV-SNP (${m.design.label})` : 'boot layout'),
+      status: c?.status ?? 'merged',
+      call: s.call,
+      step: o ? o.step : null,
+      rule: o ? o.rule : null,
+      canHeal: heal && (c?.heals ?? false),
+    };
+  };
+  const dm = m.dm;
+  return {
+    pmd: dm.pmd[r] === PMD_TABLE ? one(dm.pmdSite[r]!, r * REGION, false, canHeal(m, r)) : null,
+    pud: dm.pud[g] === PUD_TABLE ? one(dm.pudSite[g]!, g * GIG, true, canHeal(m, r)) : null,
   };
 }
 

@@ -21,7 +21,7 @@ import type { Meminfo, VmstatSplits } from '../formats/meminfo';
 import { BACKINGS, type Backing, KERNEL_DESIGNS, type KernelDesign } from '../machine/events';
 import type { Repair } from '../scenario/repair-codes';
 import type { Scenario } from '../scenario/types';
-import type { Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
+import type { CauseRow, Metrics, OutcomeCounts, ZenGeneration } from '../sim/metrics';
 import type { SweepCell } from '../sim/sweep';
 import type { SeriesColumn } from '../sim/timeline';
 import type { ReportRequest, ReportResult } from './report';
@@ -306,6 +306,11 @@ export interface StepView {
   }[];
   /** Caption at this step (exact match), if any. */
   caption: string | null;
+  /**
+   * Where DirectMap4k comes from at this step, one row per cause (the boot layout, SNP, then the
+   * registry in src/machine/causes/index.ts): the same rows as `sim run --json`'s `byCause`.
+   */
+  byCause: CauseRow[];
 }
 
 /** One outcome as the log shows it. */
@@ -365,6 +370,25 @@ export interface FrameInfo {
   vmmBacking: string | null;
   /** Outcomes up to this step that touched this frame or its 2 MiB region, newest last. */
   history: OutcomeRow[];
+  /**
+   * Why the frame's 2 MiB region (pmd) and 1 GiB block (pud) are split, or null where they are
+   * not: the cause, the call, the step of the split and whether it can still heal.
+   */
+  splitBy?: { pmd: SplitProvenance | null; pud: SplitProvenance | null };
+}
+
+export interface SplitProvenance {
+  /** The cause's id ("bpf", "module", "snp", "kfence") and label. */
+  cause: string;
+  label: string;
+  status: 'merged' | 'proposal' | 'layout';
+  /** The call that split it: set_memory_ro, set_memory_4k, set_direct_map_invalid_noflush, … */
+  call: string;
+  /** The step whose event split it (0: while booting) and the rule its outcome names, if logged. */
+  step: number | null;
+  rule: string | null;
+  /** Whether a later set_memory_rox can still collapse it (6.15+, no _PAGE_KERNEL_4K, all present). */
+  canHeal: boolean;
 }
 
 export interface EngineApi {

@@ -55,8 +55,10 @@ describe('the kernel design registry (kernels/index.ts)', () => {
     for (const k of KERNEL_DESIGNS) expect(files).toContain(`${k}.ts`);
   });
 
-  it('starts with an empty registry of host causes (issue 17 adds them)', () => {
-    expect(Object.keys(CAUSES)).toEqual([]);
+  it('registers every host cause once, each in its own file under causes/', () => {
+    const ids = CAUSES.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(10);
   });
 });
 
