@@ -389,6 +389,8 @@ export interface SplitProvenance {
   rule: string | null;
   /** Whether a later set_memory_rox can still collapse it (6.15+, no _PAGE_KERNEL_4K, all present). */
   canHeal: boolean;
+  /** A recorded call's caller (cause "recorded"): the top stack frame as recorded, "fn [kvm]". */
+  caller?: string;
 }
 
 export interface EngineApi {
