@@ -640,6 +640,11 @@ export interface TimelineView {
   frames: TimelineFrame[];
   /** Each recorded call's time (s, the samples' t clock) and group index into groups. */
   trace: { t: Float64Array; group: Uint32Array; groups: TraceGroup[] };
+  /**
+   * The recorded calls as a scenario (trace-scenario.ts: recorded-call events, no guests,
+   * no-snp) and the calls it left out; null without trace lines or a RAM size.
+   */
+  traceScenario: { scenario: Record<string, unknown>; skipped: string[] } | null;
 }
 
 /** A Prometheus answer with many instances: the hosts to rank and their shares on one axis. */

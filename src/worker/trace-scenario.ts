@@ -11,9 +11,23 @@
  * does not replay.
  */
 import { hostLinuxOf } from '../formats/import/kernel-release';
-import type { Timeline } from '../formats/import/timeline';
+import type { Timeline, TraceEvent } from '../formats/import/timeline';
 import { isRecordedCall } from '../machine/causes/recorded';
-import { callerOf } from './timeline-host';
+
+const FRAME = /^(.*?)(?:\+(?:\d+|0x[0-9a-fA-F]+))?(?:\[([\w.-]+)\])?$/;
+
+/**
+ * The frame nearest the symbol the call came from: the first that is not the traced function,
+ * as "symbol" or "symbol [module]".
+ */
+export function callerOf(ev: TraceEvent): string {
+  for (const f of ev.stack) {
+    const m = FRAME.exec(f);
+    const sym = m?.[1] ?? f;
+    if (sym !== ev.fn && sym !== '?' && sym !== '') return m?.[2] ? `${sym} [${m[2]}]` : sym;
+  }
+  return '(no stack)';
+}
 
 export interface TraceScenario {
   /** The scenario JSON (parseScenario() validates it like any other). */
