@@ -35,6 +35,7 @@ test('a --trace recording opens as a scenario; the inspector names the recorded 
   await tl.importFile('host.frec', Buffer.from(RECORDING));
   const who = tl.sheet.getByRole('region', { name: 'Who split what' });
   await expect(who).toContainText('3 recorded call(s) by caller');
+  await app.shot(info, 'who split what with open as scenario');
   await who.getByRole('button', { name: 'Open the recorded calls as a scenario' }).click();
   await expect(tl.sheet).toBeHidden();
   await expect(page.getByRole('region', { name: 'Import data from a real machine' })).toHaveCount(
