@@ -21,6 +21,7 @@ import { useKeyboard } from './controls/useKeyboard';
 import { usePlayback } from './controls/usePlayback';
 import { getEngine } from './engine-client';
 import { useOpenScenarioAnywhere } from './import/open-scenario';
+import { runCauses } from './map/cause-colours';
 import { Inspector } from './map/Inspector';
 import { MemoryMap } from './map/MemoryMap';
 import { CaptionStrip } from './panels/CaptionStrip';
@@ -47,6 +48,8 @@ import { TimelineSlot } from './timeline/TimelineSlot';
 const ToolsOverlay = lazy(() => import('./compare/ToolsOverlay'));
 // Exports pull in the SVG writer, PNG metadata and zip: loaded when the dialog first opens.
 const ExportDialog = lazy(() => import('./export/ExportDialog'));
+// "Where does DirectMap4k come from": only runs whose step views carry byCause load it.
+const CausesPanel = lazy(() => import('./panels/CausesPanel'));
 
 const LAYER_LABELS: Record<MapLayer, string> = {
   'direct-map': 'Direct map',
@@ -169,6 +172,13 @@ export function App() {
   useLectureKeys(info?.captions ?? noCaptions);
 
   const guestNames = useMemo(() => info?.guests.map((g) => g.name) ?? [], [info]);
+  const colourBy = useUi((s) => s.colourBy);
+  const byCause = stale ? undefined : view?.byCause;
+  const causes = useMemo(() => {
+    const all = info ? runCauses(info) : undefined;
+    if (!all || all.length === 0) return null;
+    return { causes: all, present: new Set((byCause ?? []).map((r) => r.cause)) };
+  }, [info, byCause]);
   const ui = useUi.getState();
   const mapProps = {
     snapshotStep: step,
@@ -183,6 +193,9 @@ export function App() {
     followDefault: lecture,
     compact: lecture,
     tipsOff: selectedPfn !== null,
+    causes,
+    colourBy,
+    onColourBy: (c: 'state' | 'cause') => ui.setColourBy(c),
     ...(zoom ? { zoom } : {}),
   };
 
@@ -203,6 +216,17 @@ export function App() {
         {showCounters && (
           <aside className={`column left${stale ? ' stale' : ''}`} aria-label="Counters and guests">
             <CountersPanel view={view} prev={prev} gbpages={panelInfo?.gbpages ?? true} />
+            {byCause && view && (
+              <Suspense fallback={null}>
+                <CausesPanel
+                  rows={byCause}
+                  meminfo={view.metrics.meminfo}
+                  step={view.step}
+                  gbpages={panelInfo?.gbpages ?? true}
+                  causes={panelInfo ? runCauses(panelInfo) : undefined}
+                />
+              </Suspense>
+            )}
             {panelInfo && <GuestList info={panelInfo} view={view} />}
             <ScenarioPanel info={panelInfo} />
           </aside>

@@ -7,6 +7,8 @@ import type { MapLayer, ZenGeneration } from '../src/worker/protocol';
 
 export type Theme = 'light' | 'dark';
 
+export type ColourBy = 'state' | 'cause';
+
 /** Steps per second while playing. */
 export const SPEEDS = [1, 2, 5, 10, 30, 100, 1000] as const;
 export type Speed = (typeof SPEEDS)[number];
@@ -51,6 +53,8 @@ export interface UiState {
   /** The user picked the speed: a new run keeps it instead of taking one suited to its length. */
   speedChosen: boolean;
   layer: MapLayer;
+  /** The direct map coloured by each split's cause instead of by frame state (issue 17). */
+  colourBy: ColourBy;
   guestIndex: number;
   selectedPfn: number | null;
   /** Index (OutcomeRow.index) of the outcome the explanation panel shows. */
@@ -82,6 +86,7 @@ export interface UiActions {
   /** A speed for a new run of `steps` events, unless the user has chosen one. */
   suggestSpeed(steps: number): void;
   setLayer(layer: MapLayer): void;
+  setColourBy(colourBy: ColourBy): void;
   setGuestIndex(i: number): void;
   selectPfn(pfn: number | null): void;
   selectOutcome(index: number | null): void;
@@ -118,6 +123,7 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
   speed: 2,
   speedChosen: false,
   layer: 'direct-map',
+  colourBy: 'state',
   guestIndex: 0,
   selectedPfn: null,
   selectedOutcome: null,
@@ -147,6 +153,7 @@ export const useUi = create<UiState & UiActions>()((set, get) => ({
     if (!get().speedChosen) set({ speed: speedFor(steps) });
   },
   setLayer: (layer) => set({ layer }),
+  setColourBy: (colourBy) => set({ colourBy }),
   setGuestIndex: (guestIndex) => set({ guestIndex }),
   selectPfn: (selectedPfn) => set({ selectedPfn }),
   selectOutcome: (selectedOutcome) => set({ selectedOutcome }),

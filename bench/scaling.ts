@@ -109,7 +109,12 @@ interface Series {
   cost(r: RowResult, size: number): string;
   /** A target on one row besides the growth (the issue's 16 TiB row). */
   target?(size: number): { text: string; ok(r: RowResult): boolean } | undefined;
+  /** Event series: cost per event of the largest row over the smallest's, against 1.5x. */
+  flat?: boolean;
 }
+
+/** Cost per event stays within this factor from the smallest to the largest row (issue 19). */
+const FLAT_TARGET = 1.5;
 
 /** Growth of cost per decade of size: 10x is linear. */
 const GROWTH_TARGET = 15;
@@ -134,6 +139,7 @@ function cellSeries([k, b]: [KernelDesign, Backing], steps: number[], why: strin
     id: (n) => `cell:${k}:${b}:${n}`,
     label: (n) => `${count(n)} steps`,
     cost: perEvent,
+    flat: true,
   };
 }
 
@@ -146,6 +152,7 @@ export function seriesList(full: boolean): Series[] {
       id: (n) => `churn:${n}`,
       label: (n) => `${count(n)} events`,
       cost: perEvent,
+      flat: true,
     },
     cellSeries(SLOWEST, events, 'slowest sweep cell'),
     cellSeries(CLIFF, events, 'the hugetlbfs-1g cliff'),
@@ -163,12 +170,38 @@ export function seriesList(full: boolean): Series[] {
   ];
 }
 
+/**
+ * How far cost per event rises above the cheapest smaller row (a super-linear path shows as a
+ * rise; the smallest rows cost more per event, as they pay the JIT's warm-up: printed beside).
+ */
+function flatness(done: { r: RowResult; size: number }[]): string[] {
+  const per = (x: { r: RowResult }) => (x.r.cpu * 1000) / x.r.events;
+  let cheapest = done[0]!;
+  let worst = { f: 1, at: done[0]!, vs: done[0]! };
+  for (const x of done) {
+    if (per(x) < per(cheapest)) cheapest = x;
+    const f = per(x) / per(cheapest);
+    if (f > worst.f) worst = { f, at: x, vs: cheapest };
+  }
+  const first = done[0]!;
+  const last = done[done.length - 1]!;
+  const us = (x: { r: RowResult }) => per(x).toFixed(2);
+  return [
+    `  cost per event, ${count(first.size)} -> ${count(last.size)}: rise above the cheapest smaller row`,
+    `x${worst.f.toFixed(2)}${worst.f > 1 ? ` (${count(worst.at.size)} vs ${count(worst.vs.size)})` : ''}; ${count(last.size)} ${us(last)} vs ${count(first.size)} ${us(first)} us/ev`,
+    `<= x${FLAT_TARGET}`,
+    worst.f <= FLAT_TARGET ? 'yes' : 'NO',
+  ];
+}
+
 /** The table rows: [benchmark, result, target, ok], one series after another. */
 export function scalingRows(full: boolean): string[][] {
   // BENCH_ROW_LIMIT (seconds) caps each row's wall time.
   const limitMs = 1000 * Number(process.env.BENCH_ROW_LIMIT ?? (full ? 600 : 120));
   const rows: string[][] = [];
-  for (const s of seriesList(full)) {
+  // BENCH_SCALE_SERIES: only the series whose title contains it (e.g. "churn").
+  const only = process.env.BENCH_SCALE_SERIES;
+  for (const s of seriesList(full).filter((x) => !only || x.title.includes(only))) {
     rows.push([
       `scaling: ${s.title}`,
       'wall s (cpu s), peak RSS, held, cpu cost, growth',
@@ -176,6 +209,7 @@ export function scalingRows(full: boolean): string[][] {
       '',
     ]);
     let prev: { r: RowResult; size: number } | null = null;
+    const done: { r: RowResult; size: number }[] = [];
     for (const size of s.sizes) {
       const r = inChild(s.id(size), limitMs);
       if (!r) {
@@ -195,7 +229,9 @@ export function scalingRows(full: boolean): string[][] {
         prev || extra ? (ok ? 'yes' : 'NO') : '',
       ]);
       prev = { r, size };
+      done.push(prev);
     }
+    if (s.flat && done.length > 1) rows.push(flatness(done));
   }
   return rows;
 }

@@ -32,16 +32,17 @@ test('the host kernel picker shows the era, offers 6.12-rhel10, and 6.15 changes
     '6.12-rhel10 (6.15 rules)',
   );
   await expect(scenarioPanel(page)).toContainText("Host kernel: Linux 5.12 (the design's era)");
-  await expect(app.counters).toContainText('direct_map_level2_splits 1');
+  // The SNP host's own splits (TMR, platform-status page, two launch-image regions) and the RFC's.
+  await expect(app.counters).toContainText('direct_map_level2_splits 5');
   await expect(app.counters).not.toContainText('direct_map_level2_collapses');
-  await expect(tlbFlushes(app)).toHaveText('1');
+  await expect(tlbFlushes(app)).toHaveText('5');
 
   await picker.selectOption('6.15');
   await expect(picker).toHaveValue('6.15');
   await expect(app.counters).toContainText('direct_map_level2_collapses 0');
   await expect(app.counters).toContainText('direct_map_level3_collapses 0');
-  // [dm.cpa_flush]: set_memory_4k() adds one cpa_flush on top of the split's flush.
-  await expect(tlbFlushes(app)).toHaveText('2');
+  // [dm.cpa_flush]: set_memory_4k() adds one cpa_flush on top of each split's flush.
+  await expect(tlbFlushes(app)).toHaveText('10');
   await expect(scenarioPanel(page)).toContainText('Host kernel: Linux 6.15 —');
   await expect(scenarioPanel(page)).toContainText('direct_map_level2/3_collapses');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('rerun on Linux 6.15');
@@ -92,9 +93,10 @@ test('a plain preset link claims no older model; one that recorded counters show
   const table = notice.getByRole('table', { name: 'Then and now' });
   const row4k = table.getByRole('row', { name: /DirectMap4k/ });
   await expect(row4k).toContainText('2,048 kB');
-  // Today's model at step 4: the shared page's 2 MiB region is split (512 × 4 KiB).
-  await expect(row4k).toContainText('4,096 kB');
-  await expect(table.getByRole('row', { name: /DirectMap2M/ })).toContainText('1,046,528 kB');
+  // Today's model at step 4: the first 2 MiB, the SNP host's own four split regions and the
+  // shared page's (6 × 2 MiB at 4K), less the RMP table's 6 MiB in 2M.
+  await expect(row4k).toContainText('12,288 kB');
+  await expect(table.getByRole('row', { name: /DirectMap2M/ })).toContainText('1,030,144 kB');
 });
 
 test('a link too long for the browser says so under its own heading, not an older model', async ({

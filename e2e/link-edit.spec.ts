@@ -26,7 +26,7 @@ test('a hand-edited link to another preset opens at step 0, not the old step', a
 
 test('a hand-edited link drops the old layer, zoom and selection', async ({ page }, info) => {
   const app = await new Explorer(page).open(
-    '#preset=thread-2021&step=4&layer=rmp&zoom=0x0-0x400000&sel=0x21f',
+    '#preset=thread-2021&step=4&layer=rmp&zoom=0x3e800000-0x3ec00000&sel=0x3e81f',
   );
   const layers = page.getByRole('radiogroup', { name: 'Map layer' });
   await expect(layers.getByRole('radio', { name: 'RMP' })).toBeChecked();

@@ -49,3 +49,19 @@ test('a link to a late step of a long run opens at that step', async ({ page }) 
   await expect(app.counters).toContainText('step 400000', { timeout: 90_000 });
   expect(await app.step()).toBe(400_000);
 });
+
+test('a run over a million events is generated as it goes: its digest shows once it is computed', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const app = await new Explorer(page).open(millionEvents(undefined, 1_200_000));
+  const progress = page.getByRole('progressbar', { name: 'Run computed' });
+  const digest = page.getByRole('region', { name: 'Scenario settings' }).locator('code');
+  await expect(app.map).toBeVisible();
+  expect(await app.maxStep()).toBe(1_200_000);
+  // Not known before the last event is generated (the first frame did not wait for them all).
+  await expect(progress).toBeVisible();
+  await expect(digest).toHaveText('');
+  await expect(progress).toBeHidden({ timeout: 200_000 });
+  await expect(digest).toHaveText(/^fnv1a64:[0-9a-f]{4}/);
+});

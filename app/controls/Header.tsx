@@ -46,6 +46,8 @@ export const Header = memo(function Header(props: {
       ? (pendingPreset.linux ?? presetLinux(info, pendingPreset.kernel))
       : (scenario?.host.linux ?? era);
   const shown = pending ?? source;
+  // A host-only story (no guests): there is no guest memory to back.
+  const hostOnly = info !== null && info.guests.length === 0;
   const preset = shown?.kind === 'preset' ? shown.preset : '';
   const lecture = useUi((s) => s.lecture);
 
@@ -114,7 +116,12 @@ export const Header = memo(function Header(props: {
         </label>
         <div className="field segmented">
           <span id="backing-label">Guest memory backing</span>
-          <div className="segments" role="radiogroup" aria-labelledby="backing-label">
+          <div
+            className="segments"
+            role="radiogroup"
+            aria-labelledby="backing-label"
+            title={hostOnly ? 'This scenario runs no guests: nothing to back' : undefined}
+          >
             {BACKINGS.map((b: Backing) => (
               <label key={b} className={backing === b ? 'checked' : ''}>
                 <input
@@ -122,7 +129,7 @@ export const Header = memo(function Header(props: {
                   name="backing"
                   value={b}
                   checked={backing === b}
-                  disabled={!info || !source}
+                  disabled={!info || !source || hostOnly}
                   onChange={() => {
                     if (info && source) changeBacking(source, info, b);
                   }}

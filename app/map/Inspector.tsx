@@ -1,12 +1,20 @@
 /**
  * The pinned frame inspector: everything the engine knows about one host frame at one step —
  * addresses, direct-map level and the ptdump line that covers it, the RMP entry, the owner guest
- * and GPA, the VMM's backing, and the outcomes that touched it with their rule and source.
+ * and GPA, the VMM's backing, why its region is split (SplitWhy.tsx), and the outcomes that
+ * touched it with their rule and source.
  */
 import { useEffect, useState } from 'react';
 import type { FrameInfo, RuleInfo, SplitProvenance } from '../../src/worker/protocol';
 import { currentRun, getEngine, onRunChange } from '../engine-client';
 import './inspector.css';
+import { runCauses } from './cause-colours';
+import { SplitWhy } from './SplitWhy';
+
+function runInfoCauses() {
+  const info = currentRun().info;
+  return info ? runCauses(info) : undefined;
+}
 
 export interface InspectorProps {
   step: number;
@@ -119,10 +127,13 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         <dt>Use</dt>
         <dd>{f.use}</dd>
         <dt>Owner</dt>
-        <dd>{f.guest ? `${f.guest}, GPA ${f.gpa}` : 'host'}</dd>
+        <dd>
+          {f.guest ? (f.gpa ? `${f.guest}, GPA ${f.gpa}` : `${f.guest} (host page)`) : 'host'}
+        </dd>
         <dt>VMM backing</dt>
         <dd>{f.vmmBacking ?? '—'}</dd>
       </dl>
+      <SplitWhy splitBy={f.splitBy} dmLevel={f.dmLevel} causes={runInfoCauses()} />
       <h3>ptdump</h3>
       <pre className="finsp-pre">{f.ptdumpLine || '(not in the direct map)'}</pre>
       <h3>RMP entry</h3>

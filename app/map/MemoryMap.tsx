@@ -8,7 +8,7 @@
  * the overview and the legend, so neither ever covers a tile.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { MapLayer } from '../../src/worker/protocol';
+import type { CauseInfo, MapLayer } from '../../src/worker/protocol';
 import { testHooks } from '../test-hooks';
 import { Legend } from './Legend';
 import { MapView, type MapViewProps } from './view';
@@ -36,6 +36,13 @@ export interface MemoryMapProps {
   tipsOff?: boolean;
   /** A projector or slide frame: no go-to box, larger type (lecture mode, embeds). */
   compact?: boolean;
+  /**
+   * The run's causes (RunInfo.causes) and the ids with a share at this step: the direct map can
+   * then be coloured by cause (`colourBy`), with a toggle beside the legend.
+   */
+  causes?: { causes: readonly CauseInfo[]; present: ReadonlySet<string> } | null;
+  colourBy?: 'state' | 'cause';
+  onColourBy?(c: 'state' | 'cause'): void;
 }
 
 export function MemoryMap(props: MemoryMapProps) {
@@ -50,8 +57,9 @@ export function MemoryMap(props: MemoryMapProps) {
   const [follow, setFollow] = useState(followDefault);
   const [gotoError, setGotoError] = useState('');
   useEffect(() => setFollow(followDefault), [followDefault]);
-  const { followDefault: _f, compact: _c, ...rest } = props;
-  const viewProps: MapViewProps = { ...rest, follow };
+  const { followDefault: _f, compact: _c, causes, colourBy, onColourBy: _o, ...rest } = props;
+  const byCause = causes && colourBy === 'cause' && props.layer === 'direct-map' ? causes : null;
+  const viewProps: MapViewProps = { ...rest, follow, byCause: byCause?.causes ?? null };
   const propsRef = useRef<MapViewProps>(viewProps);
   propsRef.current = viewProps;
 
@@ -141,7 +149,16 @@ export function MemoryMap(props: MemoryMapProps) {
           <div className="fmap-mini-wrap" aria-hidden="true">
             <canvas ref={miniRef} className="fmap-mini" title="Overview: click to jump" />
           </div>
-          <Legend layer={props.layer} theme={props.theme} />
+          <Legend
+            layer={props.layer}
+            theme={props.theme}
+            byCause={byCause}
+            toggle={
+              causes && props.layer === 'direct-map' && props.onColourBy ? (
+                <ColourToggle value={colourBy ?? 'state'} onChange={props.onColourBy} />
+              ) : null
+            }
+          />
         </div>
       </div>
       <p id="fmap-keys" className="fmap-sr">
@@ -149,6 +166,26 @@ export function MemoryMap(props: MemoryMapProps) {
         the dashed cursor, Escape clears the selection.
       </p>
       <p ref={announceRef} className="fmap-sr" aria-live="polite" />
+    </div>
+  );
+}
+
+/** Colour the direct map by frame state (the default) or by the cause of each split. */
+function ColourToggle(props: { value: 'state' | 'cause'; onChange(v: 'state' | 'cause'): void }) {
+  return (
+    <div className="fmap-colour segments" role="radiogroup" aria-label="Colour the map by">
+      {(['state', 'cause'] as const).map((v) => (
+        <label key={v} className={props.value === v ? 'checked' : ''}>
+          <input
+            type="radio"
+            name="fmap-colour"
+            value={v}
+            checked={props.value === v}
+            onChange={() => props.onChange(v)}
+          />
+          {v === 'state' ? 'state' : 'cause'}
+        </label>
+      ))}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import {
 } from '../../src/worker/protocol';
 
 import tokenText from '../tokens.css?raw';
+import type { CauseColours } from './cause-colours';
 
 export type Theme = 'light' | 'dark';
 
@@ -149,6 +150,8 @@ export interface Palette {
   /** Text drawn on a cell: for light cells, for dark cells (inkOn). */
   labelOnLight: string;
   labelOnDark: string;
+  /** The map coloured by cause (cause-colours.ts withCauses): split regions by their cause. */
+  byCause?: CauseColours;
 }
 
 const pack = ([r, g, b]: Rgb, a = 255) => ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;

@@ -115,8 +115,10 @@ export function updateRegionRaster(
   const bands = Math.ceil(l.rows / BAND);
   const lo = new Int32Array(bands).fill(-1);
   const hi = new Int32Array(bands).fill(-1);
+  const ka = before.regionCause;
+  const kb = after.regionCause;
   const visit = (r: number) => {
-    if (ca[r] === cb[r] && fa[r] === fb[r] && la[r] === lb[r]) return;
+    if (ca[r] === cb[r] && fa[r] === fb[r] && la[r] === lb[r] && ka?.[r] === kb?.[r]) return;
     paintRegion(px, image.width, s, l, after, layer, p, r);
     const ty = Math.floor(r / l.perRow);
     const row = Math.floor(ty / BAND);
@@ -126,13 +128,14 @@ export function updateRegionRaster(
   };
   // Four regions per compare where the arrays allow it: this loop runs a few times a second on
   // 512 Ki regions, often before the JIT has optimised it, so fewer iterations matter.
-  const w = [ca, cb, fa, fb, la, lb].map(words);
+  const w = [ca, cb, fa, fb, la, lb, ka ?? cb, kb ?? cb].map(words);
   let from = 0;
   if (w.every((x) => x !== null)) {
-    const [wca, wcb, wfa, wfb, wla, wlb] = w as Int32Array[];
+    const [wca, wcb, wfa, wfb, wla, wlb, wka, wkb] = w as Int32Array[];
     const nw = n >> 2;
     for (let i = 0; i < nw; i++) {
-      if (wca![i] === wcb![i] && wfa![i] === wfb![i] && wla![i] === wlb![i]) continue;
+      if (wca![i] === wcb![i] && wfa![i] === wfb![i] && wla![i] === wlb![i] && wka![i] === wkb![i])
+        continue;
       for (let r = i * 4; r < i * 4 + 4; r++) visit(r);
     }
     from = nw * 4;
@@ -186,8 +189,25 @@ function paintRegion(
     textured = level === LEVEL_4K;
     dimmed = layer === 'vmm' && level === LEVEL_NONE;
   }
-  const c = dimmed ? p.dim[code]! : textured ? p.shade[code]! : p.plain[code]!;
+  const c = p.byCause
+    ? causeColourOf(p, snap, r, layer)
+    : dimmed
+      ? p.dim[code]!
+      : textured
+        ? p.shade[code]!
+        : p.plain[code]!;
   paintTile(px, width, x0, y0, s, c);
+}
+
+/**
+ * Coloured by cause (cause-colours.ts): a region a cause split in its colour (full to 4K, light
+ * for a 2M region of a split 1 GiB block), every other tile dimmed; other layers as they are.
+ */
+function causeColourOf(p: Palette, snap: MapSnapshot, r: number, layer: MapLayer): number {
+  const code = snap.regionCode[r]!;
+  const k = layer === 'direct-map' ? (snap.regionCause?.[r] ?? 0) : 0;
+  if (k === 0 || !p.byCause) return p.dim[code]!;
+  return snap.regionLevel[r] === LEVEL_4K ? p.byCause.solid[k]! : p.byCause.light[k]!;
 }
 
 /** One tile of s × 2s px in one colour (a split tile's is its state's split shade). */
@@ -231,7 +251,13 @@ export function buildMidRaster(
     if (x0 < 0 || y0 < 0 || x0 + s > w || y0 + 2 * s > h) continue;
     const st = regionStyle(snap, layer, r);
     const code = snap.regionCode[r]!;
-    const c = st.dimmed ? p.dim[code]! : st.textured ? p.shade[code]! : p.plain[code]!;
+    const c = p.byCause
+      ? causeColourOf(p, snap, r, layer)
+      : st.dimmed
+        ? p.dim[code]!
+        : st.textured
+          ? p.shade[code]!
+          : p.plain[code]!;
     paintTile(px, w, x0, y0, s, c);
   }
   return img;
@@ -268,6 +294,15 @@ export function buildDetailRaster(
     const s = regionStyle(snap, layer, r);
     const c = cells.get(r);
     const regionCode = snap.regionCode[r]!;
+    if (p.byCause) {
+      // By cause, a tile is one colour at every zoom: whose split it is, not its cells' states.
+      const colour = causeColourOf(p, snap, r, layer);
+      for (let cy = 0; cy < TILE_H; cy++) {
+        const at = (oy + cy) * w + ox;
+        px.fill(colour, at, at + TILE_W);
+      }
+      continue;
+    }
     if (!c && !s.textured) {
       // A uniform, unsplit tile: 32 row fills instead of 512 cell writes.
       const colour = (s.dimmed ? p.dim : p.plain)[regionCode]!;

@@ -11,8 +11,9 @@
  * - input.ts: click, keys and focus; zoom-link.ts: the share link's range; flash.ts: what split;
  * - describe.ts: the words for a frame under the pointer.
  */
-import type { MapLayer } from '../../src/worker/protocol';
+import type { CauseInfo, MapLayer } from '../../src/worker/protocol';
 import { Camera } from './camera';
+import { withCauses } from './cause-colours';
 import { focusBox } from './changes';
 import { describeAt, describeFrame, frameAt } from './describe';
 import { drawMap, type MapPainter } from './draw';
@@ -34,7 +35,7 @@ import { type DetailInput, DetailLayer, detailLevel, RegionLayer } from './layer
 import { type Loaded, MapLoader, type MapRun, type MapSource } from './loader';
 import { Minimap } from './minimap';
 import { type LabelBox, regionAddress } from './overlays';
-import { paletteFor, type Theme } from './palette';
+import { type Palette, paletteFor, type Theme } from './palette';
 import { gutterPx, HEAD_PX, headStrip } from './ruler';
 import { FrameStats } from './stats';
 import { type StepChange, StepChanges } from './step-change';
@@ -56,6 +57,8 @@ export interface MapViewProps {
   playing?: boolean;
   /** The inspector is open: hover tips stay away (they would cover it or the frame it shows). */
   tipsOff?: boolean;
+  /** The direct map coloured by the cause of each split (cause-colours.ts), with the causes. */
+  byCause?: readonly CauseInfo[] | null;
 }
 
 export interface MapElements {
@@ -195,7 +198,8 @@ export class MapView {
       old.guestIndex !== p.guestIndex
     )
       this.loader.sync();
-    if (old.theme !== p.theme || old.layer !== p.layer) this.rebuildRaster();
+    if (old.theme !== p.theme || old.layer !== p.layer || old.byCause !== p.byCause)
+      this.rebuildRaster();
     if (this.link.isNew(p.zoom)) this.link.show(this.loader.loaded, p.zoom);
     if (old.follow && !p.follow) this.follower.cancel();
     if (p.tipsOff) this.hover.hide();
@@ -227,12 +231,20 @@ export class MapView {
     this.request();
   }
 
+  /** The theme's palette, with the causes' colours when the map is coloured by cause. */
+  private palette(): Palette {
+    const p = paletteFor(this.props.theme);
+    const causes = this.props.byCause;
+    return causes && causes.length > 0 ? withCauses(p, causes) : p;
+  }
+
   private rebuildRaster(): void {
     const d = this.loader.loaded;
     if (!d) return;
     const { layer, theme } = this.props;
-    const base = `${d.gen}|${d.space}|${d.layout.regions}|${d.layout.perRow}|${layer}|${theme}`;
-    const r = this.region.show(base, d.layout, d.snap, layer, paletteFor(theme));
+    const colour = this.props.byCause ? this.props.byCause.map((c) => c.id).join(',') : 'state';
+    const base = `${d.gen}|${d.space}|${d.layout.regions}|${d.layout.perRow}|${layer}|${theme}|${colour}`;
+    const r = this.region.show(base, d.layout, d.snap, layer, this.palette());
     if (r.kind === 'same') return;
     if (r.kind === 'rebuilt') this.minimap.rebuild(this.region.canvas);
     else if (r.dirty > 0) this.minimap.schedule(this.region.canvas);
@@ -298,13 +310,15 @@ export class MapView {
     const t0 = performance.now();
     const { camera: c, props: p } = this;
     const d = this.loader.loaded;
-    const palette = paletteFor(p.theme);
+    const palette = this.palette();
     const v = c.viewport();
     const q = detailLevel(v.k, this.region.pxPerTile);
     const detail = d ? this.detail.forView(q, v, d.layout, this.region.version) : null;
     const ch = this.changes.current;
+    // By cause the map answers "whose split is this": the step's outlines would cover the very
+    // tiles a mass split (2048 BPF programs) colours, so they are left out (the legend says so).
     const marks =
-      d && ch && ch.key === d.key
+      d && ch && ch.key === d.key && !p.byCause
         ? {
             regions: ch.diff.regions,
             pfns: ch.cells?.pfns ?? [],
@@ -354,12 +368,12 @@ export class MapView {
   private detailInput(): DetailInput | null {
     const d = this.loader.loaded;
     if (!d) return null;
-    const { layer, theme } = this.props;
+    const { layer } = this.props;
     const version = this.region.version;
     return {
       loaded: d,
       layer,
-      palette: paletteFor(theme),
+      palette: this.palette(),
       version,
       viewport: this.camera.viewport(),
     };

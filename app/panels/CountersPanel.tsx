@@ -135,6 +135,11 @@ export function CountersPanel(props: {
       <h2 className="panel-title">
         Direct map <span className="panel-sub">step {view?.step ?? '…'}</span>
       </h2>
+      {view?.event && (
+        <p className="panel-note counters-event" title="The event this step applied">
+          {view.event}
+        </p>
+      )}
       {view && m ? (
         <>
           <KernelFile

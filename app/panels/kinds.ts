@@ -18,7 +18,12 @@ const meta: Record<string, KindMeta> = {
   'dm-split': {
     label: 'direct-map split',
     color: '#e0a100',
-    what: 'The host kernel split one of its own direct-map mappings into smaller pages, so that no large mapping covers a guest-private page. Each split costs a page-table page and a global TLB flush, and lasts until reboot.',
+    what: 'The host kernel split one of its own direct-map mappings into smaller pages: under SEV-SNP so that no large mapping covers a guest-private page; for a host cause (BPF or module text, secretmem, a memory error, a GPU buffer) because part of the mapping changed its permissions, caching or presence. Each split costs a page-table page and a global TLB flush, and lasts until reboot unless a set_memory_rox over the whole range collapses it (6.15+).',
+  },
+  'dm-collapse': {
+    label: 'direct-map collapse',
+    color: '#0f766e',
+    what: 'From 6.15, set_memory_rox() over a range whose 512 page-table entries are present, contiguous and alike folds them back into one large mapping (cpa_collapse_large_pages): the split heals and /proc/vmstat counts a collapse.',
   },
   'rmp-fault': {
     label: 'RMP fault',

@@ -323,7 +323,10 @@ function followProgress(): void {
     useUi.getState().setComputed(computed);
     // A what-if's captions are decided as its run is computed.
     const captions = p.captions ?? state.info.captions;
-    setState({ info: { ...state.info, series, marks, computed, runMs, captions } });
+    // A long run's digest is known once its events are all generated (worker/event-feed.ts).
+    const scenarioDigest = p.scenarioDigest ?? state.info.scenarioDigest;
+    const info = { ...state.info, series, marks, computed, runMs, captions, scenarioDigest };
+    setState({ info });
     if (p.error) {
       const title = `The run stopped at step ${computed}; later steps cannot be shown`;
       setState({ notices: [...state.notices, notice('error', title, [p.error])] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeShareFragment } from '../scenario/url';
+import { MODEL_VERSION as M } from '../scenario/versions';
 import { runUrl } from './url';
 
 function harness(files: Record<string, string> = {}) {
@@ -27,7 +28,7 @@ describe('sim url', () => {
     const h = harness({ 's.json': JSON.stringify(scenario) });
     expect(await runUrl(['s.json', '--step', '2'], h.io)).toBe(0);
     const fragment = h.out[0] ?? '';
-    expect(fragment).toMatch(/^#v=2&s=[A-Za-z0-9_-]+&m=2&step=2$/);
+    expect(fragment).toMatch(new RegExp(`^#v=2&s=[A-Za-z0-9_-]+&m=${M}&step=2$`));
     const d = decodeShareFragment(fragment);
     expect(d.scenario?.guests[0]?.name).toBe('vm');
     expect(d.view.step).toBe(2);
@@ -59,12 +60,12 @@ describe('sim url', () => {
     expect(
       await runUrl(['thread-2021', '--kernel=rfc-2021', '--backing', 'hugetlbfs-2m'], h.io),
     ).toBe(0);
-    expect(h.out).toEqual(['#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m']);
+    expect(h.out).toEqual([`#preset=thread-2021&m=${M}&kernel=rfc-2021&backing=hugetlbfs-2m`]);
   });
 
   it.each([
-    [['thread-2021', '--linux', '6.15'], 0, '#preset=thread-2021&m=2&linux=6.15'],
-    [['thread-2021', '--linux=6.12-rhel10'], 0, '#preset=thread-2021&m=2&linux=6.12-rhel10'],
+    [['thread-2021', '--linux', '6.15'], 0, `#preset=thread-2021&m=${M}&linux=6.15`],
+    [['thread-2021', '--linux=6.12-rhel10'], 0, `#preset=thread-2021&m=${M}&linux=6.12-rhel10`],
     [['thread-2021', '--linux', 'six'], 2, undefined],
   ] as const)('--linux: %j → exit %i', async (args, code, out) => {
     const h = harness();

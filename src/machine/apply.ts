@@ -18,6 +18,7 @@ import {
   PF_USER,
   PF_WRITE,
   USE_HOLE,
+  USE_RMPTABLE,
 } from './frame-bits';
 import type { Guest, GuestStatus } from './guest';
 import { allocBacking, releaseFrames } from './guest-ops';
@@ -64,7 +65,8 @@ function launch(m: Machine, g: Guest): void {
     g.reason = refusal.reason;
     return m.emit('launch-refused', refusal.rule, -1, g.pages);
   }
-  if (!g.kernel.launch(m, g)) {
+  // Guest RAM first (QEMU's memory backends), then KVM_SEV_INIT2 … SNP_LAUNCH_FINISH.
+  if (!g.kernel.launch(m, g) || !m.design.hostTraffic.launch(m, g)) {
     m.emit('oom', 'host.oom', -1, g.pages);
     teardown(m, g, 'failed');
     g.reason = 'out of host memory while pinning guest RAM';
@@ -114,14 +116,21 @@ function kernelWrite(m: Machine, pfn: number, gpa: number): void {
     // Not present in the direct map: error_code(0x0002) - not-present page.
     return m.emit('host-oops', 'unmap.invalidate', pfn, PF_WRITE, gpa);
   }
-  if (!m.writeFaults(pfn, level)) return;
-  m.emit('rmp-fault', 'rmp.check.write', pfn, PF_KERNEL_WRITE, gpa);
+  let rule: RuleId = 'rmp.check.write';
+  if (!m.writeFaults(pfn, level)) {
+    if (!m.inUseWriteFaults(pfn)) return;
+    rule = 'rmp.check.inuse';
+  }
+  m.emit('rmp-fault', rule, pfn, PF_KERNEL_WRITE, gpa);
   m.emit('host-oops', 'rmp.kernel_oops', pfn, PF_KERNEL_WRITE, gpa);
 }
 
 function hostWrite(m: Machine, pfn: number): void {
-  if (!(pfn >= 0 && pfn < m.totalPages) || (frameUse(m.frames.get(pfn)) === USE_HOLE && pfn >= 256))
-    return m.emit('ignored', 'dm.boot', pfn, 0);
+  if (!(pfn >= 0 && pfn < m.totalPages)) return m.emit('ignored', 'dm.boot', pfn, 0);
+  const use = frameUse(m.frames.get(pfn));
+  if (use === USE_HOLE && pfn >= 256) return m.emit('ignored', 'dm.boot', pfn, 0);
+  // The RMP table is e820-reserved: the direct map never maps it.
+  if (use === USE_RMPTABLE) return m.emit('ignored', 'snp.rmp_table', pfn, 0);
   kernelWrite(m, pfn, -1);
 }
 
@@ -134,6 +143,8 @@ function kill(m: Machine, g: Guest, p: number, pfn: number, rule: RuleId): void 
 
 /** Guest exit or death: reclaim every frame (RMPUPDATE to shared, then free). Splits remain. */
 export function teardown(m: Machine, g: Guest, status: GuestStatus): void {
+  // vCPUs and the SNP context go first (kvm_destroy_vcpus(), sev_vm_destroy()), then guest RAM.
+  m.design.hostTraffic.teardown(m, g);
   releaseFrames(m, g, g.backingMap, 0, g.pages, G_BACKED);
   g.kernel.teardown(m, g);
   g.state.set(0, g.pages, 0);

@@ -58,6 +58,12 @@ export interface HostSpec {
   kfence?: boolean;
   /** debug_pagealloc=on: no 2M or 1G direct-map pages at all. */
   debugPagealloc?: boolean;
+  /**
+   * CPU features the model asks about. hvInUseWrAllowed (CPUID Fn8000_001F, "HvInUseWrAllowed"):
+   * host writes to a hypervisor-owned page the CPU is using (a running vCPU's VMCB) are allowed
+   * instead of an RMP #PF. Absent means false (Milan/Genoa).
+   */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface GuestSpec {

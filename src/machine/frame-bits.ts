@@ -18,6 +18,11 @@ export const RMP_IMMUTABLE = 4;
 export const RMP_VMSA = 8;
 /** The frame's direct-map PTE is not present (set_direct_map_invalid_noflush). */
 export const DM_UNMAPPED = 16;
+/**
+ * Not an RMP field: the CPU is using this hypervisor-owned page (a running vCPU's VMCB, an AVIC
+ * backing page), the "in use" state of APM vol. 2 "RMP and VMPL access checks" ([rmp.check.inuse]).
+ */
+export const RMP_INUSE = 32;
 
 export const USE_SHIFT = 8;
 export const USE_MASK = 0xf << USE_SHIFT;
@@ -32,8 +37,10 @@ export const USE_GMEM = 5;
 /** A page of the sequestered shared area. */
 export const USE_SEQ = 6;
 export const USE_FIRMWARE = 7;
+/** The RMP table: reserved in the e820 map by the BIOS, never in the direct map ([snp.rmp_table]). */
+export const USE_RMPTABLE = 8;
 /** Kernel memory a host cause holds (module text, BPF images, secretmem, page cache…): owner = cause slot. */
-export const USE_CAUSE = 8;
+export const USE_CAUSE = 9;
 export const USE_NAMES = [
   'hole',
   'free',
@@ -43,6 +50,7 @@ export const USE_NAMES = [
   'gmem',
   'sequestered',
   'firmware',
+  'rmp-table',
   'host cause',
 ] as const;
 

@@ -12,6 +12,25 @@ import { RegionWords } from './region-words';
 
 export type GuestStatus = 'created' | 'running' | 'refused' | 'killed' | 'exited' | 'failed';
 
+/** The host's own pages for a guest (kernels/snp-host.ts): per vCPU, and per VM. */
+export type HostPageKind =
+  | 'apic'
+  | 'vmcb'
+  | 'vmsa'
+  | 'msrpm'
+  | 'guest-req'
+  | 'guest-resp'
+  | 'context'
+  | 'image';
+
+export interface HostPage {
+  kind: HostPageKind;
+  pfn: number;
+  count: number;
+  /** The vCPU a per-vCPU page belongs to, else -1. */
+  vcpu: number;
+}
+
 export class Guest {
   readonly pages: number;
   readonly chunks: number;
@@ -33,6 +52,10 @@ export class Guest {
   gigaFolio = new Map<number, number>();
   /** gmem-1g: 1 GiB blocks whose folio has been split to 4K by a conversion. */
   gigaSplit = new Set<number>();
+  /** gmem-thp: 1 where a GPA chunk's guest_memfd frames are one whole order-9 folio. */
+  folio2m: Uint8Array;
+  /** Pages the host allocated for this guest outside its RAM (VMCB, VMSA, firmware pages …). */
+  hostPages: HostPage[] = [];
 
   constructor(
     readonly index: number,
@@ -50,6 +73,7 @@ export class Guest {
     this.backingMap = new LinearMap(this.pages, hostPages);
     this.gmemMap = new LinearMap(this.pages, hostPages);
     this.userMap = new Uint8Array(this.chunks);
+    this.folio2m = new Uint8Array(this.chunks);
   }
 
   /** Is this host frame inside one of the guest's gigantic guest_memfd folios? */
@@ -71,9 +95,11 @@ export class Guest {
     this.backingMap.copyFrom(src.backingMap);
     this.gmemMap.copyFrom(src.gmemMap);
     this.userMap.set(src.userMap);
+    this.folio2m.set(src.folio2m);
     this.doubleBacked = src.doubleBacked;
     this.gigaFolio = new Map(src.gigaFolio);
     this.gigaSplit = new Set(src.gigaSplit);
+    this.hostPages = src.hostPages.map((p) => ({ ...p }));
   }
 
   clone(): Guest {
@@ -83,8 +109,10 @@ export class Guest {
       backingMap: this.backingMap.clone(),
       gmemMap: this.gmemMap.clone(),
       userMap: this.userMap.slice(),
+      folio2m: this.folio2m.slice(),
       gigaFolio: new Map(this.gigaFolio),
       gigaSplit: new Set(this.gigaSplit),
+      hostPages: this.hostPages.map((p) => ({ ...p })),
     });
     return c;
   }

@@ -21,15 +21,20 @@ import {
   frameUse,
   frameWord,
   RMP_ASSIGNED,
+  RMP_IMMUTABLE,
+  RMP_INUSE,
   RMP_VALIDATED,
+  RMP_VMSA,
   USE_FREE,
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_RMPTABLE,
 } from './frame-bits';
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
 import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
+import { rmpTableRange, withoutRange } from './kernels/snp-host';
 import { type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';
 import { RegionWords } from './region-words';
@@ -63,15 +68,24 @@ export class Machine {
   readonly ctx: DesignContext;
   /** Frames the host causes hold (causes/held.ts). */
   held: HeldState;
+  /** [snp.rmp_table] The RMP table's e820 reservation in bytes, or null (no SNP). */
+  readonly rmpTable: { start: number; end: number } | null;
+  /** host.cpu.hvInUseWrAllowed: writes to in-use hypervisor pages do not fault. */
+  readonly hvInUseWrAllowed: boolean;
+  /** The rule a split is caused by while the host's own RMP traffic runs (withCause). */
+  private cause: RuleId | null = null;
 
   constructor(readonly spec: MachineSpec) {
     this.held = new HeldState(spec.host.seed);
     this.design = DESIGNS[spec.kernel];
     this.linux = linuxRules(effectiveLinux(spec));
     this.designState = this.design.createState();
-    const ranges = normalizeRanges(spec.host.ranges);
-    const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
+    this.hvInUseWrAllowed = spec.host.cpu?.hvInUseWrAllowed === true;
+    const e820 = normalizeRanges(spec.host.ranges);
+    const end = Math.max(ISA_END_ADDRESS, ...e820.map((r) => r.end));
     this.totalPages = roundUp(end / 4096, PAGES_PER_2M);
+    this.rmpTable = rmpTableRange(e820, this.design.rmpTableBytes(this.totalPages));
+    const ranges = this.rmpTable ? withoutRange(e820, this.rmpTable) : e820;
     this.frames = new RegionWords(this.totalPages, frameWord(USE_HOLE), RMP_ASSIGNED);
     this.rmp2m = new Uint8Array(this.totalPages / PAGES_PER_2M);
     // [boot.debug_pagealloc] probe_page_size_mask(): no 2M or 1G pages at all.
@@ -83,12 +97,29 @@ export class Machine {
     this.alloc = new BuddyAllocator(spec.host.allocator, spec.host.seed);
     this.ramPages = ranges.reduce((s, r) => s + (r.end - r.start) / 4096, 0);
     this.bootHostMemory(ranges);
+    if (this.rmpTable) {
+      const first = this.rmpTable.start / 4096;
+      this.frames.set(first, this.rmpTable.end / 4096 - first, frameWord(USE_RMPTABLE));
+    }
     this.bootTablePages = this.countTablePages();
     this.guests = spec.guests.map(
       (g, i) => new Guest(i, g, false, this.totalPages, guestKernel(this.design, g)),
     );
     this.ctx = designContext(this);
     if (spec.host.boot === 'booted') this.bootPreamble();
+    // ccp and kvm_amd load after boot: their splits count in /proc/vmstat.
+    this.design.hostTraffic.boot(this);
+  }
+
+  /** Run fn with its direct-map splits and unmaps attributed to `rule` (the host's own traffic). */
+  withCause(rule: RuleId, fn: () => void): void {
+    const outer = this.cause;
+    this.cause = rule;
+    try {
+      fn();
+    } finally {
+      this.cause = outer;
+    }
   }
 
   /**
@@ -112,7 +143,9 @@ export class Machine {
 
   private wirePtePresence(): void {
     const present = (pfn: number, w: number) =>
-      (frameUse(w) !== USE_HOLE || pfn < ISA_END_ADDRESS / 4096) && !(w & DM_UNMAPPED);
+      ((frameUse(w) !== USE_HOLE && frameUse(w) !== USE_RMPTABLE) ||
+        pfn < ISA_END_ADDRESS / 4096) &&
+      !(w & DM_UNMAPPED);
     this.dm.setPtePresence(
       (pfn) => present(pfn, this.frames.get(pfn)),
       (r) => {
@@ -199,13 +232,13 @@ export class Machine {
    * set_memory_4k(): split and account, allocating one page-table page per split ([dm.cpa_flush]
    * on 6.15+). `setMemory4k` false: the split of set_direct_map_*_noflush(), which sets no bit.
    */
-  split4k(pfn: number, n: number, rule: RuleId, setMemory4k = true): void {
+  split4k(pfn: number, n: number, why: RuleId, setMemory4k = true): void {
     // [cpa.kernel_4k] the PTEs carry _PAGE_KERNEL_4K: these regions never collapse.
     if (setMemory4k) {
       const k4 = this.dm.kernel4k;
       for (let r = Math.floor(pfn / PAGES_PER_2M); r * PAGES_PER_2M < pfn + n; r++) k4[r] = 1;
     }
-    this.splitRaw(pfn, n, rule, setMemory4k);
+    this.splitRaw(pfn, n, this.cause ?? why, setMemory4k);
   }
 
   private splitRaw(pfn: number, n: number, rule: RuleId, setMemory4k = false): void {
@@ -226,7 +259,8 @@ export class Machine {
    * invalidate_direct_map()): no flush of its own, only the splits' flush_tlb_all(). (v7 used
    * set_memory_np()/set_memory_p(), one more flush per call; v8–v10 the _noflush calls.)
    */
-  setDirectMapPresent(pfn: number, n: number, present: boolean, rule: RuleId): void {
+  setDirectMapPresent(pfn: number, n: number, present: boolean, why: RuleId): void {
+    const rule = this.cause ?? why;
     if (!present) {
       this.dm.site = SITE_SNP_UNMAP;
       this.splitRaw(pfn, n, rule, false);
@@ -244,6 +278,7 @@ export class Machine {
    * [rmp.rmpupdate] RMPUPDATE of [pfn, pfn + n): 4K entries, or 2M entries for whole aligned
    * regions. Assigning a 2M entry over any assigned 4K entry fails (FAIL_OVERLAP); so does a 4K
    * update inside a 2M entry (PSMASH first). Returns false, changing nothing, on failure.
+   * `extra` is RMP_IMMUTABLE and/or RMP_VMSA for an assigned entry (firmware pages, a VMSA).
    */
   rmpUpdate(
     pfn: number,
@@ -251,6 +286,7 @@ export class Machine {
     assigned: boolean,
     size: '4K' | '2M',
     validated: boolean,
+    extra = 0,
   ): boolean {
     const r0 = Math.floor(pfn / PAGES_PER_2M);
     const r1 = Math.floor((pfn + n - 1) / PAGES_PER_2M);
@@ -265,8 +301,8 @@ export class Machine {
       }
     }
     this.design.beforeRmpUpdate(this.ctx, pfn, n, size, assigned);
-    const bits = assigned ? RMP_ASSIGNED + (validated ? RMP_VALIDATED : 0) : 0;
-    this.frames.update(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
+    const bits = assigned ? RMP_ASSIGNED + (validated ? RMP_VALIDATED : 0) + extra : 0;
+    this.frames.update(pfn, n, RMP_ASSIGNED | RMP_VALIDATED | RMP_IMMUTABLE | RMP_VMSA, bits);
     if (size === '2M') this.rmp2m.fill(assigned ? 1 : 0, r0, r1 + 1);
     this.design.afterRmpUpdate(this.ctx, pfn, n, size, assigned);
     return true;
@@ -282,6 +318,14 @@ export class Machine {
   /** Does a host write to this frame through a mapping of this size fault (the design says)? */
   writeFaults(pfn: number, level: PageLevel): boolean {
     return this.design.hostWriteFaults(this, pfn, level);
+  }
+
+  /**
+   * [rmp.check.inuse] A host write to a hypervisor-owned page the CPU is using (a running vCPU's
+   * VMCB) faults unless the CPU has HvInUseWrAllowed.
+   */
+  inUseWriteFaults(pfn: number): boolean {
+    return !this.hvInUseWrAllowed && (this.frames.get(pfn) & RMP_INUSE) !== 0;
   }
 
   /** [rmp.check.write] The RMP check of a host write through a mapping of this size. */

@@ -505,6 +505,77 @@ const TABLE = {
     explain:
       'Proposal: pages to be removed from the direct map are grouped into dedicated 2 MiB blocks, so their splits stay inside few regions.',
   },
+  'snp.rmp_table': {
+    title: 'RMP table reserved in the e820 map',
+    source:
+      'snp_probe_rmptable_info(), __snp_fixup_e820_tables(), snp_rmptable_init() in arch/x86/virt/svm/sev.c',
+    url: `${ELIXIR}arch/x86/virt/svm/sev.c`,
+    explain:
+      'The BIOS reserves 16 bytes per 4K page plus 16 KiB for the RMP; the kernel widens an unaligned end to 2 MiB. Reserved memory is never in the direct map.',
+    kernels: '6.9+',
+  },
+  'snp.tmr': {
+    title: 'Legacy TMR made firmware-owned',
+    source:
+      '__sev_snp_init_locked() (SNP_TMR_SIZE), sev_fw_alloc(), rmp_mark_pages_firmware() in drivers/crypto/ccp/sev-dev.c',
+    url: `${ELIXIR}drivers/crypto/ccp/sev-dev.c`,
+    explain:
+      'When ccp and kvm_amd load, a 2 MiB TMR is allocated and made firmware-owned with 512 4K immutable RMPUPDATEs; each splits the direct map on demand.',
+    kernels: '6.9+',
+  },
+  'snp.fw_page': {
+    title: 'Firmware page (snp_alloc_firmware_page)',
+    source:
+      'snp_alloc_firmware_page() in drivers/crypto/ccp/sev-dev.c; snp_context_create(), snp_guest_req_init() in arch/x86/kvm/svm/sev.c',
+    url: `${ELIXIR}drivers/crypto/ccp/sev-dev.c`,
+    explain:
+      'One page made firmware-owned by a 4K immutable RMPUPDATE: the platform-status page at load, and per guest the context page and the guest-request response page.',
+    kernels: '6.11+',
+  },
+  'snp.safe_alloc': {
+    title: 'SNP-safe page (erratum workaround)',
+    source: 'snp_safe_alloc_page_node() in arch/x86/kvm/svm/sev.c',
+    url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
+    explain:
+      'VMCB, VMSA and APIC backing pages: allocate two pages, keep the one that is not 2 MiB aligned, free the other (a 2MB-aligned one can raise a false RMP #PF).',
+    kernels: '6.11+',
+  },
+  'snp.launch_update': {
+    title: 'Launch image measured (SNP_LAUNCH_UPDATE)',
+    source:
+      'snp_launch_update() → kvm_gmem_populate() → sev_gmem_post_populate() in arch/x86/kvm/svm/sev.c',
+    url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
+    explain:
+      'Each page of the launch image (OVMF) becomes guest-owned by a 4K immutable RMPUPDATE, then guest-valid: 4K updates that split the direct map on demand.',
+    kernels: '6.11+',
+  },
+  'snp.vmsa': {
+    title: 'VMSA made private at launch finish',
+    source:
+      'snp_launch_update_vmsa(): rmp_make_private(pfn, INITIAL_VMSA_GPA, PG_LEVEL_4K, asid, true) in arch/x86/kvm/svm/sev.c',
+    url: `${ELIXIR}arch/x86/kvm/svm/sev.c`,
+    explain:
+      "At SNP_LAUNCH_FINISH each vCPU's VMSA page is assigned to the guest with a 4K RMPUPDATE (the VMSA bit set by the firmware): one split on demand per region.",
+    kernels: '6.11+',
+  },
+  'rmp.check.inuse': {
+    title: 'Write to an in-use page',
+    source:
+      'AMD APM vol. 2 "RMP and VMPL access checks"; HvInUseWrAllowed, lore 20241104075845.7583-1-suravee.suthikulpanit@amd.com',
+    url: `${LORE}20241104075845.7583-1-suravee.suthikulpanit@amd.com/`,
+    explain:
+      'A host write to a hypervisor-owned page the CPU is using (a running VMCB, an AVIC backing page) faults unless the CPU has HvInUseWrAllowed; without it KVM turns AVIC off on SNP hosts.',
+    kernels: '6.13+ (AVIC policy); the check is hardware',
+  },
+  'gmem.huge_folio': {
+    title: 'guest_memfd huge folio by file index',
+    source:
+      'kvm_gmem_get_huge_folio(…, PMD_ORDER), gmem THP RFC (lore 20241212063635.712877-1-michael.roth@amd.com); sev_gmem_prepare() in arch/x86/kvm/svm/sev.c',
+    url: `${LORE}20241212063635.712877-1-michael.roth@amd.com/`,
+    explain:
+      'The first touch of a 2 MiB file range allocates its whole folio; preparation writes one 2M RMP entry (no direct-map split). A 4K PVALIDATE then PSMASHes it.',
+    kernels: 'RFC (Dec 2024, May 2025)',
+  },
   'recorded.call': {
     title: 'Recorded call replayed',
     source:

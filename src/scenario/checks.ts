@@ -241,10 +241,12 @@ const KNOWN: Record<string, readonly string[]> = {
     'seed',
     'linux',
     'la57',
+    'cpu',
     'boot',
     'kfence',
     'debug_pagealloc',
   ],
+  cpu: ['hvInUseWrAllowed'],
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
@@ -274,6 +276,8 @@ export function unknownKeyWarnings(value: unknown): string[] {
   visit(value, '', '');
   const o = (value ?? {}) as Record<string, unknown>;
   visit(o.host, 'host', 'host');
+  if (o.host !== null && typeof o.host === 'object')
+    visit((o.host as Record<string, unknown>).cpu, 'cpu', 'host.cpu');
   visit(o.workload, 'workload', 'workload');
   list(o, 'guests', 'guest', '');
   list(o, 'events', 'event', '');

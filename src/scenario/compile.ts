@@ -50,6 +50,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       ...((h.boot ?? BOOT_DEFAULT) === 'booted' ? { boot: 'booted' as const } : {}),
       ...(h.kfence === false ? { kfence: false } : {}),
       ...(h.debug_pagealloc === true ? { debugPagealloc: true } : {}),
+      ...(h.cpu?.hvInUseWrAllowed ? { cpu: { hvInUseWrAllowed: true } } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({

@@ -26,6 +26,16 @@ const ALL = [
   'gmem-1g-rfc',
 ];
 
+const SNP = [
+  'rfc-2021',
+  'hugetlb-ban-2022',
+  'sequester',
+  'unmap-2023',
+  'upstream-2024',
+  'gmem-thp-rfc',
+  'gmem-1g-rfc',
+];
+
 export const MODEL_CHANGES: ModelChange[] = [
   {
     version: 2,
@@ -56,5 +66,35 @@ export const MODEL_CHANGES: ModelChange[] = [
     date: '2026-12-03',
     designs: ['gmem-1g-rfc'],
     text: 'gmem-1g-rfc runs its era kernel 6.15: one cpa_flush more per split, and the collapse counters',
+  },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: SNP,
+    text: 'the SNP host’s own RMP traffic is modelled: the RMP table’s e820 reservation, the 2 MiB TMR and firmware pages when kvm_amd loads, and per guest its firmware context pages, the 4 MiB launch image and one VMSA per vCPU, all unmovable: they split regions of their own (the 2021 example splits 5 regions where it split 1) and guest memory lands elsewhere',
+  },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: ['gmem-thp-rfc', 'gmem-1g-rfc'],
+    text: 'guest_memfd allocates 2 MiB folios: a 4K accept writes one 2M RMP entry, then PSMASHes it, and splits nothing in the direct map',
+  },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: ['hugetlb-ban-2022', 'unmap-2023'],
+    text: 'the host’s own firmware, VMSA and launch pages are taken out of the direct map as well',
+  },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: ['no-snp'],
+    text: 'a launch allocates the per-vCPU pages (VMCB, APIC page): guest memory lands elsewhere, nothing more splits',
+  },
+  {
+    version: 3,
+    date: '2026-12-03',
+    designs: ALL,
+    text: 'step 0 is a booted host: the kernel image’s read-only edge, the KFENCE pool, on SNP hosts the IOMMU’s 4K buffers, and the modules udev loads split the direct map before the first event (host.boot "bare" keeps the layout at t≈0), and hosts can run BPF, modules, secretmem, memory errors, GPU and page-cache events of their own',
   },
 ];

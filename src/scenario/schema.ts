@@ -114,6 +114,12 @@ const HostSchema = v.object(
     linux: linuxField,
     la57: la57Field,
     ...hostBootEntries,
+    cpu: v.exactOptional(
+      v.object(
+        { hvInUseWrAllowed: v.optional(v.boolean('true or false'), false) },
+        'an object {hvInUseWrAllowed}',
+      ),
+    ),
   },
   REQUIRED.host ?? '',
 );
@@ -313,6 +319,7 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(h.boot !== undefined ? { boot: h.boot } : {}),
       ...(h.kfence ? {} : { kfence: false }),
       ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
+      ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu.hvInUseWrAllowed } } : {}),
     },
     kernel: raw.kernel,
     guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),

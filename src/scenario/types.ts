@@ -76,6 +76,8 @@ export interface ScenarioHost {
   kfence?: boolean;
   /** debug_pagealloc=on: the direct map is all 4K (absent: false). */
   debug_pagealloc?: boolean;
+  /** CPU features; absent means none (hvInUseWrAllowed false). */
+  cpu?: { hvInUseWrAllowed: boolean };
 }
 
 export interface ScenarioGuest {

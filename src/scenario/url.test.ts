@@ -13,6 +13,7 @@ import {
   MAX_INFLATED_BYTES,
   type ShareView,
 } from './url';
+import { MODEL_VERSION as M } from './versions';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -183,7 +184,7 @@ describe('share URLs', () => {
       { preset: 'thread-2021' },
       { kernel: 'rfc-2021', backing: 'hugetlbfs-2m', step: 4 },
     );
-    expect(fragment).toBe('#preset=thread-2021&m=2&kernel=rfc-2021&backing=hugetlbfs-2m&step=4');
+    expect(fragment).toBe(`#preset=thread-2021&m=${M}&kernel=rfc-2021&backing=hugetlbfs-2m&step=4`);
     const d = decodeShareFragment(`https://example.org/fracture/${fragment}`);
     expect(d.errors).toEqual([]);
     expect(d.preset).toBe('thread-2021');

@@ -80,6 +80,21 @@ describe('an older model touching the link design opens with model-changed', () 
     expect(modelChangesSince(MODEL_VERSION, 'rfc-2021')).toEqual([]);
     expect(modelChangesSince(1, 'not-a-design')).toEqual([]);
   });
+
+  // Model 3 (2026-12-03): the SNP host's own RMP traffic (arch/x86/kvm/svm/sev.c
+  // snp_safe_alloc_page, sev_gmem_post_populate; drivers/crypto/ccp/sev-dev.c sev_fw_alloc) and
+  // guest_memfd's 2 MiB folios under the gmem RFCs.
+  it.each([
+    ['upstream-2024', /SNP host’s own RMP traffic/],
+    ['gmem-thp-rfc', /2 MiB folios/],
+    ['unmap-2023', /taken out of the direct map as well/],
+    ['no-snp', /per-vCPU pages/],
+  ])('a model-2 link on %s hears of model 3', (design, text) => {
+    const since = modelChangesSince(2, design);
+    expect(since.some((t) => text.test(t))).toBe(true);
+    const v3 = MODEL_CHANGES.filter((c) => c.version === 3 && c.designs.includes(design));
+    expect(since).toEqual(expect.arrayContaining(v3.map((c) => c.text)));
+  });
 });
 
 describe('a newer link format (v=99) is refused, not run under version-1 rules', () => {

@@ -54,6 +54,17 @@ describe('CheckpointStore.thin: past the memory budget, the checkpoint with the 
     expect(s.steps()).toEqual([0, 150, 400]);
   });
 
+  it('leaves room for the machines the budget also pays for (head and cursor)', () => {
+    const s = new CheckpointStore<Fake>(5000, Float64Array.of(0), 2);
+    for (const step of [100, 200, 300, 400]) s.take(new Fake(step));
+    // 5 machines fit; 2 are the reserve: step 0 (no copy), and two copies.
+    expect(s.thin(1000)).toEqual({ capacity: 3, dropped: true });
+    expect(s.steps()).toEqual([0, 200, 400]);
+    // Never fewer than step 0 and the latest, however big a machine gets.
+    expect(s.thin(4000)).toEqual({ capacity: 2, dropped: true });
+    expect(s.steps()).toEqual([0, 400]);
+  });
+
   it('drops nothing within the budget', () => {
     const s = storeAt([100, 200]);
     expect(s.thin(1)).toEqual({ capacity: 1e9, dropped: false });

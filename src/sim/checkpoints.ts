@@ -47,6 +47,11 @@ export class CheckpointStore<M extends Copyable<M>> {
     readonly budgetBytes: number,
     /** The outcome counts after boot (step 0's checkpoint). */
     bootCounts: Float64Array,
+    /**
+     * Machines the budget also pays for besides the checkpoints (the run's head and the seek
+     * cursor, as the worker counts its heap): they grow with the run as the checkpoints do.
+     */
+    private readonly reserve = 0,
   ) {
     this.list.push({ step: 0, machine: null, counts: bootCounts });
   }
@@ -94,7 +99,7 @@ export class CheckpointStore<M extends Copyable<M>> {
   thin(bytes: number): { capacity: number; dropped: boolean } {
     const cps = this.list;
     const per = Math.max(1, bytes);
-    const capacity = Math.max(2, Math.floor(this.budgetBytes / per));
+    const capacity = Math.max(2, Math.floor(this.budgetBytes / per) - this.reserve);
     let dropped = false;
     while (cps.length > capacity && cps.length > 2) {
       let drop = 1;
@@ -109,7 +114,7 @@ export class CheckpointStore<M extends Copyable<M>> {
       const [old] = cps.splice(drop, 1);
       // Spares only while spares and checkpoints together stay within the budget (a 16 TiB
       // machine is most of a GiB: two spares would double what the worker holds).
-      const held = (cps.length + this.spares.length + 1) * per;
+      const held = (cps.length + this.spares.length + 1 + this.reserve) * per;
       if (old?.machine && this.spares.length < 2 && held <= this.budgetBytes)
         this.spares.push(old.machine);
       dropped = true;

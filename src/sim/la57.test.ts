@@ -61,14 +61,16 @@ describe('host.la57: the direct map at 0xff11000000000000 with a p4d level', () 
   });
 
   it.each([
-    [false, '0xffff888040000000'],
-    [true, '0xff11000040000000'],
-  ] as const)('la57 %s: the inspector and the oops use %s', (la57, va) => {
+    [false, 0xffff888000000000n],
+    [true, 0xff11000000000000n],
+  ] as const)('la57 %s: the inspector and the oops use the direct map base %s', (la57, base) => {
     const m = machine(la57);
-    const pfn = 0x40000;
+    // The guest's private page, after the SNP host's own pages (snp-host.ts) in the same 2 MiB.
+    const pfn = m.guests[0]!.gmemMap.get(0);
+    const va = `0x${(base + BigInt(pfn) * 4096n).toString(16)}`;
     const lines = ptdump(m).trimEnd().split('\n');
     const line = ptdumpLineOf(lines, pfn, la57);
-    expect(line.startsWith(va)).toBe(true);
+    expect(line.startsWith(`0x${base.toString(16).slice(0, 6)}`)).toBe(true);
     const f = inspectFrame(m, m.log, pfn, m.step, line);
     expect(f.directMapVa).toBe(va);
     expect(f.tableWalk).toBe(

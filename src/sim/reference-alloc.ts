@@ -7,6 +7,7 @@ import {
   frameWord,
   G_BACKED,
   G_GMEM,
+  G_PRIVATE,
   MAP_4K,
   MAP_HUGETLB_1G,
   MAP_HUGETLB_2M,
@@ -38,6 +39,8 @@ export interface RefGuest {
   doubleBacked: number;
   gigaFolio: Map<number, number>;
   gigaSplit: Set<number>;
+  /** Chunks whose guest_memfd frames are one order-9 folio. */
+  folio2m: Set<number>;
 }
 
 export type M = ReferenceMachine;
@@ -220,12 +223,18 @@ export function allocGmem(m: M, g: G, gfn: number, n: number): boolean {
         continue;
       }
     }
-    const chunkEnd = Math.min((Math.floor(p / C) + 1) * C, gfn + n);
-    if (folio !== '4k' && p % C === 0 && chunkEnd - p === C) {
+    const c = Math.floor(p / C);
+    const chunkEnd = Math.min((c + 1) * C, gfn + n);
+    // A whole chunk asked for, or the first touch of a chunk whose 512 pages are all private.
+    let fresh = (c + 1) * C <= g.pages;
+    for (let i = c * C; i < (c + 1) * C && fresh; i++)
+      fresh = st(g, i) === st(g, c * C) && (st(g, i) & G_PRIVATE) !== 0 && !(st(g, i) & G_GMEM);
+    if (folio !== '4k' && ((p % C === 0 && chunkEnd - p === C) || fresh)) {
       const pfn = m.allocBlock(9, word);
       if (pfn >= 0) {
-        setMap(g.gmem, p, C, pfn);
-        upd(g, p, C, 0, G_GMEM);
+        setMap(g.gmem, c * C, C, pfn);
+        upd(g, c * C, C, 0, G_GMEM);
+        g.folio2m.add(c);
         p = chunkEnd;
         continue;
       }

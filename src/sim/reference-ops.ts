@@ -39,9 +39,12 @@ import {
   upd,
 } from './reference-alloc';
 
+import { refLaunchTraffic, refTeardownTraffic } from './reference-host';
+
 export type { RefGuest } from './reference-alloc';
 
 function teardown(m: M, g: G, status: G['status']): void {
+  refTeardownTraffic(m, g);
   release(m, g, g.backing, G_BACKED);
   if (m.rules.sequester) {
     runs(g, 0, g.pages, (s, cnt, w) => {
@@ -66,6 +69,7 @@ function teardown(m: M, g: G, status: G['status']): void {
   g.state.clear();
   g.userMap.clear();
   g.gigaFolio.clear();
+  g.folio2m.clear();
   g.doubleBacked = 0;
   g.status = status;
 }
@@ -81,7 +85,8 @@ export function applyReference(m: M, ev: EngineEvent): void {
   m.step++;
   if (ev.op === 'host-write') {
     const inRange = ev.pfn >= 0 && ev.pfn < m.totalPages;
-    if (!inRange || (m.isHole(ev.pfn) && ev.pfn >= 256)) return m.emit('ignored');
+    if (!inRange || (m.isHole(ev.pfn) && ev.pfn >= 256) || m.isRmpTable(ev.pfn))
+      return m.emit('ignored');
     return kernelWrite(m, ev.pfn);
   }
   const g = m.guests[ev.guest];
@@ -111,7 +116,7 @@ function launch(m: M, g: G): void {
     return m.emit('launch-refused');
   }
   if (md === 'gmem') upd(g, 0, g.pages, 0, G_PRIVATE);
-  else if (!allocBacking(m, g, 0, g.pages, true)) {
+  if ((md !== 'gmem' && !allocBacking(m, g, 0, g.pages, true)) || !refLaunchTraffic(m, g)) {
     m.emit('oom');
     teardown(m, g, 'failed');
     g.reason = 'out of host memory while pinning guest RAM';
@@ -129,19 +134,44 @@ function accept(m: M, g: G, gfn: number, n: number): void {
       return toPrivate(m, g, start, count, w);
     if (md === 'gmem' && !(w & G_GMEM)) {
       if (!allocGmem(m, g, start, count)) return m.emit('oom');
-      hruns(g.gmem, start, count, (gs, pfn, cnt) =>
-        rmpRun(m, gs, pfn, cnt, true, m.rules.gmemFolio !== '4k'),
-      );
+      hruns(g.gmem, start, count, (gs, pfn, cnt) => {
+        if (m.rules.gmemFolio === '4k') return rmpRun(m, gs, pfn, cnt, true, false);
+        prepare(m, g, gs, pfn, cnt);
+      });
       if (w & G_BACKED) g.doubleBacked += count;
       return upd(g, start, count, 0, G_VALIDATED | G_GMEM);
     }
     if (!(w & G_VALIDATED)) {
       const map = md === 'gmem' ? g.gmem : g.backing;
-      for (let p = start; p < start + count; p++)
-        m.updateWord(map.get(p)!, 1, RMP_VALIDATED, RMP_VALIDATED);
+      if (md === 'gmem') hruns(map, start, count, (_gs, pfn, cnt) => pvalidate(m, pfn, cnt));
+      else
+        for (let p = start; p < start + count; p++)
+          m.updateWord(map.get(p)!, 1, RMP_VALIDATED, RMP_VALIDATED);
       upd(g, start, count, 0, G_VALIDATED);
     }
   });
+}
+
+/** sev_gmem_prepare(): one 2M RMP entry for an unassigned region of a huge folio, else 4K. */
+function prepare(m: M, g: G, gfn: number, pfn: number, cnt: number): void {
+  const r = Math.floor(pfn / C);
+  if (m.rmp2m.has(r)) return pvalidate(m, pfn, cnt);
+  const block = Math.floor(gfn / GIG);
+  const huge =
+    g.folio2m.has(Math.floor(gfn / C)) ||
+    (m.rules.gmemFolio === '1g' && g.gigaFolio.has(block * GIG) && !g.gigaSplit.has(block));
+  if (huge && m.assignedInRegion(r) === 0) {
+    m.rmpUpdate(r * C, C, true, '2M', false);
+    return pvalidate(m, pfn, cnt);
+  }
+  rmpRun(m, gfn, pfn, cnt, true, false);
+}
+
+/** PVALIDATE: a 4K one inside a 2M RMP entry is a SIZEM #NPF that KVM resolves with PSMASH. */
+function pvalidate(m: M, pfn: number, cnt: number): void {
+  const r = Math.floor(pfn / C);
+  if (m.rmp2m.has(r) && cnt < C) m.psmash(r);
+  m.updateWord(pfn, cnt, RMP_VALIDATED, RMP_VALIDATED);
 }
 
 function toPrivate(m: M, g: G, start: number, count: number, w: number): void {
@@ -208,7 +238,10 @@ function share(m: M, g: G, gfn: number, n: number): void {
       hruns(g.gmem, start, count, (gs, pfn, cnt) => {
         folioSplit(m, g, gs, pfn, cnt);
         rmpRun(m, gs, pfn, cnt, false, true);
-        if (!m.rules.inPlaceShared) m.freeFrames(pfn, cnt);
+        if (!m.rules.inPlaceShared) {
+          m.freeFrames(pfn, cnt);
+          g.folio2m.delete(Math.floor(gs / C));
+        }
       });
       if (!m.rules.inPlaceShared) {
         upd(g, start, count, G_GMEM, 0);
@@ -299,7 +332,7 @@ function hvWrite(m: M, g: G, gfn: number, n: number, via: 'user' | 'direct-map')
 function kernelWrite(m: M, pfn: number): void {
   const level = m.levelOf(pfn);
   if (level === null || m.word(pfn) & DM_UNMAPPED) return m.emit('host-oops');
-  if (!m.writeFaults(pfn, level)) return;
+  if (!m.writeFaults(pfn, level) && !m.inUseFaults(pfn)) return;
   m.emit('rmp-fault');
   m.emit('host-oops');
 }

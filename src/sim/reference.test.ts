@@ -44,11 +44,15 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
     kernelMiB: fc.integer({ min: 0, max: 200 }),
     seed: fc.nat(1000),
     kernel: fc.constantFrom(...KERNEL_DESIGNS),
+    // host.cpu.hvInUseWrAllowed (rmp.check.inuse): absent, false or true.
+    cpu: fc.constantFrom(undefined, false, true),
     guests: fc.array(
       fc.record({
         memory: fc.constantFrom(2 * MiB, 4 * MiB, 6 * MiB + 12 * 4096, 64 * MiB, 130 * MiB),
         backing: fc.constantFrom<Backing>(...BACKINGS),
         snp: fc.constantFrom(true, true, true, true, false),
+        // Per-vCPU host pages (APIC, VMCB, VMSA, MSRPM: snp-host.ts) and their placement.
+        vcpus: fc.integer({ min: 1, max: 4 }),
       }),
       { minLength: 1, maxLength: 3 },
     ),
@@ -60,12 +64,13 @@ const specArb: fc.Arbitrary<MachineSpec> = fc
       allocator: h.allocator,
       kernelBytes: h.kernelMiB * MiB,
       seed: h.seed,
+      ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu } } : {}),
     },
     kernel: h.kernel,
     guests: h.guests.map((g, i) => ({
       name: `g${i}`,
       memoryBytes: g.memory,
-      vcpus: 1,
+      vcpus: g.vcpus,
       backing: g.backing,
       snp: g.snp,
     })),
@@ -180,7 +185,9 @@ function invariants(m: Machine, bootBytes: number, rng: () => number): string | 
     if (m.rmp2m[r] === 1 && n !== PAGES_PER_2M)
       return `region ${r}: 2M RMP entry over ${n} assigned pages (must be all 512)`;
     const level = m.dm.regionLevel(r);
-    if (SPLITTING.has(m.spec.kernel) && n > 0 && m.rmp2m[r] !== 1 && level !== '4K')
+    // A region whose 512 entries are all assigned holds no host data (a PSMASHed huge folio).
+    const mixed = n > 0 && n < PAGES_PER_2M;
+    if (SPLITTING.has(m.spec.kernel) && mixed && m.rmp2m[r] !== 1 && level !== '4K')
       return `region ${r}: ${level} direct mapping covers ${n} 4K-assigned RMP entries`;
     if (n === 0 && rng() > 0.05) continue;
     // The hardware rule, from the frame words: 4K → this entry; 2M/1G → any in the region.

@@ -24,11 +24,15 @@ import {
   frameUse,
   frameWord,
   RMP_ASSIGNED,
+  RMP_IMMUTABLE,
+  RMP_INUSE,
   RMP_VALIDATED,
+  RMP_VMSA,
   USE_FREE,
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_RMPTABLE,
   USE_VMM,
 } from '../machine/frame-bits';
 import { DESIGN_LINUX, linuxRules } from '../machine/linux';
@@ -45,6 +49,7 @@ import {
 } from '../machine/units';
 import type { RefGuest } from './reference-alloc';
 import { type FrameRun, MAX_PAGE_ORDER, ReferenceBuddy } from './reference-buddy';
+import { refBootTraffic, refRmpTable } from './reference-host';
 import { applyReference } from './reference-ops';
 
 const R2M = PAGES_PER_2M;
@@ -99,13 +104,24 @@ export class ReferenceMachine {
   constructor(readonly spec: MachineSpec) {
     this.rules = designRules(spec.kernel);
     this.kernel4k = linuxRules(spec.host.linux ?? DESIGN_LINUX[spec.kernel]).kernel4k;
-    const ranges = normalizeRanges(spec.host.ranges);
-    const end = Math.max(ISA_END_ADDRESS, ...ranges.map((r) => r.end));
+    const e820 = normalizeRanges(spec.host.ranges);
+    const end = Math.max(ISA_END_ADDRESS, ...e820.map((r) => r.end));
     this.totalPages = Math.ceil(end / PAGE_SIZE / R2M) * R2M;
     this.frames = new Uint32Array(this.totalPages);
+    // The RMP table is e820-reserved: cut out of the usable ranges before anything is mapped.
+    const rmp = this.rules.snp ? refRmpTable(e820, this.totalPages) : null;
+    const ranges = rmp
+      ? normalizeRanges(
+          e820.flatMap((r) => [
+            { start: r.start, end: Math.min(r.end, rmp.start) },
+            { start: Math.max(r.start, rmp.end), end: r.end },
+          ]),
+        )
+      : e820;
     for (const p of bootDirectMap(ranges, spec.host.gbpages)) this.mapBoot(p);
     this.alloc = new ReferenceBuddy(spec.host.allocator, spec.host.seed);
     this.bootMemory(ranges);
+    if (rmp) this.frames.fill(frameWord(USE_RMPTABLE), rmp.start / PAGE_SIZE, rmp.end / PAGE_SIZE);
     this.guests = spec.guests.map((g, index) => ({
       index,
       spec: g,
@@ -119,7 +135,9 @@ export class ReferenceMachine {
       doubleBacked: 0,
       gigaFolio: new Map(),
       gigaSplit: new Set(),
+      folio2m: new Set(),
     }));
+    refBootTraffic(this);
   }
 
   private mapBoot(p: { start: number; end: number; level: PageLevel }): void {
@@ -287,7 +305,14 @@ export class ReferenceMachine {
   // ---- RMP ------------------------------------------------------------------------------
 
   /** RMPUPDATE with the 2M alignment and FAIL_OVERLAP rules, and the design's direct-map hook. */
-  rmpUpdate(pfn: number, n: number, assigned: boolean, size: '4K' | '2M', valid: boolean): void {
+  rmpUpdate(
+    pfn: number,
+    n: number,
+    assigned: boolean,
+    size: '4K' | '2M',
+    valid: boolean,
+    extra = 0,
+  ): void {
     for (let r = Math.floor(pfn / R2M); r <= Math.floor((pfn + n - 1) / R2M); r++) {
       const overlap =
         size === '2M'
@@ -303,12 +328,21 @@ export class ReferenceMachine {
     if (k === 'rfc-2021' && assigned) this.split4k(pfn, n);
     if (invalidates && assigned) this.setPresent(pfn, n, false);
     if (k.startsWith('upstream') || k.startsWith('gmem')) if (size === '4K') this.split4k(pfn, n);
-    const bits = assigned ? RMP_ASSIGNED + (valid ? RMP_VALIDATED : 0) : 0;
-    this.updateWord(pfn, n, RMP_ASSIGNED | RMP_VALIDATED, bits);
+    const bits = assigned ? RMP_ASSIGNED + (valid ? RMP_VALIDATED : 0) + extra : 0;
+    this.updateWord(pfn, n, RMP_ASSIGNED | RMP_VALIDATED | RMP_IMMUTABLE | RMP_VMSA, bits);
     if (size === '2M')
       for (let r = pfn / R2M; r < (pfn + n) / R2M; r++)
         assigned ? this.rmp2m.add(r) : this.rmp2m.delete(r);
     if (invalidates && !assigned) this.setPresent(pfn, n, true);
+  }
+
+  /** A running VMCB is in use by the CPU: a write faults without HvInUseWrAllowed. */
+  inUseFaults(pfn: number): boolean {
+    return this.spec.host.cpu?.hvInUseWrAllowed !== true && (this.word(pfn) & RMP_INUSE) !== 0;
+  }
+
+  isRmpTable(pfn: number): boolean {
+    return frameUse(this.word(pfn)) === USE_RMPTABLE;
   }
 
   psmash(r: number): void {

@@ -74,6 +74,8 @@ export interface TimelineOptions {
   progressive?: boolean;
   /** Memory all checkpoints may hold (default CHECKPOINT_BUDGET_BYTES). */
   checkpointBudgetBytes?: number;
+  /** Machines the budget also holds besides checkpoints (see CheckpointStore; default 0). */
+  checkpointReserve?: number;
 }
 
 export class Timeline {
@@ -111,6 +113,7 @@ export class Timeline {
     this.checkpoints = new CheckpointStore(
       opts.checkpointBudgetBytes ?? CHECKPOINT_BUDGET_BYTES,
       this.head.log.counts.slice(),
+      opts.checkpointReserve ?? 0,
     );
     // Timed: no checkpoint until the first measurement says how far apart they go.
     this.interval = this.budget

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, loadPreset } from '../scenario/index';
+import { MODEL_VERSION as M } from '../scenario/versions';
 import { EngineHost } from './host';
 import { ptdumpLineOf } from './inspect';
 import {
+  CELL_FIRMWARE,
   CELL_FREE,
   CELL_KERNEL,
   CELL_PRIVATE,
@@ -11,13 +13,20 @@ import {
   cellState,
   LEVEL_2M,
   LEVEL_4K,
+  LEVEL_NONE,
   RF_ASSIGNED,
   RF_MIXED,
   RF_RMP2M,
   RF_SPLIT_AFTER_BOOT,
 } from './protocol';
 
-/** thread-2021: 1 GiB host, guest "vm" on THP; its first 2 MiB of GPA lands in region 1. */
+/**
+ * thread-2021: 1 GiB host, guest "vm" on THP. The SNP host's own pages take unmovable pageblocks
+ * from region 32 (64 MiB, past the kernel image) and the RMP table the top 6 MiB; the guest's
+ * movable first 2 MiB of GPA is the order-9 block left below the kernel memory under the RMP
+ * table: region 500 (PFN 0x3e800).
+ */
+const G = 500;
 function thread2021(): EngineHost {
   const h = new EngineHost();
   const r = h.load({ kind: 'preset', preset: 'thread-2021' });
@@ -39,7 +48,7 @@ describe('EngineHost.load', () => {
     expect(r.info?.guests.map((g) => g.name)).toEqual(['vm']);
     expect(r.info?.designs.length).toBe(8);
     expect(r.info?.series.steps.length).toBe(10);
-    expect(Array.from(r.info?.marks.steps ?? [])).toEqual([2, 3, 4, 4]);
+    expect(Array.from(r.info?.marks.steps ?? [])).toEqual([0, 0, 1, 1, 2, 3, 4, 4]);
   });
 
   it('applies kernel and backing overrides to a preset and keeps them in the share link', () => {
@@ -48,7 +57,7 @@ describe('EngineHost.load', () => {
     expect(r.ok).toBe(true);
     expect(h.findOutcome(0, 'guest-killed', 1)).toBe(4);
     expect(h.shareFragment({ step: 4 })).toBe(
-      '#preset=thread-2021&m=2&backing=hugetlbfs-2m&step=4',
+      `#preset=thread-2021&m=${M}&backing=hugetlbfs-2m&step=4`,
     );
   });
 
@@ -104,14 +113,23 @@ describe('EngineHost map snapshots', () => {
     const boot = h.snapshot(0);
     expect(boot.regions).toBe(512);
     expect(boot.regionLevel[0]).toBe(LEVEL_4K);
-    expect(boot.regionLevel[1]).toBe(LEVEL_2M);
+    // Region 32 (64 MiB, the first free 2 MiB of ZONE_DMA32 past the 16-64 MiB kernel) is the
+    // TMR, split to 4K by its 4K firmware RMPUPDATEs when kvm_amd loads; region 34 held the
+    // platform-status page (split, freed again); region 33 is split at launch (launch image).
+    expect(boot.regionLevel[32]).toBe(LEVEL_4K);
+    expect(cellState(boot.regionCode[32]!)).toBe(CELL_FIRMWARE);
+    expect(boot.regionLevel[34]).toBe(LEVEL_4K);
+    expect(boot.regionLevel[33]).toBe(LEVEL_2M);
+    expect(boot.regionLevel[2]).toBe(LEVEL_2M);
     expect(cellState(boot.regionCode[0]!)).toBe(CELL_KERNEL);
-    expect(cellState(boot.regionCode[511]!)).toBe(CELL_KERNEL);
+    expect(cellState(boot.regionCode[508]!)).toBe(CELL_KERNEL);
+    // The RMP table (e820-reserved, never in the direct map) at the top.
+    expect(cellState(boot.regionCode[511]!)).toBe(CELL_FIRMWARE);
+    expect(boot.regionLevel[511]).toBe(LEVEL_NONE);
     expect(cellState(boot.regionCode[300]!)).toBe(CELL_FREE);
 
     // Step 2: the guest accepts GPA 0-2M: a 2M RMP entry, the RFC pre-split the direct map.
-    // The THP is the first free 2 MiB of ZONE_DMA32 (64 MiB: past the 16-64 MiB kernel).
-    const G = 32;
+    // The THP is movable (region G, see above), not in the host's own unmovable pageblocks.
     const s2 = h.snapshot(2);
     expect(cellState(s2.regionCode[G]!)).toBe(CELL_PRIVATE_2M);
     expect(s2.regionLevel[G]).toBe(LEVEL_4K);
@@ -130,13 +148,14 @@ describe('EngineHost map snapshots', () => {
 
   it('gives 512 cell codes per region, exact to the frame', () => {
     const h = thread2021();
-    const cells = h.cells(4, 32, 2);
+    const cells = h.cells(4, G, 2);
     expect(cells.length).toBe(1024);
     expect(cellState(cells[0x1e]!)).toBe(CELL_PRIVATE);
     expect(cellState(cells[0x1f]!)).toBe(CELL_SHARED);
     expect(cellState(cells[0x20]!)).toBe(CELL_PRIVATE);
-    expect(cellState(cells[512]!)).toBe(CELL_SHARED);
-    expect(Array.from(h.cellsAt(4, [32]))).toEqual(Array.from(cells.subarray(0, 512)));
+    // Region 501: host kernel memory, placed top-down below the RMP table at boot.
+    expect(cellState(cells[512]!)).toBe(CELL_KERNEL);
+    expect(Array.from(h.cellsAt(4, [G]))).toEqual(Array.from(cells.subarray(0, 512)));
   });
 
   it('shows a guest in GPA order', () => {
@@ -154,20 +173,20 @@ describe('EngineHost map snapshots', () => {
 describe('EngineHost inspector and log', () => {
   it('inspects a frame: addresses, level, ptdump line, RMP, owner, backing, history', () => {
     const h = thread2021();
-    const f = h.inspect(4, 0x401f);
+    const f = h.inspect(4, 0x3e81f);
     expect(f).toMatchObject({
-      physAddr: '0x401f000',
-      directMapVa: '0xffff88800401f000',
+      physAddr: '0x3e81f000',
+      directMapVa: '0xffff88803e81f000',
       dmLevel: '4K',
       use: 'vmm',
       guest: 'vm',
       gpa: '0x1f000',
       vmmBacking: '4K user mapping (thp)',
     });
-    expect(f.ptdumpLine).toMatch(/^0xffff888004000000-0xffff888004200000 +2M .*pte$/);
+    expect(f.ptdumpLine).toMatch(/^0xffff88803e800000-0xffff88803ea00000 +2M .*pte$/);
     expect(f.rmp.assigned).toBe(false);
     expect(f.history.map((r) => r.kind)).toEqual(['dm-split', 'psmash', 'rmp-fault', 'thp-split']);
-    const priv = h.inspect(4, 0x401e);
+    const priv = h.inspect(4, 0x3e81e);
     expect(priv.rmp).toMatchObject({
       assigned: true,
       asid: 1,
@@ -175,25 +194,30 @@ describe('EngineHost inspector and log', () => {
       pagesize: '4K',
       validated: true,
     });
-    expect(h.inspect(0, 0x401f).history).toEqual([]);
+    expect(h.inspect(0, 0x3e81f).history).toEqual([]);
   });
 
   it('pages through outcomes, filtered and cut at a step, with dmesg lines', () => {
     const h = thread2021();
     const all = h.outcomes({ from: 0, count: 100 });
-    expect(all.total).toBe(6);
-    expect(all.rows[1]!.message).toBe(
-      '[     2] x86/mm: direct map split 2M→4K at 0x4000000 (set_memory_4k)',
+    // Four splits of the SNP host's own (TMR and platform-status page at step 0, launch image at
+    // step 1), the launch, then the thread's five.
+    expect(all.total).toBe(10);
+    expect(all.rows[0]!.message).toBe(
+      '[     0] x86/mm: direct map split 2M→4K at 0x4000000 (snp.tmr)',
     );
-    expect(all.rows[3]!.message).toContain('error_code(0x80000007)');
+    expect(all.rows[5]!.message).toBe(
+      '[     2] x86/mm: direct map split 2M→4K at 0x3e800000 (set_memory_4k)',
+    );
+    expect(all.rows[7]!.message).toContain('error_code(0x80000007)');
     const page = h.outcomes({ from: 2, count: 2 });
     expect(page.rows.map((r) => r.index)).toEqual([2, 3]);
     const cut = h.outcomes({ from: 0, count: 100, maxStep: 3 });
-    expect(cut.total).toBe(3);
+    expect(cut.total).toBe(7);
     const splits = h.outcomes({ from: 0, count: 10, kinds: ['thp-split', 'psmash'] });
     expect(splits.total).toBe(2);
-    expect(splits.rows.map((r) => r.index)).toEqual([2, 4]);
-    expect(h.outcomeIndexAt(4)).toBe(3);
+    expect(splits.rows.map((r) => r.index)).toEqual([6, 8]);
+    expect(h.outcomeIndexAt(4)).toBe(7);
   });
 
   it('finds the next and previous outcome of a kind', () => {
@@ -201,7 +225,7 @@ describe('EngineHost inspector and log', () => {
     expect(h.findOutcome(0, 'rmp-fault', 1)).toBe(4);
     expect(h.findOutcome(4, 'rmp-fault', 1)).toBe(-1);
     expect(h.findOutcome(9, 'dm-split', -1)).toBe(2);
-    expect(h.findOutcome(2, 'dm-split', -1)).toBe(-1);
+    expect(h.findOutcome(2, 'dm-split', -1)).toBe(1);
     expect(h.findOutcome(2, 'any', 1)).toBe(3);
   });
 
@@ -210,8 +234,10 @@ describe('EngineHost inspector and log', () => {
     expect(h.rule('rfc.thp_split')?.source).toContain('split_huge_pmd');
     expect(h.rule('nope')).toBeNull();
     const t = h.texts(2);
-    expect(t.meminfo).toContain('DirectMap4k:        4096 kB');
-    expect(t.vmstat).toContain('direct_map_level2_splits 1');
+    // The first 2 MiB, the TMR, the platform-status page, two regions of the launch image and
+    // the pre-split at step 2.
+    expect(t.meminfo).toContain('DirectMap4k:       12288 kB');
+    expect(t.vmstat).toContain('direct_map_level2_splits 5');
     expect(t.ptdump.split('\n')[0]).toBe('---[ Low Kernel Mapping ]---');
   });
 
@@ -362,7 +388,7 @@ describe('EngineHost: a link to a step past the end', () => {
     );
     // A link made with today's model (m=) opens with no notice at all.
     expect(
-      h.load({ kind: 'fragment', fragment: '#preset=thread-2021&m=2&step=9' }).repairs,
+      h.load({ kind: 'fragment', fragment: `#preset=thread-2021&m=${M}&step=9` }).repairs,
     ).toEqual([]);
   });
 });

@@ -24,16 +24,19 @@ import {
   type Scenario,
   type ShareSource,
   scenarioDigest,
+  scenarioSpec,
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
 import { recordedOrigin } from '../scenario/recorded';
 import { checkpointIntervalFor } from '../sim/checkpoints';
-import { byCause, metricsOf } from '../sim/metrics';
+import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
 import { OutcomeRuns, sameLine } from '../sim/outcome-runs';
 import { SERIES_COLUMNS, type Series, Timeline } from '../sim/timeline';
 import { BaseOutcomes, WhatIfStory } from '../sim/whatif';
+import { causeInfos, causeShares } from './by-cause';
 import { Derived } from './derived';
+import { EventFeed, knownLength } from './event-feed';
 import { inspectFrame, ptdumpLineOf } from './inspect';
 import { outcomeRow } from './messages';
 import {
@@ -55,6 +58,7 @@ import {
 } from './protocol';
 import { hostKernelOf, resolvedSource } from './resolved-source';
 import { buildGuestSnapshot, buildSnapshot, guestChunkCells, regionCells } from './snapshot';
+import { eventText } from './step-event';
 
 /** The same calls as EngineApi, answered synchronously. */
 export type EngineSync = {
@@ -68,6 +72,16 @@ export type EngineSync = {
  * in well under a minute in the background, and the message for more points to the CLI.
  */
 export const MAX_WORKER_EVENTS = Math.min(LIMITS.events, 2_000_000);
+/**
+ * Runs longer than this get their events generated as the run reaches them (EventFeed): the
+ * first frame does not wait for all of them, and the digest comes with progress() once known.
+ */
+export const LAZY_EVENTS = 1_000_000;
+/**
+ * What a run's machines and events may hold on a device with 8 GiB or more (the worker's
+ * budget; see EngineHost): with the worker's other data it stays under 1.5 GiB of heap.
+ */
+export const ENGINE_BUDGET_BYTES = 1.25 * 2 ** 30;
 /** At most this many regions (or chunks) per cells() call: 4096 × 512 = 2 MiB of codes. */
 export const MAX_CELL_REGIONS = 4096;
 
@@ -95,6 +109,10 @@ interface Run {
   story: WhatIfStory | null;
   /** story.version when load answered: progress() sends captions once they change after it. */
   storyAtLoad: number;
+  /** The events, when generated as the run goes (the digest is known once they all are). */
+  feed: EventFeed | null;
+  /** RunInfo.scenarioDigest when load answered ('' while the feed was not done). */
+  digestAtLoad: string;
 }
 
 /** Clock for progressive runs and checkpoint spacing; absent in tests (then nothing is timed). */
@@ -117,8 +135,14 @@ export class EngineHost implements EngineSync {
 
   constructor(
     private readonly clock: HostClock | null = null,
-    /** Memory a run's checkpoints may hold (default the timeline's; the worker sizes it by device). */
+    /**
+     * Memory a run's machines may hold: its checkpoints, the run's head and the seek cursor,
+     * and a long run's packed events (default: the timeline's checkpoint budget, checkpoints
+     * only). The worker sizes it by device.
+     */
     private readonly checkpointBudgetBytes?: number,
+    /** The most events a run takes, and from how many they are generated lazily (tests, bench). */
+    private readonly limits: { maxEvents?: number; lazyEvents?: number } = {},
   ) {}
 
   protocolVersion(): number {
@@ -136,13 +160,15 @@ export class EngineHost implements EngineSync {
     }
     if (!prepared.ok) return loadFailed(prepared.errors, []);
     const events = (prepared.scenario.workload?.steps ?? 0) + prepared.scenario.events.length;
-    if (events > MAX_WORKER_EVENTS) {
-      const error = `the scenario has ${events.toLocaleString('en-US')} events; the browser runs at most ${MAX_WORKER_EVENTS.toLocaleString('en-US')} — run it with the CLI (npm run sim -- run <file>)`;
+    const max = this.limits.maxEvents ?? MAX_WORKER_EVENTS;
+    if (events > max) {
+      const error = `the scenario has ${events.toLocaleString('en-US')} events; the browser runs at most ${max.toLocaleString('en-US')} — run it with the CLI (npm run sim -- run <file>)`;
       return loadFailed([error], prepared.repairs);
     }
     const view = { ...prepared.view };
     try {
-      this.run = startRun(prepared, this.clock, this.checkpointBudgetBytes);
+      const lazy = this.limits.lazyEvents ?? LAZY_EVENTS;
+      this.run = startRun(prepared, this.clock, this.checkpointBudgetBytes, lazy);
       const want = Math.max(0, Math.floor(view.step ?? options.step ?? 0));
       if (options.progressive) {
         this.runTo(want);
@@ -166,6 +192,7 @@ export class EngineHost implements EngineSync {
     }
     run.storyAtLoad = run.story?.version ?? 0;
     const p = this.progress()!;
+    run.digestAtLoad = run.info.scenarioDigest;
     run.info = { ...run.info, series: p.series, marks: p.marks, computed: p.computed };
     run.info.runMs = p.runMs;
     const resolved = resolvedSource(source, prepared.share, prepared.overrides, run.info.scenario);
@@ -238,6 +265,11 @@ export class EngineHost implements EngineSync {
     const run = this.run;
     if (!run) return null;
     const t = run.timeline;
+    if (run.info.scenarioDigest === '' && run.feed) {
+      const digest = run.feed.digest();
+      if (digest !== null) run.info = { ...run.info, scenarioDigest: digest };
+    }
+    const digest = run.info.scenarioDigest;
     return {
       computed: t.computed,
       steps: t.steps,
@@ -250,6 +282,7 @@ export class EngineHost implements EngineSync {
       ...(run.story && run.story.version !== run.storyAtLoad
         ? { captions: run.info.captions }
         : {}),
+      ...(digest !== run.digestAtLoad ? { scenarioDigest: digest } : {}),
     };
   }
 
@@ -332,7 +365,8 @@ export class EngineHost implements EngineSync {
         doubleBackedBytes: g.doubleBacked * PAGE_SIZE,
       })),
       caption: run.info.captions.find((c) => c.step === s)?.text ?? null,
-      byCause: byCause(m),
+      byCause: causeShares(m),
+      event: s > 0 ? stepEvent(run, s) : null,
     };
     if (run.views.size >= MAX_CACHED_VIEWS) run.views.delete(run.views.keys().next().value!);
     run.views.set(s, view);
@@ -454,6 +488,17 @@ export class EngineHost implements EngineSync {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+/** The event step s applied (step s is event s − 1), in words. */
+function stepEvent(run: Run, s: number): string | null {
+  const e = run.timeline.events.at(s - 1);
+  return e
+    ? eventText(
+        e,
+        run.info.guests.map((g) => g.name),
+      )
+    : null;
+}
+
 /** Steps past what a progressive run has computed answer for the last computed step. */
 function clampStep(run: Run, step: number): number {
   const s = Number.isFinite(step) ? Math.floor(step) : 0;
@@ -471,9 +516,18 @@ function emptySnapshot(step: number): MapSnapshot {
   return { step, regions: 0, regionCode: e, regionLevel: e, regionFlags: e, regionUserLevel: e };
 }
 
-function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | undefined): Run {
+function startRun(
+  p: Prepared,
+  clock: HostClock | null,
+  budgetBytes: number | undefined,
+  lazyEvents: number,
+): Run {
   const t0 = clock?.now() ?? 0;
-  const { spec, events } = compilePacked(p.scenario);
+  const s = p.scenario;
+  const length = (s.workload?.steps ?? 0) + s.events.length > lazyEvents ? knownLength(s) : null;
+  const spec = scenarioSpec(s);
+  const feed = length !== null ? new EventFeed(s, spec, length) : null;
+  const events = feed ?? compilePacked(s).events;
   const regions = Math.ceil(
     Math.max(...spec.host.ranges.map((r) => r.end), 1) / PAGE_SIZE / PAGES_PER_2M,
   );
@@ -481,7 +535,13 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
     checkpointInterval: checkpointIntervalFor(events.length, regions),
     progressive: true,
     ...(clock ? { replayBudget: { now: () => clock.now(), ms: REPLAY_BUDGET_MS } } : {}),
-    ...(budgetBytes !== undefined ? { checkpointBudgetBytes: budgetBytes } : {}),
+    ...(budgetBytes !== undefined
+      ? {
+          // The head and the cursor are machines of the same size as a checkpoint.
+          checkpointBudgetBytes: Math.max(0, budgetBytes - (feed?.bytes ?? 0)),
+          checkpointReserve: 2,
+        }
+      : {}),
   });
   const m = timeline.final;
   const told = narrativeOf(p.scenario, p.base, p.overrides);
@@ -495,9 +555,11 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
           note: `${told.note?.split(':')[0]}: the preset's captions narrate it as written and are not checked against a rerun of a host over 256 GiB, so they are not shown; the outcome log says what happens here.`,
         }
       : told;
+  const digest = feed ? (feed.digest() ?? '') : scenarioDigest(s, events as PackedEvents);
   const info = {
-    ...runInfo(p.scenario, story, timeline, m, events),
+    ...runInfo(p.scenario, story, timeline, m, digest),
     linux: hostKernelOf(p.scenario, p.base),
+    causes: causeInfos(m),
   };
   const index = new OutcomeIndex(timeline.log);
   return {
@@ -517,6 +579,8 @@ function startRun(p: Prepared, clock: HostClock | null, budgetBytes: number | un
     error: null,
     story: whatIf,
     storyAtLoad: 0,
+    feed,
+    digestAtLoad: '',
     runMs: clock ? clock.now() - t0 : 0,
   };
 }
@@ -549,7 +613,7 @@ function runInfo(
   story: Narrative,
   timeline: Timeline,
   m: Machine,
-  events: PackedEvents,
+  digest: string,
 ): Omit<RunInfo, 'linux'> {
   const ramBytes = m.ramPages * PAGE_SIZE;
   return {
@@ -576,7 +640,7 @@ function runInfo(
     // Filled by load() from progress().
     series: { steps: new Float64Array(0), columns: {} as RunInfo['series']['columns'] },
     marks: { steps: new Float64Array(0), kinds: new Uint8Array(0) },
-    scenarioDigest: scenarioDigest(s, events),
+    scenarioDigest: digest,
     runMs: 0,
     computed: timeline.computed,
   };

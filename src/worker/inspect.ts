@@ -16,14 +16,17 @@ import {
   ownerOf,
   RMP_ASSIGNED,
   RMP_IMMUTABLE,
+  RMP_INUSE,
   RMP_VALIDATED,
   RMP_VMSA,
+  USE_FIRMWARE,
   USE_GMEM,
+  USE_KERNEL,
   USE_NAMES,
   USE_SEQ,
   USE_VMM,
 } from '../machine/frame-bits';
-import type { Guest } from '../machine/guest';
+import type { Guest, HostPage, HostPageKind } from '../machine/guest';
 import type { LinearMap } from '../machine/linear-map';
 import type { Machine } from '../machine/machine';
 import type { OutcomeLog } from '../machine/outcomes';
@@ -80,6 +83,41 @@ function findOwner(m: Machine, pfn: number, w: number): Owner | null {
   return gfn >= 0 ? { guest: g, gfn, via: 'gmem' } : null;
 }
 
+const HOST_PAGE_NAMES: Record<HostPageKind, string> = {
+  apic: 'APIC backing page',
+  vmcb: 'VMCB',
+  vmsa: 'VMSA',
+  msrpm: 'MSR permission map',
+  'guest-req': 'guest-request page',
+  'guest-resp': 'guest-request response page',
+  context: 'SNP guest context page',
+  image: 'launch image (SNP_LAUNCH_UPDATE)',
+};
+
+/** The host's own page of a guest (snp-host.ts) that holds this frame, if any. */
+function hostPageOf(m: Machine, pfn: number, w: number): { g: Guest; p: HostPage } | null {
+  const use = frameUse(w);
+  if (use !== USE_KERNEL && use !== USE_FIRMWARE) return null;
+  const g = m.guests[ownerOf(w)];
+  const p = g?.hostPages.find((x) => pfn >= x.pfn && pfn < x.pfn + x.count);
+  return g && p ? { g, p } : null;
+}
+
+/** "kernel: VMCB, vCPU 0 (in use while it runs)", "firmware: SEV legacy TMR", "rmp-table". */
+function frameUseText(w: number, hp: { p: HostPage } | null): string {
+  const base = USE_NAMES[frameUse(w)] ?? 'hole';
+  const inUse = w & RMP_INUSE ? ' (in use by the CPU while it runs)' : '';
+  if (hp) {
+    const v = hp.p.vcpu >= 0 ? `, vCPU ${hp.p.vcpu}` : '';
+    return `${base}: ${HOST_PAGE_NAMES[hp.p.kind]}${v}${inUse}`;
+  }
+  if (frameUse(w) === USE_FIRMWARE && w & RMP_IMMUTABLE) return `${base}: SEV legacy TMR`;
+  return base;
+}
+
+/** INITIAL_VMSA_GPA in arch/x86/kvm/svm/sev.c. */
+const INITIAL_VMSA_GPA = 0xfffffffff000;
+
 function backingText(m: Machine, o: Owner): string {
   if (o.via === 'gmem') return m.design.gmemMapLabel;
   const kind = o.guest.userMap[Math.floor(o.gfn / REGION)] ?? 0;
@@ -118,7 +156,11 @@ export function inspectFrame(
   const w = inRange ? m.frames.get(pfn) : 0;
   const assigned = (w & RMP_ASSIGNED) !== 0;
   const owner = inRange ? findOwner(m, pfn, w) : null;
+  const hp = inRange ? hostPageOf(m, pfn, w) : null;
   const gpa = owner ? hex(owner.gfn * PAGE_SIZE) : null;
+  // Firmware pages (immutable, rmp_mark_pages_firmware) have ASID 0 whoever they serve.
+  const asid = !assigned || w & RMP_IMMUTABLE ? 0 : ownerOf(w) + 1;
+  const rmpGpa = hp?.p.kind === 'vmsa' ? hex(INITIAL_VMSA_GPA) : gpa;
   const rmp2m = inRange && m.rmp2m[Math.floor(pfn / REGION)] === 1;
   return {
     pfn,
@@ -131,17 +173,17 @@ export function inspectFrame(
       inRange && frameLevel(m, pfn) !== null,
     ),
     ptdumpLine,
-    use: USE_NAMES[frameUse(w)] ?? 'hole',
+    use: inRange ? frameUseText(w, hp) : 'hole',
     rmp: {
       assigned,
       pagesize: rmp2m ? '2M' : '4K',
       immutable: (w & RMP_IMMUTABLE) !== 0,
-      asid: assigned ? ownerOf(w) + 1 : 0,
-      gpa: assigned ? gpa : null,
+      asid,
+      gpa: assigned ? rmpGpa : null,
       validated: (w & RMP_VALIDATED) !== 0,
       vmsa: (w & RMP_VMSA) !== 0,
     },
-    guest: owner ? owner.guest.spec.name : null,
+    guest: owner ? owner.guest.spec.name : hp ? hp.g.spec.name : null,
     gpa,
     vmmBacking: owner ? backingText(m, owner) : null,
     history: inRange ? frameHistory(m, log, pfn, step) : [],

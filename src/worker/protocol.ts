@@ -158,6 +158,11 @@ export interface RunInfo {
    */
   linux: { runs: string; era: string; base: string; known: string[]; nearest: string };
   /**
+   * The fragmentation causes by slot (0 the boot layout, 1 the kernel design's SNP splits, then
+   * the host-cause registry): what MapSnapshot.regionCause and StepView.byCause name.
+   */
+  causes?: CauseInfo[];
+  /**
    * Captions by step; `auto` marks one written from a what-if's outcomes where the preset's
    * caption no longer holds. A what-if's grow as its run is computed (RunProgress.captions).
    */
@@ -170,7 +175,10 @@ export interface RunInfo {
   narrativeNote?: string;
   series: SeriesData;
   marks: OutcomeMarks;
-  /** Stable digest of the scenario (scenarioDigest). */
+  /**
+   * Stable digest of the scenario (scenarioDigest). Empty while a long run's events are still
+   * being generated (over LAZY_EVENTS, see event-feed.ts): progress() sends it once it is known.
+   */
   scenarioDigest: string;
   /** Milliseconds the worker spent running the scenario (so far, while it runs progressively). */
   runMs: number;
@@ -203,6 +211,8 @@ export interface RunProgress {
   settled: boolean;
   /** The engine failed at `computed` (a bug): the run stops there, and this says why. */
   error?: string;
+  /** RunInfo.scenarioDigest, present once known when load answered without it. */
+  scenarioDigest?: string;
   /** A what-if's captions so far (RunInfo.captions), present when they grew since load. */
   captions?: RunInfo['captions'];
 }
@@ -289,6 +299,30 @@ export interface MapSnapshot {
   regionFlags: Uint8Array;
   /** VMM user-mapping level per region (LEVEL_*; NONE for non-guest memory). */
   regionUserLevel: Uint8Array;
+  /**
+   * Host map only: 1 + the cause slot (RunInfo.causes) whose split makes the region what it is:
+   * the 2 MiB split to 4K (its pmd site; the boot layout's own 4K is slot 0), or a 2M region of
+   * a 1 GiB block a cause split (its pud site); 0 where nothing split it.
+   */
+  regionCause?: Uint8Array;
+}
+
+/** One fragmentation cause (src/machine/causes): its id, label and whether it is merged code. */
+export interface CauseInfo {
+  id: string;
+  label: string;
+  status: 'merged' | 'proposal' | 'layout';
+}
+
+/**
+ * One cause's share of the direct map at a step ("Where does DirectMap4k come from"): `sim run
+ * --by-cause`'s row (CauseRow: DirectMap4k, splits, collapses, healing) and the DirectMap2M and
+ * 1G kB that exist because of it (the boot layout holds the rest, so each column sums to
+ * /proc/meminfo's line).
+ */
+export interface CauseShare extends CauseRow {
+  directMap2MKb: number;
+  directMap1GKb: number;
 }
 
 /** Step-dependent panel data. */
@@ -308,9 +342,12 @@ export interface StepView {
   caption: string | null;
   /**
    * Where DirectMap4k comes from at this step, one row per cause (the boot layout, SNP, then the
-   * registry in src/machine/causes/index.ts): the same rows as `sim run --json`'s `byCause`.
+   * registry in src/machine/causes/index.ts): the same rows as `sim run --json`'s `byCause`,
+   * with the DirectMap2M and 1G each cause accounts for (src/worker/by-cause.ts).
    */
-  byCause: CauseRow[];
+  byCause: CauseShare[];
+  /** The event this step applied, in words ("bpf-load: 2048 programs"); null at step 0. */
+  event?: string | null;
 }
 
 /** One outcome as the log shows it. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, loadPreset } from '../scenario/index';
+import { MODEL_VERSION as M } from '../scenario/versions';
 import { EngineHost } from './host';
 import { type LoadSource, type ResolvedSource, shareFragmentOf, type ViewState } from './protocol';
 
@@ -17,31 +18,31 @@ describe('EngineHost: the load answer names its source and codes its repairs', (
       'a preset link keeps the preset',
       frag('#preset=thread-2021&kernel=rfc-2021'),
       'preset',
-      '#preset=thread-2021&m=2&kernel=rfc-2021',
+      `#preset=thread-2021&m=${M}&kernel=rfc-2021`,
     ],
     [
       'a broken link opens the default preset',
       frag('#v=1&s=AAAA'),
       'preset',
-      '#preset=thread-2021&m=2',
+      `#preset=thread-2021&m=${M}`,
     ],
     [
       'a preset with overrides',
       { kind: 'preset', preset: 'thread-2021', backing: 'thp' },
       'preset',
-      '#preset=thread-2021&m=2&backing=thp',
+      `#preset=thread-2021&m=${M}&backing=thp`,
     ],
     [
       'a preset with a host kernel override keeps it in the link (linux=)',
       { kind: 'preset', preset: 'thread-2021', linux: '6.12-rhel10' },
       'preset',
-      '#preset=thread-2021&m=2&linux=6.12-rhel10',
+      `#preset=thread-2021&m=${M}&linux=6.12-rhel10`,
     ],
     [
       'a preset link with linux= stays that preset and that kernel',
       frag('#preset=thread-2021&linux=6.15'),
       'preset',
-      '#preset=thread-2021&m=2&linux=6.15',
+      `#preset=thread-2021&m=${M}&linux=6.15`,
     ],
   ];
   it.each(cases)('%s', (_, source, kind, link) => {

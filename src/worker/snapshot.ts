@@ -24,12 +24,14 @@ import {
   USE_HOLE,
   USE_KERNEL,
   USE_PAGETABLE,
+  USE_RMPTABLE,
   USE_SEQ,
   USE_VMM,
 } from '../machine/frame-bits';
 import type { Guest } from '../machine/guest';
 import type { Machine } from '../machine/machine';
 import { PAGES_PER_2M } from '../machine/units';
+import { regionCauses } from './by-cause';
 import {
   CELL_FIRMWARE,
   CELL_FREE,
@@ -79,7 +81,7 @@ const CODES = (() => {
 /** cellCode by its definition (the table is built from it; tests compare the two). */
 export function computeCellCode(w: number, rmp2m: boolean): number {
   const use = frameUse(w);
-  if (w & RMP_IMMUTABLE || use === USE_FIRMWARE) return CELL_FIRMWARE;
+  if (w & RMP_IMMUTABLE || use === USE_FIRMWARE || use === USE_RMPTABLE) return CELL_FIRMWARE;
   const hue = (ownerOf(w) % 16) * 16;
   if (w & RMP_ASSIGNED) {
     if (w & DM_UNMAPPED) return CELL_UNMAPPED + hue;
@@ -247,7 +249,8 @@ export function buildSnapshot(m: Machine, step: number, splitAt: Float64Array): 
     regionCode[r] = s & 0xff;
     regionFlags[r] = (s >> 8) | (splitAt[r]! <= step ? RF_SPLIT_AFTER_BOOT : 0);
   }
-  return { step, regions, regionCode, regionLevel, regionFlags, regionUserLevel };
+  const regionCause = regionCauses(m, regions);
+  return { step, regions, regionCode, regionLevel, regionFlags, regionUserLevel, regionCause };
 }
 
 /** 512 cell codes per region for the listed regions (out of range → holes). */

@@ -8,22 +8,35 @@
  * seeking and drawing go on while a million events are applied.
  */
 import { expose, transfer } from 'comlink';
-import { CHECKPOINT_BUDGET_BYTES } from '../sim/timeline';
-import { EngineHost } from './host';
+import { LIMITS } from '../scenario/index';
+import { ENGINE_BUDGET_BYTES, EngineHost, MAX_WORKER_EVENTS } from './host';
 import type { EngineApi, MapSnapshot, OutcomeMarks, SeriesData } from './protocol';
 
 /**
- * Checkpoints for seeking, by the device's memory (navigator.deviceMemory: GiB, rounded down,
- * at most 8): a million-event run on a 128 GiB host is ~25 MiB a checkpoint, and 40 of them
- * keep a seek's replay under ~45 ms where 25 leave ~70 ms. Small devices keep less.
+ * Memory for a run's machines (checkpoints for seeking, the run's head, the seek cursor) and a
+ * long run's events, by the device's memory (navigator.deviceMemory: GiB, rounded down, at most
+ * 8): a million-event run on a 128 GiB host is ~25 MiB a machine, and 49 checkpoints keep a
+ * seek's replay under ~45 ms where 25 leave ~70 ms. Small devices keep less.
  */
-function checkpointBudget(): number {
+function memoryBudget(): number {
   const gib = (navigator as { deviceMemory?: number }).deviceMemory;
-  if (gib === undefined) return CHECKPOINT_BUDGET_BYTES;
-  return gib >= 8 ? 2 ** 30 : gib >= 4 ? CHECKPOINT_BUDGET_BYTES : 256 * 2 ** 20;
+  if (gib === undefined) return 768 * 2 ** 20;
+  return gib >= 8 ? ENGINE_BUDGET_BYTES : gib >= 4 ? 768 * 2 ** 20 : 320 * 2 ** 20;
 }
 
-const host = new EngineHost({ now: () => performance.now() }, checkpointBudget());
+/**
+ * The most events a run takes: MAX_WORKER_EVENTS, unless the worker's name asks for more (up
+ * to LIMITS.events) as `fracture-max-events=<n>`: the benchmark's 10 M-event rows start the
+ * worker so; the app never does.
+ */
+function maxEvents(): number {
+  const asked = /^fracture-max-events=(\d+)$/.exec(self.name)?.[1];
+  return asked ? Math.min(LIMITS.events, Number(asked)) : MAX_WORKER_EVENTS;
+}
+
+const host = new EngineHost({ now: () => performance.now() }, memoryBudget(), {
+  maxEvents: maxEvents(),
+});
 
 /** One slice of the run per task: ~12 ms, so a call waits at most about that long. */
 const SLICE_MS = 12;

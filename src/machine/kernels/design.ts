@@ -17,6 +17,7 @@ import type { Guest } from '../guest';
 import type { Machine } from '../machine';
 import type { RuleId } from '../rules';
 import type { PageLevel } from '../units';
+import type { HostTraffic } from './snp-host';
 
 /** The direct-map calls a design (and, next, a host cause) makes: set_memory.c's API. */
 export interface DesignContext {
@@ -124,6 +125,8 @@ export interface Design extends GuestKernel {
   hostWriteFaults(m: Machine, pfn: number, level: PageLevel): boolean;
   /** Bytes of the RMP table for a host of totalPages frames (0 without SNP). */
   rmpTableBytes(totalPages: number): number;
+  /** The host's own pages and RMP traffic at boot, launch and teardown (snp-host.ts). */
+  hostTraffic: HostTraffic;
   /** What the frames of Guest.gmemMap are, for the inspector ("guest_memfd (4K folios)"). */
   gmemMapLabel: string;
   /** A fresh per-machine state (NO_STATE for designs that keep none). */

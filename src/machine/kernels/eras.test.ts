@@ -64,10 +64,39 @@ function run(s: MachineSpec, events: EngineEvent[]): Machine {
 
 const ONE_PAGE = [ev('launch'), ev('accept'), ev('share'), ev('exit')];
 
+const log = (m: Machine) => Array.from({ length: m.log.length }, (_, i) => m.log.get(i));
+const counters = (m: Machine) => [m.dm.level3Splits, m.dm.level2Splits, m.tlbFlushes];
+
+/**
+ * Since the SNP host's own RMP traffic is modelled (snp-host.ts), the first 2 MiB of the 1G
+ * mapping at 1 GiB holds the TMR (split at kvm_amd load) and the guest's first private page lands
+ * next to the launch image, in a region already split. So the cost of "a 4K page inside a 1G
+ * mapping" is measured on a page of the intact 1G mapping at 2 GiB, through the design's hook.
+ */
+const IN_1G = (2 * GiB) / 4096;
+
 describe('[unmap.invalidate] unmap-2023 as SNP host v10 (20231016132819.1002933-13-michael.roth@amd.com)', () => {
   it('a 4K page inside a 1G mapping: 2 TLB flushes (the two splits), v7 would add one per call', () => {
-    const m = run(spec('unmap-2023'), ONE_PAGE);
-    expect([m.dm.level3Splits, m.dm.level2Splits, m.tlbFlushes]).toEqual([1, 1, 2]);
+    const m = run(spec('unmap-2023'), [ev('launch')]);
+    expect(m.dm.levelOf(IN_1G)).toBe('1G');
+    const before = counters(m);
+    m.rmpUpdate(IN_1G, 1, true, '4K', true);
+    m.rmpUpdate(IN_1G, 1, false, '4K', false);
+    expect(counters(m).map((n, i) => n - before[i]!)).toEqual([1, 1, 2]);
+  });
+  it('the _noflush calls flush only to split: TLB flushes = splits after every step', () => {
+    const m = new Machine(spec('unmap-2023'));
+    // At kvm_amd load the TMR's first page is the first assigned page inside the 1G mapping.
+    expect(
+      log(m)
+        .filter((o) => o.kind === 'dm-split' && o.rule === 'snp.tmr')
+        .map((o) => o.detail),
+    ).toEqual([1, 0]);
+    expect(m.tlbFlushes).toBe(m.dm.level3Splits + m.dm.level2Splits);
+    for (const e of ONE_PAGE) {
+      applyEvent(m, e);
+      expect(m.tlbFlushes).toBe(m.dm.level3Splits + m.dm.level2Splits);
+    }
   });
   it.each([
     ['accept', 1, true],
@@ -75,7 +104,7 @@ describe('[unmap.invalidate] unmap-2023 as SNP host v10 (20231016132819.1002933-
   ] as const)('after %s the page is present: %s', (_, steps, unmapped) => {
     const m = run(spec('unmap-2023'), ONE_PAGE.slice(0, steps + 1));
     const pfn = m.guests[0]!.gmemMap.get(0);
-    expect(pfn).toBe(GiB / 4096);
+    expect(pfn).toBeGreaterThanOrEqual(GiB / 4096);
     expect((m.frames.get(pfn) & DM_UNMAPPED) !== 0).toBe(unmapped);
   });
 });
@@ -86,18 +115,32 @@ describe('[unmap.invalidate] hugetlb-ban-2022 invalidates, RFC v1 pre-splits (24
     ['hugetlb-ban-2022', true, 'unmap.invalidate'],
     ['rfc-2021', false, 'rmp.kernel_oops'],
   ] as const)('%s: invalidated %s, a kernel write oopses by %s', (kernel, unmapped, rule) => {
-    const m = run(spec(kernel, 'thp'), [
-      ev('launch'),
-      ev('accept'),
-      ev('hv-write', 0, 4096, 'direct-map'),
-    ]);
+    const m = run(spec(kernel, 'thp'), [ev('launch')]);
+    const before = counters(m);
+    for (const e of [ev('accept'), ev('hv-write', 0, 4096, 'direct-map')]) applyEvent(m, e);
     const pfn = m.guests[0]!.backingMap.get(0);
     expect((m.frames.get(pfn) & DM_UNMAPPED) !== 0).toBe(unmapped);
-    expect([m.dm.level3Splits, m.dm.level2Splits]).toEqual([1, 1]);
-    const oops = Array.from({ length: m.log.length }, (_, i) => m.log.get(i)).find(
-      (o) => o.kind === 'host-oops',
-    );
+    // The VMM's (movable) page sits in a 2M mapping of its own: the accept splits it once.
+    expect(
+      counters(m)
+        .map((n, i) => n - before[i]!)
+        .slice(0, 2),
+    ).toEqual([0, 1]);
+    expect(m.dm.levelOf(pfn)).toBe('4K');
+    const oops = log(m).find((o) => o.kind === 'host-oops');
     expect(oops?.rule).toBe(rule);
+  });
+  it('a 4K page inside a 1G mapping: split 1G and 2M, as unmap-2023', () => {
+    const m = run(spec('hugetlb-ban-2022', 'thp'), [ev('launch')]);
+    expect(m.dm.levelOf(IN_1G)).toBe('1G');
+    const before = counters(m);
+    m.rmpUpdate(IN_1G, 1, true, '4K', true);
+    expect(
+      counters(m)
+        .map((n, i) => n - before[i]!)
+        .slice(0, 2),
+    ).toEqual([1, 1]);
+    expect(m.frames.get(IN_1G) & DM_UNMAPPED).not.toBe(0);
   });
   it('sharing the page back makes it present again (restore_direct_map)', () => {
     const m = run(spec('hugetlb-ban-2022', 'thp'), [ev('launch'), ev('accept'), ev('share')]);

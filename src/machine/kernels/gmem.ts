@@ -70,12 +70,19 @@ export function allocGmem(
         continue;
       }
     }
-    const chunkEnd = Math.min((Math.floor(p / CHUNK) + 1) * CHUNK, end);
-    if (folio !== '4k' && p % CHUNK === 0 && chunkEnd - p === CHUNK) {
+    const c = Math.floor(p / CHUNK);
+    const chunkEnd = Math.min((c + 1) * CHUNK, end);
+    // [gmem.huge_folio] kvm_gmem_get_huge_folio(…, PMD_ORDER) by file index: a whole chunk asked
+    // for at once, or the first touch of a chunk that is uniformly private (the RFC clamps the
+    // order to a homogeneous KVM_MEMORY_ATTRIBUTE_PRIVATE range).
+    const whole = p % CHUNK === 0 && chunkEnd - p === CHUNK;
+    const fresh = (c + 1) * CHUNK <= g.pages && untouchedPrivate(g, c);
+    if (folio !== '4k' && (whole || fresh)) {
       const pfn = m.allocBlock(9, word);
       if (pfn >= 0) {
-        g.gmemMap.set(p, CHUNK, pfn);
-        g.state.update(p, CHUNK, 0, G_GMEM);
+        g.gmemMap.set(c * CHUNK, CHUNK, pfn);
+        g.state.update(c * CHUNK, CHUNK, 0, G_GMEM);
+        g.folio2m[c] = 1;
         p = chunkEnd;
         continue;
       }
@@ -93,6 +100,48 @@ export function allocGmem(
     p = q;
   }
   return true;
+}
+
+/** No page of GPA chunk c has a guest_memfd frame yet and all are private. */
+function untouchedPrivate(g: Guest, c: number): boolean {
+  const u = g.state.uniformWord(c);
+  return u >= 0 && (u & G_PRIVATE) !== 0 && (u & G_GMEM) === 0;
+}
+
+/**
+ * kvm_gmem_get_pfn() → sev_gmem_prepare() for the first touch of [gfn, gfn + n) in one chunk,
+ * then the guest's PVALIDATE. A huge folio whose 2 MiB range is unassigned gets one 2M RMP entry,
+ * which adjust_direct_map() never splits for (is_large_rmp_possible()); anything else gets 4K
+ * entries as upstream does.
+ */
+function prepareAndValidate(m: Machine, g: Guest, gfn: number, n: number, huge: boolean): void {
+  const pfn = g.gmemMap.get(gfn);
+  const r = Math.floor(pfn / CHUNK);
+  if (m.rmp2m[r] === 1) return pvalidate(m, pfn, n);
+  if (huge && m.frames.counts[r] === 0) {
+    m.rmpUpdate(r * CHUNK, CHUNK, true, '2M', false);
+    return pvalidate(m, pfn, n);
+  }
+  rmpUpdateRun(m, gfn, pfn, n, true, false);
+}
+
+/**
+ * The guest's PVALIDATE of assigned frames [pfn, pfn + n) within one 2 MiB region: a 4K
+ * PVALIDATE inside a 2M RMP entry is a #NPF with PFERR_GUEST_SIZEM, which sev_handle_rmp_fault()
+ * resolves with PSMASH ([rmp.npf.sizem]) without touching the direct map.
+ */
+function pvalidate(m: Machine, pfn: number, n: number): void {
+  const r = Math.floor(pfn / CHUNK);
+  if (m.rmp2m[r] === 1 && n < CHUNK) m.psmash(r, 'rmp.npf.sizem');
+  m.frames.update(pfn, n, RMP_VALIDATED, RMP_VALIDATED);
+}
+
+/** Is the guest_memfd folio behind gfn huge (and not split by a conversion)? */
+function hugeFolioAt(g: Guest, gfn: number, folio: GmemPolicy['folio']): boolean {
+  // An order-9 folio: the THP design's, or the 1G design's fallback when no 1 GiB block is free.
+  if (g.folio2m[Math.floor(gfn / CHUNK)] === 1) return true;
+  const block = Math.floor(gfn / GIG);
+  return folio === '1g' && g.gigaFolio.has(block * GIG) && !g.gigaSplit.has(block);
 }
 
 /** [gmem.folio_split] A conversion inside a large private folio splits it. */
@@ -139,6 +188,7 @@ function releaseGmem(m: Machine, g: Guest): void {
     });
   } else releaseFrames(m, g, g.gmemMap, 0, g.pages, G_GMEM);
   g.gigaFolio.clear();
+  g.folio2m.fill(0);
 }
 
 /** The guest hooks of a guest_memfd design with the given folio policy. */
@@ -172,17 +222,20 @@ export function gmemKernel({ folio, inPlaceShared }: GmemPolicy): GuestKernel {
         if (!(w & G_GMEM)) {
           if (!allocGmem(m, g, start, count, folio))
             return m.emit('oom', 'host.oom', -1, count, start * 4096);
-          hostRuns(g.gmemMap, start, count, (gs, pfn, cnt) =>
-            rmpUpdateRun(m, gs, pfn, cnt, true, folio !== '4k'),
-          );
+          if (folio === '4k')
+            hostRuns(g.gmemMap, start, count, (gs, pfn, cnt) =>
+              rmpUpdateRun(m, gs, pfn, cnt, true, false),
+            );
+          else
+            hostRuns(g.gmemMap, start, count, (gs, _pfn, cnt) =>
+              prepareAndValidate(m, g, gs, cnt, hugeFolioAt(g, gs, folio)),
+            );
           if (w & G_BACKED) g.doubleBacked += count;
           g.state.update(start, count, 0, G_VALIDATED | G_GMEM);
           return;
         }
         if (!(w & G_VALIDATED)) {
-          hostRuns(g.gmemMap, start, count, (_gs, pfn, cnt) =>
-            m.frames.update(pfn, cnt, RMP_VALIDATED, RMP_VALIDATED),
-          );
+          hostRuns(g.gmemMap, start, count, (_gs, pfn, cnt) => pvalidate(m, pfn, cnt));
           g.state.update(start, count, 0, G_VALIDATED);
         }
       });
@@ -194,7 +247,10 @@ export function gmemKernel({ folio, inPlaceShared }: GmemPolicy): GuestKernel {
           hostRuns(g.gmemMap, start, count, (gs, pfn, cnt) => {
             noteFolioSplit(m, g, gs, pfn, cnt, folio);
             rmpUpdateRun(m, gs, pfn, cnt, false, true);
-            if (!inPlaceShared) m.freeFrames(pfn, cnt);
+            if (!inPlaceShared) {
+              m.freeFrames(pfn, cnt);
+              g.folio2m[Math.floor(gs / CHUNK)] = 0;
+            }
           });
           if (!inPlaceShared) {
             g.state.update(start, count, G_GMEM, 0);

@@ -2,6 +2,7 @@
 import type { Design } from './design';
 import { NO_STATE, noHook } from './design';
 import { PLAIN } from './plain';
+import { PLAIN_TRAFFIC } from './snp-host';
 
 export const noSnp: Design = {
   ...PLAIN,
@@ -15,4 +16,5 @@ export const noSnp: Design = {
   hostWriteFaults: () => false,
   rmpTableBytes: () => 0,
   createState: () => NO_STATE,
+  hostTraffic: PLAIN_TRAFFIC,
 };

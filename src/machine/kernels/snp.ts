@@ -6,6 +6,7 @@
 import type { Design } from './design';
 import { NO_STATE, noHook } from './design';
 import { PLAIN } from './plain';
+import { SNP_TRAFFIC } from './snp-host';
 
 /** RMP: 16 bytes per 4K page of system memory plus 16 KiB of CPU bookkeeping. */
 export const snpRmpTableBytes = (totalPages: number): number => totalPages * 16 + 16 * 1024;
@@ -18,6 +19,7 @@ export const SNP_HOST: Pick<
   | 'hostWriteFaults'
   | 'rmpTableBytes'
   | 'createState'
+  | 'hostTraffic'
 > = {
   plain: PLAIN,
   beforeRmpUpdate: noHook,
@@ -25,4 +27,5 @@ export const SNP_HOST: Pick<
   hostWriteFaults: (m, pfn, level) => m.rmpCheckWrite(pfn, level),
   rmpTableBytes: snpRmpTableBytes,
   createState: () => NO_STATE,
+  hostTraffic: SNP_TRAFFIC,
 };
