@@ -44,6 +44,9 @@ test('a --trace recording opens as a scenario; the inspector names the recorded 
   await app.ready();
   await expect(app.slider).toHaveAttribute('max', '3');
   await expect(app.slider).toHaveValue('3');
+  await expect(
+    page.getByText('recorded-call: set_direct_map_invalid_noflush on PFN 0x3c0200, 1 page(s)'),
+  ).toBeVisible();
   // A normal scenario link: the scenario itself in the fragment.
   await expect.poll(() => app.hash()).toMatch(/^#v=\d+&s=/);
   const hash = await app.hash();
@@ -55,8 +58,15 @@ test('a --trace recording opens as a scenario; the inspector names the recorded 
   );
   const inspector = page.getByRole('region', { name: 'Frame inspector' });
   await expect(inspector).toContainText('0x380000000');
-  await expect(inspector).toContainText(
-    'Recorded calls: set_memory_4k from sev_gmem_prepare [kvm_amd], step 2',
+  const pmd = inspector.getByLabel('2 MiB region split to 4K by');
+  await expect(pmd).toContainText('Recorded calls');
+  await expect(pmd).toContainText('set_memory_4k()');
+  await expect(pmd).toContainText('recorded caller');
+  await expect(pmd).toContainText('sev_gmem_prepare [kvm_amd]');
+  await expect(pmd).toContainText('at step 2');
+  await expect(pmd).toContainText('recorded.call');
+  await expect(inspector.getByLabel('1 GiB block split to 2M by')).toContainText(
+    'sev_gmem_prepare [kvm_amd]',
   );
   await app.shot(info, 'recorded caller in the inspector');
 });

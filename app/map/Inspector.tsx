@@ -5,7 +5,7 @@
  * touched it with their rule and source.
  */
 import { useEffect, useState } from 'react';
-import type { FrameInfo, RuleInfo, SplitProvenance } from '../../src/worker/protocol';
+import type { FrameInfo, RuleInfo } from '../../src/worker/protocol';
 import { currentRun, getEngine, onRunChange } from '../engine-client';
 import './inspector.css';
 import { runCauses } from './cause-colours';
@@ -89,13 +89,6 @@ export function Inspector({ step, pfn, onClose }: InspectorProps) {
   );
 }
 
-/** "Recorded calls: set_memory_ro from bpf_prog_pack_alloc, step 3 (can still heal)". */
-function splitText(p: SplitProvenance): string {
-  const from = p.caller ? ` from ${p.caller}` : '';
-  const at = p.step === null ? '' : p.step === 0 ? ', while booting' : `, step ${p.step}`;
-  return `${p.label}: ${p.call}${from}${at}${p.canHeal ? ' (can still heal)' : ''}`;
-}
-
 function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleInfo> }) {
   return (
     <>
@@ -110,18 +103,6 @@ function FrameDetails({ f, rules }: { f: FrameInfo; rules: Record<string, RuleIn
         </dd>
         <dt>Direct-map page</dt>
         <dd>{f.dmLevel ?? 'not present'}</dd>
-        {f.splitBy?.pmd && (
-          <>
-            <dt>2 MiB split by</dt>
-            <dd>{splitText(f.splitBy.pmd)}</dd>
-          </>
-        )}
-        {f.splitBy?.pud && (
-          <>
-            <dt>1 GiB split by</dt>
-            <dd>{splitText(f.splitBy.pud)}</dd>
-          </>
-        )}
         <dt>Page-table walk</dt>
         <dd>{f.tableWalk}</dd>
         <dt>Use</dt>
