@@ -3,7 +3,8 @@
  * heal?" (issue 17), from FrameInfo.splitBy: the 2 MiB region's split (pmd) and its 1 GiB
  * block's (pud), each with its cause (a proposal said to be one), the set_memory_* or
  * set_direct_map_* call, the step and rule of the split, and whether set_memory_rox can still
- * collapse it (6.15+, no _PAGE_KERNEL_4K, all 512 PTEs present and alike).
+ * collapse it (6.15+, no _PAGE_KERNEL_4K, all 512 PTEs present and alike); a recorded call's
+ * split (cause "recorded", issue 18) also names the caller the recording saw.
  */
 import type { CauseInfo, FrameInfo, SplitProvenance } from '../../src/worker/protocol';
 
@@ -39,6 +40,14 @@ function Split(props: { what: string; p: Provenance }) {
       <dd>
         <code>{p.call === 'layout' ? 'boot layout' : `${p.call}()`}</code>
       </dd>
+      {p.caller !== undefined && (
+        <>
+          <dt>recorded caller</dt>
+          <dd>
+            <code>{p.caller}</code>
+          </dd>
+        </>
+      )}
       <dt>when</dt>
       <dd>
         {when(p)}

@@ -4,7 +4,8 @@
  * frame outlined), and the recorded calls grouped by caller ("who split what").
  */
 import { useEffect, useRef } from 'react';
-import type { TimelineFrame, TraceGroup } from '../../src/worker/protocol';
+import type { TimelineFrame, TimelineView, TraceGroup } from '../../src/worker/protocol';
+import { openTraceScenario } from './open';
 import { formatValue } from './tracks';
 
 const LEVEL_NAMES = ['unmapped', '1G', '2M', '4K'] as const;
@@ -139,12 +140,31 @@ export function FrameMap(props: {
   );
 }
 
-export function TraceTable(props: { groups: TraceGroup[]; calls: number }) {
-  const { groups } = props;
+export function TraceTable(props: {
+  groups: TraceGroup[];
+  calls: number;
+  scenario?: TimelineView['traceScenario'];
+}) {
+  const { groups, scenario } = props;
   if (groups.length === 0) return null;
   return (
     <section className="timeline-trace" aria-label="Who split what">
       <h3>Who split what: {props.calls.toLocaleString('en-US')} recorded call(s) by caller</h3>
+      {scenario && (
+        <p className="timeline-trace-open">
+          <button
+            type="button"
+            className="text-button"
+            onClick={() => void openTraceScenario(scenario.scenario)}
+          >
+            Open the recorded calls as a scenario
+          </button>{' '}
+          <span className="tools-note">
+            replays them on the direct map (recorded-call events)
+            {scenario.skipped.length > 0 ? `; ${scenario.skipped.join('; ')}` : ''}
+          </span>
+        </p>
+      )}
       <table className="timeline-table">
         <thead>
           <tr>

@@ -99,7 +99,11 @@ function HostTimeline(props: { view: TimelineView; fromFleet: boolean }) {
             }}
           />
         )}
-        <TraceTable groups={view.trace.groups} calls={view.trace.t.length} />
+        <TraceTable
+          groups={view.trace.groups}
+          calls={view.trace.t.length}
+          scenario={view.traceScenario}
+        />
       </div>
     </div>
   );

@@ -132,4 +132,36 @@ describe('sim import of a timeline (issue 18: keys as the kernel names them, kB 
     expect(r.json().ok).toBe(false);
     expect(r.err).toMatch(/^error: /);
   });
+
+  it("--scenario prints a recording's --trace calls as a scenario; calls it cannot place on stderr", async () => {
+    const r = await run('frec/x86-ptdump-trace.frec', '--scenario');
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({
+      version: 2,
+      kernel: 'no-snp',
+      guests: [],
+      host: {
+        linux: '6.18',
+        ranges: [
+          ['0x0', '0x9f000'],
+          ['0x100000', '0xc0000000'],
+          ['0x100000000', '0x640000000'],
+        ],
+      },
+      events: [
+        {
+          op: 'recorded-call',
+          call: 'set_memory_4k',
+          pfn: '0x123400',
+          count: 1,
+          caller: 'snp_rmptable_psmash',
+        },
+      ],
+    });
+    expect(r.err).toContain('1 call(s) left out: outside the direct map (region=outside)');
+    expect(r.err).toContain('1 call(s) left out: beyond the recorded RAM');
+    const bad = await run('meminfo-x86.txt', '--scenario');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--scenario needs a fracture-record.sh recording');
+  });
 });

@@ -7,6 +7,8 @@
  * {direct_map_level2_splits, direct_map_level3_splits}. A fracture-record.sh recording or a
  * Prometheus query_range answer: `timelines`, one per host, each a list of samples
  * {t, time, DirectMap4k …, direct_map_level2_splits …} keyed as the kernel names them.
+ * `--scenario` with a recording: its --trace calls as a scenario (src/worker/trace-scenario.ts),
+ * the JSON `sim run` reads, on stdout; the calls left out as warnings on stderr.
  * The JSON keys are a contract.
  * Exit 0 on success, 1 on bad input or a difference that splits cannot explain, 2 on bad usage.
  */
@@ -24,10 +26,11 @@ import {
 } from '../formats/import/index';
 import { formatMeminfo, formatVmstat, meminfoFromCounts } from '../formats/meminfo';
 import { bootDirectMap, countPieces } from '../machine/boot-layout';
+import { traceScenario } from '../worker/trace-scenario';
 import type { CliIo } from './io';
 
 const USAGE =
-  'usage: sim import <file> [<file2>] [--json] [--page-offset-base 0x...] [--format ptdump|meminfo|vmstat|e820|snp-rmp|qemu-trace]';
+  'usage: sim import <file> [<file2>] [--json] [--scenario] [--page-offset-base 0x...] [--format ptdump|meminfo|vmstat|e820|snp-rmp|qemu-trace]';
 const FORMATS: readonly ImportFormat[] = [
   'ptdump',
   'meminfo',
@@ -40,6 +43,7 @@ const FORMATS: readonly ImportFormat[] = [
 interface Args {
   files: string[];
   json: boolean;
+  scenario: boolean;
   opts: ImportOptions;
 }
 
@@ -47,11 +51,13 @@ function parseArgs(args: string[]): Args | string {
   const files: string[] = [];
   const opts: ImportOptions = {};
   let json = false;
+  let scenario = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split('=', 2) : [a, undefined];
     const value = () => inline ?? args[++i];
     if (flag === '--json') json = true;
+    else if (flag === '--scenario') scenario = true;
     else if (flag === '--page-offset-base') {
       const v = value();
       if (!v || !/^0x[0-9a-fA-F]{1,16}$/.test(v))
@@ -67,7 +73,8 @@ function parseArgs(args: string[]): Args | string {
     else files.push(a);
   }
   if (files.length < 1 || files.length > 2) return `expected one or two files, got ${files.length}`;
-  return { files, json, opts };
+  if (scenario && files.length !== 1) return '--scenario takes one recording';
+  return { files, json, scenario, opts };
 }
 
 /** JSON.stringify with BigInt as hex strings. */
@@ -229,6 +236,32 @@ function runTimeline(io: CliIo, file: string, text: string, json: boolean): numb
   return 0;
 }
 
+/** `--scenario`: the recording's --trace calls as a scenario (one host). */
+function runTraceScenario(io: CliIo, file: string, text: string): number {
+  const r = importTimeline(text);
+  if (!r.ok) {
+    reportErrors(io, file, r.errors);
+    return 1;
+  }
+  const tl = r.timelines[0];
+  if (r.detection.format !== 'frec' || !tl) {
+    io.err(
+      `error: ${file}: --scenario needs a fracture-record.sh recording, not ${r.detection.format}\n`,
+    );
+    return 1;
+  }
+  const s = traceScenario(tl);
+  if ('error' in s) {
+    io.err(`error: ${file}: ${s.error}\n`);
+    return 1;
+  }
+  if (tl.trace.length === 0)
+    io.err(`warning: ${file}: no trace lines (record with --trace): the scenario has no events\n`);
+  for (const w of s.skipped) io.err(`warning: ${file}: ${w}\n`);
+  io.out(`${JSON.stringify(s.scenario, null, 2)}\n`);
+  return 0;
+}
+
 function read(io: CliIo, file: string): string | null {
   try {
     return io.readFile(file);
@@ -244,13 +277,18 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     io.err(`error: ${parsed}\n${USAGE}\n`);
     return 2;
   }
-  const { files, json, opts } = parsed;
+  const { files, json, scenario, opts } = parsed;
   const texts = files.map((f) => read(io, f));
   if (texts.some((t) => t === null)) return 1;
   const [fa = '', fb = ''] = files;
   const [ta = '', tb] = texts as string[];
   if (tb === undefined) {
     const kind = opts.format ?? detectFormat(ta).format;
+    if (scenario && kind !== 'frec') {
+      io.err(`error: ${fa}: --scenario needs a fracture-record.sh recording, not ${kind}\n`);
+      return 1;
+    }
+    if (scenario) return runTraceScenario(io, fa, ta);
     if (kind === 'frec' || kind === 'prometheus') return runTimeline(io, fa, ta, json);
     const r = importText(ta, opts);
     if (!r.ok) {

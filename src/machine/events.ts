@@ -91,6 +91,7 @@ export const HOST_OPS = [
   'page-cache-drop',
   'hot-add',
   'hot-remove',
+  'recorded-call',
 ] as const;
 export type HostOp = (typeof HOST_OPS)[number];
 const HOST_OP_SET: ReadonlySet<string> = new Set(HOST_OPS);
@@ -111,7 +112,9 @@ export type EventOp =
  * (a host frame number). `via` only matters for hv-write: through the VMM's user mapping or the
  * kernel's direct map. Host-cause ops (HOST_OPS): `sizeBytes` holds the size in bytes or the count
  * (bpf-load, bpf-unload, kprobe), `pfn` the frame (hwpoison) or first frame (hot-add, hot-remove),
- * `guest` the module's number (module-load, module-unload: names numbered by first appearance).
+ * `guest` the module's number (module-load, module-unload: names numbered by first appearance)
+ * or, for recorded-call, the call's index in RECORDED_CALLS (causes/recorded.ts), `sizeBytes` its
+ * page count.
  */
 export interface EngineEvent {
   op: EventOp;

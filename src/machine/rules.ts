@@ -576,6 +576,15 @@ const TABLE = {
       'The first touch of a 2 MiB file range allocates its whole folio; preparation writes one 2M RMP entry (no direct-map split). A 4K PVALIDATE then PSMASHes it.',
     kernels: 'RFC (Dec 2024, May 2025)',
   },
+  'recorded.call': {
+    title: 'Recorded call replayed',
+    source:
+      'the call a fracture-record.sh --trace line names (set_memory_ro/rox/np/4k/uc/wc/wb, set_direct_map_*_noflush, set_mce_nospec), through change_page_attr_set_clr() in arch/x86/mm/pat/set_memory.c',
+    url: `${ELIXIR}arch/x86/mm/pat/set_memory.c`,
+    explain:
+      'A call recorded on a real host, replayed on its direct-map frames: it splits and collapses by the same CPA rules and version gates as a modelled cause.',
+    kernels: 'every version modelled (the CPA rules it goes through carry their own gates)',
+  },
 } as const satisfies Record<string, RuleText>;
 
 export const RULES: readonly Rule[] = Object.entries(TABLE).map(([id, r]) => ({

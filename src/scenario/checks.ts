@@ -250,7 +250,7 @@ const KNOWN: Record<string, readonly string[]> = {
   guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
-  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via', 'count', 'name', 'start'],
+  event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via', 'count', 'name', 'start', 'call', 'caller'],
   caption: ['step', 'text'],
 };
 

@@ -7,6 +7,7 @@
  * 20 bytes an event) instead of the array of objects compileScenario() returns.
  */
 import { normalizeRanges } from '../machine/boot-layout';
+import { RECORDED_CALLS } from '../machine/causes/recorded';
 import { typicalE820 } from '../machine/e820';
 import { type EngineEvent, type EventOp, isHostOp, type MachineSpec } from '../machine/events';
 import { PAGE_SIZE } from '../machine/units';
@@ -95,7 +96,8 @@ function hostEvent(e: Scenario['events'][number], modules: Map<string, number>):
         ? (toBytes(addr) ?? 0) / PAGE_SIZE
         : (toFrame(addr) ?? 0);
   const sizeBytes = e.count ?? (e.size !== undefined ? (toBytes(e.size) ?? 0) : 0);
-  return { op: e.op, guest: mod, gpa: 0, pfn, sizeBytes, via: 'user' };
+  if (e.op === 'recorded-call') mod = (RECORDED_CALLS as readonly string[]).indexOf(e.call ?? '');
+  return { op: e.op, guest: Math.max(mod, 0), gpa: 0, pfn, sizeBytes, via: 'user' };
 }
 
 /** All events, generated then explicit, as a stream (constant memory for any length). */

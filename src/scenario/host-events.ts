@@ -7,10 +7,12 @@
  *   kprobe {count}     secretmem {size}     secretmem-free {size}      hwpoison {pfn}
  *   unpoison {pfn}     gpu-wc {size}        gpu-wb {size}              page-cache {size}
  *   page-cache-drop {size}                  hot-add {start, size}      hot-remove {start, size}
+ *   recorded-call {call, pfn, count, caller}  (a fracture-record.sh --trace call, replayed)
  *
  * Host boot options: `boot` ("booted" | "bare"), `kfence`, `debug_pagealloc` (and `gbpages`).
  */
 import * as v from 'valibot';
+import { isRecordedCall, RECORDED_CALLS } from '../machine/causes/recorded';
 import { HOST_OPS, type HostOp } from '../machine/events';
 import { scenarioError } from './errors';
 import type { ScenarioError } from './types';
@@ -22,7 +24,8 @@ export type BootMode = (typeof BOOT_MODES)[number];
 /** What an absent host.boot compiles to (compile.ts). */
 export const BOOT_DEFAULT: BootMode = 'booted';
 
-type Field = 'count' | 'name' | 'size' | 'pfn' | 'start';
+type Field = 'count' | 'name' | 'size' | 'pfn' | 'start' | 'call' | 'caller';
+const FIELDS: readonly Field[] = ['count', 'name', 'size', 'pfn', 'start', 'call', 'caller'];
 
 /** The fields each host op takes (all required). */
 export const HOST_EVENT_FIELDS: Readonly<Record<HostOp, readonly Field[]>> = {
@@ -41,6 +44,7 @@ export const HOST_EVENT_FIELDS: Readonly<Record<HostOp, readonly Field[]>> = {
   'page-cache-drop': ['size'],
   'hot-add': ['start', 'size'],
   'hot-remove': ['start', 'size'],
+  'recorded-call': ['call', 'pfn', 'count', 'caller'],
 };
 
 const ALLOWED: Record<Field, string> = {
@@ -49,6 +53,9 @@ const ALLOWED: Record<Field, string> = {
   size: 'a size such as "2M", "64K" or "1G" (a multiple of 4K)',
   pfn: 'a host frame number such as "0x1f000"',
   start: 'a 2M-aligned physical address such as "0x240000000"',
+  call: `one of ${RECORDED_CALLS.map((c) => `"${c}"`).join(', ')}`,
+  caller:
+    'the top stack frame as recorded, such as "bpf_prog_pack_alloc" or "kvm_vcpu_ioctl [kvm]"',
 };
 
 /** Schema pieces for the extra event fields (hooked into EventSchema). */
@@ -63,6 +70,14 @@ export const hostEventEntries = {
   ),
   name: v.exactOptional(
     v.pipe(v.string(ALLOWED.name), v.regex(/^[A-Za-z0-9_-]{1,64}$/, ALLOWED.name)),
+  ),
+  call: v.exactOptional(v.string(ALLOWED.call)),
+  caller: v.exactOptional(
+    v.pipe(
+      v.string(ALLOWED.caller),
+      v.minLength(1, ALLOWED.caller),
+      v.maxLength(200, 'too long: at most 200 characters'),
+    ),
   ),
 };
 
@@ -82,6 +97,8 @@ interface RawHostEvent {
   count?: number;
   name?: string;
   start?: number;
+  call?: string;
+  caller?: string;
 }
 
 /** What a host op needs: missing fields, fields it does not take, sizes and addresses. */
@@ -97,7 +114,7 @@ export function checkHostEvent(
   const need = HOST_EVENT_FIELDS[op];
   for (const f of need)
     if (e[f] === undefined) out.push(scenarioError(`${at}.${f}`, undefined, ALLOWED[f]));
-  for (const f of ['count', 'name', 'size', 'pfn', 'start'] as const)
+  for (const f of FIELDS)
     if (e[f] !== undefined && !need.includes(f))
       warnings.push(`${at}.${f}: ${op} takes ${need.join(', ')}; ignored`);
   if (e.guest !== undefined || e.gpa !== undefined)
@@ -120,6 +137,8 @@ export function checkHostEvent(
         `a host frame below ${canonicalAddr(hostEnd / 4096)}`,
       ),
     );
+  if (e.call !== undefined && need.includes('call') && !isRecordedCall(e.call))
+    out.push(scenarioError(`${at}.call`, e.call, ALLOWED.call));
   if (e.start !== undefined && need.includes('start') && e.start % (2 * 1024 * 1024) !== 0)
     out.push(scenarioError(`${at}.start`, canonicalAddr(e.start), ALLOWED.start));
 }

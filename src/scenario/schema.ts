@@ -183,7 +183,7 @@ const EventSchema = v.object(
     start: v.exactOptional(addrField),
     ...hostEventEntries,
   },
-  'an object {op, guest, gpa | pfn, size, via} or a host event {op, count | name | size | pfn | start}',
+  'an object {op, guest, gpa | pfn, size, via} or a host event {op, count | name | size | pfn | start | call | caller}',
 );
 
 const CaptionSchema = v.object(
@@ -333,6 +333,8 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(e.count !== undefined ? { count: e.count } : {}),
       ...(e.name !== undefined ? { name: e.name } : {}),
       ...(e.start !== undefined ? { start: canonicalAddr(e.start) } : {}),
+      ...(e.call !== undefined ? { call: e.call } : {}),
+      ...(e.caller !== undefined ? { caller: e.caller } : {}),
     })),
     captions: raw.captions
       .map((c, i) => ({ c, i }))

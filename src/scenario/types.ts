@@ -115,6 +115,10 @@ export interface ScenarioEvent {
   name?: string;
   /** hot-add, hot-remove: the first physical address. */
   start?: string;
+  /** recorded-call: the kernel function (RECORDED_CALLS in src/machine/causes/recorded.ts). */
+  call?: string;
+  /** recorded-call: the top stack frame as recorded ("bpf_prog_pack_alloc", "fn [kvm]"). */
+  caller?: string;
 }
 
 export interface Caption {

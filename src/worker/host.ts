@@ -27,6 +27,7 @@ import {
   scenarioSpec,
 } from '../scenario/index';
 import { type Narrative, narrativeOf } from '../scenario/narrative';
+import { recordedOrigin } from '../scenario/recorded';
 import { checkpointIntervalFor } from '../sim/checkpoints';
 import { metricsOf } from '../sim/metrics';
 import { OutcomeIndex } from '../sim/outcome-index';
@@ -435,13 +436,19 @@ export class EngineHost implements EngineSync {
     if (!run) throw new Error('inspect before load');
     const s = clampStep(run, step);
     const m = this.machineAt(run, s);
-    return inspectFrame(
+    const info = inspectFrame(
       m,
       run.timeline.log,
       pfn,
       s,
       ptdumpLineOf(this.ptdumpLines(run, s), pfn, m.spec.host.la57),
     );
+    for (const p of [info.splitBy?.pmd, info.splitBy?.pud]) {
+      const o =
+        p?.cause === 'recorded' ? recordedOrigin(run.scenario, run.timeline.steps, p.step) : null;
+      if (p && o) Object.assign(p, o);
+    }
+    return info;
   }
 
   rule(id: string): RuleInfo | null {

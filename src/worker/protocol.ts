@@ -426,6 +426,8 @@ export interface SplitProvenance {
   rule: string | null;
   /** Whether a later set_memory_rox can still collapse it (6.15+, no _PAGE_KERNEL_4K, all present). */
   canHeal: boolean;
+  /** A recorded call's caller (cause "recorded"): the top stack frame as recorded, "fn [kvm]". */
+  caller?: string;
 }
 
 export interface EngineApi {
@@ -675,6 +677,11 @@ export interface TimelineView {
   frames: TimelineFrame[];
   /** Each recorded call's time (s, the samples' t clock) and group index into groups. */
   trace: { t: Float64Array; group: Uint32Array; groups: TraceGroup[] };
+  /**
+   * The recorded calls as a scenario (trace-scenario.ts: recorded-call events, no guests,
+   * no-snp) and the calls it left out; null without trace lines or a RAM size.
+   */
+  traceScenario: { scenario: Record<string, unknown>; skipped: string[] } | null;
 }
 
 /** A Prometheus answer with many instances: the hosts to rank and their shares on one axis. */

@@ -4,6 +4,7 @@
  * splits nothing leaves no outcome in the log; this line still says it happened (issue 17: the
  * host-event ops read well where steps are listed).
  */
+import { RECORDED_CALLS } from '../machine/causes/recorded';
 import type { EngineEvent } from '../machine/events';
 import { formatSize, hex, PAGE_SIZE } from '../machine/units';
 
@@ -36,6 +37,8 @@ export function eventText(e: EngineEvent, guests: readonly string[]): string {
       return `${e.op}: ${formatSize(e.sizeBytes)}`;
     case 'host-write':
       return `host-write: PFN ${hex(e.pfn)}`;
+    case 'recorded-call':
+      return `recorded-call: ${RECORDED_CALLS[e.guest] ?? 'call'} on PFN ${hex(e.pfn)}, ${e.sizeBytes.toLocaleString('en-US')} page(s)`;
     default: {
       const who = guests[e.guest] ?? `guest ${e.guest}`;
       if (e.op === 'launch' || e.op === 'exit') return `${e.op} ${who}`;

@@ -96,6 +96,17 @@ describe('the tools worker opens timelines', () => {
       'secretmem_fault',
       'snp_rmptable_psmash',
     ]);
+    // The calls as a scenario: the one inside the recorded RAM; the other two left out.
+    expect(v.traceScenario?.scenario.events).toEqual([
+      {
+        op: 'recorded-call',
+        call: 'set_memory_4k',
+        pfn: '0x123400',
+        count: 1,
+        caller: 'snp_rmptable_psmash',
+      },
+    ]);
+    expect(v.traceScenario?.skipped).toHaveLength(2);
     expect(new Set(timelineBuffers(r)).size).toBe(timelineBuffers(r).length);
   });
 

@@ -49,6 +49,7 @@ import type {
   TimelineView,
   TraceGroup,
 } from './protocol';
+import { callerOf, traceScenario } from './trace-scenario';
 
 /** Small multiples share one axis of this many buckets (a 1-day, 5-minute answer has 288). */
 export const FLEET_POINTS = 96;
@@ -57,20 +58,7 @@ const MAX_FRAME_REGIONS = 131_072;
 const REGION_BYTES = 2 * 1024 * 1024;
 
 /** "kvm_vcpu_ioctl+676[kvm]" (the recorder drops the space bpftrace prints) → symbol, module. */
-const FRAME = /^(.*?)(?:\+(?:\d+|0x[0-9a-fA-F]+))?(?:\[([\w.-]+)\])?$/;
-
-/**
- * The frame nearest the symbol the call came from: the first that is not the traced function,
- * as "symbol" or "symbol [module]".
- */
-export function callerOf(ev: TraceEvent): string {
-  for (const f of ev.stack) {
-    const m = FRAME.exec(f);
-    const sym = m?.[1] ?? f;
-    if (sym !== ev.fn && sym !== '?' && sym !== '') return m?.[2] ? `${sym} [${m[2]}]` : sym;
-  }
-  return '(no stack)';
-}
+export { callerOf };
 
 /** Recorded calls grouped by caller ("who split what"), most pages first. */
 export function traceGroups(trace: readonly TraceEvent[]): {
@@ -152,6 +140,12 @@ function frameOf(tl: Timeline, i: number): TimelineFrame {
   };
 }
 
+function sceneOf(tl: Timeline): TimelineView['traceScenario'] {
+  if (tl.source !== 'frec' || tl.trace.length === 0) return null;
+  const s = traceScenario(tl);
+  return 'error' in s ? null : s;
+}
+
 export function timelineView(
   tl: Timeline,
   warnings: string[],
@@ -168,6 +162,7 @@ export function timelineView(
     columns,
     frames: tl.ptdumps.map((_, i) => frameOf(tl, i)),
     trace: { t, group, groups },
+    traceScenario: sceneOf(tl),
   };
 }
 

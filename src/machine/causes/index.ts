@@ -18,6 +18,7 @@ import { kprobes } from './kprobe';
 import { modules } from './module';
 import { pageCache } from './page-cache';
 import { gfpUnmapped, gmemNoDirectMap } from './proposals';
+import { recorded } from './recorded';
 import { kernelImage } from './rodata';
 import { secretmem } from './secretmem';
 import { ttm } from './ttm';
@@ -36,6 +37,7 @@ export const CAUSES: readonly HostCause[] = [
   pageCache,
   gmemNoDirectMap,
   gfpUnmapped,
+  recorded,
 ];
 
 /** Cause ids by slot: "boot", "snp", then the registry. */
