@@ -64,6 +64,11 @@ export interface HostSpec {
    * instead of an RMP #PF. Absent means false (Milan/Genoa).
    */
   cpu?: { hvInUseWrAllowed: boolean };
+  /**
+   * __GFP_UNMAPPED (proposal, causes/gfp-unmapped.ts): memory the host unmaps (secretmem) comes
+   * from whole 2 MiB pageblocks taken out of the direct map at once. Absent means off.
+   */
+  gfpUnmapped?: boolean;
 }
 
 export interface GuestSpec {
@@ -72,6 +77,12 @@ export interface GuestSpec {
   vcpus: number;
   backing: Backing;
   snp: boolean;
+  /**
+   * GUEST_MEMFD_FLAG_NO_DIRECT_MAP (proposal, kernels/gmem-no-direct-map.ts): guest RAM in
+   * guest_memfd, each folio removed from the direct map. Absent means off; designs refuse it for
+   * SNP VMs (kernels/caps.ts).
+   */
+  gmemNoDirectMap?: boolean;
 }
 
 /** Host-cause events (causes/): no guest; `count`/`size` in sizeBytes, `pfn`/`start` in pfn. */

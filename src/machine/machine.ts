@@ -33,7 +33,8 @@ import {
 } from './frame-bits';
 import { Guest } from './guest';
 import { DESIGNS } from './kernels';
-import { type Design, type DesignContext, type DesignState, guestKernel } from './kernels/design';
+import type { Design, DesignContext, DesignState } from './kernels/design';
+import { guestKernel } from './kernels/gmem-no-direct-map';
 import { rmpTableRange, withoutRange } from './kernels/snp-host';
 import { type LinuxRules, linuxRules } from './linux';
 import { type OutcomeKind, OutcomeLog } from './outcomes';

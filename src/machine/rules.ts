@@ -5,7 +5,7 @@
  * rules go at the end: an outcome log stores a rule's index in this table.
  */
 
-interface RuleText {
+export interface RuleText {
   title: string;
   /** Kernel function (with file) or AMD instruction the rule models. */
   source: string;
@@ -13,6 +13,8 @@ interface RuleText {
   explain: string;
   /** Kernel versions the rule holds for (e.g. '6.15+'); absent: every version modelled. */
   kernels?: string;
+  /** A proposal's rule, never merged (rules-proposals.ts); absent: merged behaviour. */
+  status?: 'proposal';
 }
 
 export type RuleId = keyof typeof TABLE;
@@ -20,6 +22,8 @@ export type RuleId = keyof typeof TABLE;
 export interface Rule extends RuleText {
   id: RuleId;
 }
+
+import { PROPOSAL_RULES, PROPOSAL_RULES_LATER } from './rules-proposals';
 
 const ELIXIR = 'https://elixir.bootlin.com/linux/v6.12/source/';
 const LORE = 'https://lore.kernel.org/all/';
@@ -490,21 +494,8 @@ const TABLE = {
     explain:
       'File pages take free memory; reclaim frees them in LRU order, leaving free pages scattered, so later small allocations land all over RAM as on an aged host.',
   },
-  'gmem.no_direct_map': {
-    title: 'guest_memfd NO_DIRECT_MAP (proposal)',
-    source:
-      "GUEST_MEMFD_FLAG_NO_DIRECT_MAP, Patrick Roy's guest_memfd direct-map removal (RFC 20241030134912.515725-3-roypat@amazon.co.uk; v9 Jan 2026, not merged)",
-    url: `${LORE}20241030134912.515725-3-roypat@amazon.co.uk/`,
-    explain:
-      'Proposal: each prepared guest folio is zapped from the direct map (4K per folio) and restored on free; not for SNP and TDX VMs.',
-  },
-  'gfp.unmapped': {
-    title: '__GFP_UNMAPPED (proposal)',
-    source: '__GFP_UNMAPPED / MIGRATE_UNMAPPED RFC, 20230308094106.227365-1-rppt@kernel.org',
-    url: `${LORE}20230308094106.227365-1-rppt@kernel.org/`,
-    explain:
-      'Proposal: pages to be removed from the direct map are grouped into dedicated 2 MiB blocks, so their splits stay inside few regions.',
-  },
+  'gmem.no_direct_map': PROPOSAL_RULES['gmem.no_direct_map'],
+  'gfp.unmapped': PROPOSAL_RULES['gfp.unmapped'],
   'snp.rmp_table': {
     title: 'RMP table reserved in the e820 map',
     source:
@@ -585,6 +576,7 @@ const TABLE = {
       'A call recorded on a real host, replayed on its direct-map frames: it splits and collapses by the same CPA rules and version gates as a modelled cause.',
     kernels: 'every version modelled (the CPA rules it goes through carry their own gates)',
   },
+  ...PROPOSAL_RULES_LATER,
 } as const satisfies Record<string, RuleText>;
 
 export const RULES: readonly Rule[] = Object.entries(TABLE).map(([id, r]) => ({

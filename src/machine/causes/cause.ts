@@ -28,6 +28,21 @@ export interface CauseCtx {
   free(pfn: number, n: number): void;
   /** The cause's own state (lists of frames it holds), cloned with the machine. */
   readonly held: HeldFrames;
+  /**
+   * __GFP_UNMAPPED (proposal, gfp-unmapped.ts): pages already out of the direct map, from whole
+   * unmapped 2 MiB blocks; null unless the host has `gfpUnmapped`.
+   */
+  unmapped(): UnmappedPages | null;
+}
+
+/** The __GFP_UNMAPPED allocator a cause allocates unmapped pages from. */
+export interface UnmappedPages {
+  /** One order-0 page, not in the direct map; -1 when out of memory. */
+  alloc(): number;
+  /** Give a page back (it stays unmapped until its whole block is free). */
+  free(pfn: number): void;
+  /** Unmapped 2 MiB blocks held. */
+  readonly blocks: number;
 }
 
 /** Frames a cause holds, by key (a module name, "progs", "cache"): flat pfn lists. */

@@ -11,13 +11,14 @@ import type { RuleId } from '../rules';
 import { bpf } from './bpf';
 import type { CauseCtx, HostCause } from './cause';
 import { debugPagealloc } from './debug-pagealloc';
+import { gfpUnmapped, unmappedPages } from './gfp-unmapped';
+import { gmemNoDirectMapCause } from './gmem-no-direct-map';
 import { hwpoison } from './hwpoison';
 import { iommu } from './iommu';
 import { kfence } from './kfence';
 import { kprobes } from './kprobe';
 import { modules } from './module';
 import { pageCache } from './page-cache';
-import { gfpUnmapped, gmemNoDirectMap } from './proposals';
 import { recorded } from './recorded';
 import { kernelImage } from './rodata';
 import { secretmem } from './secretmem';
@@ -35,7 +36,7 @@ export const CAUSES: readonly HostCause[] = [
   hwpoison,
   ttm,
   pageCache,
-  gmemNoDirectMap,
+  gmemNoDirectMapCause,
   gfpUnmapped,
   recorded,
 ];
@@ -103,6 +104,8 @@ export function causeCtx(m: Machine, c: HostCause): CauseCtx {
     },
     allocBlock: (order) => m.allocBlock(order, word),
     free: (pfn, n) => m.freeFrames(pfn, n),
+    unmapped: () =>
+      m.spec.host.gfpUnmapped === true ? unmappedPages(m, causeCtx(m, gfpUnmapped)) : null,
   };
 }
 
@@ -122,6 +125,8 @@ export function bootCauses(m: Machine): void {
 export function userspaceCauses(m: Machine): void {
   for (const c of CAUSES) if (c.userspace) c.userspace(m, causeCtx(m, c));
 }
+
+export { gmemNoDirectMapCause };
 
 export function hostCause(id: string): HostCause | undefined {
   return CAUSES.find((c) => c.id === id);

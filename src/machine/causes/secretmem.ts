@@ -20,8 +20,19 @@ export const secretmem: HostCause = {
   apply(m, ev, cx) {
     const pages = Math.ceil(ev.sizeBytes / 4096);
     const held = cx.held.list('pages');
+    // With __GFP_UNMAPPED (proposal; the RFC's 2/5, 20230308094106.227365-3-rppt@kernel.org)
+    // secretmem takes pages already unmapped and gives them back unmapped: no call of its own.
+    const unmapped = cx.unmapped();
     if (ev.op === 'secretmem') {
       if (!linuxAtLeast(cx.linux, '6.5')) return m.emit('ignored', 'secretmem.fault', -1, pages);
+      if (unmapped) {
+        for (let i = 0; i < pages; i++) {
+          const pfn = unmapped.alloc();
+          if (pfn < 0) return m.emit('oom', 'host.oom', -1, pages - i);
+          held.push(pfn);
+        }
+        return;
+      }
       for (let i = 0; i < pages; i++) {
         const p = cx.allocPages(1);
         if (!p) return m.emit('oom', 'host.oom', -1, pages - i);
@@ -32,6 +43,10 @@ export const secretmem: HostCause = {
     }
     for (let i = 0; i < pages && held.length > 0; i++) {
       const pfn = held.pop()!;
+      if (unmapped) {
+        unmapped.free(pfn);
+        continue;
+      }
       cx.cpa(pfn, 1, 'set_direct_map_default_noflush', 'direct-map', 'secretmem.free');
       cx.free(pfn, 1);
     }

@@ -12,11 +12,12 @@
  * kvm_gmem_get_folio(); SequesteredArea in sequester-area.ts); the VMM's backing is allocBacking()
  * in guest-ops.ts, which the engine also calls to fault a page in on a VMM write.
  */
-import type { Backing, GuestSpec, KernelDesign } from '../events';
+import type { Backing, KernelDesign } from '../events';
 import type { Guest } from '../guest';
 import type { Machine } from '../machine';
 import type { RuleId } from '../rules';
 import type { PageLevel } from '../units';
+import type { DesignCaps } from './caps';
 import type { HostTraffic } from './snp-host';
 
 /** The direct-map calls a design (and, next, a host cause) makes: set_memory.c's API. */
@@ -131,15 +132,12 @@ export interface Design extends GuestKernel {
   gmemMapLabel: string;
   /** A fresh per-machine state (NO_STATE for designs that keep none). */
   createState(): DesignState;
+  /** What validation must know of the design (caps.ts: this design's DESIGN_CAPS entry). */
+  caps: DesignCaps;
 }
 
 export const noHook = (): void => {};
 export const registerAll = (): null => null;
-
-/** The hooks of a guest, by its spec: SNP guests get the design, others its plain hooks. */
-export function guestKernel(d: Design, spec: GuestSpec): GuestKernel {
-  return spec.snp ? d : d.plain;
-}
 
 export const NO_STATE: DesignState = {
   heldPages: 0,

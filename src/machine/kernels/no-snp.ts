@@ -1,4 +1,5 @@
 /** Baseline without SEV-SNP: no RMP, so nothing ever checks a write and nothing fractures. */
+import { NO_RMP_CAPS } from './caps';
 import type { Design } from './design';
 import { NO_STATE, noHook } from './design';
 import { PLAIN } from './plain';
@@ -17,4 +18,5 @@ export const noSnp: Design = {
   rmpTableBytes: () => 0,
   createState: () => NO_STATE,
   hostTraffic: PLAIN_TRAFFIC,
+  caps: NO_RMP_CAPS,
 };

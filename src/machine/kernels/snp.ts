@@ -3,6 +3,7 @@
  * and the RMP table takes memory; nothing happens around an RMPUPDATE unless the design says so;
  * guests without SNP are plain VMs. Designs spread this and override what differs.
  */
+import { SNP_VM_CAPS } from './caps';
 import type { Design } from './design';
 import { NO_STATE, noHook } from './design';
 import { PLAIN } from './plain';
@@ -20,6 +21,7 @@ export const SNP_HOST: Pick<
   | 'rmpTableBytes'
   | 'createState'
   | 'hostTraffic'
+  | 'caps'
 > = {
   plain: PLAIN,
   beforeRmpUpdate: noHook,
@@ -28,4 +30,5 @@ export const SNP_HOST: Pick<
   rmpTableBytes: snpRmpTableBytes,
   createState: () => NO_STATE,
   hostTraffic: SNP_TRAFFIC,
+  caps: SNP_VM_CAPS,
 };
