@@ -1,12 +1,11 @@
 /**
  * The rules of the proposals (never merged; each says so in its title and has status
- * "proposal"): guest_memfd NO_DIRECT_MAP and __GFP_UNMAPPED. rules.ts registers them: the first
- * two where they always stood in its table, the rest at its end (an outcome log stores a rule's
+ * "proposal"): guest_memfd NO_DIRECT_MAP and __GFP_UNMAPPED. rules-causes.ts registers them: the
+ * first two where they always stood in the table, the rest at its end (an outcome log stores a rule's
  * index in the table, so new rules only ever go last).
  */
-import type { RuleText } from './rules';
+import { LORE, type RuleText } from './rule-text';
 
-const LORE = 'https://lore.kernel.org/all/';
 const NDM_V9 = '20260114134510.1835-8-kalyazin@amazon.com';
 const RPPT_RFC = '20230308094106.227365-1-rppt@kernel.org';
 const ASI = '20260225-page_alloc-unmapped-v1-0-e8808a03cd66@google.com';

@@ -5,6 +5,7 @@
  */
 import { normalizeRanges } from '../machine/boot-layout';
 import { typicalE820 } from '../machine/e820';
+import { noDirectMapRefusal } from '../machine/kernels/caps';
 import { GiB, PMD_SIZE } from '../machine/units';
 import { scenarioError, tooLarge } from './errors';
 import { checkHostEvent, isHostEventOp } from './host-events';
@@ -100,6 +101,7 @@ function checkGuests(raw: RawScenario, hostBytes: number, out: CheckResult): voi
     }
     seen.add(g.name);
     sum += g.memory;
+    checkNoDirectMap(raw, g, at, out);
     const mem = canonicalSize(g.memory);
     if (g.memory > hostBytes) {
       out.errors.push(tooLarge(`${at}.memory`, mem, `host RAM (${canonicalSize(hostBytes)})`));
@@ -120,6 +122,22 @@ function checkGuests(raw: RawScenario, hostBytes: number, out: CheckResult): voi
     out.warnings.push(
       `guests: ${canonicalSize(sum)} of guest memory on ${canonicalSize(hostBytes)} of host RAM ` +
         `(${canonicalSize(kernel)} used by the host kernel): launches may fail for lack of memory`,
+    );
+  }
+}
+
+/**
+ * gmemNoDirectMap (proposal): the kernel design says which VM types may have it (caps.ts: not an
+ * SNP guest of an SNP design); its memory is guest_memfd's 4K folios, whatever the backing says.
+ */
+function checkNoDirectMap(raw: RawScenario, g: RawGuest, at: string, out: CheckResult): void {
+  if (!g.gmemNoDirectMap) return;
+  const refusal = noDirectMapRefusal(raw.kernel, g.snp);
+  if (refusal !== null) {
+    out.errors.push(scenarioError(`${at}.gmemNoDirectMap`, true, `${refusal} (kernel "${raw.kernel}")`));
+  } else if (g.backing !== '4k') {
+    out.warnings.push(
+      `${at}.backing: a gmemNoDirectMap guest's memory is guest_memfd (4K folios); "${g.backing}" is ignored`,
     );
   }
 }
@@ -245,9 +263,10 @@ const KNOWN: Record<string, readonly string[]> = {
     'boot',
     'kfence',
     'debug_pagealloc',
+    'gfpUnmapped',
   ],
   cpu: ['hvInUseWrAllowed'],
-  guest: ['name', 'memory', 'vcpus', 'backing', 'snp'],
+  guest: ['name', 'memory', 'vcpus', 'backing', 'snp', 'gmemNoDirectMap'],
   workload: ['seed', 'steps', 'profiles'],
   profile: ['profile', 'weight'],
   event: ['op', 'guest', 'gpa', 'pfn', 'size', 'via', 'count', 'name', 'start', 'call', 'caller'],

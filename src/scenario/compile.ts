@@ -51,6 +51,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       ...(h.kfence === false ? { kfence: false } : {}),
       ...(h.debug_pagealloc === true ? { debugPagealloc: true } : {}),
       ...(h.cpu?.hvInUseWrAllowed ? { cpu: { hvInUseWrAllowed: true } } : {}),
+      ...(h.gfpUnmapped === true ? { gfpUnmapped: true } : {}),
     },
     kernel: s.kernel,
     guests: s.guests.map((g) => ({
@@ -59,6 +60,7 @@ export function scenarioSpec(s: Scenario): MachineSpec {
       vcpus: g.vcpus,
       backing: g.backing,
       snp: g.snp,
+      ...(g.gmemNoDirectMap === true ? { gmemNoDirectMap: true } : {}),
     })),
   };
 }

@@ -86,6 +86,7 @@ export const hostBootEntries = {
   boot: v.exactOptional(v.picklist(BOOT_MODES, 'one of "booted", "bare"')),
   kfence: v.optional(v.boolean('true or false'), true),
   debug_pagealloc: v.optional(v.boolean('true or false'), false),
+  gfpUnmapped: v.optional(v.boolean('true or false'), false),
 };
 
 interface RawHostEvent {

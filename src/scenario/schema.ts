@@ -135,8 +135,9 @@ const GuestSchema = v.object(
     vcpus: int(1, LIMITS.vcpus),
     backing: v.picklist(BACKINGS, oneOf(BACKINGS)),
     snp: v.optional(v.boolean('true or false'), DEFAULTS.snp),
+    gmemNoDirectMap: v.optional(v.boolean('true or false'), false),
   },
-  'an object {name, memory, vcpus, backing, snp}',
+  'an object {name, memory, vcpus, backing, snp, gmemNoDirectMap}',
 );
 
 const WorkloadSchema = v.object(
@@ -319,10 +320,15 @@ export function buildScenario(raw: RawScenario): Scenario {
       ...(h.boot !== undefined ? { boot: h.boot } : {}),
       ...(h.kfence ? {} : { kfence: false }),
       ...(h.debug_pagealloc ? { debug_pagealloc: true } : {}),
+      ...(h.gfpUnmapped ? { gfpUnmapped: true } : {}),
       ...(h.cpu !== undefined ? { cpu: { hvInUseWrAllowed: h.cpu.hvInUseWrAllowed } } : {}),
     },
     kernel: raw.kernel,
-    guests: raw.guests.map((g) => ({ ...g, memory: canonicalSize(g.memory) })),
+    guests: raw.guests.map(({ gmemNoDirectMap, ...g }) => ({
+      ...g,
+      memory: canonicalSize(g.memory),
+      ...(gmemNoDirectMap ? { gmemNoDirectMap: true } : {}),
+    })),
     events: raw.events.map((e) => ({
       op: e.op,
       ...(e.guest !== undefined ? { guest: e.guest } : {}),

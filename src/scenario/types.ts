@@ -78,6 +78,11 @@ export interface ScenarioHost {
   debug_pagealloc?: boolean;
   /** CPU features; absent means none (hvInUseWrAllowed false). */
   cpu?: { hvInUseWrAllowed: boolean };
+  /**
+   * __GFP_UNMAPPED (proposal): secretmem pages come from whole 2 MiB blocks taken out of the
+   * direct map at once (absent: false). Version 2, additive.
+   */
+  gfpUnmapped?: boolean;
 }
 
 export interface ScenarioGuest {
@@ -86,6 +91,11 @@ export interface ScenarioGuest {
   vcpus: number;
   backing: Backing;
   snp: boolean;
+  /**
+   * GUEST_MEMFD_FLAG_NO_DIRECT_MAP (proposal): guest RAM is guest_memfd, each 4K folio removed
+   * from the direct map; refused for SNP guests of an SNP design (absent: false). Version 2, additive.
+   */
+  gmemNoDirectMap?: boolean;
 }
 
 export interface WorkloadProfile {
