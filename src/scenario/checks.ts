@@ -134,7 +134,9 @@ function checkNoDirectMap(raw: RawScenario, g: RawGuest, at: string, out: CheckR
   if (!g.gmemNoDirectMap) return;
   const refusal = noDirectMapRefusal(raw.kernel, g.snp);
   if (refusal !== null) {
-    out.errors.push(scenarioError(`${at}.gmemNoDirectMap`, true, `${refusal} (kernel "${raw.kernel}")`));
+    out.errors.push(
+      scenarioError(`${at}.gmemNoDirectMap`, true, `${refusal} (kernel "${raw.kernel}")`),
+    );
   } else if (g.backing !== '4k') {
     out.warnings.push(
       `${at}.backing: a gmemNoDirectMap guest's memory is guest_memfd (4K folios); "${g.backing}" is ignored`,
