@@ -42,9 +42,9 @@ export const gfpUnmapped: HostCause = {
 };
 
 /** Held-list keys: block base pfns, pages in use per block (parallel), free unmapped pages. */
-const BLOCKS = 'blocks';
-const USED = 'used';
-const FREE = 'free';
+const BLOCKS = 'gfp-unmapped:blocks';
+const USED = 'gfp-unmapped:used';
+const FREE = 'gfp-unmapped:free';
 
 /**
  * The unmapped allocator over the zone allocator (`cx` is gfp-unmapped's own context, so the

@@ -11,6 +11,7 @@ import { KERNEL_DESIGNS, type MachineSpec } from '../events';
 import { Machine } from '../machine';
 import { GiB, MiB } from '../units';
 import { DESIGNS } from '.';
+import { DESIGN_CAPS } from './caps';
 
 const SRC = join(import.meta.dirname, '..', '..');
 const NAMES = KERNEL_DESIGNS.map((k) => k.replace(/[-.]/g, '\\$&')).join('|');
@@ -48,6 +49,10 @@ describe('the kernel design registry (kernels/index.ts)', () => {
   it('registers every design of KERNEL_DESIGNS, in that order, under its own id', () => {
     expect(Object.keys(DESIGNS)).toEqual(KERNEL_DESIGNS);
     for (const [key, d] of Object.entries(DESIGNS)) expect(d.id).toBe(key);
+  });
+
+  it("declares each design's capabilities as caps.ts lists them (validation reads the table)", () => {
+    for (const k of KERNEL_DESIGNS) expect(DESIGNS[k].caps, k).toBe(DESIGN_CAPS[k]);
   });
 
   it('has one file per design in kernels/', () => {
