@@ -24,6 +24,7 @@ describe('presets', () => {
       'secretmem-6.5',
       'snp-host-causes',
       'fleet-hwpoison-year',
+      'proposals-unmapped',
     ]);
     expect(DEFAULT_PRESET).toBe('thread-2021');
   });

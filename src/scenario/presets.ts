@@ -11,6 +11,7 @@ import modules612 from '../../public/scenarios/modules-6.12.json';
 import modules613 from '../../public/scenarios/modules-6.13.json';
 import modules615 from '../../public/scenarios/modules-6.15.json';
 import noSnpBaseline from '../../public/scenarios/no-snp-baseline.json';
+import proposalsUnmapped from '../../public/scenarios/proposals-unmapped.json';
 import secretmem65 from '../../public/scenarios/secretmem-6.5.json';
 import snpHostCauses from '../../public/scenarios/snp-host-causes.json';
 import thread2021 from '../../public/scenarios/thread-2021.json';
@@ -41,6 +42,7 @@ export const PRESETS: Record<string, unknown> = {
   'secretmem-6.5': secretmem65,
   'snp-host-causes': snpHostCauses,
   'fleet-hwpoison-year': fleetHwpoisonYear,
+  'proposals-unmapped': proposalsUnmapped,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
