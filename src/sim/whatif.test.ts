@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileScenario, loadPreset, type Scenario } from '../scenario/index';
 import { narrativeOf } from '../scenario/narrative';
 import { Timeline } from './timeline';
-import { BaseOutcomes, stepSignature, WhatIfStory } from './whatif';
+import { BaseOutcomes, hostEventText, stepSignature, WhatIfStory } from './whatif';
 
 const preset = (name: string): Scenario => {
   const r = loadPreset(name);
@@ -70,5 +70,24 @@ describe('WhatIfStory: a preset caption holds where its step turns out the same'
     s.update(t.final);
     expect(s.decided).toBe(true);
     expect(s.update(t.final)).toBe(false);
+  });
+});
+
+describe('what-if captions name the host event that is the cause (issue 17)', () => {
+  it('secretmem on 6.5 rerun on 6.1: the host event is named where nothing happens now', () => {
+    const base = preset('secretmem-6.5');
+    const old = { ...base, host: { ...base.host, linux: '6.1' } };
+    const { captions } = story(base, old, { linux: '6.1' });
+    const at1 = captions.find((c) => c.step === 1);
+    expect(at1?.auto).toBe(true);
+    expect(at1?.text).toMatch(/^In this what-if, the host event secretmem \(64M\)/);
+  });
+
+  it('names the op and what it carries; guest events are not named', () => {
+    const e = { guest: 0, gpa: 0, pfn: 0x1f000, sizeBytes: 2048, via: 'user' } as const;
+    expect(hostEventText({ ...e, op: 'bpf-load' })).toBe('bpf-load (2048 programs)');
+    expect(hostEventText({ ...e, op: 'hwpoison' })).toBe('hwpoison (pfn 0x1f000)');
+    expect(hostEventText({ ...e, op: 'secretmem', sizeBytes: 64 << 20 })).toBe('secretmem (64M)');
+    expect(hostEventText({ ...e, op: 'accept' })).toBeNull();
   });
 });

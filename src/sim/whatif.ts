@@ -12,10 +12,12 @@
  */
 import { outcomeMessage } from '../formats/outcomes';
 import { applyEvent } from '../machine/apply';
-import type { EngineEvent, MachineSpec } from '../machine/events';
+import { RECORDED_CALLS } from '../machine/causes/recorded';
+import { type EngineEvent, isHostOp, type MachineSpec } from '../machine/events';
 import { Machine } from '../machine/machine';
 import type { OutcomeKind, OutcomeLog } from '../machine/outcomes';
 import { RULES } from '../machine/rules';
+import { formatSize, hex } from '../machine/units';
 
 export interface StoryCaption {
   step: number;
@@ -70,21 +72,49 @@ function listed(messages: readonly string[]): string {
 }
 
 /**
+ * A host event as a caption names it (issue 17: captions name the host event that is the cause):
+ * its op and what it carries, "secretmem (64 MiB)", "bpf-load (2048)", "hwpoison (pfn 0x1f000)".
+ * Null for a guest event (its outcomes already name the guest).
+ */
+export function hostEventText(e: EngineEvent | undefined): string | null {
+  if (!e || !isHostOp(e.op)) return null;
+  const size = formatSize(e.sizeBytes);
+  const detail: Partial<Record<EngineEvent['op'], string>> = {
+    'bpf-load': `${e.sizeBytes} programs`,
+    'bpf-unload': `${e.sizeBytes} programs`,
+    kprobe: `${e.sizeBytes} probes`,
+    'module-load': `module #${e.guest}, ${size}`,
+    'module-unload': `module #${e.guest}`,
+    hwpoison: `pfn ${hex(e.pfn)}`,
+    unpoison: `pfn ${hex(e.pfn)}`,
+    'hot-add': `${hex(e.pfn * 4096)}, ${size}`,
+    'hot-remove': `${hex(e.pfn * 4096)}, ${size}`,
+    'recorded-call': `${RECORDED_CALLS[e.guest] ?? 'call'} on ${e.sizeBytes} pages at pfn ${hex(e.pfn)}`,
+  };
+  return `${e.op} (${detail[e.op] ?? size})`;
+}
+
+/**
  * A caption for `step` written from the machine's outcomes there, or null when it has none. The
  * last rule is the deciding one (a fault comes first, then what the kernel does about it), so
- * its text leads; the outcomes follow as the log words them.
+ * its text leads; the outcomes follow as the log words them. `event`, when the step's event is a
+ * host event, is named as the cause.
  */
-export function autoCaption(m: Machine, step: number): string | null {
+export function autoCaption(m: Machine, step: number, event?: EngineEvent): string | null {
   const { messages, rules } = stepTexts(m, step);
   if (messages.length === 0) return null;
   const lead = rules.slice(-MAX_LINES).reverse().join(' ');
-  return `In this what-if: ${lead} Outcomes: ${listed(messages)}.`.replace(/\s+/g, ' ');
+  const host = hostEventText(event);
+  const head = host ? `In this what-if, the host event ${host} at this step:` : 'In this what-if:';
+  return `${head} ${lead} Outcomes: ${listed(messages)}.`.replace(/\s+/g, ' ');
 }
 
 /** A caption for a step that causes nothing in the what-if but did in the preset's run. */
-export function quietCaption(base: Machine, step: number): string {
+export function quietCaption(base: Machine, step: number, event?: EngineEvent): string {
   const { messages } = stepTexts(base, step);
-  return `In this what-if nothing happens at this step; in the preset it caused: ${listed(messages)}.`;
+  const host = hostEventText(event);
+  const what = host ? `the host event ${host} causes nothing` : 'nothing happens at this step';
+  return `In this what-if ${what}; in the preset it caused: ${listed(messages)}.`;
 }
 
 /** The preset's own run, replayed as far as asked (no checkpoints: it only ever moves forward). */
@@ -116,9 +146,14 @@ export class BaseOutcomes {
     return stepSignature(this.m.log, step);
   }
 
+  /** The event of `step` (1-based; the what-if replays the same events), or undefined. */
+  eventAt(step: number): EngineEvent | undefined {
+    return step >= 1 && step <= this.events.length ? this.events.at(step - 1) : undefined;
+  }
+
   /** What the step caused in the preset's run, said for a what-if where it causes nothing. */
   quiet(step: number): string {
-    return quietCaption(this.m, step);
+    return quietCaption(this.m, step, this.eventAt(step));
   }
 }
 
@@ -164,7 +199,8 @@ export class WhatIfStory {
         this.base.signature(c.step) === stepSignature(whatIf.log, c.step);
       if (same && !this.stale(c.text)) this.resolved.set(c.step, { step: c.step, text: c.text });
       else {
-        const text = autoCaption(whatIf, c.step) ?? this.base.quiet(c.step);
+        const text =
+          autoCaption(whatIf, c.step, this.base.eventAt(c.step)) ?? this.base.quiet(c.step);
         this.resolved.set(c.step, { step: c.step, text, auto: true });
       }
       this.version++;
@@ -180,7 +216,7 @@ export class WhatIfStory {
       if (!TURNS.includes(log.kindAt(this.scanned))) continue;
       const step = log.stepAt(this.scanned);
       if (captioned.has(step) || this.resolved.has(step)) continue;
-      const text = autoCaption(whatIf, step);
+      const text = autoCaption(whatIf, step, this.base.eventAt(step));
       if (text === null) continue;
       this.resolved.set(step, { step, text, auto: true });
       this.extras++;
