@@ -110,6 +110,36 @@ describe('guest_memfd NO_DIRECT_MAP (proposal)', () => {
     applyEvent(m, guestEv('launch'));
     expect(row(m, 'gmem-no-direct-map').level2Splits).toBe(0);
   });
+
+  it('gmem.no_direct_map with host.gfpUnmapped: folios are still zapped 4K by 4K', () => {
+    // Jackman's __GFP_UNMAPPED RFC (20260225-page_alloc-unmapped-v1-0-e8808a03cd66@google.com)
+    // names guest_memfd's direct-map removal as a goal but no patch of it converts
+    // kvm_gmem_get_folio() that the model knows of: only secretmem allocates unmapped.
+    const run = (gfpUnmapped: boolean) => {
+      const m = new Machine({
+        host: host({ gfpUnmapped }),
+        kernel: 'no-snp',
+        guests: [
+          {
+            name: 'vm',
+            memoryBytes: 64 * MiB,
+            vcpus: 1,
+            backing: '4k',
+            snp: false,
+            gmemNoDirectMap: true,
+          },
+        ],
+      });
+      applyEvent(m, guestEv('launch'));
+      return m;
+    };
+    const on = run(true);
+    expect(row(on, 'gmem-no-direct-map').level2Splits).toBe(
+      row(run(false), 'gmem-no-direct-map').level2Splits,
+    );
+    expect(row(on, 'gmem-no-direct-map').level2Splits).toBeGreaterThan(16);
+    expect(row(on, 'gfp-unmapped').level2Splits + row(on, 'gfp-unmapped').level3Splits).toBe(0);
+  });
 });
 
 describe('__GFP_UNMAPPED (proposal)', () => {
