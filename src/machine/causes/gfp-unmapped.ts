@@ -19,7 +19,10 @@
  *   block is wholly free it is mapped again in one call and returned to the allocator (the series
  *   converts a free unmapped pageblock back when a mapped allocation needs it: doing it at once is
  *   the model's choice, unconfirmed). Nothing heals: a 1G split stays 2M.
- * The users modelled: secretmem (the RFC's 2/5), when the host has `gfpUnmapped`.
+ * The users modelled: secretmem (the RFC's 2/5), when the host has `gfpUnmapped`. Jackman's cover
+ * letter names guest_memfd's direct-map removal as a goal, but no patch converting
+ * kvm_gmem_get_folio() is known here, so gmemNoDirectMap folios stay zapped 4K by 4K
+ * (proposals.test.ts pins it).
  */
 import { frameWord, USE_CAUSE } from '../frame-bits';
 import type { Machine } from '../machine';
