@@ -111,6 +111,18 @@ test('an SNP design that was never merged is labelled a proposal by cause', asyn
   await expect(panel(page)).toContainText('SEV-SNP (rfc-2021) (proposal)');
 });
 
+test('proposals-unmapped: guest_memfd NO_DIRECT_MAP is labelled a proposal in legend, panel and caption', async ({
+  page,
+}) => {
+  await new Explorer(page).open('#preset=proposals-unmapped&step=1');
+  await expect(
+    page.getByRole('paragraph').filter({ hasText: /^Proposal \(guest_memfd NO_DIRECT_MAP\)/ }),
+  ).toBeVisible();
+  await page.getByRole('radiogroup', { name: 'Colour the map by' }).getByText('cause').click();
+  await expect(legend(page)).toContainText('guest_memfd NO_DIRECT_MAP (proposal)');
+  await expect(panel(page)).toContainText('guest_memfd NO_DIRECT_MAP (proposal)');
+});
+
 test('the inspector says why a region is split, by what call, at which step, and if it heals', async ({
   page,
 }) => {
