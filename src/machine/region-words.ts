@@ -377,12 +377,14 @@ export class RegionWords {
   /** A deep copy, for timeline checkpoints. */
   clone(): RegionWords {
     const c = Object.create(RegionWords.prototype) as RegionWords;
+    // Only the slots in use, packed (a checkpoint holds no released arena).
+    const slotOf = this.slotOf.slice();
     Object.assign(c, this, {
       uniform: this.uniform.slice(),
-      slotOf: this.slotOf.slice(),
+      slotOf,
       counts: this.counts.slice(),
-      dense: this.dense.clone(),
-      runs: this.runs.clone(),
+      dense: this.dense.compacted(slotOf),
+      runs: this.runs.compacted(slotOf),
       tStart: new Uint16Array(REGION + 1),
       tWord: new Uint32Array(REGION + 1),
       tmp: new Uint32Array(REGION),

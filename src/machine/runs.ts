@@ -237,6 +237,34 @@ export class RunSlots<V extends Uint32Array | Int32Array | Float64Array> {
     this.used = src.used;
   }
 
+  /**
+   * A copy holding only the slots an owner refers to, packed in region order (checkpoints): slot
+   * g is slotOf[r] = -(g + 2), and the copy's offsets are written back into slotOf (the owner's
+   * copy of it). Released slots are left out: a run whose regions went dense or uniform leaves
+   * most of its arena free (tens of MiB on a long 128 GiB churn). Capacities are kept, so the
+   * copy grows and moves slots exactly when the original would; only offsets differ.
+   */
+  compacted(slotOf: Int32Array): RunSlots<V> {
+    const c = new RunSlots(this.make, this.maxRuns);
+    for (let r = 0; r < slotOf.length; r++) {
+      const s = slotOf[r]!;
+      if (s > -2) continue;
+      const g = -s - 2;
+      const cap = this.capacityOf(g);
+      const ng = c.alloc(cap);
+      const e = g & CHUNK_MASK;
+      c.data[ng >>> CHUNK_BITS]!.set(
+        this.data[g >>> CHUNK_BITS]!.subarray(e, e + 2 + 2 * cap),
+        ng & CHUNK_MASK,
+      );
+      slotOf[r] = -ng - 2;
+    }
+    const last = c.data.length - 1;
+    if (last >= 0 && c.data[last]!.length > c.top)
+      c.data[last] = c.data[last]!.slice(0, c.top) as V;
+    return c;
+  }
+
   clone(): RunSlots<V> {
     const c = new RunSlots(this.make, this.maxRuns);
     // Full chunks whole; the newest only as far as it is used.
@@ -327,6 +355,24 @@ export class DenseSlots<A extends Uint32Array | Int32Array | Float64Array> {
     this.runCounts = intoAll(this.runCounts, src.runCounts);
     this.free = src.free.slice();
     this.used = src.used;
+  }
+
+  /**
+   * A copy holding only the slots an owner refers to (slotOf[r] >= 0), packed in region order;
+   * the copy's slot numbers are written back into slotOf (the owner's copy of it).
+   */
+  compacted(slotOf: Int32Array): DenseSlots<A> {
+    const c = new DenseSlots(this.make);
+    for (let r = 0; r < slotOf.length; r++) {
+      const s = slotOf[r]!;
+      if (s < 0) continue;
+      const ns = c.alloc();
+      const b = DenseSlots.base(s);
+      c.chunk(ns).set(this.chunk(s).subarray(b, b + REGION_ENTRIES), DenseSlots.base(ns));
+      c.setRuns(ns, this.runs(s));
+      slotOf[r] = ns;
+    }
+    return c;
   }
 
   clone(): DenseSlots<A> {
