@@ -313,8 +313,8 @@ export class LinearMap {
   copyFrom(src: LinearMap): void {
     this.base = into(this.base, src.base);
     this.slotOf = into(this.slotOf, src.slotOf);
-    this.dense.copyFrom(src.dense);
-    this.runs.copyFrom(src.runs);
+    this.dense.copyFrom(src.dense, this.slotOf);
+    this.runs.copyFrom(src.runs, this.slotOf);
   }
 
   clone(): LinearMap {

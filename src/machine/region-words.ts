@@ -370,8 +370,8 @@ export class RegionWords {
     this.uniform = into(this.uniform, src.uniform);
     this.slotOf = into(this.slotOf, src.slotOf);
     this.counts = into(this.counts, src.counts);
-    this.dense.copyFrom(src.dense);
-    this.runs.copyFrom(src.runs);
+    this.dense.copyFrom(src.dense, this.slotOf);
+    this.runs.copyFrom(src.runs, this.slotOf);
   }
 
   /** A deep copy, for timeline checkpoints. */

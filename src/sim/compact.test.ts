@@ -76,6 +76,31 @@ describe('packed checkpoints (clone compacts the run and dense slots)', () => {
     expect(b.checkInvariants()).toBeNull();
   });
 
+  it('restoreFrom the running machine (a spare made a checkpoint) packs too, and runs on', () => {
+    const a = new Machine(spec);
+    for (let i = 0; i < k; i++) applyEvent(a, events[i]!);
+    // A spare: a machine that ran further, its arenas fuller than a's.
+    const b = new Machine(spec);
+    for (let i = 0; i < n; i++) applyEvent(b, events[i]!);
+    b.restoreFrom(a);
+    b.log = OutcomeLog.countsOnly(a.log.counts);
+    expect(regionBytes(b)).toBeLessThan(regionBytes(a));
+    expect(machineDigest(b)).toBe(machineDigest(a));
+    expect(b.checkInvariants()).toBeNull();
+    // Restored again from the packed copy (a seek), and both run on as a does.
+    const c = new Machine(spec);
+    c.restoreFrom(b);
+    c.log = OutcomeLog.countsOnly(a.log.counts);
+    for (let i = k; i < n; i++) {
+      applyEvent(a, events[i]!);
+      applyEvent(b, events[i]!);
+      applyEvent(c, events[i]!);
+    }
+    expect(machineDigest(b)).toBe(machineDigest(a));
+    expect(machineDigest(c)).toBe(machineDigest(a));
+    expect(c.checkInvariants()).toBeNull();
+  });
+
   it('a memory-thinned, respaced timeline answers random steps as a straight run does', () => {
     const bytes = new Timeline(spec, [], {}).final.estimateBytes();
     let clock = 0;
