@@ -313,17 +313,19 @@ export class LinearMap {
   copyFrom(src: LinearMap): void {
     this.base = into(this.base, src.base);
     this.slotOf = into(this.slotOf, src.slotOf);
-    this.dense.copyFrom(src.dense);
-    this.runs.copyFrom(src.runs);
+    this.dense.copyFrom(src.dense, this.slotOf);
+    this.runs.copyFrom(src.runs, this.slotOf);
   }
 
   clone(): LinearMap {
     const c = Object.create(LinearMap.prototype) as LinearMap;
+    // Only the slots in use, packed (a checkpoint holds no released arena).
+    const slotOf = this.slotOf.slice();
     Object.assign(c, this, {
       base: this.base.slice(),
-      slotOf: this.slotOf.slice(),
-      dense: this.dense.clone(),
-      runs: this.runs.clone(),
+      slotOf,
+      dense: this.dense.compacted(slotOf),
+      runs: this.runs.compacted(slotOf),
       tStart: new Uint16Array(REGION + 1),
       tOff: new Float64Array(REGION + 1),
     });

@@ -370,19 +370,21 @@ export class RegionWords {
     this.uniform = into(this.uniform, src.uniform);
     this.slotOf = into(this.slotOf, src.slotOf);
     this.counts = into(this.counts, src.counts);
-    this.dense.copyFrom(src.dense);
-    this.runs.copyFrom(src.runs);
+    this.dense.copyFrom(src.dense, this.slotOf);
+    this.runs.copyFrom(src.runs, this.slotOf);
   }
 
   /** A deep copy, for timeline checkpoints. */
   clone(): RegionWords {
     const c = Object.create(RegionWords.prototype) as RegionWords;
+    // Only the slots in use, packed (a checkpoint holds no released arena).
+    const slotOf = this.slotOf.slice();
     Object.assign(c, this, {
       uniform: this.uniform.slice(),
-      slotOf: this.slotOf.slice(),
+      slotOf,
       counts: this.counts.slice(),
-      dense: this.dense.clone(),
-      runs: this.runs.clone(),
+      dense: this.dense.compacted(slotOf),
+      runs: this.runs.compacted(slotOf),
       tStart: new Uint16Array(REGION + 1),
       tWord: new Uint32Array(REGION + 1),
       tmp: new Uint32Array(REGION),

@@ -65,6 +65,18 @@ describe('CheckpointStore.thin: past the memory budget, the checkpoint with the 
     expect(s.steps()).toEqual([0, 400]);
   });
 
+  it("pays the head's extra bytes (released slots a packed copy leaves out) once, beside the reserve", () => {
+    const s = new CheckpointStore<Fake>(6000, Float64Array.of(0), 2);
+    for (const step of [100, 200, 300, 400, 500]) s.take(new Fake(step));
+    // Packed copies of 1000 bytes, a head of 2000: 6000 - 1000 leaves 5 machines, 2 the reserve.
+    expect(s.thin(1000, 1000)).toEqual({ capacity: 3, dropped: true });
+    expect(s.steps()).toEqual([0, 200, 500]);
+    // Without the head's extra, one more would fit.
+    const t = new CheckpointStore<Fake>(6000, Float64Array.of(0), 2);
+    for (const step of [100, 200, 300, 400, 500]) t.take(new Fake(step));
+    expect(t.thin(1000).capacity).toBe(4);
+  });
+
   it('drops nothing within the budget', () => {
     const s = storeAt([100, 200]);
     expect(s.thin(1)).toEqual({ capacity: 1e9, dropped: false });

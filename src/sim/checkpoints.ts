@@ -83,23 +83,30 @@ export class CheckpointStore<M extends Copyable<M>> {
     return cps[lo]!;
   }
 
-  /** A checkpoint of m after the latest one, in a spare's memory when there is one. */
-  take(m: M): void {
+  /**
+   * A checkpoint of m after the latest one, in a spare's memory when there is one; returns its
+   * machine (a fresh clone is packed, smaller than m: see RegionWords.clone()).
+   */
+  take(m: M): M {
     const spare = this.spares.pop();
     if (spare) spare.restoreFrom(m);
     const machine = spare ?? m.clone();
     this.list.push({ step: m.step, machine, counts: m.log.counts.slice() });
+    return machine;
   }
 
   /**
    * Past the budget (at `bytes` a machine), drop the checkpoint whose neighbours are closest
    * (spacing stays even, so no seek replays much more than another); step 0 and the latest stay.
-   * Returns how many checkpoints the budget holds and whether any was dropped.
+   * `extraBytes`: what the reserve holds beyond `reserve` machines of that size (the run's head
+   * keeps released slots a packed checkpoint copy leaves out). Returns how many checkpoints the
+   * budget holds and whether any was dropped.
    */
-  thin(bytes: number): { capacity: number; dropped: boolean } {
+  thin(bytes: number, extraBytes = 0): { capacity: number; dropped: boolean } {
     const cps = this.list;
     const per = Math.max(1, bytes);
-    const capacity = Math.max(2, Math.floor(this.budgetBytes / per) - this.reserve);
+    const room = Math.max(0, this.budgetBytes - extraBytes);
+    const capacity = Math.max(2, Math.floor(room / per) - this.reserve);
     let dropped = false;
     while (cps.length > capacity && cps.length > 2) {
       let drop = 1;
@@ -114,7 +121,7 @@ export class CheckpointStore<M extends Copyable<M>> {
       const [old] = cps.splice(drop, 1);
       // Spares only while spares and checkpoints together stay within the budget (a 16 TiB
       // machine is most of a GiB: two spares would double what the worker holds).
-      const held = (cps.length + this.spares.length + 1 + this.reserve) * per;
+      const held = (cps.length + this.spares.length + 1 + this.reserve) * per + extraBytes;
       if (old?.machine && this.spares.length < 2 && held <= this.budgetBytes)
         this.spares.push(old.machine);
       dropped = true;

@@ -183,8 +183,7 @@ export class Timeline {
       applyEvent(m, this.events.at(m.step)!);
       if (m.step - last >= this.interval && m.step < this.steps) {
         const c0 = clock?.() ?? 0;
-        this.checkpoints.take(m);
-        this.keepWithinBudget(m);
+        this.keepWithinBudget(m, this.checkpoints.take(m));
         if (clock) this.cloneMs = clock() - c0;
         cloneMs += this.cloneMs;
         lastT += this.cloneMs;
@@ -239,10 +238,13 @@ export class Timeline {
   /**
    * Checkpoints cost a copy of the machine each; on a terabyte host that is tens of MiB. Past
    * the budget the store thins them (see CheckpointStore.thin), and later ones are spaced over
-   * the whole run's length.
+   * the whole run's length. A checkpoint is a packed copy (cp), smaller than the head it copies
+   * after long churn; the head's difference is paid once, beside the reserve.
    */
-  private keepWithinBudget(m: Machine): void {
-    const { capacity, dropped } = this.checkpoints.thin(m.estimateBytes());
+  private keepWithinBudget(m: Machine, cp: Machine): void {
+    const head = m.estimateBytes();
+    const per = Math.min(head, cp.estimateBytes());
+    const { capacity, dropped } = this.checkpoints.thin(per, head - per);
     this.capacity = capacity;
     if (dropped) this.thinned = true;
     if (this.thinned) this.interval = Math.max(this.interval, Math.ceil(this.steps / capacity));
